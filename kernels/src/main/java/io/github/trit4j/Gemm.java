@@ -1,0 +1,87 @@
+package io.github.trit4j;
+
+import io.github.trit4j.kernel.KernelProvider;
+
+/**
+ * Packed GEMM on the kernel shape chosen for this JVM:
+ * {@code out[i*N + j] = sum_k W[i][k] * X[j][k]}, with weights W (M x K, one row per
+ * output channel) and activations X (N x K, one row per output column).
+ *
+ * <pre>{@code
+ * PackedMatrix w = PackedMatrix.pack(Precision.TERNARY, weights, m, k);          // once
+ * PackedMatrix x = PackedMatrix.pack(Precision.TERNARY_UNSIGNED, codes, n, k);   // per call
+ * int[] y = Gemm.multiply(w, x);                                                  // y[i*n + j]
+ * }</pre>
+ *
+ * <p>The shape is chosen once, on first use, by {@link KernelProvider#select()}: the
+ * system property {@code trit4j.isa} forces one; otherwise the vector module's presence,
+ * the architecture, the JIT's preferred vector size and the CPU's popcount features
+ * decide. The choice and its reason are logged once (System.Logger
+ * {@code io.github.trit4j}, level INFO) and available from {@link #isa()} and
+ * {@link #dispatchReason()}.
+ *
+ * <p>All methods are thread-safe.
+ */
+public final class Gemm {
+
+    private static volatile GemmEngine engine;
+    private static volatile String reason;
+
+    private Gemm() {
+    }
+
+    /**
+     * The engine of the shape chosen for this JVM.
+     *
+     * @throws IllegalArgumentException if {@code -Dtrit4j.isa} names no shape, or a vector shape
+     *                                  on a JVM without the vector module (thrown on every call)
+     */
+    public static GemmEngine engine() {
+        GemmEngine e = engine;
+        if (e == null) {
+            synchronized (Gemm.class) {
+                e = engine;
+                if (e == null) {
+                    KernelProvider.Selection selection = KernelProvider.select();
+                    e = GemmEngine.of(selection.isa());
+                    reason = selection.reason();
+                    System.getLogger("io.github.trit4j").log(System.Logger.Level.INFO,
+                            "trit4j kernels: " + selection.isa() + " (" + selection.reason() + ")");
+                    engine = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    /** The kernel shape in use. */
+    public static Isa isa() {
+        return engine().isa();
+    }
+
+    /** Why {@link #isa()} was chosen, in one line. */
+    public static String dispatchReason() {
+        engine();
+        return reason;
+    }
+
+    /** FATNN product into a new array; see {@link GemmEngine#multiply(PackedMatrix, PackedMatrix, Algorithm, int[])}. */
+    public static int[] multiply(PackedMatrix weights, PackedMatrix activations) {
+        return engine().multiply(weights, activations);
+    }
+
+    /** FATNN product into {@code out}; see {@link GemmEngine#multiply(PackedMatrix, PackedMatrix, Algorithm, int[])}. */
+    public static void multiply(PackedMatrix weights, PackedMatrix activations, int[] out) {
+        engine().multiply(weights, activations, out);
+    }
+
+    /** Product with a chosen algorithm, into a new array. */
+    public static int[] multiply(PackedMatrix weights, PackedMatrix activations, Algorithm algorithm) {
+        return engine().multiply(weights, activations, algorithm);
+    }
+
+    /** Product with a chosen algorithm, into {@code out}; see {@link GemmEngine}. */
+    public static void multiply(PackedMatrix weights, PackedMatrix activations, Algorithm algorithm, int[] out) {
+        engine().multiply(weights, activations, algorithm, out);
+    }
+}

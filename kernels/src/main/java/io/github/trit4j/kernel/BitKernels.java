@@ -1,0 +1,42 @@
+package io.github.trit4j.kernel;
+
+import io.github.trit4j.Isa;
+
+/**
+ * The kernels one ISA shape provides: three popcount combinations that every supported
+ * product reduces to. Internal API (the package is not exported by the module).
+ *
+ * <p>Operands are packed bit-planes in {@code io.github.trit4j.PackedMatrix} layout: row
+ * {@code r}, plane {@code p} starts at {@code (r * planes + p) * words}, where
+ * {@code words} is a multiple of 8 (512 bits), so a shape never needs a tail loop.
+ * Each method fills the block of outputs {@code [i0, i1) x [j0, j1)} of the row-major
+ * {@code out} with {@code n} columns, applying {@code epilogue} to each raw sum. Weights
+ * supply rows {@code i}, activations columns {@code j}.
+ *
+ * <p>Implementations are stateless and thread-safe.
+ */
+public interface BitKernels {
+
+    /** The shape these kernels are written for. */
+    Isa isa();
+
+    /**
+     * Ternary weights (planes m, s) against a two-plane activation (x0, x1):
+     * {@code raw = pop(m & (x0 ^ s)) + (pop(m & (x1 ^ s)) << shift1)}.
+     * With thermometer activations and {@code shift1 = 0} this is FATNN's product; with
+     * 2-bit (lo, hi) activations and {@code shift1 = 1}, the ternary x 2-bit product.
+     */
+    void ternary(long[] w, long[] x, int words, int shift1,
+                 int i0, int i1, int j0, int j1, Epilogue epilogue, int[] out, int n);
+
+    /**
+     * Unsigned 2-bit codes (lo, hi) on both sides:
+     * {@code raw = pop(wl & xl) + 2 (pop(wl & xh) + pop(wh & xl)) + 4 pop(wh & xh)}.
+     */
+    void twoBit(long[] w, long[] x, int words,
+                int i0, int i1, int j0, int j1, Epilogue epilogue, int[] out, int n);
+
+    /** One plane on each side: {@code raw = pop(w ^ x)}. */
+    void binary(long[] w, long[] x, int words,
+                int i0, int i1, int j0, int j1, Epilogue epilogue, int[] out, int n);
+}
