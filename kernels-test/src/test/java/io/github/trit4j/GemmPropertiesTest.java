@@ -1,0 +1,141 @@
+package io.github.trit4j;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+
+/**
+ * The heart of the suite: for every kernel shape, instantiated directly, and every
+ * supported pair, the product equals the naive integer oracle bit for bit, with both
+ * algorithms, over random shapes whose K sits often on a packing granule boundary.
+ */
+class GemmPropertiesTest {
+
+    /** The supported (weights, activations) pairs. */
+    static final Precision[][] PAIRS = {
+            {Precision.TERNARY, Precision.TERNARY_UNSIGNED},
+            {Precision.TERNARY, Precision.TWO_BIT},
+            {Precision.TERNARY, Precision.TERNARY},
+            {Precision.TWO_BIT, Precision.TWO_BIT},
+            {Precision.BINARY, Precision.BINARY},
+    };
+
+    static final int MAX_DIM = 70;
+    static final int MAX_K = 2100;
+
+    @TestFactory
+    List<DynamicTest> everyShapeAndPairEqualsTheOracle() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Isa isa : TestShapes.shapes()) {
+            for (Precision[] pair : PAIRS) {
+                tests.add(DynamicTest.dynamicTest(isa + ": " + pair[0] + " x " + pair[1],
+                        () -> checkShape(isa, pair[0], pair[1])));
+            }
+        }
+        return tests;
+    }
+
+    private static void checkShape(Isa isa, Precision pw, Precision px) {
+        GemmEngine engine = GemmEngine.of(isa);
+        GemmEngine scalar = GemmEngine.of(Isa.SCALAR);
+        qt().withExamples(TestShapes.examples(isa))
+                .withShrinkCycles(200)
+                .forAll(Generators.cases(pw, px, MAX_DIM, MAX_K))
+                .checkAssert(c -> {
+                    byte[] wv = c.weights();
+                    byte[] xv = c.activations();
+                    int[] expected = NaiveGemm.multiply(wv, xv, c.m(), c.n(), c.k());
+                    PackedMatrix w = PackedMatrix.pack(pw, wv, c.m(), c.k());
+                    PackedMatrix x = PackedMatrix.pack(px, xv, c.n(), c.k());
+                    assertArrayEquals(expected, engine.multiply(w, x, Algorithm.FATNN),
+                            () -> isa + " FATNN differs from the oracle for " + c);
+                    assertArrayEquals(expected, engine.multiply(w, x, Algorithm.CONVENTIONAL),
+                            () -> isa + " CONVENTIONAL differs from the oracle for " + c);
+                    int[] into = new int[c.m() * c.n()];
+                    engine.multiply(w, x, into);
+                    assertArrayEquals(expected, into, () -> isa + " multiply(..., out) differs for " + c);
+                    if (isa == Isa.SCALAR) {
+                        assertArrayEquals(expected, scalar.multiply(w, x), () -> "scalar differs for " + c);
+                    }
+                });
+    }
+
+    @Test
+    void dispatchedEngineEqualsTheOracle() {
+        for (Precision[] pair : PAIRS) {
+            qt().withExamples(Math.max(20, TestShapes.EXAMPLES / 10))
+                    .forAll(Generators.cases(pair[0], pair[1], MAX_DIM, MAX_K))
+                    .checkAssert(c -> {
+                        byte[] wv = c.weights();
+                        byte[] xv = c.activations();
+                        PackedMatrix w = PackedMatrix.pack(pair[0], wv, c.m(), c.k());
+                        PackedMatrix x = PackedMatrix.pack(pair[1], xv, c.n(), c.k());
+                        assertArrayEquals(NaiveGemm.multiply(wv, xv, c.m(), c.n(), c.k()), Gemm.multiply(w, x),
+                                () -> Gemm.isa() + " (dispatched) differs for " + c);
+                    });
+        }
+    }
+
+    /** Each shape on every (M, N) around its 2 x 2 tile edges and K around every granule, exhaustively. */
+    @TestFactory
+    List<DynamicTest> everyShapeOnTileAndGranuleEdges() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Isa isa : TestShapes.shapes()) {
+            tests.add(DynamicTest.dynamicTest(isa + ": M, N in 1..5, K at every boundary", () -> {
+                GemmEngine engine = GemmEngine.of(isa);
+                long seed = 1;
+                for (Precision[] pair : PAIRS) {
+                    for (int m = 1; m <= 5; m++) {
+                        for (int n = 1; n <= 5; n++) {
+                            for (int k : Generators.K_BOUNDARIES) {
+                                GemmCase c = new GemmCase(pair[0], pair[1], m, n, k,
+                                        ValuePattern.RANDOM, ValuePattern.MIXED_ROWS, seed++);
+                                byte[] wv = c.weights();
+                                byte[] xv = c.activations();
+                                int[] expected = NaiveGemm.multiply(wv, xv, m, n, k);
+                                PackedMatrix w = PackedMatrix.pack(pair[0], wv, m, k);
+                                PackedMatrix x = PackedMatrix.pack(pair[1], xv, n, k);
+                                for (Algorithm a : Algorithm.values()) {
+                                    int[] got = engine.multiply(w, x, a);
+                                    assertArrayEquals(expected, got, () -> isa + " " + a + " differs for " + c);
+                                }
+                            }
+                        }
+                    }
+                }
+            }));
+        }
+        return tests;
+    }
+
+    /** The extremes of every pair at once: |dot| = K * max|w| * max|x| for the largest K in the suite. */
+    @Test
+    void extremeValuesReachTheFullRange() {
+        int k = 2049;
+        for (Isa isa : TestShapes.shapes()) {
+            GemmEngine engine = GemmEngine.of(isa);
+            for (Precision[] pair : PAIRS) {
+                for (ValuePattern pw : new ValuePattern[] {ValuePattern.ALL_MIN, ValuePattern.ALL_MAX}) {
+                    for (ValuePattern px : new ValuePattern[] {ValuePattern.ALL_MIN, ValuePattern.ALL_MAX}) {
+                        GemmCase c = new GemmCase(pair[0], pair[1], 3, 3, k, pw, px, 7);
+                        byte[] wv = c.weights();
+                        byte[] xv = c.activations();
+                        int[] got = engine.multiply(PackedMatrix.pack(pair[0], wv, 3, k),
+                                PackedMatrix.pack(pair[1], xv, 3, k));
+                        int expected = k * wv[0] * xv[0];
+                        for (int v : got) {
+                            assertEquals(expected, v, () -> isa + " " + c);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
