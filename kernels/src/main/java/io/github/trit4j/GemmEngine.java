@@ -1,10 +1,15 @@
 package io.github.trit4j;
 
 import io.github.trit4j.kernel.BitKernels;
+import io.github.trit4j.kernel.ColumnPanels;
 import io.github.trit4j.kernel.Epilogue;
 import io.github.trit4j.kernel.KernelProvider;
 
 import java.util.EnumMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.Map;
 import java.util.Objects;
 
@@ -25,12 +30,24 @@ public final class GemmEngine {
     static final String SUPPORTED_PAIRS = "TERNARY x TERNARY_UNSIGNED, TERNARY x TWO_BIT, TERNARY x TERNARY, "
             + "TWO_BIT x TWO_BIT, BINARY x BINARY";
 
+    /** System property with the default thread count of every engine; default: available processors. */
+    public static final String THREADS_PROPERTY = "trit4j.threads";
+
+    /** Below this many multiply-accumulates a product runs on the calling thread alone. */
+    static final long PARALLEL_THRESHOLD_MACS = 1L << 22;
+
     private static final Map<Isa, GemmEngine> ENGINES = new EnumMap<>(Isa.class);
 
     private final BitKernels kernels;
+    private final int threads;
+    private final Executor executor;
+    private final long parallelThreshold;
 
-    private GemmEngine(BitKernels kernels) {
+    private GemmEngine(BitKernels kernels, int threads, Executor executor, long parallelThreshold) {
         this.kernels = kernels;
+        this.threads = threads;
+        this.executor = executor;
+        this.parallelThreshold = parallelThreshold;
     }
 
     /**
@@ -46,11 +63,62 @@ public final class GemmEngine {
         synchronized (ENGINES) {
             GemmEngine engine = ENGINES.get(isa);
             if (engine == null) {
-                engine = new GemmEngine(KernelProvider.create(isa));
+                engine = new GemmEngine(KernelProvider.create(isa), defaultThreads(), null, PARALLEL_THRESHOLD_MACS);
                 ENGINES.put(isa, engine);
             }
             return engine;
         }
+    }
+
+    /**
+     * The same kernels on {@code threads} threads: the output is split into that many
+     * disjoint blocks (fewer for small products), one runs on the calling thread and the
+     * rest on the executor. Results are identical for any thread count.
+     *
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    public GemmEngine withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        return new GemmEngine(kernels, threads, executor, parallelThreshold);
+    }
+
+    /**
+     * The same kernels, running the blocks of a multi-threaded product on {@code executor}
+     * instead of {@link ForkJoinPool#commonPool()}. The calling thread always takes one block
+     * and waits for the others.
+     *
+     * @throws NullPointerException if {@code executor} is null
+     */
+    public GemmEngine withExecutor(Executor executor) {
+        return new GemmEngine(kernels, threads, Objects.requireNonNull(executor, "executor"), parallelThreshold);
+    }
+
+    /** Tests: the same engine splitting products from {@code macs} multiply-accumulates up. */
+    GemmEngine withParallelThreshold(long macs) {
+        return new GemmEngine(kernels, threads, executor, macs);
+    }
+
+    /** Number of threads a product may use. */
+    public int threads() {
+        return threads;
+    }
+
+    private static int defaultThreads() {
+        String value = System.getProperty(THREADS_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int t = Integer.parseInt(value.trim());
+            if (t >= 1) {
+                return t;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("-D" + THREADS_PROPERTY + "=" + value + " is not a thread count >= 1");
     }
 
     /** The shape this engine's kernels are written for. */
@@ -99,40 +167,120 @@ public final class GemmEngine {
     }
 
     private void compute(PackedMatrix w, PackedMatrix x, Algorithm algorithm, int[] out) {
-        int m = w.rows();
-        int n = x.rows();
         int k = w.cols();
-        int words = w.wordsPerRow();
         Precision pw = w.precision();
         Precision px = x.precision();
         if (algorithm == Algorithm.CONVENTIONAL && pw == Precision.TERNARY) {
             // sum (w+1) x' over 2-bit codes; x' = x + 1 for ternary activations, x otherwise
-            PackedMatrix w2 = w.twoBitCodes();
-            PackedMatrix x2 = x.twoBitCodes();
             Epilogue e = px == Precision.TERNARY
                     ? new Epilogue(1, w.rowSums(), -1, x.rowSums(), -1, -k)
                     : new Epilogue(1, null, 0, x.rowSums(), -1, 0);
-            kernels.twoBit(w2.bits(), x2.bits(), words, 0, m, 0, n, e, out, n);
+            run(Product.TWO_BIT, w.twoBitCodes(), x.twoBitCodes(), 0, e, out);
             return;
         }
         switch (pw) {
             case TERNARY -> {
                 switch (px) {
-                    case TERNARY_UNSIGNED -> kernels.ternary(w.bits(), x.bits(), words, 0, 0, m, 0, n,
-                            new Epilogue(1, w.negatives(), -2, null, 0, 0), out, n);
-                    case TWO_BIT -> kernels.ternary(w.bits(), x.bits(), words, 1, 0, m, 0, n,
-                            new Epilogue(1, w.negatives(), -3, null, 0, 0), out, n);
+                    case TERNARY_UNSIGNED -> run(Product.TERNARY, w, x, 0,
+                            new Epilogue(1, w.negatives(), -2, null, 0, 0), out);
+                    case TWO_BIT -> run(Product.TERNARY, w, x, 1,
+                            new Epilogue(1, w.negatives(), -3, null, 0, 0), out);
                     // FATNN on x + 1, minus the row sum of w: A0 + A1 - 2 neg - sum = A0 + A1 - nonzeros
-                    case TERNARY -> kernels.ternary(w.bits(), x.offsetThermometer().bits(), words, 0, 0, m, 0, n,
-                            new Epilogue(1, w.nonZeros(), -1, null, 0, 0), out, n);
+                    case TERNARY -> run(Product.TERNARY, w, x.offsetThermometer(), 0,
+                            new Epilogue(1, w.nonZeros(), -1, null, 0, 0), out);
                     default -> throw new AssertionError(px);
                 }
             }
-            case TWO_BIT -> kernels.twoBit(w.bits(), x.bits(), words, 0, m, 0, n,
-                    new Epilogue(1, null, 0, null, 0, 0), out, n);
-            case BINARY -> kernels.binary(w.bits(), x.bits(), words, 0, m, 0, n,
-                    new Epilogue(-2, null, 0, null, 0, k), out, n);
+            case TWO_BIT -> run(Product.TWO_BIT, w, x, 0, new Epilogue(1, null, 0, null, 0, 0), out);
+            case BINARY -> run(Product.BINARY, w, x, 0, new Epilogue(-2, null, 0, null, 0, k), out);
             default -> throw new AssertionError(pw);
+        }
+    }
+
+    /** The three raw popcount combinations of {@link BitKernels}. */
+    private enum Product { TERNARY, TWO_BIT, BINARY }
+
+    /**
+     * Runs one raw product. Where the shape has lane-per-column kernels and N fills at
+     * least one panel, activations go through column panels (K padded to 64 bits only);
+     * otherwise (small N, such as a batch-1 linear layer, and binary) the kernels vectorise
+     * along K. The output is cut into disjoint blocks along M or along N, whichever has
+     * more tiles, one block per thread.
+     */
+    private void run(Product product, PackedMatrix w, PackedMatrix x, int shift1, Epilogue e, int[] out) {
+        int m = w.rows();
+        int n = x.rows();
+        int words = w.wordsPerRow();
+        int lanes = kernels.panelLanes();
+        boolean panelled = lanes > 0 && product != Product.BINARY && n >= lanes;
+        long[] xBits = panelled ? x.columnPanels(lanes) : x.bits();
+        int kWords = ColumnPanels.kWords(w.cols());
+        int columnUnits = panelled ? (n + lanes - 1) / lanes : n; // panels, or columns
+        Block block = (i0, i1, c0, c1) -> {
+            if (panelled) {
+                if (product == Product.TERNARY) {
+                    kernels.ternaryPanels(w.bits(), words, xBits, kWords, shift1, i0, i1, c0, c1, e, out, n);
+                } else {
+                    kernels.twoBitPanels(w.bits(), words, xBits, kWords, i0, i1, c0, c1, e, out, n);
+                }
+                return;
+            }
+            switch (product) {
+                case TERNARY -> kernels.ternary(w.bits(), xBits, words, shift1, i0, i1, c0, c1, e, out, n);
+                case TWO_BIT -> kernels.twoBit(w.bits(), xBits, words, i0, i1, c0, c1, e, out, n);
+                case BINARY -> kernels.binary(w.bits(), xBits, words, i0, i1, c0, c1, e, out, n);
+            }
+        };
+        long macs = (long) m * n * w.cols();
+        int parts = macs < parallelThreshold ? 1 : threads;
+        if (parts == 1) {
+            block.run(0, m, 0, columnUnits);
+            return;
+        }
+        // split the longer side, in whole 2-tiles so that edge tiles stay inside a block
+        boolean byRows = (m + 1) / 2 >= (columnUnits + 1) / 2;
+        int units = byRows ? m : columnUnits;
+        int tiles = (units + 1) / 2;
+        parts = Math.min(parts, tiles);
+        Runnable[] tasks = new Runnable[parts];
+        for (int t = 0; t < parts; t++) {
+            int from = Math.min(units, 2 * (int) ((long) tiles * t / parts));
+            int to = Math.min(units, 2 * (int) ((long) tiles * (t + 1) / parts));
+            tasks[t] = byRows ? () -> block.run(from, to, 0, columnUnits) : () -> block.run(0, m, from, to);
+        }
+        runAll(tasks);
+    }
+
+    /** One block of outputs: rows [i0, i1) x column units (panels or columns) [c0, c1). */
+    @FunctionalInterface
+    private interface Block {
+        void run(int i0, int i1, int c0, int c1);
+    }
+
+    /** Runs tasks[1..] on the executor and tasks[0] here; rethrows the first failure. */
+    private void runAll(Runnable[] tasks) {
+        Executor ex = executor != null ? executor : ForkJoinPool.commonPool();
+        CompletableFuture<?>[] futures = new CompletableFuture<?>[tasks.length - 1];
+        for (int t = 1; t < tasks.length; t++) {
+            futures[t - 1] = CompletableFuture.runAsync(tasks[t], ex);
+        }
+        RuntimeException failure = null;
+        try {
+            tasks[0].run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (CompletableFuture<?> f : futures) {
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r : e;
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -179,6 +327,6 @@ public final class GemmEngine {
 
     @Override
     public String toString() {
-        return "GemmEngine[" + isa() + "]";
+        return "GemmEngine[" + isa() + ", " + threads + " threads]";
     }
 }

@@ -1,5 +1,7 @@
 package io.github.trit4j;
 
+import io.github.trit4j.kernel.ColumnPanels;
+
 import java.util.Objects;
 
 /**
@@ -40,6 +42,11 @@ public final class PackedMatrix {
 
     private volatile PackedMatrix offsetThermometer;
     private volatile PackedMatrix twoBitCodes;
+    private volatile Panels columnPanels;
+
+    /** Column panels and the lane count they were laid out for, published together. */
+    private record Panels(int lanes, long[] words) {
+    }
 
     private PackedMatrix(Precision precision, int rows, int cols, long[] bits,
                          int[] rowSums, int[] negatives, int[] nonZeros) {
@@ -271,6 +278,20 @@ public final class PackedMatrix {
             twoBitCodes = view;
         }
         return view;
+    }
+
+    /**
+     * These rows as column panels of {@code lanes} columns ({@link ColumnPanels}), for the
+     * lane-per-column kernels; cached for the last lane count asked for.
+     */
+    long[] columnPanels(int lanes) {
+        Panels panels = columnPanels;
+        if (panels == null || panels.lanes() != lanes) {
+            panels = new Panels(lanes, ColumnPanels.pack(bits, rows, precision.planes(), wordsPerRow,
+                    ColumnPanels.kWords(cols), lanes));
+            columnPanels = panels;
+        }
+        return panels.words();
     }
 
     /** Non-zeros of v + 1 for ternary v: every value but -1. */

@@ -65,6 +65,7 @@ public class GemmBenchmark {
         S3(256, 196, 2304),
         S4(512, 49, 4608),
         Q1(1024, 1024, 1024),
+        Q2(2048, 2048, 2048),
         L1(4096, 1, 4096);
 
         /** Output channels: rows of the weights. */
@@ -115,7 +116,7 @@ public class GemmBenchmark {
         }
     }
 
-    /** Problem shape; Q1 and L1 are available with {@code -p shape=Q1,L1}. */
+    /** Problem shape; Q1, Q2 and L1 are available with {@code -p shape=Q1,Q2,L1}. */
     @Param({"S1", "S2", "S3", "S4"})
     public Shape shape;
 
@@ -127,6 +128,10 @@ public class GemmBenchmark {
     @Param({"AUTO"})
     public String isa;
 
+    /** Threads per product ({@link GemmEngine#withThreads(int)}). */
+    @Param({"1"})
+    public int threads;
+
     private GemmEngine engine;
     private PackedMatrix weights;
     private PackedMatrix activations;
@@ -135,7 +140,7 @@ public class GemmBenchmark {
 
     @Setup
     public void setup() {
-        engine = engine(isa);
+        engine = engine(isa).withThreads(threads);
         if ("AUTO".equalsIgnoreCase(isa.trim())) {
             // goes to the fork's stdout, which JMH shows: which shape AUTO meant in this run
             System.out.println("# trit4j AUTO -> " + engine.isa() + " (" + Gemm.dispatchReason() + ")");

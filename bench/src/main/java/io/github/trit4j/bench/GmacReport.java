@@ -118,9 +118,10 @@ public final class GmacReport {
             double[] time = microsPerOp(params.getMode(), params.getTimeUnit().toNanos(1) / 1e3,
                     primary.getScore(), primary.getScoreError());
             double gmacs = shape.macs() / time[0] / 1e3; // MAC / us = 1e6 MAC/s; / 1e3 -> GMAC/s
-            rows.add(String.format(Locale.ROOT, "| %s (%d,%d,%d) | %s | %s | %s | %.2f |",
+            String threads = params.getParam("threads") == null ? "1" : params.getParam("threads");
+            rows.add(String.format(Locale.ROOT, "| %s (%d,%d,%d) | %s | %s | %s | %s | %.2f |",
                     shapeName, shape.m, shape.n, shape.k, pair, isa.equalsIgnoreCase("AUTO") ? auto : isa,
-                    formatTime(time[0], time[1]), gmacs));
+                    threads, formatTime(time[0], time[1]), gmacs));
             environments.add(params.getJdkVersion() + ", " + params.getVmName() + " " + params.getVmVersion()
                     + "; fork JVM args: " + String.join(" ", params.getJvmArgs())
                     + "; mode " + params.getMode().shortLabel()
@@ -139,8 +140,8 @@ public final class GmacReport {
             out.println("JDK: " + environment);
         }
         out.println();
-        out.println("| shape (M,N,K) | pair | isa | time (us/op) | GMAC/s |");
-        out.println("|---|---|---|---:|---:|");
+        out.println("| shape (M,N,K) | pair | isa | threads | time (us/op) | GMAC/s |");
+        out.println("|---|---|---|---:|---:|---:|");
         rows.forEach(out::println);
     }
 

@@ -39,4 +39,29 @@ public interface BitKernels {
     /** One plane on each side: {@code raw = pop(w ^ x)}. */
     void binary(long[] w, long[] x, int words,
                 int i0, int i1, int j0, int j1, Epilogue epilogue, int[] out, int n);
+
+    /**
+     * Columns per panel of this shape's lane-per-column kernels ({@link ColumnPanels}), or 0
+     * if it has none and {@link #ternaryPanels} / {@link #twoBitPanels} must not be called.
+     */
+    default int panelLanes() {
+        return 0;
+    }
+
+    /**
+     * {@link #ternary} on column panels: weights as above but only the first {@code kWords}
+     * words of each plane are read; activations {@code xp} laid out by {@link ColumnPanels}
+     * with 2 planes and {@link #panelLanes()} lanes. Fills rows {@code [i0, i1)} x panels
+     * {@code [p0, p1)} (columns {@code p * lanes ...}, those below {@code n}).
+     */
+    default void ternaryPanels(long[] w, int words, long[] xp, int kWords, int shift1,
+                               int i0, int i1, int p0, int p1, Epilogue epilogue, int[] out, int n) {
+        throw new UnsupportedOperationException(isa() + " has no panel kernels");
+    }
+
+    /** {@link #twoBit} on column panels, as {@link #ternaryPanels}. */
+    default void twoBitPanels(long[] w, int words, long[] xp, int kWords,
+                              int i0, int i1, int p0, int p1, Epilogue epilogue, int[] out, int n) {
+        throw new UnsupportedOperationException(isa() + " has no panel kernels");
+    }
 }

@@ -26,4 +26,9 @@ public record Epilogue(int alpha, int[] rowTerm, int rowScale, int[] colTerm, in
         }
         return (int) v;
     }
+
+    /** The part of the correction that depends on the row alone. */
+    public int rowConstant(int i) {
+        return constant + (rowTerm == null ? 0 : rowScale * rowTerm[i]);
+    }
 }

@@ -1,0 +1,113 @@
+package io.github.trit4j;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+
+/**
+ * The multi-threaded path: any thread count, on the common pool or a caller's executor,
+ * gives the oracle's integers. The split threshold is lowered to 0 so that even 1 x 1
+ * products are cut into blocks, which puts every block edge on a tile edge somewhere.
+ */
+class ThreadingPropertiesTest {
+
+    @TestFactory
+    List<DynamicTest> everyShapeAnyThreadCountEqualsTheOracle() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Isa isa : TestShapes.shapes()) {
+            for (Precision[] pair : GemmPropertiesTest.PAIRS) {
+                tests.add(DynamicTest.dynamicTest(isa + ": " + pair[0] + " x " + pair[1], () ->
+                        qt().withExamples(Math.max(10, TestShapes.examples(isa) / 4))
+                                .forAll(Generators.cases(pair[0], pair[1], GemmPropertiesTest.MAX_DIM,
+                                        GemmPropertiesTest.MAX_K), integers().between(1, 7))
+                                .checkAssert((c, threads) -> {
+                                    GemmEngine engine = GemmEngine.of(isa).withThreads(threads).withParallelThreshold(0);
+                                    byte[] wv = c.weights();
+                                    byte[] xv = c.activations();
+                                    PackedMatrix w = PackedMatrix.pack(pair[0], wv, c.m(), c.k());
+                                    PackedMatrix x = PackedMatrix.pack(pair[1], xv, c.n(), c.k());
+                                    int[] expected = NaiveGemm.multiply(wv, xv, c.m(), c.n(), c.k());
+                                    for (Algorithm a : Algorithm.values()) {
+                                        assertArrayEquals(expected, engine.multiply(w, x, a),
+                                                () -> isa + " " + a + " on " + threads + " threads differs for " + c);
+                                    }
+                                })));
+            }
+        }
+        return tests;
+    }
+
+    @Test
+    void callersExecutorRunsTheBlocks() throws Exception {
+        AtomicInteger submitted = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            GemmEngine engine = Gemm.engine().withThreads(4).withParallelThreshold(0)
+                    .withExecutor(task -> {
+                        submitted.incrementAndGet();
+                        pool.execute(task);
+                    });
+            GemmCase c = new GemmCase(Precision.TERNARY, Precision.TERNARY_UNSIGNED, 64, 67, 700,
+                    ValuePattern.RANDOM, ValuePattern.RANDOM, 11);
+            byte[] wv = c.weights();
+            byte[] xv = c.activations();
+            int[] got = engine.multiply(PackedMatrix.pack(Precision.TERNARY, wv, 64, 700),
+                    PackedMatrix.pack(Precision.TERNARY_UNSIGNED, xv, 67, 700));
+            assertArrayEquals(NaiveGemm.multiply(wv, xv, 64, 67, 700), got);
+            assertEquals(3, submitted.get(), "4 blocks: 3 on the executor, 1 on the caller");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void packedWeightsAreSharedSafelyAcrossCallerThreads() throws Exception {
+        GemmCase c = new GemmCase(Precision.TERNARY, Precision.TERNARY, 33, 41, 1025,
+                ValuePattern.MIXED_ROWS, ValuePattern.MIXED_ROWS, 5);
+        byte[] wv = c.weights();
+        byte[] xv = c.activations();
+        PackedMatrix w = PackedMatrix.pack(Precision.TERNARY, wv, 33, 1025);
+        PackedMatrix x = PackedMatrix.pack(Precision.TERNARY, xv, 41, 1025); // views built lazily, racing
+        int[] expected = NaiveGemm.multiply(wv, xv, 33, 41, 1025);
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < 4; t++) {
+            Algorithm a = Algorithm.values()[t % 2];
+            Thread thread = new Thread(() -> {
+                try {
+                    for (int r = 0; r < 20; r++) {
+                        assertArrayEquals(expected, Gemm.multiply(w, x, a));
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertTrue(failures.isEmpty(), () -> failures.toString());
+    }
+
+    @Test
+    void badThreadCountsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> Gemm.engine().withThreads(0));
+        assertThrows(IllegalArgumentException.class, () -> Gemm.engine().withThreads(-3));
+        assertThrows(NullPointerException.class, () -> Gemm.engine().withExecutor(null));
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.trit4j.kernel;
+
+/**
+ * Re-lays packed activation rows as column panels for the lane-per-column kernels: a
+ * panel holds {@code lanes} consecutive columns (activation rows), and for each 64-bit
+ * word {@code k} of K and each plane {@code q} their words sit side by side, one per
+ * vector lane, at {@code ((panel * kWords + k) * planes + q) * lanes + lane}. A kernel then
+ * loads one vector per (k, plane) that serves {@code lanes} outputs at once, broadcasts the
+ * weight word, and never reduces across lanes. Only the {@code kWords = ceil(K / 64)} words
+ * that hold K are copied, so K is padded to 64 bits here, not to a vector. Columns past N
+ * are zero words; their lanes are computed and never stored.
+ */
+public final class ColumnPanels {
+
+    private ColumnPanels() {
+    }
+
+    /** Number of 64-bit words that hold {@code k} bits. */
+    public static int kWords(int k) {
+        return (k + 63) >>> 6;
+    }
+
+    /**
+     * Builds the panels.
+     *
+     * @param bits   packed rows: row r, plane q at {@code (r * planes + q) * rowWords}
+     * @param rows   number of rows (N)
+     * @param planes planes per row
+     * @param rowWords words per plane per row in {@code bits}
+     * @param kWords words of K to copy ({@code <= rowWords})
+     * @param lanes  columns per panel (the kernel's vector length in longs)
+     */
+    public static long[] pack(long[] bits, int rows, int planes, int rowWords, int kWords, int lanes) {
+        int panels = (rows + lanes - 1) / lanes;
+        long size = (long) panels * kWords * planes * lanes;
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("column panels of " + size + " words exceed a Java array");
+        }
+        long[] out = new long[(int) size];
+        for (int r = 0; r < rows; r++) {
+            int panel = r / lanes;
+            int lane = r % lanes;
+            for (int q = 0; q < planes; q++) {
+                int src = (r * planes + q) * rowWords;
+                int dst = (panel * kWords * planes + q) * lanes + lane;
+                for (int k = 0; k < kWords; k++) {
+                    out[dst + k * planes * lanes] = bits[src + k];
+                }
+            }
+        }
+        return out;
+    }
+}
