@@ -61,4 +61,39 @@ class PackingPropertiesTest {
             }
         });
     }
+
+    /** A matrix rebuilt from its own planes is the same matrix, constants included. */
+    @Test
+    void fromBitPlanesAgreesWithPack() {
+        qt().withExamples(TestShapes.EXAMPLES).forAll(matrices()).checkAssert(c -> {
+            byte[] values = c.weights();
+            PackedMatrix packed = PackedMatrix.pack(c.weightPrecision(), values, c.m(), c.k());
+            PackedMatrix wrapped = PackedMatrix.fromBitPlanes(c.weightPrecision(), c.m(), c.k(), packed.bits().clone());
+            assertArrayEquals(values, wrapped.unpack(), c::toString);
+            assertArrayEquals(packed.rowSums(), wrapped.rowSums(), c::toString);
+            assertArrayEquals(packed.negatives(), wrapped.negatives(), c::toString);
+            assertArrayEquals(packed.nonZeros(), wrapped.nonZeros(), c::toString);
+        });
+    }
+
+    @Test
+    void fromBitPlanesRejectsWhatEncodesNoValue() {
+        int words = PackedMatrix.wordsPerRowFor(70);
+        long[] pad = new long[2 * words];
+        pad[1] = 1L << 10; // bit 74 of plane 0: past K = 70
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PackedMatrix.fromBitPlanes(Precision.TERNARY, 1, 70, pad));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("pad bits"), e.getMessage());
+        long[] signWithoutMask = new long[2 * words];
+        signWithoutMask[words] = 1; // s set, m not
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PackedMatrix.fromBitPlanes(Precision.TERNARY, 1, 70, signWithoutMask));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("row 0, word 0"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PackedMatrix.fromBitPlanes(Precision.TERNARY_UNSIGNED, 1, 70, signWithoutMask));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PackedMatrix.fromBitPlanes(Precision.TERNARY, 1, 70, new long[3]));
+        org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
+                () -> PackedMatrix.fromBitPlanes(Precision.TERNARY, 1, 70, null));
+    }
 }

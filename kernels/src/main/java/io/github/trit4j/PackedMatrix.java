@@ -135,6 +135,81 @@ public final class PackedMatrix {
         return new PackedMatrix(precision, rows, cols, bits, sums, neg, nz);
     }
 
+    /**
+     * Wraps bit-planes written directly in this class's layout (see the class comment), for
+     * packers that never hold the values as bytes, such as a fused quantize + im2col. The
+     * array is taken as it is, not copied: the caller must not change it afterwards. Row
+     * constants are computed here from the planes.
+     *
+     * @param precision the value set
+     * @param rows      number of rows, at least 1
+     * @param cols      K, at least 1
+     * @param bits      {@code rows * precision.planes() * wordsPerRow(cols)} longs
+     * @throws NullPointerException     if {@code precision} or {@code bits} is null
+     * @throws IllegalArgumentException if a dimension is not positive, {@code bits} has the wrong
+     *                                  length, a pad bit (past K) is set, or the planes do not
+     *                                  encode a value of the set (ternary s without m; unsigned
+     *                                  ternary b without a); the message names row and word
+     */
+    public static PackedMatrix fromBitPlanes(Precision precision, int rows, int cols, long[] bits) {
+        Objects.requireNonNull(precision, "precision");
+        Objects.requireNonNull(bits, "bits");
+        checkDimensions(rows, cols);
+        int words = wordsPerRow(cols);
+        int planes = precision.planes();
+        int expected = allocationSize(rows, planes, words);
+        if (bits.length != expected) {
+            throw new IllegalArgumentException("bits.length is " + bits.length + " but " + rows + " rows x "
+                    + planes + " planes x " + words + " words = " + expected);
+        }
+        int[] sums = new int[rows];
+        int[] neg = new int[rows];
+        int[] nz = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int base = r * planes * words;
+            long p0Count = 0;
+            long p1Count = 0;
+            long nonZero = 0;
+            for (int w = 0; w < words; w++) {
+                long valid = validBits(w, cols);
+                long p0 = bits[base + w];
+                long p1 = planes > 1 ? bits[base + words + w] : 0;
+                if (((p0 | p1) & ~valid) != 0) {
+                    throw new IllegalArgumentException("pad bits past K = " + cols + " are set in row " + r
+                            + ", word " + w);
+                }
+                if ((precision == Precision.TERNARY || precision == Precision.TERNARY_UNSIGNED) && (p1 & ~p0) != 0) {
+                    throw new IllegalArgumentException("row " + r + ", word " + w + ": plane 1 has a bit that plane 0 "
+                            + "lacks, which encodes no " + precision + " value");
+                }
+                p0Count += Long.bitCount(p0);
+                p1Count += Long.bitCount(p1);
+                nonZero += switch (precision) {
+                    case BINARY -> Long.bitCount(valid);
+                    case TERNARY, TERNARY_UNSIGNED -> Long.bitCount(p0);
+                    case TWO_BIT -> Long.bitCount(p0 | p1);
+                };
+            }
+            switch (precision) {
+                case BINARY -> { sums[r] = (int) (cols - 2 * p0Count); neg[r] = (int) p0Count; }
+                case TERNARY -> { sums[r] = (int) (p0Count - 2 * p1Count); neg[r] = (int) p1Count; }
+                case TERNARY_UNSIGNED -> sums[r] = (int) (p0Count + p1Count);
+                case TWO_BIT -> sums[r] = (int) (p0Count + 2 * p1Count);
+                default -> throw new AssertionError(precision);
+            }
+            nz[r] = (int) nonZero;
+        }
+        return new PackedMatrix(precision, rows, cols, bits, sums, neg, nz);
+    }
+
+    /** Longs per plane per row for K = {@code cols}: {@code cols} rounded up to {@value #K_GRANULE_BITS} bits. */
+    public static int wordsPerRowFor(int cols) {
+        if (cols <= 0) {
+            throw new IllegalArgumentException("cols must be at least 1, got " + cols);
+        }
+        return wordsPerRow(cols);
+    }
+
     /** Number of rows (M for weights, N for activations). */
     public int rows() {
         return rows;
@@ -305,6 +380,10 @@ public final class PackedMatrix {
 
     /** Mask of the bits of word {@code w} that lie inside K. */
     private long validBits(int w) {
+        return validBits(w, cols);
+    }
+
+    private static long validBits(int w, int cols) {
         int from = w * 64;
         if (from + 64 <= cols) {
             return -1L;
