@@ -16,8 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@value #FLUSH} iterations (at most 16 counted bits per byte lane per iteration keeps
  * every byte below 256).
  *
- * <p>2 x 2 output tiles, edge tiles repeat the last row or column, as in
- * {@link Avx512Kernels}. Loaded only through reflection by {@link KernelProvider}.
+ * <p>Along-K kernels use 2 x 2 output tiles; lane-per-column kernels ({@link ColumnPanels})
+ * 2 rows x 8 columns; edge tiles repeat the last row or panel, as in {@link Avx512Kernels}.
+ * Loaded only through reflection by {@link KernelProvider}.
  */
 public final class Avx2Kernels implements BitKernels {
 

@@ -2,6 +2,7 @@ package io.github.trit4j.kernel;
 
 import io.github.trit4j.Isa;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -18,8 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * AVX-512's native popcount on 128-bit registers: x86 timings of this shape say nothing
  * about NEON speed, only its correctness is checked there.
  *
- * <p>2 x 2 output tiles, edge tiles repeat the last row or column, as in
- * {@link Avx512Kernels}. Loaded only through reflection by {@link KernelProvider}.
+ * <p>Along-K kernels use 2 x 2 output tiles; lane-per-column kernels ({@link ColumnPanels})
+ * 2 rows x 4 columns; edge tiles repeat the last row or panel, as in {@link Avx512Kernels}.
+ * Loaded only through reflection by {@link KernelProvider}.
  */
 public final class NeonKernels implements BitKernels {
 
@@ -234,5 +236,205 @@ public final class NeonKernels implements BitKernels {
         out[ia * n + jb] = e.apply(tab, ia, jb);
         out[ib * n + ja] = e.apply(tba, ib, ja);
         out[ib * n + jb] = e.apply(tbb, ib, jb);
+    }
+
+    // ---- lane-per-column kernels: 2 weight rows x 2 panels of 2 columns per micro-tile ----
+    //
+    // As in Avx512Kernels: no helper methods on vectors in the hot loop (C2 would box them
+    // once the method outgrows its inlining budget). Popcounts are taken on byte lanes and
+    // summed in bytes for a few words of K; each flush spills the byte sums to a scratch
+    // array, and widen() folds them into per-column long totals.
+
+    /** Words of K between flushes of the byte accumulators, per product (max bits per byte lane per word). */
+    private static final int FLUSH_FATNN = 15;          // 8 + 8 = 16 per word: 15 x 16 = 240
+    private static final int FLUSH_TERNARY_TWO_BIT = 10; // 8 + 2 x 8 = 24 per word: 240
+    private static final int FLUSH_TWO_BIT = 10;         // per half (lo or hi weight plane): 8 + 2 x 8 = 24
+
+    @Override
+    public int panelLanes() {
+        return STEP;
+    }
+
+    @Override
+    public void ternaryPanels(long[] w, int words, long[] xp, int kWords, int shift1,
+                              int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+        byte[] bytes = new byte[4 * B.length()];
+        long[] raw = new long[4 * STEP];
+        for (int i = i0; i < i1; i += 2) {
+            int ib = Math.min(i + 1, i1 - 1);
+            for (int p = p0; p < p1; p += 2) {
+                int pb = Math.min(p + 1, p1 - 1);
+                java.util.Arrays.fill(raw, 0L);
+                int wa = 2 * i * words;
+                int wb = 2 * ib * words;
+                int xa = p * kWords * 2 * STEP;
+                int xb = pb * kWords * 2 * STEP;
+                int flush = shift1 == 0 ? FLUSH_FATNN : FLUSH_TERNARY_TWO_BIT;
+                for (int k0 = 0; k0 < kWords; k0 += flush) {
+                    int k1 = Math.min(kWords, k0 + flush);
+                    if (shift1 == 0) {
+                        fatnnBytes(w, words, wa, wb, xp, xa, xb, k0, k1, bytes);
+                    } else {
+                        ternaryTwoBitBytes(w, words, wa, wb, xp, xa, xb, k0, k1, bytes);
+                    }
+                    widen(bytes, raw, 0);
+                }
+                finish(raw, i, ib, p, pb, e, out, n);
+            }
+        }
+    }
+
+    /** Byte-lane sums of FATNN's {@code pop(m & (a ^ s)) + pop(m & (b ^ s))} over words [k0, k1). */
+    private static void fatnnBytes(long[] w, int words, int wa, int wb, long[] xp, int xa, int xb,
+                                   int k0, int k1, byte[] bytes) {
+        ByteVector caa = ByteVector.zero(B);
+        ByteVector cab = caa;
+        ByteVector cba = caa;
+        ByteVector cbb = caa;
+        for (int k = k0; k < k1; k++) {
+            int o = k * 2 * STEP;
+            LongVector a0 = LongVector.fromArray(L, xp, xa + o);
+            LongVector a1 = LongVector.fromArray(L, xp, xa + o + STEP);
+            LongVector b0 = LongVector.fromArray(L, xp, xb + o);
+            LongVector b1 = LongVector.fromArray(L, xp, xb + o + STEP);
+            LongVector m = LongVector.broadcast(L, w[wa + k]);
+            LongVector s = LongVector.broadcast(L, w[wa + words + k]);
+            caa = caa.add(a0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
+                    .add(a1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            cab = cab.add(b0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
+                    .add(b1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            m = LongVector.broadcast(L, w[wb + k]);
+            s = LongVector.broadcast(L, w[wb + words + k]);
+            cba = cba.add(a0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
+                    .add(a1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            cbb = cbb.add(b0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
+                    .add(b1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+        }
+        caa.intoArray(bytes, 0);
+        cab.intoArray(bytes, B.length());
+        cba.intoArray(bytes, 2 * B.length());
+        cbb.intoArray(bytes, 3 * B.length());
+    }
+
+    /** Byte-lane sums of {@code pop(m & (lo ^ s)) + 2 pop(m & (hi ^ s))} over words [k0, k1). */
+    private static void ternaryTwoBitBytes(long[] w, int words, int wa, int wb, long[] xp, int xa, int xb,
+                                           int k0, int k1, byte[] bytes) {
+        ByteVector caa = ByteVector.zero(B);
+        ByteVector cab = caa;
+        ByteVector cba = caa;
+        ByteVector cbb = caa;
+        for (int k = k0; k < k1; k++) {
+            int o = k * 2 * STEP;
+            LongVector a0 = LongVector.fromArray(L, xp, xa + o);
+            LongVector a1 = LongVector.fromArray(L, xp, xa + o + STEP);
+            LongVector b0 = LongVector.fromArray(L, xp, xb + o);
+            LongVector b1 = LongVector.fromArray(L, xp, xb + o + STEP);
+            LongVector m = LongVector.broadcast(L, w[wa + k]);
+            LongVector s = LongVector.broadcast(L, w[wa + words + k]);
+            ByteVector h = a1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+            caa = caa.add(a0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
+                    .add(h).add(h);
+            h = b1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+            cab = cab.add(b0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
+                    .add(h).add(h);
+            m = LongVector.broadcast(L, w[wb + k]);
+            s = LongVector.broadcast(L, w[wb + words + k]);
+            h = a1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+            cba = cba.add(a0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
+                    .add(h).add(h);
+            h = b1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+            cbb = cbb.add(b0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
+                    .add(h).add(h);
+        }
+        caa.intoArray(bytes, 0);
+        cab.intoArray(bytes, B.length());
+        cba.intoArray(bytes, 2 * B.length());
+        cbb.intoArray(bytes, 3 * B.length());
+    }
+
+    @Override
+    public void twoBitPanels(long[] w, int words, long[] xp, int kWords,
+                             int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+        byte[] bytes = new byte[4 * B.length()];
+        long[] raw = new long[4 * STEP];
+        for (int i = i0; i < i1; i += 2) {
+            int ib = Math.min(i + 1, i1 - 1);
+            for (int p = p0; p < p1; p += 2) {
+                int pb = Math.min(p + 1, p1 - 1);
+                java.util.Arrays.fill(raw, 0L);
+                int xa = p * kWords * 2 * STEP;
+                int xb = pb * kWords * 2 * STEP;
+                for (int k0 = 0; k0 < kWords; k0 += FLUSH_TWO_BIT) {
+                    int k1 = Math.min(kWords, k0 + FLUSH_TWO_BIT);
+                    // (pop(wl&xl) + 2 pop(wl&xh)) + 2 (pop(wh&xl) + 2 pop(wh&xh)): weight plane lo, then hi
+                    twoBitHalfBytes(w, 2 * i * words, 2 * ib * words, xp, xa, xb, k0, k1, bytes);
+                    widen(bytes, raw, 0);
+                    twoBitHalfBytes(w, 2 * i * words + words, 2 * ib * words + words, xp, xa, xb, k0, k1, bytes);
+                    widen(bytes, raw, 1);
+                }
+                finish(raw, i, ib, p, pb, e, out, n);
+            }
+        }
+    }
+
+    /** Byte-lane sums of {@code pop(v & xl) + 2 pop(v & xh)} for one weight plane v of rows a, b. */
+    private static void twoBitHalfBytes(long[] w, int wa, int wb, long[] xp, int xa, int xb,
+                                        int k0, int k1, byte[] bytes) {
+        ByteVector caa = ByteVector.zero(B);
+        ByteVector cab = caa;
+        ByteVector cba = caa;
+        ByteVector cbb = caa;
+        for (int k = k0; k < k1; k++) {
+            int o = k * 2 * STEP;
+            LongVector al = LongVector.fromArray(L, xp, xa + o);
+            LongVector ah = LongVector.fromArray(L, xp, xa + o + STEP);
+            LongVector bl = LongVector.fromArray(L, xp, xb + o);
+            LongVector bh = LongVector.fromArray(L, xp, xb + o + STEP);
+            LongVector v = LongVector.broadcast(L, w[wa + k]);
+            ByteVector h = ah.and(v).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+            caa = caa.add(al.and(v).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            h = bh.and(v).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+            cab = cab.add(bl.and(v).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            v = LongVector.broadcast(L, w[wb + k]);
+            h = ah.and(v).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+            cba = cba.add(al.and(v).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            h = bh.and(v).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+            cbb = cbb.add(bl.and(v).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+        }
+        caa.intoArray(bytes, 0);
+        cab.intoArray(bytes, B.length());
+        cba.intoArray(bytes, 2 * B.length());
+        cbb.intoArray(bytes, 3 * B.length());
+    }
+
+    /**
+     * raw[o * STEP + lane] += 2^shift * (sum of the 8 unsigned bytes of long lane {@code lane} of
+     * output vector o), for the 4 output vectors spilled in {@code bytes}: pairwise widening
+     * bytes -> shorts -> ints -> longs, the Vector API's stand-in for {@code vpsadbw}.
+     */
+    private static void widen(byte[] bytes, long[] raw, int shift) {
+        for (int o = 0; o < 4; o++) {
+            ShortVector s = ByteVector.fromArray(B, bytes, o * B.length()).reinterpretAsShorts();
+            s = s.and((short) 0xFF).add(s.lanewise(VectorOperators.LSHR, 8));
+            IntVector i = s.reinterpretAsInts();
+            i = i.and(0xFFFF).add(i.lanewise(VectorOperators.LSHR, 16));
+            LongVector l = i.reinterpretAsLongs();
+            l = l.and(0xFFFFFFFFL).add(l.lanewise(VectorOperators.LSHR, 32));
+            LongVector.fromArray(L, raw, o * STEP).add(l.lanewise(VectorOperators.LSHL, shift)).intoArray(raw, o * STEP);
+        }
+    }
+
+    /** Finishes a micro-tile (row ra: panels pa, pb; row rb: pa, pb): epilogue in int lanes, stores masked at N. */
+    private static void finish(long[] raw, int ra, int rb, int pa, int pb, Epilogue e, int[] out, int n) {
+        finishLanes(raw, 0, ra, pa * STEP, e, out, n);
+        finishLanes(raw, STEP, ra, pb * STEP, e, out, n);
+        finishLanes(raw, 2 * STEP, rb, pa * STEP, e, out, n);
+        finishLanes(raw, 3 * STEP, rb, pb * STEP, e, out, n);
+    }
+
+    private static void finishLanes(long[] raw, int from, int i, int j, Epilogue e, int[] out, int n) {
+        for (int lane = 0; lane < STEP && j + lane < n; lane++) {
+            out[i * n + j + lane] = e.apply(raw[from + lane], i, j + lane);
+        }
     }
 }
