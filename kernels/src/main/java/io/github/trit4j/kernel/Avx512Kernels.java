@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the AND/XOR around it and no carry-save folding is needed.
  *
  * <p>Two kinds of micro-kernel, each holding its accumulators in registers over the whole
- * K loop: lane-per-column kernels on {@link ColumnPanels} (2 weight rows x 16 columns,
+ * K loop: lane-per-column kernels on {@link ColumnPanels} (4 weight rows x 16 columns,
  * no lane reduction, K padded to 64 bits) for N of at least 8, and along-K kernels (4
  * weight rows x 1 column, one lane reduction per output) for small N and binary. Edge
  * tiles repeat the last row or panel (the repeated output is written twice with the same
@@ -216,7 +216,7 @@ public final class Avx512Kernels implements BitKernels {
         raw[3] = c3.reduceLanes(VectorOperators.ADD);
     }
 
-    // ---- lane-per-column kernels: 2 weight rows x 2 panels of 8 columns per micro-tile ----
+    // ---- lane-per-column kernels: 4 weight rows x 2 panels of 8 columns per micro-tile ----
     //
     // C2 inlines every Vector API call into the compiled method, and gives up inlining
     // (NodeCountInliningCutoff, "callee is too large") once a method grows past its
@@ -225,7 +225,7 @@ public final class Avx512Kernels implements BitKernels {
     // calls that take or return vectors, and the epilogue runs in a separate method on
     // raw sums spilled to a scratch array.
 
-    private static final int TILE_ROWS = 2;
+    private static final int TILE_ROWS = 4;
 
     @Override
     public int panelLanes() {
@@ -235,103 +235,153 @@ public final class Avx512Kernels implements BitKernels {
     @Override
     public void ternaryPanels(long[] w, int words, long[] xp, int kWords, int shift1,
                               int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
-        long[] raw = new long[4 * STEP];
+        long[] raw = new long[8 * STEP];
         for (int i = i0; i < i1; i += TILE_ROWS) {
-            int ib = Math.min(i + 1, i1 - 1);
+            int last = i1 - 1;
+            int r1 = Math.min(i + 1, last);
+            int r2 = Math.min(i + 2, last);
+            int r3 = Math.min(i + 3, last);
             for (int p = p0; p < p1; p += 2) {
                 int pb = Math.min(p + 1, p1 - 1);
                 if (shift1 == 0) {
-                    fatnnMicro(w, words, xp, kWords, i, ib, p, pb, raw);
+                    fatnnMicro4(w, words, xp, kWords, i, r1, r2, r3, p, pb, raw);
                 } else {
-                    ternaryTwoBitMicro(w, words, xp, kWords, i, ib, p, pb, raw);
+                    ternaryTwoBitMicro4(w, words, xp, kWords, i, r1, r2, r3, p, pb, raw);
                 }
-                finish(raw, i, ib, p, pb, e, out, n);
+                finish(raw, i, r1, r2, r3, p, pb, e, out, n);
             }
         }
     }
 
-    /** FATNN: per output and word, {@code pop(m & (a ^ s)) + pop(m & (b ^ s))}. */
-    private static void fatnnMicro(long[] w, int words, long[] xp, int kWords,
-                                   int ra, int rb, int pa, int pb, long[] raw) {
-        int wa = 2 * ra * words;
-        int wb = 2 * rb * words;
+    /** FATNN on 4 rows x 2 panels: raw holds rows r0 (pa, pb), r1 (pa, pb), r2 ..., r3 ... */
+    private static void fatnnMicro4(long[] w, int words, long[] xp, int kWords,
+                                    int r0, int r1, int r2, int r3, int pa, int pb, long[] raw) {
+        int w0 = 2 * r0 * words;
+        int w1 = 2 * r1 * words;
+        int w2 = 2 * r2 * words;
+        int w3 = 2 * r3 * words;
         int xa = pa * kWords * 2 * STEP;
         int xb = pb * kWords * 2 * STEP;
-        LongVector caa = LongVector.zero(L);
-        LongVector cab = caa;
-        LongVector cba = caa;
-        LongVector cbb = caa;
+        LongVector c0a = LongVector.zero(L);
+        LongVector c0b = c0a;
+        LongVector c1a = c0a;
+        LongVector c1b = c0a;
+        LongVector c2a = c0a;
+        LongVector c2b = c0a;
+        LongVector c3a = c0a;
+        LongVector c3b = c0a;
         for (int k = 0; k < kWords; k++) {
             int o = k * 2 * STEP;
             LongVector a0 = LongVector.fromArray(L, xp, xa + o);
             LongVector a1 = LongVector.fromArray(L, xp, xa + o + STEP);
             LongVector b0 = LongVector.fromArray(L, xp, xb + o);
             LongVector b1 = LongVector.fromArray(L, xp, xb + o + STEP);
-            LongVector m = LongVector.broadcast(L, w[wa + k]);
-            LongVector s = LongVector.broadcast(L, w[wa + words + k]);
-            caa = caa.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+            LongVector m = LongVector.broadcast(L, w[w0 + k]);
+            LongVector s = LongVector.broadcast(L, w[w0 + words + k]);
+            c0a = c0a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
                     .add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            cab = cab.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+            c0b = c0b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
                     .add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            m = LongVector.broadcast(L, w[wb + k]);
-            s = LongVector.broadcast(L, w[wb + words + k]);
-            cba = cba.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+            m = LongVector.broadcast(L, w[w1 + k]);
+            s = LongVector.broadcast(L, w[w1 + words + k]);
+            c1a = c1a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
                     .add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            cbb = cbb.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+            c1b = c1b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+                    .add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            m = LongVector.broadcast(L, w[w2 + k]);
+            s = LongVector.broadcast(L, w[w2 + words + k]);
+            c2a = c2a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+                    .add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            c2b = c2b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+                    .add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            m = LongVector.broadcast(L, w[w3 + k]);
+            s = LongVector.broadcast(L, w[w3 + words + k]);
+            c3a = c3a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+                    .add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            c3b = c3b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
                     .add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
         }
-        caa.intoArray(raw, 0);
-        cab.intoArray(raw, STEP);
-        cba.intoArray(raw, 2 * STEP);
-        cbb.intoArray(raw, 3 * STEP);
+        c0a.intoArray(raw, 0);
+        c0b.intoArray(raw, STEP);
+        c1a.intoArray(raw, 2 * STEP);
+        c1b.intoArray(raw, 3 * STEP);
+        c2a.intoArray(raw, 4 * STEP);
+        c2b.intoArray(raw, 5 * STEP);
+        c3a.intoArray(raw, 6 * STEP);
+        c3b.intoArray(raw, 7 * STEP);
     }
 
     /** Ternary x 2-bit: per output and word, {@code pop(m & (lo ^ s)) + 2 pop(m & (hi ^ s))}. */
-    private static void ternaryTwoBitMicro(long[] w, int words, long[] xp, int kWords,
-                                           int ra, int rb, int pa, int pb, long[] raw) {
-        int wa = 2 * ra * words;
-        int wb = 2 * rb * words;
+    private static void ternaryTwoBitMicro4(long[] w, int words, long[] xp, int kWords,
+                                           int r0, int r1, int r2, int r3, int pa, int pb, long[] raw) {
+        int w0 = 2 * r0 * words;
+        int w1 = 2 * r1 * words;
+        int w2 = 2 * r2 * words;
+        int w3 = 2 * r3 * words;
         int xa = pa * kWords * 2 * STEP;
         int xb = pb * kWords * 2 * STEP;
-        LongVector caa = LongVector.zero(L);
-        LongVector cab = caa;
-        LongVector cba = caa;
-        LongVector cbb = caa;
+        LongVector c0a = LongVector.zero(L);
+        LongVector c0b = c0a;
+        LongVector c1a = c0a;
+        LongVector c1b = c0a;
+        LongVector c2a = c0a;
+        LongVector c2b = c0a;
+        LongVector c3a = c0a;
+        LongVector c3b = c0a;
         for (int k = 0; k < kWords; k++) {
             int o = k * 2 * STEP;
             LongVector a0 = LongVector.fromArray(L, xp, xa + o);
             LongVector a1 = LongVector.fromArray(L, xp, xa + o + STEP);
             LongVector b0 = LongVector.fromArray(L, xp, xb + o);
             LongVector b1 = LongVector.fromArray(L, xp, xb + o + STEP);
-            LongVector m = LongVector.broadcast(L, w[wa + k]);
-            LongVector s = LongVector.broadcast(L, w[wa + words + k]);
+            LongVector m = LongVector.broadcast(L, w[w0 + k]);
+            LongVector s = LongVector.broadcast(L, w[w0 + words + k]);
             LongVector h = a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
-            caa = caa.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            c0a = c0a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
             h = b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
-            cab = cab.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
-            m = LongVector.broadcast(L, w[wb + k]);
-            s = LongVector.broadcast(L, w[wb + words + k]);
+            c0b = c0b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            m = LongVector.broadcast(L, w[w1 + k]);
+            s = LongVector.broadcast(L, w[w1 + words + k]);
             h = a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
-            cba = cba.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            c1a = c1a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
             h = b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
-            cbb = cbb.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            c1b = c1b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            m = LongVector.broadcast(L, w[w2 + k]);
+            s = LongVector.broadcast(L, w[w2 + words + k]);
+            h = a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
+            c2a = c2a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            h = b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
+            c2b = c2b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            m = LongVector.broadcast(L, w[w3 + k]);
+            s = LongVector.broadcast(L, w[w3 + words + k]);
+            h = a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
+            c3a = c3a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            h = b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
+            c3b = c3b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
         }
-        caa.intoArray(raw, 0);
-        cab.intoArray(raw, STEP);
-        cba.intoArray(raw, 2 * STEP);
-        cbb.intoArray(raw, 3 * STEP);
+        c0a.intoArray(raw, 0);
+        c0b.intoArray(raw, STEP);
+        c1a.intoArray(raw, 2 * STEP);
+        c1b.intoArray(raw, 3 * STEP);
+        c2a.intoArray(raw, 4 * STEP);
+        c2b.intoArray(raw, 5 * STEP);
+        c3a.intoArray(raw, 6 * STEP);
+        c3b.intoArray(raw, 7 * STEP);
     }
 
     @Override
     public void twoBitPanels(long[] w, int words, long[] xp, int kWords,
                              int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
-        long[] raw = new long[4 * STEP];
+        long[] raw = new long[8 * STEP];
         for (int i = i0; i < i1; i += TILE_ROWS) {
-            int ib = Math.min(i + 1, i1 - 1);
+            int last = i1 - 1;
+            int r1 = Math.min(i + 1, last);
+            int r2 = Math.min(i + 2, last);
+            int r3 = Math.min(i + 3, last);
             for (int p = p0; p < p1; p += 2) {
                 int pb = Math.min(p + 1, p1 - 1);
-                twoBitMicro(w, words, xp, kWords, i, ib, p, pb, raw);
-                finish(raw, i, ib, p, pb, e, out, n);
+                twoBitMicro4(w, words, xp, kWords, i, r1, r2, r3, p, pb, raw);
+                finish(raw, i, r1, r2, r3, p, pb, e, out, n);
             }
         }
     }
@@ -340,55 +390,88 @@ public final class Avx512Kernels implements BitKernels {
      * 2-bit x 2-bit, the conventional network's cost: per output and word
      * {@code (pop(wl&xl) + 2 pop(wl&xh)) + 2 (pop(wh&xl) + 2 pop(wh&xh))}, 4 popcounts.
      */
-    private static void twoBitMicro(long[] w, int words, long[] xp, int kWords,
-                                    int ra, int rb, int pa, int pb, long[] raw) {
-        int wa = 2 * ra * words;
-        int wb = 2 * rb * words;
+    private static void twoBitMicro4(long[] w, int words, long[] xp, int kWords,
+                                    int r0, int r1, int r2, int r3, int pa, int pb, long[] raw) {
+        int w0 = 2 * r0 * words;
+        int w1 = 2 * r1 * words;
+        int w2 = 2 * r2 * words;
+        int w3 = 2 * r3 * words;
         int xa = pa * kWords * 2 * STEP;
         int xb = pb * kWords * 2 * STEP;
-        LongVector caa = LongVector.zero(L);
-        LongVector cab = caa;
-        LongVector cba = caa;
-        LongVector cbb = caa;
+        LongVector c0a = LongVector.zero(L);
+        LongVector c0b = c0a;
+        LongVector c1a = c0a;
+        LongVector c1b = c0a;
+        LongVector c2a = c0a;
+        LongVector c2b = c0a;
+        LongVector c3a = c0a;
+        LongVector c3b = c0a;
         for (int k = 0; k < kWords; k++) {
             int o = k * 2 * STEP;
             LongVector al = LongVector.fromArray(L, xp, xa + o);
             LongVector ah = LongVector.fromArray(L, xp, xa + o + STEP);
             LongVector bl = LongVector.fromArray(L, xp, xb + o);
             LongVector bh = LongVector.fromArray(L, xp, xb + o + STEP);
-            LongVector lo = LongVector.broadcast(L, w[wa + k]);
-            LongVector hi = LongVector.broadcast(L, w[wa + words + k]);
+            LongVector lo = LongVector.broadcast(L, w[w0 + k]);
+            LongVector hi = LongVector.broadcast(L, w[w0 + words + k]);
             LongVector t = al.and(hi).lanewise(VectorOperators.BIT_COUNT).add(ah.and(lo).lanewise(VectorOperators.BIT_COUNT))
                     .add(ah.and(hi).lanewise(VectorOperators.BIT_COUNT).lanewise(VectorOperators.LSHL, 1));
-            caa = caa.add(al.and(lo).lanewise(VectorOperators.BIT_COUNT)).add(t.lanewise(VectorOperators.LSHL, 1));
+            c0a = c0a.add(al.and(lo).lanewise(VectorOperators.BIT_COUNT)).add(t.lanewise(VectorOperators.LSHL, 1));
             t = bl.and(hi).lanewise(VectorOperators.BIT_COUNT).add(bh.and(lo).lanewise(VectorOperators.BIT_COUNT))
                     .add(bh.and(hi).lanewise(VectorOperators.BIT_COUNT).lanewise(VectorOperators.LSHL, 1));
-            cab = cab.add(bl.and(lo).lanewise(VectorOperators.BIT_COUNT)).add(t.lanewise(VectorOperators.LSHL, 1));
-            lo = LongVector.broadcast(L, w[wb + k]);
-            hi = LongVector.broadcast(L, w[wb + words + k]);
+            c0b = c0b.add(bl.and(lo).lanewise(VectorOperators.BIT_COUNT)).add(t.lanewise(VectorOperators.LSHL, 1));
+            lo = LongVector.broadcast(L, w[w1 + k]);
+            hi = LongVector.broadcast(L, w[w1 + words + k]);
             t = al.and(hi).lanewise(VectorOperators.BIT_COUNT).add(ah.and(lo).lanewise(VectorOperators.BIT_COUNT))
                     .add(ah.and(hi).lanewise(VectorOperators.BIT_COUNT).lanewise(VectorOperators.LSHL, 1));
-            cba = cba.add(al.and(lo).lanewise(VectorOperators.BIT_COUNT)).add(t.lanewise(VectorOperators.LSHL, 1));
+            c1a = c1a.add(al.and(lo).lanewise(VectorOperators.BIT_COUNT)).add(t.lanewise(VectorOperators.LSHL, 1));
             t = bl.and(hi).lanewise(VectorOperators.BIT_COUNT).add(bh.and(lo).lanewise(VectorOperators.BIT_COUNT))
                     .add(bh.and(hi).lanewise(VectorOperators.BIT_COUNT).lanewise(VectorOperators.LSHL, 1));
-            cbb = cbb.add(bl.and(lo).lanewise(VectorOperators.BIT_COUNT)).add(t.lanewise(VectorOperators.LSHL, 1));
+            c1b = c1b.add(bl.and(lo).lanewise(VectorOperators.BIT_COUNT)).add(t.lanewise(VectorOperators.LSHL, 1));
+            lo = LongVector.broadcast(L, w[w2 + k]);
+            hi = LongVector.broadcast(L, w[w2 + words + k]);
+            t = al.and(hi).lanewise(VectorOperators.BIT_COUNT).add(ah.and(lo).lanewise(VectorOperators.BIT_COUNT))
+                    .add(ah.and(hi).lanewise(VectorOperators.BIT_COUNT).lanewise(VectorOperators.LSHL, 1));
+            c2a = c2a.add(al.and(lo).lanewise(VectorOperators.BIT_COUNT)).add(t.lanewise(VectorOperators.LSHL, 1));
+            t = bl.and(hi).lanewise(VectorOperators.BIT_COUNT).add(bh.and(lo).lanewise(VectorOperators.BIT_COUNT))
+                    .add(bh.and(hi).lanewise(VectorOperators.BIT_COUNT).lanewise(VectorOperators.LSHL, 1));
+            c2b = c2b.add(bl.and(lo).lanewise(VectorOperators.BIT_COUNT)).add(t.lanewise(VectorOperators.LSHL, 1));
+            lo = LongVector.broadcast(L, w[w3 + k]);
+            hi = LongVector.broadcast(L, w[w3 + words + k]);
+            t = al.and(hi).lanewise(VectorOperators.BIT_COUNT).add(ah.and(lo).lanewise(VectorOperators.BIT_COUNT))
+                    .add(ah.and(hi).lanewise(VectorOperators.BIT_COUNT).lanewise(VectorOperators.LSHL, 1));
+            c3a = c3a.add(al.and(lo).lanewise(VectorOperators.BIT_COUNT)).add(t.lanewise(VectorOperators.LSHL, 1));
+            t = bl.and(hi).lanewise(VectorOperators.BIT_COUNT).add(bh.and(lo).lanewise(VectorOperators.BIT_COUNT))
+                    .add(bh.and(hi).lanewise(VectorOperators.BIT_COUNT).lanewise(VectorOperators.LSHL, 1));
+            c3b = c3b.add(bl.and(lo).lanewise(VectorOperators.BIT_COUNT)).add(t.lanewise(VectorOperators.LSHL, 1));
         }
-        caa.intoArray(raw, 0);
-        cab.intoArray(raw, STEP);
-        cba.intoArray(raw, 2 * STEP);
-        cbb.intoArray(raw, 3 * STEP);
+        c0a.intoArray(raw, 0);
+        c0b.intoArray(raw, STEP);
+        c1a.intoArray(raw, 2 * STEP);
+        c1b.intoArray(raw, 3 * STEP);
+        c2a.intoArray(raw, 4 * STEP);
+        c2b.intoArray(raw, 5 * STEP);
+        c3a.intoArray(raw, 6 * STEP);
+        c3b.intoArray(raw, 7 * STEP);
     }
 
     /**
-     * Finishes a micro-tile from its raw sums (row ra: panels pa, pb; then row rb): the
+     * Finishes a micro-tile from its raw sums (rows r0..r3, each: panel pa, then pb): the
      * epilogue in int lanes, stores masked at column N. A repeated edge row or panel
      * writes the same values twice.
      */
-    private static void finish(long[] raw, int ra, int rb, int pa, int pb, Epilogue e, int[] out, int n) {
-        finishLanes(raw, 0, ra, pa * STEP, e, out, n);
-        finishLanes(raw, STEP, ra, pb * STEP, e, out, n);
-        finishLanes(raw, 2 * STEP, rb, pa * STEP, e, out, n);
-        finishLanes(raw, 3 * STEP, rb, pb * STEP, e, out, n);
+    private static void finish(long[] raw, int r0, int r1, int r2, int r3, int pa, int pb,
+                               Epilogue e, int[] out, int n) {
+        int ja = pa * STEP;
+        int jb = pb * STEP;
+        finishLanes(raw, 0, r0, ja, e, out, n);
+        finishLanes(raw, STEP, r0, jb, e, out, n);
+        finishLanes(raw, 2 * STEP, r1, ja, e, out, n);
+        finishLanes(raw, 3 * STEP, r1, jb, e, out, n);
+        finishLanes(raw, 4 * STEP, r2, ja, e, out, n);
+        finishLanes(raw, 5 * STEP, r2, jb, e, out, n);
+        finishLanes(raw, 6 * STEP, r3, ja, e, out, n);
+        finishLanes(raw, 7 * STEP, r3, jb, e, out, n);
     }
 
     private static void finishLanes(long[] raw, int from, int i, int j, Epilogue e, int[] out, int n) {
