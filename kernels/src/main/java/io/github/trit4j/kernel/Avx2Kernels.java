@@ -255,13 +255,13 @@ public final class Avx2Kernels implements BitKernels {
     @Override
     public void ternaryPanels(long[] w, int words, long[] xp, int kWords, int shift1,
                               int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
-        byte[] bytes = new byte[4 * B.length()];
-        long[] raw = new long[4 * STEP];
+        byte[] bytes = Scratch.get().bytes;
+        long[] raw = Scratch.get().longs;
         for (int i = i0; i < i1; i += 2) {
             int ib = Math.min(i + 1, i1 - 1);
             for (int p = p0; p < p1; p += 2) {
                 int pb = Math.min(p + 1, p1 - 1);
-                java.util.Arrays.fill(raw, 0L);
+                java.util.Arrays.fill(raw, 0, 4 * STEP, 0L);
                 int wa = 2 * i * words;
                 int wb = 2 * ib * words;
                 int xa = p * kWords * 2 * STEP;
@@ -352,13 +352,13 @@ public final class Avx2Kernels implements BitKernels {
     @Override
     public void twoBitPanels(long[] w, int words, long[] xp, int kWords,
                              int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
-        byte[] bytes = new byte[4 * B.length()];
-        long[] raw = new long[4 * STEP];
+        byte[] bytes = Scratch.get().bytes;
+        long[] raw = Scratch.get().longs;
         for (int i = i0; i < i1; i += 2) {
             int ib = Math.min(i + 1, i1 - 1);
             for (int p = p0; p < p1; p += 2) {
                 int pb = Math.min(p + 1, p1 - 1);
-                java.util.Arrays.fill(raw, 0L);
+                java.util.Arrays.fill(raw, 0, 4 * STEP, 0L);
                 int xa = p * kWords * 2 * STEP;
                 int xb = pb * kWords * 2 * STEP;
                 for (int k0 = 0; k0 < kWords; k0 += FLUSH_TWO_BIT) {

@@ -49,7 +49,7 @@ public final class Avx512Kernels implements BitKernels {
     @Override
     public void ternary(long[] w, long[] x, int words, int shift1,
                         int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
-        long[] raw = new long[8];
+        long[] raw = Scratch.get().longs;
         for (int j = j0; j < j1; j++) {
             for (int i = i0; i < i1; i += 4) {
                 int last = i1 - 1;
@@ -114,7 +114,7 @@ public final class Avx512Kernels implements BitKernels {
     @Override
     public void twoBit(long[] w, long[] x, int words,
                        int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
-        long[] raw = new long[4];
+        long[] raw = Scratch.get().longs;
         for (int j = j0; j < j1; j++) {
             for (int i = i0; i < i1; i += 4) {
                 int last = i1 - 1;
@@ -175,7 +175,7 @@ public final class Avx512Kernels implements BitKernels {
     @Override
     public void binary(long[] w, long[] x, int words,
                        int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
-        long[] raw = new long[4];
+        long[] raw = Scratch.get().longs;
         for (int j = j0; j < j1; j++) {
             for (int i = i0; i < i1; i += 4) {
                 int last = i1 - 1;
@@ -235,7 +235,7 @@ public final class Avx512Kernels implements BitKernels {
     @Override
     public void ternaryPanels(long[] w, int words, long[] xp, int kWords, int shift1,
                               int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
-        long[] raw = new long[8 * STEP];
+        long[] raw = Scratch.get().longs;
         for (int i = i0; i < i1; i += TILE_ROWS) {
             int last = i1 - 1;
             int r1 = Math.min(i + 1, last);
@@ -372,7 +372,7 @@ public final class Avx512Kernels implements BitKernels {
     @Override
     public void twoBitPanels(long[] w, int words, long[] xp, int kWords,
                              int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
-        long[] raw = new long[8 * STEP];
+        long[] raw = Scratch.get().longs;
         for (int i = i0; i < i1; i += TILE_ROWS) {
             int last = i1 - 1;
             int r1 = Math.min(i + 1, last);
