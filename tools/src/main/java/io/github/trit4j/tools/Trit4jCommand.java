@@ -30,6 +30,9 @@ import java.util.concurrent.Callable;
         subcommands = {
                 InfoCommand.class,
                 VerifyCommand.class,
+                BenchCommand.class,
+                GemmCommand.class,
+                ReportCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footer = {"",

@@ -1,0 +1,259 @@
+package io.github.trit4j.bench;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Objects;
+
+/**
+ * The pure-JVM fp32 reference of the speedup study: {@code C[i][j] = sum_k A[i][k] * B[j][k]}
+ * (the layout of trit4j's products: A is M x K weights, B is N x K activations, both row-major)
+ * with the Vector API, written the way BLIS writes a GEMM rather than as a strawman.
+ *
+ * <ul>
+ *   <li>Operands are packed once by {@link #prepare}: A into slivers of {@value #MR} rows,
+ *       interleaved along K; B into panels of {@code NR = 2 * lanes} columns, interleaved along K
+ *       and zero-padded.</li>
+ *   <li>The micro-kernel keeps a {@value #MR} x {@code NR} tile of C in 8 vector registers and
+ *       does 8 FMAs per K step from 2 vector loads and 4 broadcasts; K is cut into blocks of
+ *       {@value #KC} (the B micro-panel stays in L1) and M into blocks of {@value #MC} rows (A's
+ *       block stays in L2).</li>
+ *   <li>For N below {@value #ALONG_K_BELOW} (matrix-vector products) a panel would be mostly
+ *       padding, so vectors run along K instead: 4 rows x 1 column, one lane reduction per output.</li>
+ *   <li>Threads take disjoint row ranges ({@link RowSplit}).</li>
+ * </ul>
+ *
+ * <p>As in trit4j's kernels, the micro-kernel is one loop with no helper methods on vectors
+ * (C2 boxes vectors that cross a call it did not inline).
+ */
+public final class Fp32VectorGemm {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Rows of the register tile. */
+    static final int MR = 4;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * L;
+    static final int KC = 256;
+    static final int MC = 256;
+    static final int ALONG_K_BELOW = 8;
+
+    private final int m;
+    private final int n;
+    private final int k;
+    private final float[] a;       // M x K row-major (along-K path)
+    private final float[] b;       // N x K row-major (along-K path)
+    private final float[] aPacked; // slivers of MR rows: [(s*K + k)*MR + r]
+    private final float[] bPacked; // panels of NR columns: [(p*K + k)*NR + c]
+
+    private Fp32VectorGemm(int m, int n, int k, float[] a, float[] b, float[] aPacked, float[] bPacked) {
+        this.m = m;
+        this.n = n;
+        this.k = k;
+        this.a = a;
+        this.b = b;
+        this.aPacked = aPacked;
+        this.bPacked = bPacked;
+    }
+
+    /**
+     * Packs the operands for repeated products (the arrays are not copied for the along-K path:
+     * do not change them afterwards).
+     *
+     * @param a M x K, row-major
+     * @param b N x K, row-major
+     */
+    public static Fp32VectorGemm prepare(float[] a, float[] b, int m, int n, int k) {
+        check(a.length, b.length, m, n, k);
+        if (n < ALONG_K_BELOW) {
+            return new Fp32VectorGemm(m, n, k, a, b, null, null);
+        }
+        int slivers = (m + MR - 1) / MR;
+        float[] ap = new float[Math.multiplyExact(slivers * MR, k)];
+        for (int i = 0; i < m; i++) {
+            int s = i / MR;
+            int r = i % MR;
+            for (int kk = 0; kk < k; kk++) {
+                ap[(s * k + kk) * MR + r] = a[i * k + kk];
+            }
+        }
+        int panels = (n + NR - 1) / NR;
+        float[] bp = new float[Math.multiplyExact(panels * NR, k)];
+        for (int j = 0; j < n; j++) {
+            int p = j / NR;
+            int c = j % NR;
+            for (int kk = 0; kk < k; kk++) {
+                bp[(p * k + kk) * NR + c] = b[j * k + kk];
+            }
+        }
+        return new Fp32VectorGemm(m, n, k, null, null, ap, bp);
+    }
+
+    static void check(int aLength, int bLength, int m, int n, int k) {
+        if (m < 1 || n < 1 || k < 1) {
+            throw new IllegalArgumentException("M, N, K must be >= 1, got " + m + ", " + n + ", " + k);
+        }
+        if (aLength != (long) m * k || bLength != (long) n * k) {
+            throw new IllegalArgumentException("A must have M*K and B N*K elements, got " + aLength + " and " + bLength);
+        }
+    }
+
+    /** Rows of the output. */
+    public int m() {
+        return m;
+    }
+
+    /** Columns of the output. */
+    public int n() {
+        return n;
+    }
+
+    /** {@code c = A * B^T}, {@code c[i*N + j]}, on {@code threads} threads. */
+    public void multiply(float[] c, int threads) {
+        Objects.requireNonNull(c, "c");
+        if (c.length != m * n) {
+            throw new IllegalArgumentException("c must have M*N = " + (m * n) + " elements, got " + c.length);
+        }
+        if (aPacked == null) {
+            RowSplit.run((m + 3) / 4, threads, (from, to) -> alongK(c, from * 4, Math.min(m, to * 4)));
+        } else {
+            RowSplit.run((m + MR - 1) / MR, threads, (from, to) -> panels(c, from, to));
+        }
+    }
+
+    /** Slivers {@code [s0, s1)} of C through the register-tiled kernel. */
+    private void panels(float[] c, int s0, int s1) {
+        final float[] ap = aPacked;
+        final float[] bp = bPacked;
+        final int kk = k;
+        final int nn = n;
+        final int panels = (nn + NR - 1) / NR;
+        final int mcSlivers = MC / MR;
+        final float[] tile = new float[MR * NR];
+        for (int k0 = 0; k0 < kk; k0 += KC) {
+            final int k1 = Math.min(kk, k0 + KC);
+            for (int sb = s0; sb < s1; sb += mcSlivers) {
+                final int sbEnd = Math.min(s1, sb + mcSlivers);
+                for (int p = 0; p < panels; p++) {
+                    final int j0 = p * NR;
+                    final boolean full = j0 + NR <= nn;
+                    for (int s = sb; s < sbEnd; s++) {
+                        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+                        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+                        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+                        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+                        int ao = (s * kk + k0) * MR;
+                        int bo = (p * kk + k0) * NR;
+                        for (int q = k0; q < k1; q++, ao += MR, bo += NR) {
+                            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+                            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+                            FloatVector x = FloatVector.broadcast(S, ap[ao]);
+                            c00 = x.fma(b0, c00);
+                            c01 = x.fma(b1, c01);
+                            x = FloatVector.broadcast(S, ap[ao + 1]);
+                            c10 = x.fma(b0, c10);
+                            c11 = x.fma(b1, c11);
+                            x = FloatVector.broadcast(S, ap[ao + 2]);
+                            c20 = x.fma(b0, c20);
+                            c21 = x.fma(b1, c21);
+                            x = FloatVector.broadcast(S, ap[ao + 3]);
+                            c30 = x.fma(b0, c30);
+                            c31 = x.fma(b1, c31);
+                        }
+                        // epilogue: full tiles straight to C (adding to it after the first K block);
+                        // tiles cut by M or N spill to the scratch tile and are copied element-wise
+                        int off = s * MR * nn + j0;
+                        if (full && s * MR + MR <= m) {
+                            if (k0 > 0) {
+                                c00 = c00.add(FloatVector.fromArray(S, c, off));
+                                c01 = c01.add(FloatVector.fromArray(S, c, off + L));
+                                c10 = c10.add(FloatVector.fromArray(S, c, off + nn));
+                                c11 = c11.add(FloatVector.fromArray(S, c, off + nn + L));
+                                c20 = c20.add(FloatVector.fromArray(S, c, off + 2 * nn));
+                                c21 = c21.add(FloatVector.fromArray(S, c, off + 2 * nn + L));
+                                c30 = c30.add(FloatVector.fromArray(S, c, off + 3 * nn));
+                                c31 = c31.add(FloatVector.fromArray(S, c, off + 3 * nn + L));
+                            }
+                            c00.intoArray(c, off);
+                            c01.intoArray(c, off + L);
+                            c10.intoArray(c, off + nn);
+                            c11.intoArray(c, off + nn + L);
+                            c20.intoArray(c, off + 2 * nn);
+                            c21.intoArray(c, off + 2 * nn + L);
+                            c30.intoArray(c, off + 3 * nn);
+                            c31.intoArray(c, off + 3 * nn + L);
+                        } else {
+                            c00.intoArray(tile, 0);
+                            c01.intoArray(tile, L);
+                            c10.intoArray(tile, NR);
+                            c11.intoArray(tile, NR + L);
+                            c20.intoArray(tile, 2 * NR);
+                            c21.intoArray(tile, 2 * NR + L);
+                            c30.intoArray(tile, 3 * NR);
+                            c31.intoArray(tile, 3 * NR + L);
+                            int rows = Math.min(MR, m - s * MR);
+                            int cols = Math.min(NR, nn - j0);
+                            for (int r = 0; r < rows; r++) {
+                                for (int q = 0; q < cols; q++) {
+                                    float v = tile[r * NR + q];
+                                    c[off + r * nn + q] = k0 > 0 ? c[off + r * nn + q] + v : v;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Rows {@code [i0, i1)} of C with vectors along K (small N). */
+    private void alongK(float[] c, int i0, int i1) {
+        final float[] aa = a;
+        final float[] bb = b;
+        final int kk = k;
+        final int kv = S.loopBound(kk);
+        int i = i0;
+        for (; i + 4 <= i1; i += 4) {
+            for (int j = 0; j < n; j++) {
+                FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+                FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+                int ar = i * kk;
+                int br = j * kk;
+                for (int q = 0; q < kv; q += L) {
+                    FloatVector x = FloatVector.fromArray(S, bb, br + q);
+                    s0 = FloatVector.fromArray(S, aa, ar + q).fma(x, s0);
+                    s1 = FloatVector.fromArray(S, aa, ar + kk + q).fma(x, s1);
+                    s2 = FloatVector.fromArray(S, aa, ar + 2 * kk + q).fma(x, s2);
+                    s3 = FloatVector.fromArray(S, aa, ar + 3 * kk + q).fma(x, s3);
+                }
+                float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
+                float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+                for (int q = kv; q < kk; q++) {
+                    float x = bb[br + q];
+                    t0 += aa[ar + q] * x;
+                    t1 += aa[ar + kk + q] * x;
+                    t2 += aa[ar + 2 * kk + q] * x;
+                    t3 += aa[ar + 3 * kk + q] * x;
+                }
+                c[i * n + j] = t0;
+                c[(i + 1) * n + j] = t1;
+                c[(i + 2) * n + j] = t2;
+                c[(i + 3) * n + j] = t3;
+            }
+        }
+        for (; i < i1; i++) {
+            for (int j = 0; j < n; j++) {
+                FloatVector s0 = FloatVector.zero(S);
+                for (int q = 0; q < kv; q += L) {
+                    s0 = FloatVector.fromArray(S, aa, i * kk + q).fma(FloatVector.fromArray(S, bb, j * kk + q), s0);
+                }
+                float t = s0.reduceLanes(VectorOperators.ADD);
+                for (int q = kv; q < kk; q++) {
+                    t += aa[i * kk + q] * bb[j * kk + q];
+                }
+                c[i * n + j] = t;
+            }
+        }
+    }
+}

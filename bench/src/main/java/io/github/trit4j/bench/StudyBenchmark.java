@@ -1,0 +1,98 @@
+package io.github.trit4j.bench;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The speedup study (issue 5): one product of one workload at one precision, kernel shape and
+ * thread count per trial. Driven by {@code trit4j bench}, which runs it per ISA shape in
+ * forked JVMs with that shape's flags and turns the scores into speedups over fp32 OpenBLAS:
+ *
+ * <pre>
+ * java -jar bench/target/benchmarks.jar StudyBenchmark -p workload=S1,L1 -p precision=FP32_OPENBLAS,TERNARY_FATNN
+ * </pre>
+ *
+ * <p>{@code workload} is a name of {@link StudyWorkload#NAMED} or {@code MxNxK}. If the system
+ * property {@value #FACTS_PROPERTY} names a file, setup appends one line per trial:
+ * {@code workload|precision|isa|threads|kernel}, where kernel says what ran (e.g.
+ * {@code trit4j AVX512}, {@code OpenBLAS Haswell}); the driver reads it back.
+ *
+ * <p>Fork flags as in {@link GemmBenchmark} (prepended and appended, because JMH's
+ * {@code -jvmArgsAppend} replaces the annotation's list).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1,
+        jvmArgsPrepend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g"},
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
+public class StudyBenchmark {
+
+    /** System property naming the file that setup appends what ran to. */
+    public static final String FACTS_PROPERTY = "trit4j.study.facts";
+
+    /** Workload: a name ({@code S1..S4, Q1, Q2, L1}) or {@code MxNxK}. */
+    @Param({"S1", "S2", "S3", "S4", "Q1", "L1"})
+    public String workload;
+
+    /** Precision and implementation. */
+    @Param({"FP32_OPENBLAS", "FP32_VECTOR", "INT8", "TWO_BIT", "TERNARY_CONVENTIONAL", "TERNARY_FATNN",
+            "TERNARY_TWO_BIT", "BINARY"})
+    public StudyPrecision precision;
+
+    /** trit4j kernel shape: {@code AUTO} or an {@link io.github.trit4j.Isa} name. */
+    @Param({"AUTO"})
+    public String isa;
+
+    /** Threads per product. */
+    @Param({"1"})
+    public int threads;
+
+    private StudyProduct product;
+
+    @Setup
+    public void setup() {
+        product = StudyProducts.create(StudyWorkload.parse(workload), precision, isa, threads);
+        product.run(); // builds anything cached on first use (column panels, derived planes)
+        String facts = System.getProperty(FACTS_PROPERTY);
+        if (facts != null && !facts.isBlank()) {
+            String line = String.join("|", workload, precision.name(), isa, Integer.toString(threads), product.kernel());
+            try {
+                Files.writeString(Path.of(facts), line + System.lineSeparator(), StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Benchmark
+    public void multiply() {
+        product.run();
+    }
+
+    @TearDown
+    public void tearDown() {
+        product.close();
+    }
+}

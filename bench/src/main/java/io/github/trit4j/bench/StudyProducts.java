@@ -1,0 +1,186 @@
+package io.github.trit4j.bench;
+
+import io.github.trit4j.GemmEngine;
+import io.github.trit4j.PackedMatrix;
+import io.github.trit4j.Precision;
+
+import java.util.SplittableRandom;
+
+/**
+ * Builds the {@link StudyProduct} for a workload, precision, kernel shape and thread count,
+ * on random operands drawn from a fixed seed.
+ *
+ * <p>Operands: trit4j's are uniform over their precision's value set and packed once; int8's
+ * are uniform signed bytes; fp32's are uniform in [-1, 1). Every measured product therefore
+ * starts from prepared operands (weights and activations packed), as in {@link GemmBenchmark}.
+ */
+public final class StudyProducts {
+
+    /** Seed of the operands. */
+    public static final long SEED = GemmBenchmark.SEED;
+
+    private StudyProducts() {
+    }
+
+    /**
+     * A prepared product.
+     *
+     * @param isa {@code AUTO} or an {@link io.github.trit4j.Isa} name; only trit4j's products use it
+     * @throws UnsupportedOperationException for a workload kind not implemented yet (convolution)
+     */
+    public static StudyProduct create(StudyWorkload workload, StudyPrecision precision, String isa, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (workload.kind() != StudyWorkload.Kind.GEMM) {
+            // follow-up (issue 4): convolution through the layer API, same precisions
+            throw new UnsupportedOperationException("workload kind " + workload.kind() + " is not implemented yet");
+        }
+        SplittableRandom random = new SplittableRandom(SEED);
+        int m = workload.m();
+        int n = workload.n();
+        int k = workload.k();
+        return switch (precision) {
+            case FP32_OPENBLAS -> openBlas(randomFloats(random, m * k), randomFloats(random, n * k), m, n, k, threads);
+            case FP32_VECTOR -> fp32Vector(randomFloats(random, m * k), randomFloats(random, n * k), m, n, k, threads);
+            case INT8 -> int8Vector(randomBytes(random, m * k), randomBytes(random, n * k), m, n, k, threads);
+            default -> trit4j(precision, random, m, n, k, isa, threads);
+        };
+    }
+
+    static StudyProduct openBlas(float[] a, float[] b, int m, int n, int k, int threads) {
+        OpenBlasSgemm sgemm = new OpenBlasSgemm(a, b, m, n, k);
+        String kernel = "OpenBLAS " + OpenBlasSgemm.coreName();
+        return new StudyProduct() {
+            @Override
+            public void run() {
+                sgemm.multiply(threads);
+            }
+
+            @Override
+            public String kernel() {
+                return kernel;
+            }
+
+            @Override
+            public double[] result() {
+                return widen(sgemm.result());
+            }
+
+            @Override
+            public void close() {
+                sgemm.close();
+            }
+        };
+    }
+
+    static StudyProduct fp32Vector(float[] a, float[] b, int m, int n, int k, int threads) {
+        Fp32VectorGemm gemm = Fp32VectorGemm.prepare(a, b, m, n, k);
+        float[] c = new float[m * n];
+        String kernel = "Vector API " + Fp32VectorGemm.S.vectorBitSize() + "-bit";
+        return new StudyProduct() {
+            @Override
+            public void run() {
+                gemm.multiply(c, threads);
+            }
+
+            @Override
+            public String kernel() {
+                return kernel;
+            }
+
+            @Override
+            public double[] result() {
+                return widen(c);
+            }
+        };
+    }
+
+    static StudyProduct int8Vector(byte[] a, byte[] b, int m, int n, int k, int threads) {
+        Int8VectorGemm gemm = Int8VectorGemm.prepare(a, b, m, n, k);
+        int[] c = new int[m * n];
+        String kernel = "Vector API " + Int8VectorGemm.S.vectorBitSize() + "-bit";
+        return new StudyProduct() {
+            @Override
+            public void run() {
+                gemm.multiply(c, threads);
+            }
+
+            @Override
+            public String kernel() {
+                return kernel;
+            }
+
+            @Override
+            public double[] result() {
+                return widen(c);
+            }
+        };
+    }
+
+    private static StudyProduct trit4j(StudyPrecision precision, SplittableRandom random, int m, int n, int k,
+                                       String isa, int threads) {
+        GemmEngine engine = GemmBenchmark.engine(isa).withThreads(threads);
+        PackedMatrix w = PackedMatrix.pack(precision.weights,
+                GemmBenchmark.randomValues(random, precision.weights, m, k), m, k);
+        PackedMatrix x = PackedMatrix.pack(precision.activations,
+                GemmBenchmark.randomValues(random, precision.activations, n, k), n, k);
+        int[] out = new int[m * n];
+        String kernel = "trit4j " + engine.isa();
+        return new StudyProduct() {
+            @Override
+            public void run() {
+                engine.multiply(w, x, precision.algorithm, out);
+            }
+
+            @Override
+            public String kernel() {
+                return kernel;
+            }
+
+            @Override
+            public double[] result() {
+                return widen(out);
+            }
+        };
+    }
+
+    /** Uniform floats in [-1, 1). */
+    static float[] randomFloats(SplittableRandom random, int count) {
+        float[] v = new float[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    /** Uniform signed bytes, -128..127. */
+    static byte[] randomBytes(SplittableRandom random, int count) {
+        byte[] v = new byte[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = (byte) random.nextInt(256);
+        }
+        return v;
+    }
+
+    /** Trit4j's value draws, for tests. */
+    static byte[] randomValues(SplittableRandom random, Precision precision, int rows, int cols) {
+        return GemmBenchmark.randomValues(random, precision, rows, cols);
+    }
+
+    private static double[] widen(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+
+    private static double[] widen(int[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+}
