@@ -7,4 +7,7 @@
 module io.github.trit4j.kernels {
     requires static jdk.incubator.vector;
     exports io.github.trit4j;
+    exports io.github.trit4j.quant;
+    exports io.github.trit4j.conv;
+    exports io.github.trit4j.layers;
 }

@@ -1,0 +1,254 @@
+package io.github.trit4j;
+
+import io.github.trit4j.conv.Conv2dSpec;
+import io.github.trit4j.conv.Layout;
+import io.github.trit4j.layers.PackedWeights;
+import io.github.trit4j.layers.TernaryBlas;
+import io.github.trit4j.layers.TernaryConv2d;
+import io.github.trit4j.layers.TernaryLinear;
+import io.github.trit4j.quant.ActivationQuantizer;
+import io.github.trit4j.quant.WeightQuantizer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+/**
+ * The float layers against a plain-float reference: the same quantization written literally
+ * ({@link ReferenceQuantizers}), a direct convolution / matmul on the codes in long, then the
+ * rescale in double. Integer parts equal exactly; float outputs lie within the documented bound
+ * {@code 2^-22 * (|sw*sx*acc| + |bias|) + 2^-147}.
+ */
+class LayerPropertiesTest {
+
+    static final float A0 = 1.7f;
+    static final float A1 = 2.3f;
+    static final float[] ACT_ALPHAS_2 = {1.25f, 0.8f};
+    static final float[] ACT_ALPHAS_3 = {1.25f, 0.8f, 2f};
+
+    static int examples(Isa isa) {
+        return Math.max(5, TestShapes.examples(isa) / 40);
+    }
+
+    /** Floats for inputs: mostly in [-0.5, 3), some exact zeros and tie points. */
+    static float[] activations(int n, SplittableRandom rnd) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = switch (rnd.nextInt(8)) {
+                case 0 -> 0f;
+                case 1 -> 0.5f / ACT_ALPHAS_2[0];
+                default -> (float) (rnd.nextDouble() * 3.5 - 0.5);
+            };
+        }
+        return x;
+    }
+
+    static float[] gaussians(int n, SplittableRandom rnd) {
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = (float) rnd.nextGaussian();
+        }
+        return w;
+    }
+
+    static float[] scales(int n, SplittableRandom rnd) {
+        float[] s = new float[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = (float) (0.01 + rnd.nextDouble());
+        }
+        return s;
+    }
+
+    static void assertWithinBound(double exact, double scaledAcc, float bias, float got, boolean relu, String what) {
+        double expected = relu ? Math.max(exact, 0) : exact;
+        double bound = Math.scalb(Math.abs(scaledAcc) + Math.abs(bias), -22) + Math.scalb(1.0, -147);
+        assertTrue(Math.abs(got - expected) <= bound,
+                () -> what + ": got " + got + ", exact " + expected + ", bound " + bound);
+    }
+
+    @TestFactory
+    List<DynamicTest> ternaryConv2dEqualsTheFloatReference() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Isa isa : TestShapes.shapes()) {
+            for (Precision px : new Precision[] {Precision.TERNARY_UNSIGNED, Precision.TWO_BIT}) {
+                tests.add(DynamicTest.dynamicTest(isa + ": TERNARY x " + px, () -> qt()
+                        .withExamples(examples(isa))
+                        .forAll(ConvCase.cases(Precision.TERNARY, px))
+                        .checkAssert(c -> checkConv(GemmEngine.of(isa), c))));
+            }
+        }
+        return tests;
+    }
+
+    private static void checkConv(GemmEngine engine, ConvCase c) {
+        SplittableRandom rnd = new SplittableRandom(c.seed());
+        Conv2dSpec s = c.spec();
+        float[] ax = c.activationPrecision() == Precision.TWO_BIT ? ACT_ALPHAS_3 : ACT_ALPHAS_2;
+        float sx = (float) (0.05 + rnd.nextDouble());
+        float[] sw = scales(s.outChannels(), rnd);
+        float[] w = gaussians(s.weightLength(), rnd);
+        float[] bias = rnd.nextBoolean() ? null : gaussians(s.outChannels(), rnd);
+        boolean relu = rnd.nextBoolean();
+        float[] in = activations(c.batch() * s.inChannels() * c.height() * c.width(), rnd);
+
+        long[] wc = new long[w.length];
+        for (int i = 0; i < w.length; i++) {
+            wc[i] = ReferenceQuantizers.fatnnWeight(w[i], A0, A1);
+        }
+        long[] xc = new long[in.length];
+        for (int i = 0; i < in.length; i++) {
+            xc[i] = ReferenceQuantizers.fatnnActivation(in[i], ax);
+        }
+        int[] acc = NaiveConv.toInts(NaiveConv.convolve(s, xc, wc, c.batch(), c.height(), c.width()));
+        TernaryConv2d layer = new TernaryConv2d(s, w, WeightQuantizer.fatnn(A0, A1, false, sw),
+                ActivationQuantizer.fatnn(sx, ax), bias, relu, engine);
+        int oh = s.outputHeight(c.height());
+        int ow = s.outputWidth(c.width());
+        float[] input = in;
+        int[] expectedAcc = acc;
+        if (c.layout() == Layout.NHWC) {
+            input = NaiveConv.toNhwc(in, c.batch(), s.inChannels(), c.height(), c.width());
+            expectedAcc = NaiveConv.toNhwc(acc, c.batch(), s.outChannels(), oh, ow);
+        }
+        assertArrayEquals(expectedAcc, layer.accumulate(input, c.batch(), c.height(), c.width(), c.layout()),
+                () -> "integer part differs for " + c);
+        float[] out = layer.forward(input, c.batch(), c.height(), c.width(), c.layout());
+        int pixels = oh * ow;
+        for (int i = 0; i < out.length; i++) {
+            int o = c.layout() == Layout.NCHW ? (i / pixels) % s.outChannels() : i % s.outChannels();
+            float b = bias == null ? 0f : bias[o];
+            double scaled = (double) sw[o] * sx * expectedAcc[i];
+            assertWithinBound(scaled + b, scaled, b, out[i], relu, c + " output " + i);
+        }
+    }
+
+    @TestFactory
+    List<DynamicTest> ternaryLinearAndSgemmEqualTheFloatReference() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Isa isa : TestShapes.shapes()) {
+            tests.add(DynamicTest.dynamicTest(isa + ": TernaryLinear", () -> qt()
+                    .withExamples(examples(isa) * 2)
+                    .forAll(Generators.dims(20), Generators.dims(40), Generators.ks(1100), longs().all())
+                    .checkAssert((batch, outF, inF, seed) -> checkLinear(GemmEngine.of(isa), batch, outF, inF, seed))));
+            tests.add(DynamicTest.dynamicTest(isa + ": TernaryBlas.sgemm", () -> qt()
+                    .withExamples(examples(isa) * 2)
+                    .forAll(Generators.dims(20), Generators.dims(40), Generators.ks(1100), longs().all())
+                    .checkAssert((m, n, k, seed) -> checkSgemm(GemmEngine.of(isa), m, n, k, seed))));
+        }
+        return tests;
+    }
+
+    private static void checkLinear(GemmEngine engine, int batch, int outF, int inF, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float sx = (float) (0.05 + rnd.nextDouble());
+        float[] sw = scales(outF, rnd);
+        float[] w = gaussians(outF * inF, rnd);
+        float[] bias = rnd.nextBoolean() ? null : gaussians(outF, rnd);
+        boolean relu = rnd.nextBoolean();
+        float[] x = activations(batch * inF, rnd);
+        TernaryLinear layer = new TernaryLinear(w, outF, inF, WeightQuantizer.fatnn(A0, A1, false, sw),
+                ActivationQuantizer.fatnn(sx, ACT_ALPHAS_2), bias, relu, engine);
+        int[] acc = layer.accumulate(x, batch);
+        float[] out = layer.forward(x, batch);
+        String what = "batch=" + batch + " out=" + outF + " in=" + inF + " seed=" + seed;
+        for (int b = 0; b < batch; b++) {
+            for (int o = 0; o < outF; o++) {
+                long dot = 0;
+                for (int i = 0; i < inF; i++) {
+                    dot += (long) ReferenceQuantizers.fatnnWeight(w[o * inF + i], A0, A1)
+                            * ReferenceQuantizers.fatnnActivation(x[b * inF + i], ACT_ALPHAS_2);
+                }
+                assertEquals(dot, acc[b * outF + o], what);
+                float bb = bias == null ? 0f : bias[o];
+                double scaled = (double) sw[o] * sx * dot;
+                assertWithinBound(scaled + bb, scaled, bb, out[b * outF + o], relu, what);
+            }
+        }
+    }
+
+    private static void checkSgemm(GemmEngine engine, int m, int n, int k, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int lda = k + rnd.nextInt(3);
+        int ldb = n + rnd.nextInt(3);
+        int ldc = n + rnd.nextInt(3);
+        int aOff = rnd.nextInt(3);
+        int cOff = rnd.nextInt(3);
+        float alpha = (float) (rnd.nextDouble() * 2 - 1);
+        float beta = rnd.nextInt(3) == 0 ? 0f : (float) (rnd.nextDouble() * 2 - 1);
+        float sx = (float) (0.05 + rnd.nextDouble());
+        float[] sw = scales(n, rnd);
+        float[] a = activations(aOff + (m - 1) * lda + k, rnd);
+        float[] b = gaussians((k - 1) * ldb + n, rnd);
+        float[] c = gaussians(cOff + (m - 1) * ldc + n + 2, rnd);
+        if (beta == 0) {
+            Arrays.fill(c, Float.NaN); // beta == 0: C is not read
+        }
+        float[] before = c.clone();
+        PackedWeights pb = PackedWeights.pack(b, 0, k, n, ldb, WeightQuantizer.fatnn(A0, A1, false, sw),
+                ActivationQuantizer.fatnn(sx, ACT_ALPHAS_2), engine);
+        TernaryBlas.sgemm(m, n, k, alpha, a, aOff, lda, pb, beta, c, cOff, ldc);
+        String what = "m=" + m + " n=" + n + " k=" + k + " seed=" + seed;
+        boolean[] written = new boolean[c.length];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                long dot = 0;
+                for (int kk = 0; kk < k; kk++) {
+                    dot += (long) ReferenceQuantizers.fatnnWeight(b[kk * ldb + j], A0, A1)
+                            * ReferenceQuantizers.fatnnActivation(a[aOff + i * lda + kk], ACT_ALPHAS_2);
+                }
+                int idx = cOff + i * ldc + j;
+                written[idx] = true;
+                double scaled = (double) alpha * sw[j] * sx * dot;
+                double old = beta == 0 ? 0 : (double) beta * before[idx];
+                double exact = scaled + old;
+                double bound = Math.scalb(Math.abs(scaled) + Math.abs(old), -21) + Math.scalb(1.0, -140);
+                float got = c[idx];
+                assertTrue(Math.abs(got - exact) <= bound, () -> what + ": got " + got + ", exact " + exact);
+            }
+        }
+        for (int idx = 0; idx < c.length; idx++) {
+            if (!written[idx]) {
+                assertEquals(Float.floatToRawIntBits(before[idx]), Float.floatToRawIntBits(c[idx]),
+                        what + ": C[" + idx + "] outside the M x N block was written");
+            }
+        }
+    }
+
+    /** Zero padding in float space equals zero padding in code space: every quantizer maps 0.0f to code 0. */
+    @Test
+    void paddedFloatConvEqualsExplicitlyPaddedInput() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        Conv2dSpec padded = Conv2dSpec.of(5, 4, 3, 3).padding(2);
+        Conv2dSpec unpadded = Conv2dSpec.of(5, 4, 3, 3);
+        float[] w = gaussians(padded.weightLength(), rnd);
+        int h = 4;
+        int wd = 6;
+        float[] x = activations(5 * h * wd, rnd);
+        float[] big = new float[5 * (h + 4) * (wd + 4)];
+        for (int c = 0; c < 5; c++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(x, (c * h + y) * wd, big, (c * (h + 4) + y + 2) * (wd + 4) + 2, wd);
+            }
+        }
+        for (ActivationQuantizer q : List.of(ActivationQuantizer.fatnn(0.3f, ACT_ALPHAS_2),
+                ActivationQuantizer.fatnnThresholds(0.3f, 0f, 0.5f, 1f),
+                ActivationQuantizer.uniform(Precision.TWO_BIT, 2f))) {
+            WeightQuantizer wq = WeightQuantizer.twn();
+            TernaryConv2d a = new TernaryConv2d(padded, w, wq, q, null, false, GemmEngine.of(Isa.SCALAR));
+            TernaryConv2d b = new TernaryConv2d(unpadded, w, wq, q, null, false, GemmEngine.of(Isa.SCALAR));
+            assertArrayEquals(b.forward(big, 1, h + 4, wd + 4, Layout.NCHW), a.forward(x, 1, h, wd, Layout.NCHW),
+                    q.toString());
+        }
+    }
+}

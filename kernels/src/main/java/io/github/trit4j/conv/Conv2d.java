@@ -1,0 +1,362 @@
+package io.github.trit4j.conv;
+
+import io.github.trit4j.Algorithm;
+import io.github.trit4j.Gemm;
+import io.github.trit4j.GemmEngine;
+import io.github.trit4j.PackedMatrix;
+import io.github.trit4j.Precision;
+import io.github.trit4j.quant.ActivationQuantizer;
+
+import java.util.Objects;
+
+/**
+ * A 2-D convolution on integer codes, run as packed GEMM: weights (OIHW, ternary, 2-bit or
+ * binary) are packed once at construction, one matrix per group with patch order
+ * {@code (kh, kw, c)}; each call packs the input once per pixel into bit-planes (quantizing
+ * it first when it is float) and im2col copies bit ranges of those planes directly into packed
+ * patch rows, which go to {@link GemmEngine#multiply(PackedMatrix, PackedMatrix, Algorithm, int[])}.
+ * No byte or float im2col matrix is ever built.
+ *
+ * <p>{@code out[n][o][oy][ox] = sum_{c,kh,kw} w[o][c][kh][kw] * in[n][g*Cg + c][iy][ix]} with
+ * {@code g = o / (outChannels/groups)}, {@code iy = oy*strideH - padH + kh*dilationH} (same for x),
+ * and the input taken as 0 outside the image: zero padding. Padded taps are written as the
+ * code of the value 0 (the all-zero bit pattern for TERNARY, TERNARY_UNSIGNED and TWO_BIT).
+ * BINARY has no 0; its padded taps are packed as +1 and the weights' contribution over them is
+ * subtracted afterwards, so the result is still the zero-padded convolution.
+ *
+ * <p>Supported pairs (weights x activations) are the engine's: {@code TERNARY x TERNARY_UNSIGNED}
+ * (FATNN), {@code TERNARY x TWO_BIT}, {@code TERNARY x TERNARY}, {@code TWO_BIT x TWO_BIT},
+ * {@code BINARY x BINARY}. Input and output share the layout ({@link Layout#NCHW} or
+ * {@link Layout#NHWC}); outputs are exact int32.
+ *
+ * <p>Instances are immutable and thread-safe; each call allocates its own scratch arrays.
+ */
+public final class Conv2d {
+
+    private final Conv2dSpec spec;
+    private final Precision weightPrecision;
+    private final Precision activationPrecision;
+    private final GemmEngine engine;
+    private final Algorithm algorithm;
+    private final PackedMatrix[] groupWeights;
+    /** BINARY with padding only: sum over input channels of w[o][.][kh][kw], index o * KH*KW + tap. */
+    private final int[] tapSums;
+
+    /**
+     * Packs {@code weights} for a convolution on the dispatched engine ({@link Gemm#engine()}).
+     *
+     * @see #Conv2d(Conv2dSpec, Precision, byte[], Precision, GemmEngine, Algorithm)
+     */
+    public Conv2d(Conv2dSpec spec, Precision weightPrecision, byte[] weights, Precision activationPrecision) {
+        this(spec, weightPrecision, weights, activationPrecision, Gemm.engine(), Algorithm.FATNN);
+    }
+
+    /**
+     * Packs {@code weights} for a convolution.
+     *
+     * @param spec                the geometry
+     * @param weightPrecision     TERNARY, TWO_BIT or BINARY
+     * @param weights             OIHW codes, {@link Conv2dSpec#weightLength()} of them; not retained
+     * @param activationPrecision the inputs' precision; the pair must be supported
+     * @param engine              the GEMM engine (pins the kernel shape and threads)
+     * @param algorithm           FATNN or CONVENTIONAL (same integers)
+     * @throws IllegalArgumentException if the pair is unsupported, the weight length is wrong, or a
+     *                                  weight is outside its set (naming its OIHW index)
+     */
+    public Conv2d(Conv2dSpec spec, Precision weightPrecision, byte[] weights, Precision activationPrecision,
+                  GemmEngine engine, Algorithm algorithm) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.weightPrecision = Objects.requireNonNull(weightPrecision, "weightPrecision");
+        this.activationPrecision = Objects.requireNonNull(activationPrecision, "activationPrecision");
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(weights, "weights");
+        if (!supported(weightPrecision, activationPrecision)) {
+            throw new IllegalArgumentException("unsupported pair " + weightPrecision + " x " + activationPrecision
+                    + " (weights x activations); supported: TERNARY x TERNARY_UNSIGNED, TERNARY x TWO_BIT, "
+                    + "TERNARY x TERNARY, TWO_BIT x TWO_BIT, BINARY x BINARY");
+        }
+        if (weights.length != spec.weightLength()) {
+            throw new IllegalArgumentException("weights.length is " + weights.length + " but " + spec
+                    + " needs outChannels * inChannels/groups * kernelH * kernelW = " + spec.weightLength());
+        }
+        for (int i = 0; i < weights.length; i++) {
+            if (!weightPrecision.contains(weights[i])) {
+                throw new IllegalArgumentException("weights[" + i + "] = " + weights[i] + " is outside "
+                        + weightPrecision + " " + weightPrecision.valueSet());
+            }
+        }
+        int groups = spec.groups();
+        int mg = spec.outChannelsPerGroup();
+        int cg = spec.inChannelsPerGroup();
+        int kh = spec.kernelH();
+        int kw = spec.kernelW();
+        int taps = kh * kw;
+        int k = spec.patchLength();
+        groupWeights = new PackedMatrix[groups];
+        for (int g = 0; g < groups; g++) {
+            byte[] rows = new byte[mg * k];
+            for (int ol = 0; ol < mg; ol++) {
+                int o = g * mg + ol;
+                for (int c = 0; c < cg; c++) {
+                    for (int t = 0; t < taps; t++) {
+                        rows[ol * k + t * cg + c] = weights[(o * cg + c) * taps + t];
+                    }
+                }
+            }
+            groupWeights[g] = PackedMatrix.pack(weightPrecision, rows, mg, k);
+        }
+        if (activationPrecision == Precision.BINARY && (spec.padH() > 0 || spec.padW() > 0)) {
+            tapSums = new int[spec.outChannels() * taps];
+            for (int o = 0; o < spec.outChannels(); o++) {
+                for (int c = 0; c < cg; c++) {
+                    for (int t = 0; t < taps; t++) {
+                        tapSums[o * taps + t] += weights[(o * cg + c) * taps + t];
+                    }
+                }
+            }
+        } else {
+            tapSums = null;
+        }
+    }
+
+    static boolean supported(Precision w, Precision x) {
+        return switch (w) {
+            case TERNARY -> x == Precision.TERNARY_UNSIGNED || x == Precision.TWO_BIT || x == Precision.TERNARY;
+            case TWO_BIT -> x == Precision.TWO_BIT;
+            case BINARY -> x == Precision.BINARY;
+            case TERNARY_UNSIGNED -> false;
+        };
+    }
+
+    public Conv2dSpec spec() {
+        return spec;
+    }
+
+    public Precision weightPrecision() {
+        return weightPrecision;
+    }
+
+    public Precision activationPrecision() {
+        return activationPrecision;
+    }
+
+    public GemmEngine engine() {
+        return engine;
+    }
+
+    /** Length of the output for this input size: {@code batch * outChannels * outH * outW}. */
+    public int outputLength(int batch, int height, int width) {
+        positive("batch", batch);
+        long len = (long) batch * spec.outChannels() * spec.outputHeight(height) * spec.outputWidth(width);
+        if (len > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("output of " + len + " values does not fit a Java array");
+        }
+        return (int) len;
+    }
+
+    /** {@link #forward(byte[], int, int, int, Layout, int[])} into a new array. */
+    public int[] forward(byte[] input, int batch, int height, int width, Layout layout) {
+        int[] out = new int[outputLength(batch, height, width)];
+        forward(input, batch, height, width, layout, out);
+        return out;
+    }
+
+    /**
+     * Convolves integer codes.
+     *
+     * @param input  {@code batch x inChannels x height x width} codes of the activation precision,
+     *               in {@code layout}
+     * @param layout layout of both input and output
+     * @param out    receives {@code batch x outChannels x outH x outW} results in {@code layout};
+     *               untouched if an exception is thrown
+     * @throws IllegalArgumentException naming the parameter for a bad size or length, or the index
+     *                                  of a code outside the activation precision
+     */
+    public void forward(byte[] input, int batch, int height, int width, Layout layout, int[] out) {
+        Objects.requireNonNull(input, "input");
+        checkCall(input.length, batch, height, width, layout, out);
+        PixelPlanes pp = PixelPlanes.ofCodes(input, activationPrecision, layout, batch, spec.inChannels(),
+                height, width);
+        run(pp, layout, out);
+    }
+
+    /** {@link #forward(float[], ActivationQuantizer, int, int, int, Layout, int[])} into a new array. */
+    public int[] forward(float[] input, ActivationQuantizer quantizer, int batch, int height, int width,
+                         Layout layout) {
+        int[] out = new int[outputLength(batch, height, width)];
+        forward(input, quantizer, batch, height, width, layout, out);
+        return out;
+    }
+
+    /**
+     * Quantizes float activations with {@code quantizer} and convolves their codes, fused:
+     * each input value is quantized once, straight into bit-planes, and im2col copies bits.
+     * Padding is the code of 0, which is also the code every quantizer gives {@code 0.0f}.
+     *
+     * @throws IllegalArgumentException if the quantizer's precision is not the activation
+     *                                  precision, for a bad size or length (naming the parameter),
+     *                                  or a NaN input (naming its index)
+     */
+    public void forward(float[] input, ActivationQuantizer quantizer, int batch, int height, int width,
+                        Layout layout, int[] out) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(quantizer, "quantizer");
+        if (quantizer.precision() != activationPrecision) {
+            throw new IllegalArgumentException("quantizer precision " + quantizer.precision()
+                    + " differs from the activation precision " + activationPrecision);
+        }
+        checkCall(input.length, batch, height, width, layout, out);
+        PixelPlanes pp = PixelPlanes.ofFloats(input, quantizer, layout, batch, spec.inChannels(), height, width);
+        run(pp, layout, out);
+    }
+
+    private void checkCall(int inputLength, int batch, int height, int width, Layout layout, int[] out) {
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(out, "out");
+        int expectedOut = outputLength(batch, height, width); // validates batch, height, width
+        long expectedIn = (long) batch * spec.inChannels() * height * width;
+        if (inputLength != expectedIn) {
+            throw new IllegalArgumentException("input.length is " + inputLength + " but batch * inChannels * height"
+                    + " * width = " + batch + " * " + spec.inChannels() + " * " + height + " * " + width + " = "
+                    + expectedIn);
+        }
+        if (out.length != expectedOut) {
+            throw new IllegalArgumentException("out.length is " + out.length + " but batch * outChannels * outH * "
+                    + "outW = " + expectedOut);
+        }
+    }
+
+    private void run(PixelPlanes pp, Layout layout, int[] out) {
+        int batch = pp.batch;
+        int oh = spec.outputHeight(pp.height);
+        int ow = spec.outputWidth(pp.width);
+        int pixelsOut = oh * ow;
+        int rows = batch * pixelsOut;
+        int mg = spec.outChannelsPerGroup();
+        int cout = spec.outChannels();
+        boolean direct = spec.groups() == 1 && layout == Layout.NCHW && batch == 1 && tapSums == null;
+        int[] gemmOut = direct ? null : new int[mg * rows];
+        for (int g = 0; g < spec.groups(); g++) {
+            PackedMatrix patches = im2col(pp, g, oh, ow);
+            int[] target = direct ? out : gemmOut;
+            engine.multiply(groupWeights[g], patches, algorithm, target);
+            if (direct) {
+                return;
+            }
+            if (tapSums != null) {
+                correctBinaryPadding(gemmOut, g, batch, pp.height, pp.width, oh, ow);
+            }
+            for (int ol = 0; ol < mg; ol++) {
+                int o = g * mg + ol;
+                for (int n = 0; n < batch; n++) {
+                    int src = ol * rows + n * pixelsOut;
+                    if (layout == Layout.NCHW) {
+                        System.arraycopy(gemmOut, src, out, (n * cout + o) * pixelsOut, pixelsOut);
+                    } else {
+                        int dst = n * pixelsOut * cout + o;
+                        for (int p = 0; p < pixelsOut; p++, dst += cout) {
+                            out[dst] = gemmOut[src + p];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs group {@code g}'s patches: one row per output pixel (n, oy, ox), K = (kh, kw, c). */
+    private PackedMatrix im2col(PixelPlanes pp, int g, int oh, int ow) {
+        int cg = spec.inChannelsPerGroup();
+        int kH = spec.kernelH();
+        int kW = spec.kernelW();
+        int k = spec.patchLength();
+        int planes = pp.planes;
+        int words = PackedMatrix.wordsPerRowFor(k);
+        int rows = pp.batch * oh * ow;
+        long size = (long) rows * planes * words;
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("packed patches of " + size + " longs do not fit a Java array");
+        }
+        long[] bits = new long[(int) size];
+        int srcBit = g * cg;
+        int h = pp.height;
+        int w = pp.width;
+        int row = 0;
+        for (int n = 0; n < pp.batch; n++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++, row++) {
+                    int rowBase = row * planes * words;
+                    for (int i = 0; i < kH; i++) {
+                        int iy = oy * spec.strideH() - spec.padH() + i * spec.dilationH();
+                        if (iy < 0 || iy >= h) {
+                            continue;
+                        }
+                        for (int j = 0; j < kW; j++) {
+                            int ix = ox * spec.strideW() - spec.padW() + j * spec.dilationW();
+                            if (ix < 0 || ix >= w) {
+                                continue;
+                            }
+                            int src = pp.base((n * h + iy) * w + ix);
+                            int dstBit = (i * kW + j) * cg;
+                            for (int p = 0; p < planes; p++) {
+                                PixelPlanes.copyBits(pp.bits, src + p * pp.words, srcBit, bits, rowBase + p * words,
+                                        dstBit, cg);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return PackedMatrix.fromBitPlanes(pp.precision, rows, k, bits);
+    }
+
+    /** Binary padded taps were packed as +1: subtract the weights' sum over them. */
+    private void correctBinaryPadding(int[] gemmOut, int g, int batch, int h, int w, int oh, int ow) {
+        int kH = spec.kernelH();
+        int kW = spec.kernelW();
+        int taps = kH * kW;
+        int mg = spec.outChannelsPerGroup();
+        int rows = batch * oh * ow;
+        boolean[] padded = new boolean[taps];
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+                boolean any = false;
+                for (int i = 0; i < kH; i++) {
+                    int iy = oy * spec.strideH() - spec.padH() + i * spec.dilationH();
+                    for (int j = 0; j < kW; j++) {
+                        int ix = ox * spec.strideW() - spec.padW() + j * spec.dilationW();
+                        boolean outside = iy < 0 || iy >= h || ix < 0 || ix >= w;
+                        padded[i * kW + j] = outside;
+                        any |= outside;
+                    }
+                }
+                if (!any) {
+                    continue;
+                }
+                for (int ol = 0; ol < mg; ol++) {
+                    int o = g * mg + ol;
+                    int corr = 0;
+                    for (int t = 0; t < taps; t++) {
+                        if (padded[t]) {
+                            corr += tapSums[o * taps + t];
+                        }
+                    }
+                    for (int n = 0; n < batch; n++) {
+                        gemmOut[ol * rows + (n * oh + oy) * ow + ox] -= corr;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void positive(String name, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, got " + v);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Conv2d[" + spec + ", " + weightPrecision + " x " + activationPrecision + ", " + engine + "]";
+    }
+}

@@ -1,0 +1,232 @@
+package io.github.trit4j.conv;
+
+/**
+ * The geometry of a 2-D convolution, as in PyTorch's {@code Conv2d}: channels, kernel size,
+ * stride, zero padding, dilation and groups. Output size per axis is
+ * {@code floor((in + 2*pad - dilation*(kernel - 1) - 1) / stride) + 1} (trailing rows a stride
+ * does not reach are ignored, as in PyTorch); an input too small for one output is rejected.
+ *
+ * <p>Weights are {@code OIHW}: {@code [outChannels][inChannels/groups][kernelH][kernelW]}.
+ * Groups split input and output channels into {@code groups} equal parts; group {@code g}'s
+ * outputs see only its inputs; {@code groups == inChannels} is a depthwise convolution.
+ *
+ * <p>Immutable and thread-safe; the {@code with}-style methods return new instances.
+ */
+public final class Conv2dSpec {
+
+    private final int inChannels;
+    private final int outChannels;
+    private final int kernelH;
+    private final int kernelW;
+    private final int strideH;
+    private final int strideW;
+    private final int padH;
+    private final int padW;
+    private final int dilationH;
+    private final int dilationW;
+    private final int groups;
+
+    private Conv2dSpec(int inChannels, int outChannels, int kernelH, int kernelW, int strideH, int strideW,
+                       int padH, int padW, int dilationH, int dilationW, int groups) {
+        this.inChannels = inChannels;
+        this.outChannels = outChannels;
+        this.kernelH = kernelH;
+        this.kernelW = kernelW;
+        this.strideH = strideH;
+        this.strideW = strideW;
+        this.padH = padH;
+        this.padW = padW;
+        this.dilationH = dilationH;
+        this.dilationW = dilationW;
+        this.groups = groups;
+    }
+
+    /**
+     * A convolution with stride 1, no padding, dilation 1 and one group.
+     *
+     * @throws IllegalArgumentException naming the parameter if one is below 1
+     */
+    public static Conv2dSpec of(int inChannels, int outChannels, int kernelH, int kernelW) {
+        positive("inChannels", inChannels);
+        positive("outChannels", outChannels);
+        positive("kernelH", kernelH);
+        positive("kernelW", kernelW);
+        return new Conv2dSpec(inChannels, outChannels, kernelH, kernelW, 1, 1, 0, 0, 1, 1, 1);
+    }
+
+    /** The same with stride {@code s} on both axes; {@code s >= 1}. */
+    public Conv2dSpec stride(int s) {
+        return stride(s, s);
+    }
+
+    /** The same with strides {@code sh}, {@code sw}, each {@code >= 1}. */
+    public Conv2dSpec stride(int sh, int sw) {
+        positive("strideH", sh);
+        positive("strideW", sw);
+        return new Conv2dSpec(inChannels, outChannels, kernelH, kernelW, sh, sw, padH, padW, dilationH, dilationW,
+                groups);
+    }
+
+    /** The same with zero padding {@code p} on all four sides; {@code p >= 0}. */
+    public Conv2dSpec padding(int p) {
+        return padding(p, p);
+    }
+
+    /** The same with zero padding {@code ph} above and below, {@code pw} left and right; each {@code >= 0}. */
+    public Conv2dSpec padding(int ph, int pw) {
+        if (ph < 0) {
+            throw new IllegalArgumentException("padH must be >= 0, got " + ph);
+        }
+        if (pw < 0) {
+            throw new IllegalArgumentException("padW must be >= 0, got " + pw);
+        }
+        return new Conv2dSpec(inChannels, outChannels, kernelH, kernelW, strideH, strideW, ph, pw, dilationH,
+                dilationW, groups);
+    }
+
+    /** The same with dilation {@code d} on both axes; {@code d >= 1}. */
+    public Conv2dSpec dilation(int d) {
+        return dilation(d, d);
+    }
+
+    /** The same with dilations {@code dh}, {@code dw}, each {@code >= 1}. */
+    public Conv2dSpec dilation(int dh, int dw) {
+        positive("dilationH", dh);
+        positive("dilationW", dw);
+        return new Conv2dSpec(inChannels, outChannels, kernelH, kernelW, strideH, strideW, padH, padW, dh, dw,
+                groups);
+    }
+
+    /**
+     * The same with {@code g} groups.
+     *
+     * @throws IllegalArgumentException if {@code g < 1} or does not divide both channel counts
+     */
+    public Conv2dSpec groups(int g) {
+        positive("groups", g);
+        if (inChannels % g != 0) {
+            throw new IllegalArgumentException("groups = " + g + " does not divide inChannels = " + inChannels);
+        }
+        if (outChannels % g != 0) {
+            throw new IllegalArgumentException("groups = " + g + " does not divide outChannels = " + outChannels);
+        }
+        return new Conv2dSpec(inChannels, outChannels, kernelH, kernelW, strideH, strideW, padH, padW, dilationH,
+                dilationW, g);
+    }
+
+    public int inChannels() {
+        return inChannels;
+    }
+
+    public int outChannels() {
+        return outChannels;
+    }
+
+    public int kernelH() {
+        return kernelH;
+    }
+
+    public int kernelW() {
+        return kernelW;
+    }
+
+    public int strideH() {
+        return strideH;
+    }
+
+    public int strideW() {
+        return strideW;
+    }
+
+    public int padH() {
+        return padH;
+    }
+
+    public int padW() {
+        return padW;
+    }
+
+    public int dilationH() {
+        return dilationH;
+    }
+
+    public int dilationW() {
+        return dilationW;
+    }
+
+    public int groups() {
+        return groups;
+    }
+
+    /** Input channels per group. */
+    public int inChannelsPerGroup() {
+        return inChannels / groups;
+    }
+
+    /** Output channels per group. */
+    public int outChannelsPerGroup() {
+        return outChannels / groups;
+    }
+
+    /** The GEMM reduction length per group: {@code kernelH * kernelW * inChannels / groups}. */
+    public int patchLength() {
+        long k = (long) kernelH * kernelW * inChannelsPerGroup();
+        if (k > Integer.MAX_VALUE - 1024) {
+            throw new IllegalArgumentException("kernelH * kernelW * inChannels / groups = " + k + " is too large");
+        }
+        return (int) k;
+    }
+
+    /** Length of the OIHW weight tensor: {@code outChannels * inChannels/groups * kernelH * kernelW}. */
+    public int weightLength() {
+        long len = (long) outChannels * patchLength();
+        if (len > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("weight tensor of " + len + " values does not fit a Java array");
+        }
+        return (int) len;
+    }
+
+    /**
+     * Output height for input height {@code h}.
+     *
+     * @throws IllegalArgumentException naming {@code height} if it is below 1 or gives no output row
+     */
+    public int outputHeight(int h) {
+        return outputSize("height", h, padH, dilationH, kernelH, strideH);
+    }
+
+    /**
+     * Output width for input width {@code w}.
+     *
+     * @throws IllegalArgumentException naming {@code width} if it is below 1 or gives no output column
+     */
+    public int outputWidth(int w) {
+        return outputSize("width", w, padW, dilationW, kernelW, strideW);
+    }
+
+    private static int outputSize(String name, int in, int pad, int dilation, int kernel, int stride) {
+        if (in < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, got " + in);
+        }
+        long span = (long) dilation * (kernel - 1) + 1;
+        long padded = in + 2L * pad;
+        if (padded < span) {
+            throw new IllegalArgumentException(name + " = " + in + " with padding " + pad + " is smaller than the"
+                    + " dilated kernel (" + span + "): the output would be empty");
+        }
+        return (int) ((padded - span) / stride + 1);
+    }
+
+    private static void positive(String name, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, got " + v);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Conv2dSpec[in " + inChannels + ", out " + outChannels + ", kernel " + kernelH + "x" + kernelW
+                + ", stride " + strideH + "x" + strideW + ", pad " + padH + "x" + padW + ", dilation " + dilationH
+                + "x" + dilationW + ", groups " + groups + "]";
+    }
+}

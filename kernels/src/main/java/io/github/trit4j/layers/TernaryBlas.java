@@ -1,0 +1,102 @@
+package io.github.trit4j.layers;
+
+import io.github.trit4j.PackedMatrix;
+
+import java.util.Objects;
+
+/**
+ * An sgemm-shaped entry for engines that call a float GEMM today. The argument order is that
+ * of {@code cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, alpha, A, lda, B,
+ * ldb, beta, C, ldc)} (and of netlib-java's offset form), with B replaced by a
+ * {@link PackedWeights} packed once from the same float {@code K x N} B:
+ * <pre>{@code
+ * // before: blas.sgemm(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)
+ * PackedWeights pb = PackedWeights.pack(b, bOff, k, n, ldb, weightQuantizer, activationQuantizer); // once
+ * TernaryBlas.sgemm(m, n, k, alpha, a, aOff, lda, pb, beta, c, cOff, ldc);
+ * }</pre>
+ * Computes {@code C = alpha * (sx * Q(A)) (sw * T(B)) + beta * C} where Q is B's activation
+ * quantizer (A must be non-negative in its meaning: FATNN activations) and T its weight codes:
+ * {@code C[i][j] = alpha * ((float) acc[i][j] * c[j]) + beta * C[i][j]} in float, with
+ * {@code c[j] = sw[j] * sx} rounded once and {@code acc} the exact integer product. As in BLAS,
+ * when {@code beta == 0} C is not read (NaN there is ignored).
+ *
+ * <p>Stateless and thread-safe (calls on disjoint C may run concurrently).
+ */
+public final class TernaryBlas {
+
+    private TernaryBlas() {
+    }
+
+    /** {@link #sgemm(int, int, int, float, float[], int, int, PackedWeights, float, float[], int, int)} with zero offsets. */
+    public static void sgemm(int m, int n, int k, float alpha, float[] a, int lda, PackedWeights b, float beta,
+                             float[] c, int ldc) {
+        sgemm(m, n, k, alpha, a, 0, lda, b, beta, c, 0, ldc);
+    }
+
+    /**
+     * Row-major, no-transpose sgemm with pre-packed ternary B.
+     *
+     * @param m     rows of A and C (e.g. output pixels or batch)
+     * @param n     columns of B and C (output channels); must equal {@code b.n()}
+     * @param k     columns of A, rows of B; must equal {@code b.k()}
+     * @param alpha finite
+     * @param a     {@code a[aOff + i*lda + kk]}; NaN is an IAE naming its index
+     * @param b     the packed weights
+     * @param beta  finite
+     * @param c     {@code c[cOff + i*ldc + j]}; untouched if an exception is thrown
+     * @throws IllegalArgumentException naming the parameter and value for any mismatch
+     */
+    public static void sgemm(int m, int n, int k, float alpha, float[] a, int aOff, int lda, PackedWeights b,
+                             float beta, float[] c, int cOff, int ldc) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        Objects.requireNonNull(c, "c");
+        if (m < 0) {
+            throw new IllegalArgumentException("m must be >= 0, got " + m);
+        }
+        if (n != b.n()) {
+            throw new IllegalArgumentException("n = " + n + " but the packed B has " + b.n() + " columns");
+        }
+        if (k != b.k()) {
+            throw new IllegalArgumentException("k = " + k + " but the packed B has " + b.k() + " rows");
+        }
+        if (!Float.isFinite(alpha)) {
+            throw new IllegalArgumentException("alpha must be finite, got " + alpha);
+        }
+        if (!Float.isFinite(beta)) {
+            throw new IllegalArgumentException("beta must be finite, got " + beta);
+        }
+        if (lda < k) {
+            throw new IllegalArgumentException("lda = " + lda + " must be >= k = " + k);
+        }
+        if (ldc < n) {
+            throw new IllegalArgumentException("ldc = " + ldc + " must be >= n = " + n);
+        }
+        if (aOff < 0) {
+            throw new IllegalArgumentException("aOff must be >= 0, got " + aOff);
+        }
+        if (cOff < 0) {
+            throw new IllegalArgumentException("cOff must be >= 0, got " + cOff);
+        }
+        if (m == 0) {
+            return;
+        }
+        long aEnd = aOff + (long) (m - 1) * lda + k;
+        if (aEnd > a.length) {
+            throw new IllegalArgumentException("a.length is " + a.length + " but aOff + (m - 1) * lda + k = " + aEnd);
+        }
+        long cEnd = cOff + (long) (m - 1) * ldc + n;
+        if (cEnd > c.length) {
+            throw new IllegalArgumentException("c.length is " + c.length + " but cOff + (m - 1) * ldc + n = " + cEnd);
+        }
+        PackedMatrix x = b.activationQuantizer().pack(a, aOff, m, k, lda);
+        int[] acc = b.engine().multiply(b.packed(), x); // acc[j * m + i]
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                float v = alpha * ((float) acc[j * m + i] * b.combinedScale(j));
+                c[row + j] = beta == 0 ? v : v + beta * c[row + j];
+            }
+        }
+    }
+}

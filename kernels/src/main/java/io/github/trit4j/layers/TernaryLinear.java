@@ -1,0 +1,154 @@
+package io.github.trit4j.layers;
+
+import io.github.trit4j.Gemm;
+import io.github.trit4j.GemmEngine;
+import io.github.trit4j.PackedMatrix;
+import io.github.trit4j.quant.ActivationQuantizer;
+import io.github.trit4j.quant.QuantizedWeights;
+import io.github.trit4j.quant.WeightQuantizer;
+
+import java.util.Objects;
+
+/**
+ * A drop-in float linear (fully connected) layer on ternary kernels: weights
+ * {@code [outFeatures][inFeatures]} are quantized and packed once at construction; each
+ * {@link #forward} quantizes and packs the input rows in one pass
+ * ({@link ActivationQuantizer#pack}), runs the packed GEMM and rescales:
+ * {@code out[b][o] = relu?((float) acc * c[o] + bias[o])}, {@code c[o] = scaleW[o] * scaleX} in float.
+ * Error bound as stated for {@link TernaryConv2d}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class TernaryLinear {
+
+    private final int inFeatures;
+    private final int outFeatures;
+    private final ActivationQuantizer activations;
+    private final QuantizedWeights weights;
+    private final PackedMatrix packed;
+    private final OutputScaling scaling;
+    private final GemmEngine engine;
+
+    /** The layer on the dispatched engine. */
+    public TernaryLinear(float[] weights, int outFeatures, int inFeatures, WeightQuantizer weightQuantizer,
+                         ActivationQuantizer activationQuantizer, float[] bias, boolean relu) {
+        this(weights, outFeatures, inFeatures, weightQuantizer, activationQuantizer, bias, relu, Gemm.engine());
+    }
+
+    /**
+     * Quantizes and packs the weights.
+     *
+     * @param weights row-major {@code [outFeatures][inFeatures]}; not retained
+     * @param bias    {@code outFeatures} values, or null
+     * @throws IllegalArgumentException for bad sizes or lengths (naming them), a NaN weight (naming its
+     *                                  index), a non-finite bias or combined scale, or a non-ternary
+     *                                  weight quantizer
+     */
+    public TernaryLinear(float[] weights, int outFeatures, int inFeatures, WeightQuantizer weightQuantizer,
+                         ActivationQuantizer activationQuantizer, float[] bias, boolean relu, GemmEngine engine) {
+        Objects.requireNonNull(weights, "weights");
+        Objects.requireNonNull(weightQuantizer, "weightQuantizer");
+        this.activations = Objects.requireNonNull(activationQuantizer, "activationQuantizer");
+        this.engine = Objects.requireNonNull(engine, "engine");
+        if (outFeatures < 1) {
+            throw new IllegalArgumentException("outFeatures must be at least 1, got " + outFeatures);
+        }
+        if (inFeatures < 1) {
+            throw new IllegalArgumentException("inFeatures must be at least 1, got " + inFeatures);
+        }
+        if (weights.length != (long) outFeatures * inFeatures) {
+            throw new IllegalArgumentException("weights.length is " + weights.length + " but outFeatures * inFeatures"
+                    + " = " + outFeatures + " * " + inFeatures + " = " + (long) outFeatures * inFeatures);
+        }
+        if (weightQuantizer.precision() != io.github.trit4j.Precision.TERNARY) {
+            throw new IllegalArgumentException("weightQuantizer must give TERNARY codes, gives "
+                    + weightQuantizer.precision());
+        }
+        this.inFeatures = inFeatures;
+        this.outFeatures = outFeatures;
+        this.weights = weightQuantizer.quantize(weights, outFeatures);
+        this.scaling = new OutputScaling(this.weights, activationQuantizer, bias, relu);
+        this.packed = PackedMatrix.pack(this.weights.precision(), this.weights.codes(), outFeatures, inFeatures);
+    }
+
+    public int inFeatures() {
+        return inFeatures;
+    }
+
+    public int outFeatures() {
+        return outFeatures;
+    }
+
+    public QuantizedWeights quantizedWeights() {
+        return weights;
+    }
+
+    public ActivationQuantizer activationQuantizer() {
+        return activations;
+    }
+
+    /** The exact integer products of the codes, {@code [batch][outFeatures]}. */
+    public int[] accumulate(float[] input, int batch) {
+        int[] acc = product(input, batch);
+        int[] out = new int[acc.length];
+        for (int o = 0; o < outFeatures; o++) {
+            for (int b = 0; b < batch; b++) {
+                out[b * outFeatures + o] = acc[o * batch + b];
+            }
+        }
+        return out;
+    }
+
+    /** {@link #forward(float[], int, float[])} into a new array. */
+    public float[] forward(float[] input, int batch) {
+        checkBatch(batch);
+        float[] out = new float[Math.multiplyExact(batch, outFeatures)];
+        forward(input, batch, out);
+        return out;
+    }
+
+    /**
+     * Runs the layer on {@code batch} rows of {@code inFeatures} floats.
+     *
+     * @param out receives {@code [batch][outFeatures]}; untouched if an exception is thrown
+     * @throws IllegalArgumentException for bad sizes or lengths (naming the parameter) or a NaN
+     *                                  input (naming its index)
+     */
+    public void forward(float[] input, int batch, float[] out) {
+        Objects.requireNonNull(out, "out");
+        checkBatch(batch);
+        if (out.length != (long) batch * outFeatures) {
+            throw new IllegalArgumentException("out.length is " + out.length + " but batch * outFeatures = "
+                    + batch + " * " + outFeatures);
+        }
+        int[] acc = product(input, batch);
+        for (int o = 0; o < outFeatures; o++) {
+            for (int b = 0; b < batch; b++) {
+                out[b * outFeatures + o] = scaling.apply(acc[o * batch + b], o);
+            }
+        }
+    }
+
+    /** acc[o * batch + b]. */
+    private int[] product(float[] input, int batch) {
+        Objects.requireNonNull(input, "input");
+        checkBatch(batch);
+        if (input.length != (long) batch * inFeatures) {
+            throw new IllegalArgumentException("input.length is " + input.length + " but batch * inFeatures = "
+                    + batch + " * " + inFeatures);
+        }
+        PackedMatrix x = activations.pack(input, 0, batch, inFeatures, inFeatures);
+        return engine.multiply(packed, x);
+    }
+
+    private static void checkBatch(int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TernaryLinear[" + outFeatures + " x " + inFeatures + ", " + activations + ", " + engine + "]";
+    }
+}

@@ -1,0 +1,297 @@
+package io.github.trit4j.quant;
+
+import io.github.trit4j.PackedMatrix;
+import io.github.trit4j.Precision;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Maps float activations to the non-negative integer codes the packed kernels consume,
+ * and carries the per-tensor scale: code {@code c} stands for the float {@code scale() * c}.
+ *
+ * <h2>Kinds</h2>
+ * <ul>
+ *   <li>{@link #fatnn(float, float...)} FATNN's "half range" quantizer from the learned step
+ *   parameters {@code alpha_i > 0} (DESIGN.md section 6), with {@code R} = round half to even
+ *   ({@link Math#rint}, as {@code torch.round}):
+ *   <pre>
+ *   y = R(clip(a0*x, 0, 1)) + R(clip(a1*(x - c1), 0, 1)) [+ R(clip(a2*(x - c2), 0, 1))]
+ *   c1 = 1/a0,  c2 = 1/a0 + 1/a1         (all in float arithmetic)</pre>
+ *   Each term's argument is clipped to [0, 1], so a term is 1 exactly when its product
+ *   is {@code > 0.5f}: a tie at 0.5 rounds to the lower code. Two alphas give
+ *   {@link Precision#TERNARY_UNSIGNED} {0,1,2}, three give {@link Precision#TWO_BIT} {0,1,2,3}.
+ *   Every code path evaluates exactly these float expressions (products in float, the offsets
+ *   {@code c1}, {@code c2} computed once in float as written), so they agree bit for bit.</li>
+ *   <li>{@link #fatnnThresholds(float, float...)} the same quantizer from exported thresholds
+ *   {@code t_0 < t_1 [< t_2]} (for alphas: 0.5/a0, 1/a0 + 0.5/a1, ...):
+ *   {@code y = #{i : x > t_i}}; a value equal to a threshold takes the lower code, as above.
+ *   The two forms agree up to the float rounding of the thresholds themselves.</li>
+ *   <li>{@link #uniform(Precision, float)} the uniform baseline (DoReFa / PACT style) on
+ *   {@code [0, clip]}: {@code y = rint(min(max(x * s, 0), L))} with {@code L = precision.max()}
+ *   levels above zero and {@code s = L / clip} in float; {@code scale() = clip / L}. Ties
+ *   round half to even (1.5 gives 2, 0.5 gives 0).</li>
+ * </ul>
+ *
+ * <p>Infinities clip to the extreme codes ({@code +Inf} to the top code, {@code -Inf} to 0);
+ * NaN is rejected with an {@link IllegalArgumentException} naming its index. Every kind maps
+ * {@code 0.0f} (and every negative value) to code 0, so zero padding in the float domain and
+ * zero padding in the code domain agree.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class ActivationQuantizer {
+
+    private enum Kind { ALPHAS, THRESHOLDS, UNIFORM }
+
+    private final Kind kind;
+    private final Precision precision;
+    private final float scale;
+    /** ALPHAS: the alphas; THRESHOLDS: the thresholds; UNIFORM: {s}. */
+    private final float[] params;
+    /** ALPHAS: offsets {0, c1, c2}; otherwise unused. */
+    private final float[] offsets;
+
+    private ActivationQuantizer(Kind kind, Precision precision, float scale, float[] params, float[] offsets) {
+        this.kind = kind;
+        this.precision = precision;
+        this.scale = scale;
+        this.params = params;
+        this.offsets = offsets;
+    }
+
+    /**
+     * FATNN's quantizer from learned alphas (see the class comment).
+     *
+     * @param scale  the float value of code 1 (finite, {@code > 0})
+     * @param alphas two alphas for {0,1,2} or three for {0,1,2,3}; each finite and {@code > 0}
+     * @throws IllegalArgumentException naming the parameter and value otherwise
+     */
+    public static ActivationQuantizer fatnn(float scale, float... alphas) {
+        checkScale(scale);
+        Objects.requireNonNull(alphas, "alphas");
+        Precision p = precisionFor(alphas.length, "alphas");
+        float[] a = alphas.clone();
+        for (int i = 0; i < a.length; i++) {
+            if (!(a[i] > 0) || !Float.isFinite(a[i])) {
+                throw new IllegalArgumentException("alphas[" + i + "] must be finite and > 0, got " + a[i]);
+            }
+        }
+        float[] off = new float[a.length];
+        for (int i = 1; i < a.length; i++) {
+            off[i] = off[i - 1] + 1f / a[i - 1];
+        }
+        return new ActivationQuantizer(Kind.ALPHAS, p, scale, a, off);
+    }
+
+    /**
+     * FATNN's quantizer from exported thresholds: code = number of thresholds strictly below x.
+     *
+     * @param scale      the float value of code 1 (finite, {@code > 0})
+     * @param thresholds two (for {0,1,2}) or three (for {0,1,2,3}) finite thresholds,
+     *                   {@code 0 <= t_0 < t_1 [< t_2]}
+     * @throws IllegalArgumentException naming the parameter and value otherwise
+     */
+    public static ActivationQuantizer fatnnThresholds(float scale, float... thresholds) {
+        checkScale(scale);
+        Objects.requireNonNull(thresholds, "thresholds");
+        Precision p = precisionFor(thresholds.length, "thresholds");
+        float[] t = thresholds.clone();
+        for (int i = 0; i < t.length; i++) {
+            if (!Float.isFinite(t[i]) || t[i] < 0 || (i > 0 && !(t[i] > t[i - 1]))) {
+                throw new IllegalArgumentException("thresholds[" + i + "] = " + t[i]
+                        + " must be finite, >= 0 and greater than the previous one; thresholds = "
+                        + Arrays.toString(t));
+            }
+        }
+        return new ActivationQuantizer(Kind.THRESHOLDS, p, scale, t, null);
+    }
+
+    /**
+     * The uniform baseline on {@code [0, clip]} with {@code precision.max()} steps.
+     *
+     * @param precision {@link Precision#TERNARY_UNSIGNED} or {@link Precision#TWO_BIT}
+     * @param clip      the largest representable float, finite and {@code > 0}
+     * @throws IllegalArgumentException naming the parameter and value otherwise
+     */
+    public static ActivationQuantizer uniform(Precision precision, float clip) {
+        Objects.requireNonNull(precision, "precision");
+        if (precision != Precision.TERNARY_UNSIGNED && precision != Precision.TWO_BIT) {
+            throw new IllegalArgumentException("precision must be TERNARY_UNSIGNED or TWO_BIT, got " + precision);
+        }
+        if (!(clip > 0) || !Float.isFinite(clip)) {
+            throw new IllegalArgumentException("clip must be finite and > 0, got " + clip);
+        }
+        int levels = precision.max();
+        float s = levels / clip;
+        if (!Float.isFinite(s)) {
+            throw new IllegalArgumentException("clip = " + clip + " is too small: " + levels + " / clip overflows");
+        }
+        return new ActivationQuantizer(Kind.UNIFORM, precision, clip / levels, new float[] {s}, null);
+    }
+
+    /** The precision of the codes: {@link Precision#TERNARY_UNSIGNED} or {@link Precision#TWO_BIT}. */
+    public Precision precision() {
+        return precision;
+    }
+
+    /** The float value of code 1 (per tensor). */
+    public float scale() {
+        return scale;
+    }
+
+    /**
+     * The code of one value (see the class comment for the exact arithmetic).
+     *
+     * @throws IllegalArgumentException if {@code x} is NaN
+     */
+    public int code(float x) {
+        if (x != x) {
+            throw new IllegalArgumentException("activation is NaN");
+        }
+        return codeOf(x);
+    }
+
+    /** {@link #code(float)} without the NaN check; callers check first. */
+    int codeOf(float x) {
+        float[] p = params;
+        switch (kind) {
+            case ALPHAS -> {
+                int y = p[0] * x > 0.5f ? 1 : 0;
+                for (int i = 1; i < p.length; i++) {
+                    y += p[i] * (x - offsets[i]) > 0.5f ? 1 : 0;
+                }
+                return y;
+            }
+            case THRESHOLDS -> {
+                int y = 0;
+                for (float t : p) {
+                    y += x > t ? 1 : 0;
+                }
+                return y;
+            }
+            case UNIFORM -> {
+                float v = Math.min(Math.max(x * p[0], 0f), (float) precision.max());
+                return (int) Math.rint(v);
+            }
+            default -> throw new AssertionError(kind);
+        }
+    }
+
+    /**
+     * Codes of {@code x[offset + i]} for {@code i < length}, into {@code out[outOffset + i]}.
+     *
+     * @throws IllegalArgumentException naming the index if an input is NaN; {@code out} is then
+     *                                  untouched
+     */
+    public void codes(float[] x, int offset, int length, byte[] out, int outOffset) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(out, "out");
+        Objects.checkFromIndexSize(offset, length, x.length);
+        Objects.checkFromIndexSize(outOffset, length, out.length);
+        checkNoNaN(x, offset, length, 1, "x");
+        for (int i = 0; i < length; i++) {
+            out[outOffset + i] = (byte) codeOf(x[offset + i]);
+        }
+    }
+
+    /** The codes of all of {@code x}, in a new array; NaN is an IAE naming its index. */
+    public byte[] codes(float[] x) {
+        byte[] out = new byte[Objects.requireNonNull(x, "x").length];
+        codes(x, 0, x.length, out, 0);
+        return out;
+    }
+
+    /**
+     * Quantizes and packs a row-major float matrix in one pass, writing bit-planes
+     * directly (no byte matrix): row {@code r} is {@code x[offset + r*ld + c]}, {@code c < cols}.
+     * This is the activation side of a linear layer or of {@code sgemm}'s A operand.
+     *
+     * @param x      the floats
+     * @param offset index of element (0, 0)
+     * @param rows   number of rows (N of the product), at least 1
+     * @param cols   number of columns (K), at least 1
+     * @param ld     leading dimension, {@code >= cols}
+     * @return the packed codes, {@link #precision()}
+     * @throws IllegalArgumentException for bad dimensions (naming them), a too short array, or a
+     *                                  NaN (naming its index)
+     */
+    public PackedMatrix pack(float[] x, int offset, int rows, int cols, int ld) {
+        Objects.requireNonNull(x, "x");
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be at least 1, got " + rows);
+        }
+        if (cols < 1) {
+            throw new IllegalArgumentException("cols must be at least 1, got " + cols);
+        }
+        if (ld < cols) {
+            throw new IllegalArgumentException("ld = " + ld + " must be >= cols = " + cols);
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0, got " + offset);
+        }
+        long last = offset + (long) (rows - 1) * ld + cols;
+        if (last > x.length) {
+            throw new IllegalArgumentException("x.length is " + x.length + " but offset + (rows - 1) * ld + cols = "
+                    + last);
+        }
+        int words = PackedMatrix.wordsPerRowFor(cols);
+        long[] bits = new long[Math.multiplyExact(Math.multiplyExact(rows, 2), words)];
+        for (int r = 0; r < rows; r++) {
+            int src = offset + r * ld;
+            checkNoNaN(x, src, cols, 1, "x");
+            int base = r * 2 * words;
+            for (int c = 0; c < cols; c++) {
+                int y = codeOf(x[src + c]);
+                long bit = 1L << c;
+                int w = base + (c >>> 6);
+                if (precision == Precision.TERNARY_UNSIGNED) {
+                    if (y >= 1) {
+                        bits[w] |= bit;
+                    }
+                    if (y >= 2) {
+                        bits[w + words] |= bit;
+                    }
+                } else {
+                    if ((y & 1) != 0) {
+                        bits[w] |= bit;
+                    }
+                    if ((y & 2) != 0) {
+                        bits[w + words] |= bit;
+                    }
+                }
+            }
+        }
+        return PackedMatrix.fromBitPlanes(precision, rows, cols, bits);
+    }
+
+    /** Throws an IAE naming the first NaN among {@code x[offset + i*stride]}, {@code i < length}. */
+    static void checkNoNaN(float[] x, int offset, int length, int stride, String name) {
+        for (int i = 0, idx = offset; i < length; i++, idx += stride) {
+            if (x[idx] != x[idx]) {
+                throw new IllegalArgumentException(name + "[" + idx + "] is NaN");
+            }
+        }
+    }
+
+    private static Precision precisionFor(int count, String name) {
+        return switch (count) {
+            case 2 -> Precision.TERNARY_UNSIGNED;
+            case 3 -> Precision.TWO_BIT;
+            default -> throw new IllegalArgumentException(name + " must have 2 (codes {0,1,2}) or 3 (codes {0,1,2,3})"
+                    + " entries, got " + count);
+        };
+    }
+
+    private static void checkScale(float scale) {
+        if (!(scale > 0) || !Float.isFinite(scale)) {
+            throw new IllegalArgumentException("scale must be finite and > 0, got " + scale);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ActivationQuantizer[" + kind + ", " + precision + ", params " + Arrays.toString(params)
+                + ", scale " + scale + "]";
+    }
+}
