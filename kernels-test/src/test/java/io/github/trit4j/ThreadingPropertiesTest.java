@@ -18,9 +18,11 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
 /**
- * The multi-threaded path: any thread count, on the common pool or a caller's executor,
- * gives the oracle's integers. The split threshold is lowered to 0 so that even 1 x 1
- * products are cut into blocks, which puts every block edge on a tile edge somewhere.
+ * The multi-threaded and cache-blocked paths: any thread count, on the common pool or a
+ * caller's executor, and any macro-kernel block size give the oracle's integers. The split
+ * threshold is lowered to 0 so that even 1 x 1 products are cut into blocks, and with an
+ * even thread count the column-panel blocks shrink to 2 panels, which puts every block
+ * edge on a tile edge somewhere.
  */
 class ThreadingPropertiesTest {
 
@@ -34,7 +36,10 @@ class ThreadingPropertiesTest {
                                 .forAll(Generators.cases(pair[0], pair[1], GemmPropertiesTest.MAX_DIM,
                                         GemmPropertiesTest.MAX_K), integers().between(1, 7))
                                 .checkAssert((c, threads) -> {
-                                    GemmEngine engine = GemmEngine.of(isa).withThreads(threads).withParallelThreshold(0);
+                                    // threshold 0: even 1 x 1 products are split; tiny macro-kernel blocks
+                                    // (2 panels): every block edge lands on a tile edge somewhere
+                                    GemmEngine engine = GemmEngine.of(isa).withThreads(threads).withParallelThreshold(0)
+                                            .withPanelBlockBytes(threads % 2 == 0 ? 1 : 1 << 20);
                                     byte[] wv = c.weights();
                                     byte[] xv = c.activations();
                                     PackedMatrix w = PackedMatrix.pack(pair[0], wv, c.m(), c.k());

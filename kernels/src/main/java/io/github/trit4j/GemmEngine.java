@@ -42,12 +42,15 @@ public final class GemmEngine {
     private final int threads;
     private final Executor executor;
     private final long parallelThreshold;
+    private final int panelBlockBytes;
 
-    private GemmEngine(BitKernels kernels, int threads, Executor executor, long parallelThreshold) {
+    private GemmEngine(BitKernels kernels, int threads, Executor executor, long parallelThreshold,
+                       int panelBlockBytes) {
         this.kernels = kernels;
         this.threads = threads;
         this.executor = executor;
         this.parallelThreshold = parallelThreshold;
+        this.panelBlockBytes = panelBlockBytes;
     }
 
     /**
@@ -63,7 +66,8 @@ public final class GemmEngine {
         synchronized (ENGINES) {
             GemmEngine engine = ENGINES.get(isa);
             if (engine == null) {
-                engine = new GemmEngine(KernelProvider.create(isa), defaultThreads(), null, PARALLEL_THRESHOLD_MACS);
+                engine = new GemmEngine(KernelProvider.create(isa), defaultThreads(), null, PARALLEL_THRESHOLD_MACS,
+                        PANEL_BLOCK_BYTES);
                 ENGINES.put(isa, engine);
             }
             return engine;
@@ -81,7 +85,7 @@ public final class GemmEngine {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        return new GemmEngine(kernels, threads, executor, parallelThreshold);
+        return new GemmEngine(kernels, threads, executor, parallelThreshold, panelBlockBytes);
     }
 
     /**
@@ -92,12 +96,18 @@ public final class GemmEngine {
      * @throws NullPointerException if {@code executor} is null
      */
     public GemmEngine withExecutor(Executor executor) {
-        return new GemmEngine(kernels, threads, Objects.requireNonNull(executor, "executor"), parallelThreshold);
+        return new GemmEngine(kernels, threads, Objects.requireNonNull(executor, "executor"), parallelThreshold,
+                panelBlockBytes);
     }
 
     /** Tests: the same engine splitting products from {@code macs} multiply-accumulates up. */
     GemmEngine withParallelThreshold(long macs) {
-        return new GemmEngine(kernels, threads, executor, macs);
+        return new GemmEngine(kernels, threads, executor, macs, panelBlockBytes);
+    }
+
+    /** Tests: the same engine with macro-kernel blocks of at most {@code bytes} of panels (at least 2 panels). */
+    GemmEngine withPanelBlockBytes(int bytes) {
+        return new GemmEngine(kernels, threads, executor, parallelThreshold, bytes);
     }
 
     /** Number of threads a product may use. */
@@ -182,19 +192,45 @@ public final class GemmEngine {
             case TERNARY -> {
                 switch (px) {
                     case TERNARY_UNSIGNED -> run(Product.TERNARY, w, x, 0,
-                            new Epilogue(1, w.negatives(), -2, null, 0, 0), out);
+                            w.epilogue(0, GemmEngine::fatnnEpilogue), out);
                     case TWO_BIT -> run(Product.TERNARY, w, x, 1,
-                            new Epilogue(1, w.negatives(), -3, null, 0, 0), out);
-                    // FATNN on x + 1, minus the row sum of w: A0 + A1 - 2 neg - sum = A0 + A1 - nonzeros
+                            w.epilogue(1, GemmEngine::ternaryTwoBitEpilogue), out);
                     case TERNARY -> run(Product.TERNARY, w, x.offsetThermometer(), 0,
-                            new Epilogue(1, w.nonZeros(), -1, null, 0, 0), out);
+                            w.epilogue(2, GemmEngine::ternaryTernaryEpilogue), out);
                     default -> throw new AssertionError(px);
                 }
             }
-            case TWO_BIT -> run(Product.TWO_BIT, w, x, 0, new Epilogue(1, null, 0, null, 0, 0), out);
-            case BINARY -> run(Product.BINARY, w, x, 0, new Epilogue(-2, null, 0, null, 0, k), out);
+            case TWO_BIT -> run(Product.TWO_BIT, w, x, 0, w.epilogue(0, GemmEngine::plainEpilogue), out);
+            case BINARY -> run(Product.BINARY, w, x, 0, w.epilogue(0, GemmEngine::binaryEpilogue), out);
             default -> throw new AssertionError(pw);
         }
+    }
+
+    // Epilogues that depend on the weights alone: built once per weight matrix (no allocation per call).
+
+    /** FATNN: A0 + A1 - 2 pop(s). */
+    private static Epilogue fatnnEpilogue(PackedMatrix w) {
+        return new Epilogue(1, w.negatives(), -2, null, 0, 0);
+    }
+
+    /** Ternary x 2-bit: lo + 2 hi - 3 pop(s). */
+    private static Epilogue ternaryTwoBitEpilogue(PackedMatrix w) {
+        return new Epilogue(1, w.negatives(), -3, null, 0, 0);
+    }
+
+    /** Ternary x ternary as FATNN on x + 1, minus the row sum of w: A0 + A1 - 2 neg - sum = A0 + A1 - nonzeros. */
+    private static Epilogue ternaryTernaryEpilogue(PackedMatrix w) {
+        return new Epilogue(1, w.nonZeros(), -1, null, 0, 0);
+    }
+
+    /** 2-bit x 2-bit: the raw sum is the product. */
+    private static Epilogue plainEpilogue(PackedMatrix w) {
+        return new Epilogue(1, null, 0, null, 0, 0);
+    }
+
+    /** Binary: K - 2 pop(w ^ x). */
+    private static Epilogue binaryEpilogue(PackedMatrix w) {
+        return new Epilogue(-2, null, 0, null, 0, w.cols());
     }
 
     /** The three raw popcount combinations of {@link BitKernels}. */
@@ -216,25 +252,12 @@ public final class GemmEngine {
         long[] xBits = panelled ? x.columnPanels(lanes) : x.bits();
         int kWords = ColumnPanels.kWords(w.cols());
         int columnUnits = panelled ? (n + lanes - 1) / lanes : n; // panels, or columns
-        Block block = (i0, i1, c0, c1) -> {
-            if (panelled) {
-                if (product == Product.TERNARY) {
-                    kernels.ternaryPanels(w.bits(), words, xBits, kWords, shift1, i0, i1, c0, c1, e, out, n);
-                } else {
-                    kernels.twoBitPanels(w.bits(), words, xBits, kWords, i0, i1, c0, c1, e, out, n);
-                }
-                return;
-            }
-            switch (product) {
-                case TERNARY -> kernels.ternary(w.bits(), xBits, words, shift1, i0, i1, c0, c1, e, out, n);
-                case TWO_BIT -> kernels.twoBit(w.bits(), xBits, words, i0, i1, c0, c1, e, out, n);
-                case BINARY -> kernels.binary(w.bits(), xBits, words, i0, i1, c0, c1, e, out, n);
-            }
-        };
+        int panelBlock = panelled ? panelsPerBlock(kWords, lanes, panelBlockBytes) : 0;
+        long[] wBits = w.bits();
         long macs = (long) m * n * w.cols();
         int parts = macs < parallelThreshold ? 1 : threads;
-        if (parts == 1) {
-            block.run(0, m, 0, columnUnits);
+        if (parts == 1) { // no task objects: a steady-state product allocates nothing but its result
+            block(product, wBits, xBits, words, kWords, shift1, panelBlock, e, out, n, 0, m, 0, columnUnits);
             return;
         }
         // split the longer side, in whole 2-tiles so that edge tiles stay inside a block
@@ -246,15 +269,47 @@ public final class GemmEngine {
         for (int t = 0; t < parts; t++) {
             int from = Math.min(units, 2 * (int) ((long) tiles * t / parts));
             int to = Math.min(units, 2 * (int) ((long) tiles * (t + 1) / parts));
-            tasks[t] = byRows ? () -> block.run(from, to, 0, columnUnits) : () -> block.run(0, m, from, to);
+            int i0 = byRows ? from : 0;
+            int i1 = byRows ? to : m;
+            int c0 = byRows ? 0 : from;
+            int c1 = byRows ? columnUnits : to;
+            tasks[t] = () -> block(product, wBits, xBits, words, kWords, shift1, panelBlock, e, out, n, i0, i1, c0, c1);
         }
         runAll(tasks);
     }
 
-    /** One block of outputs: rows [i0, i1) x column units (panels or columns) [c0, c1). */
-    @FunctionalInterface
-    private interface Block {
-        void run(int i0, int i1, int c0, int c1);
+    /** Bytes of column panels a macro-kernel block may hold: a quarter of a typical 1 MiB L2. */
+    static final int PANEL_BLOCK_BYTES = 256 * 1024;
+
+    /** Panels per macro-kernel block (even, at least 2) for 2-plane panels of {@code lanes} columns. */
+    static int panelsPerBlock(int kWords, int lanes, int blockBytes) {
+        long bytesPerPanel = (long) kWords * 2 * lanes * Long.BYTES;
+        return (int) Math.max(2, (blockBytes / bytesPerPanel) & ~1L);
+    }
+
+    /**
+     * One block of outputs: rows [i0, i1) x column units [c0, c1), panels if
+     * {@code panelBlock > 0} (then in macro-kernel blocks of that many panels, which stay in
+     * L2 while every weight row of the block passes them), activation rows otherwise.
+     */
+    private void block(Product product, long[] w, long[] x, int words, int kWords, int shift1, int panelBlock,
+                       Epilogue e, int[] out, int n, int i0, int i1, int c0, int c1) {
+        if (panelBlock > 0) {
+            for (int b0 = c0; b0 < c1; b0 += panelBlock) {
+                int b1 = Math.min(c1, b0 + panelBlock);
+                if (product == Product.TERNARY) {
+                    kernels.ternaryPanels(w, words, x, kWords, shift1, i0, i1, b0, b1, e, out, n);
+                } else {
+                    kernels.twoBitPanels(w, words, x, kWords, i0, i1, b0, b1, e, out, n);
+                }
+            }
+            return;
+        }
+        switch (product) {
+            case TERNARY -> kernels.ternary(w, x, words, shift1, i0, i1, c0, c1, e, out, n);
+            case TWO_BIT -> kernels.twoBit(w, x, words, i0, i1, c0, c1, e, out, n);
+            case BINARY -> kernels.binary(w, x, words, i0, i1, c0, c1, e, out, n);
+        }
     }
 
     /** Runs tasks[1..] on the executor and tasks[0] here; rethrows the first failure. */

@@ -1,8 +1,10 @@
 package io.github.trit4j;
 
 import io.github.trit4j.kernel.ColumnPanels;
+import io.github.trit4j.kernel.Epilogue;
 
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A matrix of small integers packed into bit-planes along its columns (K), ready for
@@ -43,6 +45,8 @@ public final class PackedMatrix {
     private volatile PackedMatrix offsetThermometer;
     private volatile PackedMatrix twoBitCodes;
     private volatile Panels columnPanels;
+    /** Epilogues that depend on this matrix alone (as weights), by product; immutable records. */
+    private final Epilogue[] epilogues = new Epilogue[3];
 
     /** Column panels and the lane count they were laid out for, published together. */
     private record Panels(int lanes, long[] words) {
@@ -367,6 +371,19 @@ public final class PackedMatrix {
             columnPanels = panels;
         }
         return panels.words();
+    }
+
+    /**
+     * The epilogue of product {@code slot} with this matrix as weights, built once. A race
+     * builds equal records twice; a record's final fields are safely published.
+     */
+    Epilogue epilogue(int slot, Function<PackedMatrix, Epilogue> build) {
+        Epilogue e = epilogues[slot];
+        if (e == null) {
+            e = build.apply(this);
+            epilogues[slot] = e;
+        }
+        return e;
     }
 
     /** Non-zeros of v + 1 for ternary v: every value but -1. */
