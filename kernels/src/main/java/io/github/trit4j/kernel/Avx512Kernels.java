@@ -253,7 +253,11 @@ public final class Avx512Kernels implements BitKernels {
         }
     }
 
-    /** FATNN on 4 rows x 2 panels: raw holds rows r0 (pa, pb), r1 (pa, pb), r2 ..., r3 ... */
+    /**
+     * FATNN on 4 rows x 2 panels: per output and word {@code pop(m & (a ^ s))} and
+     * {@code pop(m & (b ^ s))} into two accumulators (two independent add chains per
+     * output: measured faster than one chain of two adds), summed once at the end.
+     */
     private static void fatnnMicro4(long[] w, int words, long[] xp, int kWords,
                                     int r0, int r1, int r2, int r3, int pa, int pb, long[] raw) {
         int w0 = 2 * r0 * words;
@@ -262,14 +266,22 @@ public final class Avx512Kernels implements BitKernels {
         int w3 = 2 * r3 * words;
         int xa = pa * kWords * 2 * STEP;
         int xb = pb * kWords * 2 * STEP;
-        LongVector c0a = LongVector.zero(L);
-        LongVector c0b = c0a;
-        LongVector c1a = c0a;
-        LongVector c1b = c0a;
-        LongVector c2a = c0a;
-        LongVector c2b = c0a;
-        LongVector c3a = c0a;
-        LongVector c3b = c0a;
+        LongVector l0a = LongVector.zero(L);
+        LongVector h0a = l0a;
+        LongVector l0b = l0a;
+        LongVector h0b = l0a;
+        LongVector l1a = l0a;
+        LongVector h1a = l0a;
+        LongVector l1b = l0a;
+        LongVector h1b = l0a;
+        LongVector l2a = l0a;
+        LongVector h2a = l0a;
+        LongVector l2b = l0a;
+        LongVector h2b = l0a;
+        LongVector l3a = l0a;
+        LongVector h3a = l0a;
+        LongVector l3b = l0a;
+        LongVector h3b = l0a;
         for (int k = 0; k < kWords; k++) {
             int o = k * 2 * STEP;
             LongVector a0 = LongVector.fromArray(L, xp, xa + o);
@@ -278,56 +290,68 @@ public final class Avx512Kernels implements BitKernels {
             LongVector b1 = LongVector.fromArray(L, xp, xb + o + STEP);
             LongVector m = LongVector.broadcast(L, w[w0 + k]);
             LongVector s = LongVector.broadcast(L, w[w0 + words + k]);
-            c0a = c0a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            c0b = c0b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            l0a = l0a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h0a = h0a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            l0b = l0b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h0b = h0b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
             m = LongVector.broadcast(L, w[w1 + k]);
             s = LongVector.broadcast(L, w[w1 + words + k]);
-            c1a = c1a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            c1b = c1b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            l1a = l1a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h1a = h1a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            l1b = l1b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h1b = h1b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
             m = LongVector.broadcast(L, w[w2 + k]);
             s = LongVector.broadcast(L, w[w2 + words + k]);
-            c2a = c2a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            c2b = c2b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            l2a = l2a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h2a = h2a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            l2b = l2b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h2b = h2b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
             m = LongVector.broadcast(L, w[w3 + k]);
             s = LongVector.broadcast(L, w[w3 + words + k]);
-            c3a = c3a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            c3b = c3b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            l3a = l3a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h3a = h3a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            l3b = l3b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h3b = h3b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
         }
-        c0a.intoArray(raw, 0);
-        c0b.intoArray(raw, STEP);
-        c1a.intoArray(raw, 2 * STEP);
-        c1b.intoArray(raw, 3 * STEP);
-        c2a.intoArray(raw, 4 * STEP);
-        c2b.intoArray(raw, 5 * STEP);
-        c3a.intoArray(raw, 6 * STEP);
-        c3b.intoArray(raw, 7 * STEP);
+        l0a.add(h0a).intoArray(raw, 0 * STEP);
+        l0b.add(h0b).intoArray(raw, 1 * STEP);
+        l1a.add(h1a).intoArray(raw, 2 * STEP);
+        l1b.add(h1b).intoArray(raw, 3 * STEP);
+        l2a.add(h2a).intoArray(raw, 4 * STEP);
+        l2b.add(h2b).intoArray(raw, 5 * STEP);
+        l3a.add(h3a).intoArray(raw, 6 * STEP);
+        l3b.add(h3b).intoArray(raw, 7 * STEP);
     }
 
-    /** Ternary x 2-bit: per output and word, {@code pop(m & (lo ^ s)) + 2 pop(m & (hi ^ s))}. */
+    /**
+     * Ternary x 2-bit on 4 rows x 2 panels: per output and word {@code pop(m & (lo ^ s))} into
+     * one accumulator and {@code pop(m & (hi ^ s))} into another, doubled once at the end, so
+     * the loop costs what FATNN's does (16 accumulators: AVX-512 has 32 registers).
+     */
     private static void ternaryTwoBitMicro4(long[] w, int words, long[] xp, int kWords,
-                                           int r0, int r1, int r2, int r3, int pa, int pb, long[] raw) {
+                                            int r0, int r1, int r2, int r3, int pa, int pb, long[] raw) {
         int w0 = 2 * r0 * words;
         int w1 = 2 * r1 * words;
         int w2 = 2 * r2 * words;
         int w3 = 2 * r3 * words;
         int xa = pa * kWords * 2 * STEP;
         int xb = pb * kWords * 2 * STEP;
-        LongVector c0a = LongVector.zero(L);
-        LongVector c0b = c0a;
-        LongVector c1a = c0a;
-        LongVector c1b = c0a;
-        LongVector c2a = c0a;
-        LongVector c2b = c0a;
-        LongVector c3a = c0a;
-        LongVector c3b = c0a;
+        LongVector l0a = LongVector.zero(L);
+        LongVector h0a = l0a;
+        LongVector l0b = l0a;
+        LongVector h0b = l0a;
+        LongVector l1a = l0a;
+        LongVector h1a = l0a;
+        LongVector l1b = l0a;
+        LongVector h1b = l0a;
+        LongVector l2a = l0a;
+        LongVector h2a = l0a;
+        LongVector l2b = l0a;
+        LongVector h2b = l0a;
+        LongVector l3a = l0a;
+        LongVector h3a = l0a;
+        LongVector l3b = l0a;
+        LongVector h3b = l0a;
         for (int k = 0; k < kWords; k++) {
             int o = k * 2 * STEP;
             LongVector a0 = LongVector.fromArray(L, xp, xa + o);
@@ -336,37 +360,37 @@ public final class Avx512Kernels implements BitKernels {
             LongVector b1 = LongVector.fromArray(L, xp, xb + o + STEP);
             LongVector m = LongVector.broadcast(L, w[w0 + k]);
             LongVector s = LongVector.broadcast(L, w[w0 + words + k]);
-            LongVector h = a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
-            c0a = c0a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
-            h = b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
-            c0b = c0b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            l0a = l0a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h0a = h0a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            l0b = l0b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h0b = h0b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
             m = LongVector.broadcast(L, w[w1 + k]);
             s = LongVector.broadcast(L, w[w1 + words + k]);
-            h = a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
-            c1a = c1a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
-            h = b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
-            c1b = c1b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            l1a = l1a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h1a = h1a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            l1b = l1b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h1b = h1b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
             m = LongVector.broadcast(L, w[w2 + k]);
             s = LongVector.broadcast(L, w[w2 + words + k]);
-            h = a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
-            c2a = c2a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
-            h = b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
-            c2b = c2b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            l2a = l2a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h2a = h2a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            l2b = l2b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h2b = h2b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
             m = LongVector.broadcast(L, w[w3 + k]);
             s = LongVector.broadcast(L, w[w3 + words + k]);
-            h = a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
-            c3a = c3a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
-            h = b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT);
-            c3b = c3b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+            l3a = l3a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h3a = h3a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            l3b = l3b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h3b = h3b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
         }
-        c0a.intoArray(raw, 0);
-        c0b.intoArray(raw, STEP);
-        c1a.intoArray(raw, 2 * STEP);
-        c1b.intoArray(raw, 3 * STEP);
-        c2a.intoArray(raw, 4 * STEP);
-        c2b.intoArray(raw, 5 * STEP);
-        c3a.intoArray(raw, 6 * STEP);
-        c3b.intoArray(raw, 7 * STEP);
+        l0a.add(h0a.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 0 * STEP);
+        l0b.add(h0b.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 1 * STEP);
+        l1a.add(h1a.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 2 * STEP);
+        l1b.add(h1b.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 3 * STEP);
+        l2a.add(h2a.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 4 * STEP);
+        l2b.add(h2b.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 5 * STEP);
+        l3a.add(h3a.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 6 * STEP);
+        l3b.add(h3b.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 7 * STEP);
     }
 
     @Override
