@@ -115,23 +115,63 @@ class GemmPropertiesTest {
         return tests;
     }
 
-    /** The extremes of every pair at once: |dot| = K * max|w| * max|x| for the largest K in the suite. */
+    /**
+     * Long K on small outputs: the along-K kernels' and the panel kernels' byte sums are
+     * flushed every few hundred to few thousand bits of K, so K up to 20000 crosses every
+     * flush boundary many times, with M and N small enough to stay cheap.
+     */
+    @TestFactory
+    List<DynamicTest> everyShapeOnLongK() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Isa isa : TestShapes.shapes()) {
+            for (Precision[] pair : PAIRS) {
+                tests.add(DynamicTest.dynamicTest(isa + ": " + pair[0] + " x " + pair[1] + ", K up to 20000", () -> {
+                    GemmEngine engine = GemmEngine.of(isa);
+                    qt().withExamples(Math.max(10, TestShapes.examples(isa) / 10))
+                            .forAll(Generators.cases(pair[0], pair[1], 9, 20000))
+                            .checkAssert(c -> {
+                                byte[] wv = c.weights();
+                                byte[] xv = c.activations();
+                                int[] expected = NaiveGemm.multiply(wv, xv, c.m(), c.n(), c.k());
+                                PackedMatrix w = PackedMatrix.pack(pair[0], wv, c.m(), c.k());
+                                PackedMatrix x = PackedMatrix.pack(pair[1], xv, c.n(), c.k());
+                                for (Algorithm a : Algorithm.values()) {
+                                    assertArrayEquals(expected, engine.multiply(w, x, a),
+                                            () -> isa + " " + a + " differs for " + c);
+                                }
+                            });
+                }));
+            }
+        }
+        return tests;
+    }
+
+    /** The extremes of every pair at once: |dot| = K * max|w| * max|x|, for K past every flush interval. */
     @Test
     void extremeValuesReachTheFullRange() {
-        int k = 2049;
+        for (int k : new int[] {2049, 20000}) {
+            extremeValuesReachTheFullRange(k);
+        }
+    }
+
+    private static void extremeValuesReachTheFullRange(int k) {
         for (Isa isa : TestShapes.shapes()) {
             GemmEngine engine = GemmEngine.of(isa);
             for (Precision[] pair : PAIRS) {
                 for (ValuePattern pw : new ValuePattern[] {ValuePattern.ALL_MIN, ValuePattern.ALL_MAX}) {
                     for (ValuePattern px : new ValuePattern[] {ValuePattern.ALL_MIN, ValuePattern.ALL_MAX}) {
-                        GemmCase c = new GemmCase(pair[0], pair[1], 3, 3, k, pw, px, 7);
-                        byte[] wv = c.weights();
-                        byte[] xv = c.activations();
-                        int[] got = engine.multiply(PackedMatrix.pack(pair[0], wv, 3, k),
-                                PackedMatrix.pack(pair[1], xv, 3, k));
-                        int expected = k * wv[0] * xv[0];
-                        for (int v : got) {
-                            assertEquals(expected, v, () -> isa + " " + c);
+                        for (int n : new int[] {3, 17}) { // along-K and (for n >= lanes) panel kernels
+                            GemmCase c = new GemmCase(pair[0], pair[1], 5, n, k, pw, px, 7);
+                            byte[] wv = c.weights();
+                            byte[] xv = c.activations();
+                            PackedMatrix w = PackedMatrix.pack(pair[0], wv, 5, k);
+                            PackedMatrix x = PackedMatrix.pack(pair[1], xv, n, k);
+                            int expected = k * wv[0] * xv[0];
+                            for (Algorithm a : Algorithm.values()) {
+                                for (int v : engine.multiply(w, x, a)) {
+                                    assertEquals(expected, v, () -> isa + " " + a + " " + c);
+                                }
+                            }
                         }
                     }
                 }

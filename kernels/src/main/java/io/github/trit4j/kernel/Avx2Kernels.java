@@ -12,11 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  * The 256-bit shape for x86 without AVX-512. AVX2 has no vector popcount: the JIT turns
  * {@code BIT_COUNT} into a nibble table lookup ({@code vpshufb}) on bytes, and a 64-bit
  * lane count would need a further {@code vpsadbw} per operation. So popcounts are taken
- * on byte lanes and accumulated in bytes; the bytes are widened and summed only every
- * {@value #FLUSH} iterations (at most 16 counted bits per byte lane per iteration keeps
- * every byte below 256).
+ * on byte lanes and accumulated in bytes; the bytes are widened and summed only every few
+ * words of K (each kernel's flush interval keeps every byte lane below 256).
  *
- * <p>Along-K kernels use 2 x 2 output tiles; lane-per-column kernels ({@link ColumnPanels})
+ * <p>Along-K kernels use 4 rows x 1 column; lane-per-column kernels ({@link ColumnPanels})
  * 2 rows x 8 columns; edge tiles repeat the last row or panel, as in {@link Avx512Kernels}.
  * Loaded only through reflection by {@link KernelProvider}.
  */
@@ -25,9 +24,6 @@ public final class Avx2Kernels implements BitKernels {
     private static final VectorSpecies<Long> L = LongVector.SPECIES_256;
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_256;
     private static final int STEP = 4;
-    /** Iterations between widenings: 15 x 16 = 240 &lt; 256. */
-    private static final int FLUSH = 15;
-    private static final int BLOCK = STEP * FLUSH;
 
     static {
         if (L.length() != STEP || B.vectorBitSize() != L.vectorBitSize()) {
@@ -40,199 +36,240 @@ public final class Avx2Kernels implements BitKernels {
         return Isa.AVX2;
     }
 
-    private static ByteVector pop(LongVector v) {
-        return v.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
-    }
+    // ---- along-K kernels (small N, binary): 4 weight rows x 1 activation row per micro-tile ----
+    //
+    // Popcounts on byte lanes, summed in bytes for up to a flush interval of steps, then
+    // spilled to the scratch array and summed there (spilledSums): no helper method takes or
+    // returns a vector (see the panel kernels below for why).
 
-    /** Sum of the unsigned byte lanes (each at most 255). */
-    private static long sum(ByteVector v) {
-        ShortVector s = v.reinterpretAsShorts();
-        return s.and((short) 0xFF).add(s.lanewise(VectorOperators.LSHR, 8)).reduceLanes(VectorOperators.ADD);
-    }
+    /** Steps between flushes of along-K byte sums: 8 bits per byte lane per step for ternary / binary. */
+    private static final int FLUSH_ALONG_K = 31;       // 31 x 8 = 248
+    /** 2-bit along K: pop(lo-ish) + 2 pop(hi-ish) = up to 24 per byte lane per step. */
+    private static final int FLUSH_ALONG_K_TWO_BIT = 10; // 10 x 24 = 240
 
     @Override
     public void ternary(long[] w, long[] x, int words, int shift1,
                         int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
-        for (int i = i0; i < i1; i += 2) {
-            int ib = Math.min(i + 1, i1 - 1);
-            for (int j = j0; j < j1; j += 2) {
-                ternaryTile(w, x, words, shift1, i, ib, j, Math.min(j + 1, j1 - 1), e, out, n);
+        long[] raw = Scratch.get().longs;
+        byte[] bytes = Scratch.get().bytes;
+        for (int j = j0; j < j1; j++) {
+            for (int i = i0; i < i1; i += 4) {
+                int last = i1 - 1;
+                int r1 = Math.min(i + 1, last);
+                int r2 = Math.min(i + 2, last);
+                int r3 = Math.min(i + 3, last);
+                java.util.Arrays.fill(raw, 0, 8, 0L);
+                ternaryAlongK(w, x, words, i, r1, r2, r3, j, raw, bytes);
+                out[i * n + j] = e.apply(raw[0] + (raw[4 + 0] << shift1), i, j);
+                out[r1 * n + j] = e.apply(raw[1] + (raw[4 + 1] << shift1), r1, j);
+                out[r2 * n + j] = e.apply(raw[2] + (raw[4 + 2] << shift1), r2, j);
+                out[r3 * n + j] = e.apply(raw[3] + (raw[4 + 3] << shift1), r3, j);
             }
         }
     }
 
-    private static void ternaryTile(long[] w, long[] x, int words, int shift1,
-                                    int ia, int ib, int ja, int jb, Epilogue e, int[] out, int n) {
-        int ma = 2 * ia * words;
-        int sa = ma + words;
-        int mb = 2 * ib * words;
-        int sb = mb + words;
-        int pa = 2 * ja * words;
-        int qa = pa + words;
-        int pb = 2 * jb * words;
-        int qb = pb + words;
-        long taa = 0;
-        long tab = 0;
-        long tba = 0;
-        long tbb = 0;
-        for (int k0 = 0; k0 < words; k0 += BLOCK) {
-            int kEnd = Math.min(words, k0 + BLOCK);
-            ByteVector aa0 = ByteVector.zero(B);
-            ByteVector aa1 = aa0;
-            ByteVector ab0 = aa0;
-            ByteVector ab1 = aa0;
-            ByteVector ba0 = aa0;
-            ByteVector ba1 = aa0;
-            ByteVector bb0 = aa0;
-            ByteVector bb1 = aa0;
-            for (int k = k0; k < kEnd; k += STEP) {
-                LongVector m0 = LongVector.fromArray(L, w, ma + k);
-                LongVector s0 = LongVector.fromArray(L, w, sa + k);
-                LongVector m1 = LongVector.fromArray(L, w, mb + k);
-                LongVector s1 = LongVector.fromArray(L, w, sb + k);
-                LongVector x0 = LongVector.fromArray(L, x, pa + k);
-                LongVector x1 = LongVector.fromArray(L, x, qa + k);
-                LongVector y0 = LongVector.fromArray(L, x, pb + k);
-                LongVector y1 = LongVector.fromArray(L, x, qb + k);
-                aa0 = aa0.add(pop(m0.and(x0.lanewise(VectorOperators.XOR, s0))));
-                aa1 = aa1.add(pop(m0.and(x1.lanewise(VectorOperators.XOR, s0))));
-                ab0 = ab0.add(pop(m0.and(y0.lanewise(VectorOperators.XOR, s0))));
-                ab1 = ab1.add(pop(m0.and(y1.lanewise(VectorOperators.XOR, s0))));
-                ba0 = ba0.add(pop(m1.and(x0.lanewise(VectorOperators.XOR, s1))));
-                ba1 = ba1.add(pop(m1.and(x1.lanewise(VectorOperators.XOR, s1))));
-                bb0 = bb0.add(pop(m1.and(y0.lanewise(VectorOperators.XOR, s1))));
-                bb1 = bb1.add(pop(m1.and(y1.lanewise(VectorOperators.XOR, s1))));
+    /** raw[r] += sum pop(m_r & (x0 ^ s_r)), raw[4 + r] += sum pop(m_r & (x1 ^ s_r)). */
+    private static void ternaryAlongK(long[] w, long[] x, int words, int r0, int r1, int r2, int r3, int j,
+                                      long[] raw, byte[] bytes) {
+        int w0 = 2 * r0 * words;
+        int w1 = 2 * r1 * words;
+        int w2 = 2 * r2 * words;
+        int w3 = 2 * r3 * words;
+        int xj = 2 * j * words;
+        for (int k0 = 0; k0 < words; k0 += STEP * FLUSH_ALONG_K) {
+            int k1 = Math.min(words, k0 + STEP * FLUSH_ALONG_K);
+            ByteVector p0 = ByteVector.zero(B);
+            ByteVector p1 = p0;
+            ByteVector p2 = p0;
+            ByteVector p3 = p0;
+            ByteVector q0 = p0;
+            ByteVector q1 = p0;
+            ByteVector q2 = p0;
+            ByteVector q3 = p0;
+            for (int k = k0; k < k1; k += STEP) {
+                LongVector x0 = LongVector.fromArray(L, x, xj + k);
+                LongVector x1 = LongVector.fromArray(L, x, xj + words + k);
+                LongVector m = LongVector.fromArray(L, w, w0 + k);
+                LongVector s = LongVector.fromArray(L, w, w0 + words + k);
+                p0 = p0.add(x0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes()
+                        .lanewise(VectorOperators.BIT_COUNT));
+                q0 = q0.add(x1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes()
+                        .lanewise(VectorOperators.BIT_COUNT));
+                m = LongVector.fromArray(L, w, w1 + k);
+                s = LongVector.fromArray(L, w, w1 + words + k);
+                p1 = p1.add(x0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes()
+                        .lanewise(VectorOperators.BIT_COUNT));
+                q1 = q1.add(x1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes()
+                        .lanewise(VectorOperators.BIT_COUNT));
+                m = LongVector.fromArray(L, w, w2 + k);
+                s = LongVector.fromArray(L, w, w2 + words + k);
+                p2 = p2.add(x0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes()
+                        .lanewise(VectorOperators.BIT_COUNT));
+                q2 = q2.add(x1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes()
+                        .lanewise(VectorOperators.BIT_COUNT));
+                m = LongVector.fromArray(L, w, w3 + k);
+                s = LongVector.fromArray(L, w, w3 + words + k);
+                p3 = p3.add(x0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes()
+                        .lanewise(VectorOperators.BIT_COUNT));
+                q3 = q3.add(x1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes()
+                        .lanewise(VectorOperators.BIT_COUNT));
             }
-            taa += sum(aa0) + (sum(aa1) << shift1);
-            tab += sum(ab0) + (sum(ab1) << shift1);
-            tba += sum(ba0) + (sum(ba1) << shift1);
-            tbb += sum(bb0) + (sum(bb1) << shift1);
+            p0.intoArray(bytes, 0 * B.length());
+            p1.intoArray(bytes, 1 * B.length());
+            p2.intoArray(bytes, 2 * B.length());
+            p3.intoArray(bytes, 3 * B.length());
+            q0.intoArray(bytes, 4 * B.length());
+            q1.intoArray(bytes, 5 * B.length());
+            q2.intoArray(bytes, 6 * B.length());
+            q3.intoArray(bytes, 7 * B.length());
+            spilledSums(bytes, 8, raw, 0);
         }
-        out[ia * n + ja] = e.apply(taa, ia, ja);
-        out[ia * n + jb] = e.apply(tab, ia, jb);
-        out[ib * n + ja] = e.apply(tba, ib, ja);
-        out[ib * n + jb] = e.apply(tbb, ib, jb);
     }
 
     @Override
     public void twoBit(long[] w, long[] x, int words,
                        int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
-        for (int i = i0; i < i1; i += 2) {
-            int ib = Math.min(i + 1, i1 - 1);
-            for (int j = j0; j < j1; j += 2) {
-                twoBitTile(w, x, words, i, ib, j, Math.min(j + 1, j1 - 1), e, out, n);
+        long[] raw = Scratch.get().longs;
+        byte[] bytes = Scratch.get().bytes;
+        for (int j = j0; j < j1; j++) {
+            for (int i = i0; i < i1; i += 4) {
+                int last = i1 - 1;
+                int r1 = Math.min(i + 1, last);
+                int r2 = Math.min(i + 2, last);
+                int r3 = Math.min(i + 3, last);
+                java.util.Arrays.fill(raw, 0, 8, 0L);
+                twoBitAlongK(w, x, words, i, r1, r2, r3, j, raw, bytes);
+                out[i * n + j] = e.apply(raw[0] + 2 * raw[4 + 0], i, j);
+                out[r1 * n + j] = e.apply(raw[1] + 2 * raw[4 + 1], r1, j);
+                out[r2 * n + j] = e.apply(raw[2] + 2 * raw[4 + 2], r2, j);
+                out[r3 * n + j] = e.apply(raw[3] + 2 * raw[4 + 3], r3, j);
             }
         }
     }
 
-    private static void twoBitTile(long[] w, long[] x, int words,
-                                   int ia, int ib, int ja, int jb, Epilogue e, int[] out, int n) {
-        int la = 2 * ia * words;
-        int ha = la + words;
-        int lb = 2 * ib * words;
-        int hb = lb + words;
-        int pa = 2 * ja * words;
-        int qa = pa + words;
-        int pb = 2 * jb * words;
-        int qb = pb + words;
-        long taa = 0;
-        long tab = 0;
-        long tba = 0;
-        long tbb = 0;
-        for (int k0 = 0; k0 < words; k0 += BLOCK) {
-            int kEnd = Math.min(words, k0 + BLOCK);
-            // per output: weight 1 (lo.lo), weight 2 (lo.hi + hi.lo: up to 16 per byte lane), weight 4 (hi.hi)
-            ByteVector aa1 = ByteVector.zero(B);
-            ByteVector aa2 = aa1;
-            ByteVector aa4 = aa1;
-            ByteVector ab1 = aa1;
-            ByteVector ab2 = aa1;
-            ByteVector ab4 = aa1;
-            ByteVector ba1 = aa1;
-            ByteVector ba2 = aa1;
-            ByteVector ba4 = aa1;
-            ByteVector bb1 = aa1;
-            ByteVector bb2 = aa1;
-            ByteVector bb4 = aa1;
-            for (int k = k0; k < kEnd; k += STEP) {
-                LongVector wl0 = LongVector.fromArray(L, w, la + k);
-                LongVector wh0 = LongVector.fromArray(L, w, ha + k);
-                LongVector wl1 = LongVector.fromArray(L, w, lb + k);
-                LongVector wh1 = LongVector.fromArray(L, w, hb + k);
-                LongVector xl0 = LongVector.fromArray(L, x, pa + k);
-                LongVector xh0 = LongVector.fromArray(L, x, qa + k);
-                LongVector xl1 = LongVector.fromArray(L, x, pb + k);
-                LongVector xh1 = LongVector.fromArray(L, x, qb + k);
-                aa1 = aa1.add(pop(wl0.and(xl0)));
-                aa2 = aa2.add(pop(wl0.and(xh0))).add(pop(wh0.and(xl0)));
-                aa4 = aa4.add(pop(wh0.and(xh0)));
-                ab1 = ab1.add(pop(wl0.and(xl1)));
-                ab2 = ab2.add(pop(wl0.and(xh1))).add(pop(wh0.and(xl1)));
-                ab4 = ab4.add(pop(wh0.and(xh1)));
-                ba1 = ba1.add(pop(wl1.and(xl0)));
-                ba2 = ba2.add(pop(wl1.and(xh0))).add(pop(wh1.and(xl0)));
-                ba4 = ba4.add(pop(wh1.and(xh0)));
-                bb1 = bb1.add(pop(wl1.and(xl1)));
-                bb2 = bb2.add(pop(wl1.and(xh1))).add(pop(wh1.and(xl1)));
-                bb4 = bb4.add(pop(wh1.and(xh1)));
+    /**
+     * raw[r] += sum (pop(wl_r & xl) + 2 pop(wl_r & xh)), raw[4 + r] += sum (pop(wh_r & xl) + 2 pop(wh_r & xh)):
+     * the 2-bit product is raw[r] + 2 raw[4 + r].
+     */
+    private static void twoBitAlongK(long[] w, long[] x, int words, int r0, int r1, int r2, int r3, int j,
+                                     long[] raw, byte[] bytes) {
+        int w0 = 2 * r0 * words;
+        int w1 = 2 * r1 * words;
+        int w2 = 2 * r2 * words;
+        int w3 = 2 * r3 * words;
+        int xj = 2 * j * words;
+        for (int k0 = 0; k0 < words; k0 += STEP * FLUSH_ALONG_K_TWO_BIT) {
+            int k1 = Math.min(words, k0 + STEP * FLUSH_ALONG_K_TWO_BIT);
+            ByteVector p0 = ByteVector.zero(B);
+            ByteVector p1 = p0;
+            ByteVector p2 = p0;
+            ByteVector p3 = p0;
+            ByteVector q0 = p0;
+            ByteVector q1 = p0;
+            ByteVector q2 = p0;
+            ByteVector q3 = p0;
+            for (int k = k0; k < k1; k += STEP) {
+                LongVector xl = LongVector.fromArray(L, x, xj + k);
+                LongVector xh = LongVector.fromArray(L, x, xj + words + k);
+                LongVector lo = LongVector.fromArray(L, w, w0 + k);
+                LongVector hi = LongVector.fromArray(L, w, w0 + words + k);
+                ByteVector h = xh.and(lo).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+                p0 = p0.add(xl.and(lo).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+                h = xh.and(hi).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+                q0 = q0.add(xl.and(hi).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+                lo = LongVector.fromArray(L, w, w1 + k);
+                hi = LongVector.fromArray(L, w, w1 + words + k);
+                h = xh.and(lo).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+                p1 = p1.add(xl.and(lo).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+                h = xh.and(hi).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+                q1 = q1.add(xl.and(hi).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+                lo = LongVector.fromArray(L, w, w2 + k);
+                hi = LongVector.fromArray(L, w, w2 + words + k);
+                h = xh.and(lo).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+                p2 = p2.add(xl.and(lo).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+                h = xh.and(hi).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+                q2 = q2.add(xl.and(hi).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+                lo = LongVector.fromArray(L, w, w3 + k);
+                hi = LongVector.fromArray(L, w, w3 + words + k);
+                h = xh.and(lo).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+                p3 = p3.add(xl.and(lo).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
+                h = xh.and(hi).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+                q3 = q3.add(xl.and(hi).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).add(h).add(h);
             }
-            taa += sum(aa1) + 2 * sum(aa2) + 4 * sum(aa4);
-            tab += sum(ab1) + 2 * sum(ab2) + 4 * sum(ab4);
-            tba += sum(ba1) + 2 * sum(ba2) + 4 * sum(ba4);
-            tbb += sum(bb1) + 2 * sum(bb2) + 4 * sum(bb4);
+            p0.intoArray(bytes, 0 * B.length());
+            p1.intoArray(bytes, 1 * B.length());
+            p2.intoArray(bytes, 2 * B.length());
+            p3.intoArray(bytes, 3 * B.length());
+            q0.intoArray(bytes, 4 * B.length());
+            q1.intoArray(bytes, 5 * B.length());
+            q2.intoArray(bytes, 6 * B.length());
+            q3.intoArray(bytes, 7 * B.length());
+            spilledSums(bytes, 8, raw, 0);
         }
-        out[ia * n + ja] = e.apply(taa, ia, ja);
-        out[ia * n + jb] = e.apply(tab, ia, jb);
-        out[ib * n + ja] = e.apply(tba, ib, ja);
-        out[ib * n + jb] = e.apply(tbb, ib, jb);
     }
 
     @Override
     public void binary(long[] w, long[] x, int words,
                        int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
-        for (int i = i0; i < i1; i += 2) {
-            int ib = Math.min(i + 1, i1 - 1);
-            for (int j = j0; j < j1; j += 2) {
-                binaryTile(w, x, words, i, ib, j, Math.min(j + 1, j1 - 1), e, out, n);
+        long[] raw = Scratch.get().longs;
+        byte[] bytes = Scratch.get().bytes;
+        for (int j = j0; j < j1; j++) {
+            for (int i = i0; i < i1; i += 4) {
+                int last = i1 - 1;
+                int r1 = Math.min(i + 1, last);
+                int r2 = Math.min(i + 2, last);
+                int r3 = Math.min(i + 3, last);
+                java.util.Arrays.fill(raw, 0, 4, 0L);
+                binaryAlongK(w, x, words, i, r1, r2, r3, j, raw, bytes);
+                out[i * n + j] = e.apply(raw[0], i, j);
+                out[r1 * n + j] = e.apply(raw[1], r1, j);
+                out[r2 * n + j] = e.apply(raw[2], r2, j);
+                out[r3 * n + j] = e.apply(raw[3], r3, j);
             }
         }
     }
 
-    private static void binaryTile(long[] w, long[] x, int words,
-                                   int ia, int ib, int ja, int jb, Epilogue e, int[] out, int n) {
-        int wa = ia * words;
-        int wb = ib * words;
-        int xa = ja * words;
-        int xb = jb * words;
-        long taa = 0;
-        long tab = 0;
-        long tba = 0;
-        long tbb = 0;
-        for (int k0 = 0; k0 < words; k0 += BLOCK) {
-            int kEnd = Math.min(words, k0 + BLOCK);
-            ByteVector aa = ByteVector.zero(B);
-            ByteVector ab = aa;
-            ByteVector ba = aa;
-            ByteVector bb = aa;
-            for (int k = k0; k < kEnd; k += STEP) {
-                LongVector w0 = LongVector.fromArray(L, w, wa + k);
-                LongVector w1 = LongVector.fromArray(L, w, wb + k);
-                LongVector x0 = LongVector.fromArray(L, x, xa + k);
-                LongVector x1 = LongVector.fromArray(L, x, xb + k);
-                aa = aa.add(pop(w0.lanewise(VectorOperators.XOR, x0)));
-                ab = ab.add(pop(w0.lanewise(VectorOperators.XOR, x1)));
-                ba = ba.add(pop(w1.lanewise(VectorOperators.XOR, x0)));
-                bb = bb.add(pop(w1.lanewise(VectorOperators.XOR, x1)));
+    /** raw[r] += sum pop(w_r ^ x). */
+    private static void binaryAlongK(long[] w, long[] x, int words, int r0, int r1, int r2, int r3, int j,
+                                     long[] raw, byte[] bytes) {
+        int w0 = r0 * words;
+        int w1 = r1 * words;
+        int w2 = r2 * words;
+        int w3 = r3 * words;
+        int xj = j * words;
+        for (int k0 = 0; k0 < words; k0 += STEP * FLUSH_ALONG_K) {
+            int k1 = Math.min(words, k0 + STEP * FLUSH_ALONG_K);
+            ByteVector p0 = ByteVector.zero(B);
+            ByteVector p1 = p0;
+            ByteVector p2 = p0;
+            ByteVector p3 = p0;
+            for (int k = k0; k < k1; k += STEP) {
+                LongVector v = LongVector.fromArray(L, x, xj + k);
+                p0 = p0.add(LongVector.fromArray(L, w, w0 + k).lanewise(VectorOperators.XOR, v)
+                        .reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+                p1 = p1.add(LongVector.fromArray(L, w, w1 + k).lanewise(VectorOperators.XOR, v)
+                        .reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+                p2 = p2.add(LongVector.fromArray(L, w, w2 + k).lanewise(VectorOperators.XOR, v)
+                        .reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+                p3 = p3.add(LongVector.fromArray(L, w, w3 + k).lanewise(VectorOperators.XOR, v)
+                        .reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
             }
-            taa += sum(aa);
-            tab += sum(ab);
-            tba += sum(ba);
-            tbb += sum(bb);
+            p0.intoArray(bytes, 0 * B.length());
+            p1.intoArray(bytes, 1 * B.length());
+            p2.intoArray(bytes, 2 * B.length());
+            p3.intoArray(bytes, 3 * B.length());
+            spilledSums(bytes, 4, raw, 0);
         }
-        out[ia * n + ja] = e.apply(taa, ia, ja);
-        out[ia * n + jb] = e.apply(tab, ia, jb);
-        out[ib * n + ja] = e.apply(tba, ib, ja);
-        out[ib * n + jb] = e.apply(tbb, ib, jb);
+    }
+
+    /** raw[v] += (sum of the unsigned bytes of spilled vector v) &lt;&lt; shift, for v in [0, count). */
+    private static void spilledSums(byte[] bytes, int count, long[] raw, int shift) {
+        for (int v = 0; v < count; v++) {
+            ShortVector s = ByteVector.fromArray(B, bytes, v * B.length()).reinterpretAsShorts();
+            // each short lane at most 2 x 255; all lanes at most 16 x 510 = 8160, within a short
+            long sum = s.and((short) 0xFF).add(s.lanewise(VectorOperators.LSHR, 8)).reduceLanes(VectorOperators.ADD);
+            raw[v] += sum << shift;
+        }
     }
 
     // ---- lane-per-column kernels: 2 weight rows x 2 panels of 4 columns per micro-tile ----
