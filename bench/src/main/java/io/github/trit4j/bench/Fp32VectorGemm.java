@@ -90,6 +90,63 @@ public final class Fp32VectorGemm {
         return new Fp32VectorGemm(m, n, k, null, null, ap, bp);
     }
 
+    /**
+     * Packs A alone, for products whose B changes per call and is written by the caller straight
+     * into the packed layout (a convolution's im2col, {@link ConvBaselines}): see
+     * {@link #withPackedB} and {@link #withB}. {@code a} is kept for the along-K path: do not
+     * change it afterwards.
+     *
+     * @param a M x K, row-major
+     */
+    public static Fp32VectorGemm packWeights(float[] a, int m, int k) {
+        check(a.length, k, m, 1, k);
+        int slivers = (m + MR - 1) / MR;
+        float[] ap = new float[Math.multiplyExact(slivers * MR, k)];
+        for (int i = 0; i < m; i++) {
+            int s = i / MR;
+            int r = i % MR;
+            for (int kk = 0; kk < k; kk++) {
+                ap[(s * k + kk) * MR + r] = a[i * k + kk];
+            }
+        }
+        return new Fp32VectorGemm(m, 0, k, a, null, ap, null);
+    }
+
+    /** Whether a B of {@code n} columns goes through the packed panels ({@link #withPackedB}); else {@link #withB}. */
+    public static boolean usesPanels(int n) {
+        return n >= ALONG_K_BELOW;
+    }
+
+    /** Length of a packed B of {@code n} columns: panels of {@code NR} columns, zero-padded. */
+    public static int packedBLength(int n, int k) {
+        return Math.multiplyExact((n + NR - 1) / NR * NR, k);
+    }
+
+    /** Index of {@code B[j][kk]} in the packed layout of a K-long B. */
+    public static int packedBIndex(int j, int kk, int k) {
+        return ((j / NR) * k + kk) * NR + j % NR;
+    }
+
+    /**
+     * A product with this instance's packed A and a B of {@code n >= ALONG_K_BELOW} columns
+     * packed by the caller (not copied; pad columns must be zero).
+     */
+    public Fp32VectorGemm withPackedB(float[] bPacked, int n) {
+        if (aPacked == null || !usesPanels(n) || bPacked.length != packedBLength(n, k)) {
+            throw new IllegalArgumentException("packed B: n = " + n + " must be >= " + ALONG_K_BELOW
+                    + " and its length " + bPacked.length + " K * N rounded up to panels");
+        }
+        return new Fp32VectorGemm(m, n, k, null, null, aPacked, bPacked);
+    }
+
+    /** A product with this instance's A and an N x K row-major B (not copied), packed here if {@link #usesPanels}. */
+    public Fp32VectorGemm withB(float[] b, int n) {
+        if (a == null) {
+            throw new IllegalStateException("not made by packWeights");
+        }
+        return usesPanels(n) ? prepare(a, b, m, n, k) : new Fp32VectorGemm(m, n, k, a, b, null, null);
+    }
+
     static void check(int aLength, int bLength, int m, int n, int k) {
         if (m < 1 || n < 1 || k < 1) {
             throw new IllegalArgumentException("M, N, K must be >= 1, got " + m + ", " + n + ", " + k);

@@ -68,14 +68,33 @@ public final class OpenBlasSgemm implements AutoCloseable {
     }
 
     /**
+     * Environment variables that override OpenBLAS's own choice of kernels and blocking for the CPU:
+     * {@code OPENBLAS_CORETYPE} forces a core's kernels, {@code OPENBLAS_L2_SIZE} the cache size its
+     * blocking assumes.
+     */
+    public static final java.util.List<String> FORCING_VARIABLES = java.util.List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
+
+    /** {@code "OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512"}: those of {@link #FORCING_VARIABLES} set in this process, or "". */
+    public static String forcingEnvironment() {
+        StringBuilder sb = new StringBuilder();
+        for (String name : FORCING_VARIABLES) {
+            String v = System.getenv(name);
+            if (v != null && !v.isBlank()) {
+                sb.append(sb.isEmpty() ? "" : " ").append(name).append('=').append(v.trim());
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
      * The core OpenBLAS runs on, from {@code openblas_get_corename()} (e.g. {@code Haswell},
-     * {@code SkylakeX}, {@code Zen}, {@code NeoverseN1}), with {@code OPENBLAS_CORETYPE} if set,
-     * e.g. {@code "Haswell (OPENBLAS_CORETYPE=Haswell)"}; {@code "unknown (...)"} if the symbol
-     * cannot be called.
+     * {@code SkylakeX}, {@code Zen}, {@code NeoverseN1}), with the {@link #FORCING_VARIABLES} that are
+     * set, e.g. {@code "Haswell (OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512)"}; {@code "unknown (...)"}
+     * if the symbol cannot be called.
      */
     public static String coreName() {
-        String forced = System.getenv("OPENBLAS_CORETYPE");
-        String suffix = forced == null || forced.isBlank() ? "" : " (OPENBLAS_CORETYPE=" + forced + ")";
+        String forced = forcingEnvironment();
+        String suffix = forced.isEmpty() ? "" : " (" + forced + ")";
         try {
             Loader.load(openblas_nolapack.class);
             org.bytedeco.javacpp.Pointer symbol = Loader.addressof("openblas_get_corename");

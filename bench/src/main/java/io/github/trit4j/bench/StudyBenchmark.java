@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * java -jar bench/target/benchmarks.jar StudyBenchmark -p workload=S1,L1 -p precision=FP32_OPENBLAS,TERNARY_FATNN
  * </pre>
  *
- * <p>{@code workload} is a name of {@link StudyWorkload#NAMED} or {@code MxNxK}. If the system
+ * <p>{@code workload} is a name of {@link StudyWorkload#NAMED} (GEMMs and convolutions), {@code MxNxK}
+ * or a convolution's {@link ConvShape#id()}. If the system
  * property {@value #FACTS_PROPERTY} names a file, setup appends one line per trial:
  * {@code workload|precision|isa|threads|kernel}, where kernel says what ran (e.g.
  * {@code trit4j AVX512}, {@code OpenBLAS Haswell}); the driver reads it back.
@@ -51,7 +52,10 @@ public class StudyBenchmark {
     /** System property naming the file that setup appends what ran to. */
     public static final String FACTS_PROPERTY = "trit4j.study.facts";
 
-    /** Workload: a name ({@code S1..S4, Q1, Q2, L1}) or {@code MxNxK}. */
+    /**
+     * Workload: a name ({@code S1..S4, Q1, Q2, L1} GEMMs, {@code C1..C4, D2..D4, P1} convolutions), {@code MxNxK}
+     * or {@code conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad>}.
+     */
     @Param({"S1", "S2", "S3", "S4", "Q1", "L1"})
     public String workload;
 

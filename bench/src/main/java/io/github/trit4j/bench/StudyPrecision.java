@@ -11,6 +11,12 @@ import io.github.trit4j.Precision;
 public enum StudyPrecision {
     /** OpenBLAS {@code cblas_sgemm} through bytedeco ({@link OpenBlasSgemm}). */
     FP32_OPENBLAS("fp32 OpenBLAS", null, null, null),
+    /**
+     * The same OpenBLAS call, measured by {@code trit4j bench --openblas-core both} in the environment as
+     * given, i.e. on the core that {@code OPENBLAS_CORETYPE} (and {@code OPENBLAS_L2_SIZE}) force, while
+     * {@link #FP32_OPENBLAS}, the anchor, runs with them removed. Not in the study by default.
+     */
+    FP32_OPENBLAS_ENV("fp32 OpenBLAS, env-forced core", null, null, null),
     /** The register-tiled Vector API fp32 GEMM ({@link Fp32VectorGemm}). */
     FP32_VECTOR("fp32 Vector API", null, null, null),
     /** Signed int8 x int8, int32 sums, Vector API ({@link Int8VectorGemm}). */
@@ -40,6 +46,11 @@ public enum StudyPrecision {
         this.weights = weights;
         this.activations = activations;
         this.algorithm = algorithm;
+    }
+
+    /** Whether this is an OpenBLAS measurement ({@link #FP32_OPENBLAS} or {@link #FP32_OPENBLAS_ENV}). */
+    public boolean isOpenBlas() {
+        return this == FP32_OPENBLAS || this == FP32_OPENBLAS_ENV;
     }
 
     /** Whether this is one of trit4j's packed products (and so depends on the kernel shape). */

@@ -3,6 +3,8 @@ package io.github.trit4j.bench;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.Precision;
+import io.github.trit4j.conv.Conv2d;
+import io.github.trit4j.conv.Layout;
 
 import java.util.SplittableRandom;
 
@@ -26,25 +28,79 @@ public final class StudyProducts {
      * A prepared product.
      *
      * @param isa {@code AUTO} or an {@link io.github.trit4j.Isa} name; only trit4j's products use it
-     * @throws UnsupportedOperationException for a workload kind not implemented yet (convolution)
      */
     public static StudyProduct create(StudyWorkload workload, StudyPrecision precision, String isa, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        if (workload.kind() != StudyWorkload.Kind.GEMM) {
-            // follow-up (issue 4): convolution through the layer API, same precisions
-            throw new UnsupportedOperationException("workload kind " + workload.kind() + " is not implemented yet");
-        }
         SplittableRandom random = new SplittableRandom(SEED);
+        if (workload.kind() == StudyWorkload.Kind.CONV) {
+            return conv(workload.conv(), precision, random, isa, threads);
+        }
         int m = workload.m();
         int n = workload.n();
         int k = workload.k();
         return switch (precision) {
-            case FP32_OPENBLAS -> openBlas(randomFloats(random, m * k), randomFloats(random, n * k), m, n, k, threads);
+            case FP32_OPENBLAS, FP32_OPENBLAS_ENV ->
+                    openBlas(randomFloats(random, m * k), randomFloats(random, n * k), m, n, k, threads);
             case FP32_VECTOR -> fp32Vector(randomFloats(random, m * k), randomFloats(random, n * k), m, n, k, threads);
             case INT8 -> int8Vector(randomBytes(random, m * k), randomBytes(random, n * k), m, n, k, threads);
             default -> trit4j(precision, random, m, n, k, isa, threads);
+        };
+    }
+
+    /**
+     * A convolution, batch 1, NCHW: weights drawn first (O x C x k x k), then the input (C x H x W).
+     * trit4j's precisions run {@link Conv2d} on integer codes with the precision's algorithm (input
+     * packed onto bit-planes per pixel, im2col onto packed patch rows, packed GEMM, int32 NCHW out);
+     * the baselines are {@link ConvBaselines}.
+     */
+    static StudyProduct conv(ConvShape s, StudyPrecision precision, SplittableRandom random, String isa, int threads) {
+        int weights = s.m() * s.k();
+        int inputs = s.channels() * s.height() * s.width();
+        return switch (precision) {
+            case FP32_OPENBLAS, FP32_OPENBLAS_ENV -> {
+                float[] w = randomFloats(random, weights);
+                yield ConvBaselines.openBlas(s, randomFloats(random, inputs), w, threads);
+            }
+            case FP32_VECTOR -> {
+                float[] w = randomFloats(random, weights);
+                yield ConvBaselines.fp32Vector(s, randomFloats(random, inputs), w, threads);
+            }
+            case INT8 -> {
+                byte[] w = randomBytes(random, weights);
+                yield ConvBaselines.int8Vector(s, randomBytes(random, inputs), w, threads);
+            }
+            default -> {
+                byte[] w = GemmBenchmark.randomValues(random, precision.weights, s.m(), s.k());
+                byte[] x = GemmBenchmark.randomValues(random, precision.activations, 1, inputs);
+                yield trit4jConv(s, precision, w, x, isa, threads);
+            }
+        };
+    }
+
+    static StudyProduct trit4jConv(ConvShape s, StudyPrecision precision, byte[] weights, byte[] input, String isa,
+                                   int threads) {
+        GemmEngine engine = GemmBenchmark.engine(isa).withThreads(threads);
+        Conv2d conv = new Conv2d(s.spec(), precision.weights, weights, precision.activations, engine,
+                precision.algorithm);
+        int[] out = new int[conv.outputLength(1, s.height(), s.width())];
+        String kernel = "trit4j " + engine.isa() + " Conv2d";
+        return new StudyProduct() {
+            @Override
+            public void run() {
+                conv.forward(input, 1, s.height(), s.width(), Layout.NCHW, out);
+            }
+
+            @Override
+            public String kernel() {
+                return kernel;
+            }
+
+            @Override
+            public double[] result() {
+                return widen(out);
+            }
         };
     }
 

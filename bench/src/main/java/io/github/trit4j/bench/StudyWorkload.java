@@ -1,43 +1,72 @@
 package io.github.trit4j.bench;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A workload of the speedup study: a named GEMM shape (the ResNet-18 3x3 layers after im2col,
- * squares, a batch-1 linear layer) or a user's {@code MxNxK}.
+ * squares, a batch-1 linear layer), a named convolution (the same ResNet-18 layers run as
+ * convolutions, C1..C4, and the stride-2 and 1x1 layers D2..D4, P1), a user's {@code MxNxK} GEMM
+ * or a user's convolution {@code conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad>} ({@link ConvShape#id()}).
  *
- * <p>Only {@link Kind#GEMM} exists today. Convolution workloads (the same ResNet-18 layers
- * through the layer API, issue 4) are a follow-up: they get {@link Kind#CONV}, their layer
- * geometry, and a branch in {@link StudyProducts#create}; the CSV and reports already carry
- * the kind.
- *
- * @param name the study's name ({@code S1}) or {@code MxNxK} for a user's shape
- * @param kind what is multiplied
+ * @param name the study's name ({@code S1}, {@code C1}), {@code MxNxK} or a convolution's id
+ * @param kind what is run
  * @param m    output channels (rows of the weights)
- * @param n    output columns (rows of the activations)
+ * @param n    output columns (rows of the activations; output pixels of a convolution)
  * @param k    reduction length, unpadded
+ * @param conv the convolution's geometry for {@link Kind#CONV}, null for {@link Kind#GEMM}
  */
-public record StudyWorkload(String name, Kind kind, int m, int n, int k) {
+public record StudyWorkload(String name, Kind kind, int m, int n, int k, ConvShape conv) {
 
-    /** What a workload multiplies. */
+    /** What a workload runs. */
     public enum Kind {
-        /** A raw GEMM on packed operands. */
+        /** A raw GEMM on prepared (packed) operands. */
         GEMM,
-        /** A convolution through the layer API: not implemented yet (issue 4). */
+        /**
+         * A convolution, batch 1, NCHW: trit4j's {@code Conv2d} on integer codes (im2col onto bit-planes +
+         * packed GEMM), the baselines as im2col + their GEMM ({@link ConvBaselines}).
+         */
         CONV
     }
 
-    /** The study's named workloads, in table order. */
-    public static final java.util.List<StudyWorkload> NAMED = java.util.List.of(
+    /** Checks that a convolution's (M, N, K) are its geometry's. */
+    public StudyWorkload {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kind, "kind");
+        if ((kind == Kind.CONV) != (conv != null)) {
+            throw new IllegalArgumentException("a CONV workload needs its geometry, a GEMM workload none");
+        }
+        if (conv != null && (m != conv.m() || n != conv.n() || k != conv.k())) {
+            throw new IllegalArgumentException("(M,N,K) of " + name + " must be the convolution's ("
+                    + conv.m() + "," + conv.n() + "," + conv.k() + ")");
+        }
+    }
+
+    /** A GEMM workload. */
+    public StudyWorkload(String name, Kind kind, int m, int n, int k) {
+        this(name, kind, m, n, k, null);
+    }
+
+    /** The study's named workloads, in table order: GEMMs, then convolutions. */
+    public static final List<StudyWorkload> NAMED = List.of(
             gemm("S1", 64, 3136, 576),
             gemm("S2", 128, 784, 1152),
             gemm("S3", 256, 196, 2304),
             gemm("S4", 512, 49, 4608),
             gemm("Q1", 1024, 1024, 1024),
             gemm("Q2", 2048, 2048, 2048),
-            gemm("L1", 4096, 1, 4096));
+            gemm("L1", 4096, 1, 4096),
+            conv("C1", new ConvShape(64, 56, 56, 64, 3, 1, 1)),
+            conv("C2", new ConvShape(128, 28, 28, 128, 3, 1, 1)),
+            conv("C3", new ConvShape(256, 14, 14, 256, 3, 1, 1)),
+            conv("C4", new ConvShape(512, 7, 7, 512, 3, 1, 1)),
+            conv("D2", new ConvShape(64, 56, 56, 128, 3, 2, 1)),
+            conv("D3", new ConvShape(128, 28, 28, 256, 3, 2, 1)),
+            conv("D4", new ConvShape(256, 14, 14, 512, 3, 2, 1)),
+            conv("P1", new ConvShape(256, 56, 56, 64, 1, 1, 0)));
 
     private static final Pattern CUSTOM = Pattern.compile("(\\d+)[xX](\\d+)[xX](\\d+)");
 
@@ -45,13 +74,30 @@ public record StudyWorkload(String name, Kind kind, int m, int n, int k) {
         return new StudyWorkload(name, Kind.GEMM, m, n, k);
     }
 
-    /** A named workload ({@code S1}, case-insensitive) or {@code MxNxK}. */
+    /** A convolution workload of the given geometry. */
+    public static StudyWorkload conv(String name, ConvShape shape) {
+        return new StudyWorkload(name, Kind.CONV, shape.m(), shape.n(), shape.k(), shape);
+    }
+
+    /** A user's convolution, named by its {@link ConvShape#id()}. */
+    public static StudyWorkload conv(ConvShape shape) {
+        return conv(shape.id(), shape);
+    }
+
+    /**
+     * A named workload ({@code S1}, {@code C1}, case-insensitive), {@code MxNxK} or
+     * {@code conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad>}.
+     */
     public static StudyWorkload parse(String text) {
         String t = text.trim();
         for (StudyWorkload w : NAMED) {
             if (w.name.equalsIgnoreCase(t)) {
                 return w;
             }
+        }
+        ConvShape shape = ConvShape.parseId(t);
+        if (shape != null) {
+            return conv(shape);
         }
         Matcher matcher = CUSTOM.matcher(t);
         if (matcher.matches()) {
@@ -69,7 +115,8 @@ public record StudyWorkload(String name, Kind kind, int m, int n, int k) {
             throw new IllegalArgumentException("workload " + text + ": M, N, K must be >= 1 and each matrix under 2^29 elements");
         }
         throw new IllegalArgumentException("unknown workload '" + text + "': one of "
-                + NAMED.stream().map(StudyWorkload::name).toList() + " or MxNxK (e.g. 64x3136x576)");
+                + NAMED.stream().map(StudyWorkload::name).toList()
+                + ", MxNxK (e.g. 64x3136x576) or conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad> (e.g. conv64x56x56o64k3s1p1)");
     }
 
     /** Useful multiply-accumulates of one product, {@code M*N*K}, K unpadded. */
@@ -77,9 +124,12 @@ public record StudyWorkload(String name, Kind kind, int m, int n, int k) {
         return (long) m * n * k;
     }
 
-    /** {@code "S1 (64,3136,576)"}. */
+    /** {@code "S1 (64,3136,576)"}, {@code "C1 conv 64x56x56 3x3 s1 p1 -> 64 (64,3136,576)"}. */
     public String label() {
         String dims = String.format(Locale.ROOT, "(%d,%d,%d)", m, n, k);
+        if (conv != null) {
+            return (name.equals(conv.id()) ? "" : name + " ") + "conv " + conv.describe() + " " + dims;
+        }
         return name.equals(m + "x" + n + "x" + k) ? dims : name + " " + dims;
     }
 }

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,7 +48,18 @@ class StudyProductsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StudyWorkload.parse("S9"));
         assertTrue(e.getMessage().contains("S1"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> StudyWorkload.parse("0x4x5"));
-        assertThrows(UnsupportedOperationException.class, () -> StudyProducts.create(
-                new StudyWorkload("C1", StudyWorkload.Kind.CONV, 1, 1, 1), StudyPrecision.INT8, "AUTO", 1));
+        assertThrows(IllegalArgumentException.class, () -> new StudyWorkload("C1", StudyWorkload.Kind.CONV, 1, 1, 1));
+        StudyWorkload c1 = StudyWorkload.parse("c1");
+        assertEquals(StudyWorkload.Kind.CONV, c1.kind());
+        assertEquals(List.of(64, 3136, 576), List.of(c1.m(), c1.n(), c1.k()));
+        assertEquals("C1 conv 64x56x56 3x3 s1 p1 -> 64 (64,3136,576)", c1.label());
+        StudyWorkload d2 = StudyWorkload.parse("D2");
+        assertEquals(List.of(128, 784, 576), List.of(d2.m(), d2.n(), d2.k()));
+        StudyWorkload user = StudyWorkload.parse("conv3x10x12o4k5s2p2");
+        assertEquals(new ConvShape(3, 10, 12, 4, 5, 2, 2), user.conv());
+        assertEquals("conv3x10x12o4k5s2p2", user.name());
+        assertEquals("conv 3x10x12 5x5 s2 p2 -> 4 (4,30,75)", user.label());
+        assertEquals(user, StudyWorkload.parse(user.conv().id()));
+        assertThrows(IllegalArgumentException.class, () -> StudyWorkload.parse("conv3x2x2o4k5s1p0"));
     }
 }

@@ -26,10 +26,19 @@ import java.util.concurrent.Callable;
         description = {
                 "The speedup study: fp32 (OpenBLAS sgemm, Vector API), int8 (Vector API) and trit4j's 2-bit, "
                         + "ternary (conventional, FATNN, x 2-bit) and binary GEMM on the ResNet-18 layer shapes, a "
-                        + "square and a batch-1 linear layer; speedup over fp32 OpenBLAS and GMAC/s.",
+                        + "square and a batch-1 linear layer, and the ResNet-18 3x3 layers as convolutions (trit4j's "
+                        + "Conv2d; fp32 and int8 as im2col + GEMM); speedup over fp32 OpenBLAS and GMAC/s.",
                 "JMH in forked JVMs. Defaults take a few minutes on 2 cores; --quick takes seconds (indicative numbers).",
-                "Convolution workloads (the layer API) are not in the study yet."})
+                "fp32 OpenBLAS runs on the CPU's own core: if OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE is set, in a child JVM "
+                        + "without them (--openblas-core)."})
 public final class BenchCommand implements Callable<Integer> {
+
+    /** The study's default workloads: GEMMs, then the ResNet-18 3x3 layers as convolutions. */
+    static final List<String> DEFAULT_WORKLOADS = List.of("S1", "S2", "S3", "S4", "Q1", "L1", "C1", "C2", "C3", "C4");
+
+    /** Precisions of the default convolution workloads: the baselines, conventional ternary and FATNN (time budget). */
+    static final List<String> DEFAULT_CONV_PRECISIONS = List.of("FP32_OPENBLAS", "FP32_VECTOR", "INT8",
+            "TERNARY_CONVENTIONAL", "TERNARY_FATNN");
 
     @Option(names = "--quick", description = "Seconds-long smoke run: 1 x 300 ms warm-up, 1 x 200 ms measurement; "
             + "unless given, workloads S4 and threads 1.")
@@ -47,12 +56,29 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--workloads", split = ",", paramLabel = "W",
             description = "Workloads: S1 S2 S3 S4 (ResNet-18 3x3 layers as GEMM), Q1 Q2 (squares), L1 (batch-1 "
-                    + "linear) or MxNxK (default: S1,S2,S3,S4,Q1,L1; with --quick: S4).")
+                    + "linear), MxNxK, C1 C2 C3 C4 (the same layers as convolutions: 64ch 56x56, 128ch 28x28, 256ch "
+                    + "14x14, 512ch 7x7, 3x3 stride 1 pad 1), D2 D3 D4 (stride-2 3x3), P1 (1x1) or "
+                    + "conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad> (default: S1,S2,S3,S4,Q1,L1,C1,C2,C3,C4; with --quick: S4).")
     List<String> workloads;
 
-    @Option(names = "--precisions", split = ",", paramLabel = "P", defaultValue = "all",
+    @Option(names = "--conv-threads", split = ",", paramLabel = "N",
+            description = "Thread counts of the convolution workloads (default: 1; the --threads values if --threads is given).")
+    List<String> convThreads;
+
+    @Option(names = "--conv-precisions", split = ",", paramLabel = "P",
+            description = "Precisions of the convolution workloads (default: FP32_OPENBLAS,FP32_VECTOR,INT8,"
+                    + "TERNARY_CONVENTIONAL,TERNARY_FATNN; the --precisions values if --precisions is given).")
+    List<String> convPrecisions;
+
+    @Option(names = "--openblas-core", paramLabel = "WHICH", defaultValue = "native",
+            description = "OpenBLAS core of the fp32 anchor: native (the CPU's own; if OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE "
+                    + "is set, measured in a child JVM with them removed), env (as the environment forces), both (the "
+                    + "anchor on the native core plus FP32_OPENBLAS_ENV on the forced one) (default: ${DEFAULT-VALUE}).")
+    OpenBlasCore openBlasCore;
+
+    @Option(names = "--precisions", split = ",", paramLabel = "P",
             description = "Precisions: FP32_OPENBLAS FP32_VECTOR INT8 TWO_BIT TERNARY_CONVENTIONAL TERNARY_FATNN "
-                    + "TERNARY_TWO_BIT BINARY or all (default: ${DEFAULT-VALUE}). Speedups need FP32_OPENBLAS.")
+                    + "TERNARY_TWO_BIT BINARY or all (default: all). Speedups need FP32_OPENBLAS.")
     List<String> precisions;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "trit4j-results",
@@ -75,22 +101,26 @@ public final class BenchCommand implements Callable<Integer> {
         StudyPlan plan = plan();
         PrintWriter console = spec.commandLine().getOut();
         MachineFingerprint fingerprint = MachineFingerprint.current(label);
-        console.printf("trit4j bench: %d measurements (%s; %s; ISA shapes %s; threads %s), JMH %d x %d ms warm-up, "
-                        + "%d x %d ms measurement, 1 fork each%n", plan.size(), String.join(",", plan.workloads()),
+        console.printf("trit4j bench: %d measurements (%s; %s; ISA shapes %s; threads %s, convolutions %s), JMH %d x %d ms "
+                        + "warm-up, %d x %d ms measurement, 1 fork each%n", plan.size(), String.join(",", plan.workloads()),
                 String.join(",", plan.precisions().stream().map(Enum::name).toList()),
                 String.join(",", plan.shapes().stream().map(IsaShape::id).toList()), plan.threads(),
+                plan.convThreads() + (plan.convPrecisions().equals(plan.precisions()) ? ""
+                        : " " + String.join(",", plan.convPrecisions().stream().map(Enum::name).toList())),
                 plan.warmupIterations(), plan.warmupMillis(), plan.measureIterations(), plan.measureMillis());
         console.println(StudyReport.machineLine(fingerprint));
+        console.flush();
+        if (plan.anchorInCleanEnv()) {
+            console.println("OpenBLAS: this environment forces " + plan.openBlasForcing() + "; the fp32 anchor runs in a "
+                    + "child JVM without it (the CPU's own core)" + (plan.openBlasCore() == OpenBlasCore.BOTH
+                    ? ", FP32_OPENBLAS_ENV with it" : "; --openblas-core both measures the forced core too"));
+        }
         console.flush();
         List<Measurement> measurements;
         try {
             measurements = StudyRunner.run(plan, fingerprint, console);
         } catch (org.openjdk.jmh.runner.RunnerException e) {
-            // e.g. JMH's machine-wide lock (/tmp/jmh.lock) is held by another benchmark run
-            spec.commandLine().getErr().println("trit4j bench: " + e.getMessage()
-                    + (e.getMessage() != null && e.getMessage().contains("JMH lock")
-                    ? " (another benchmark is running on this machine: wait for it, or add "
-                    + "TRIT4J_JAVA_OPTS=-Djmh.ignoreLock=true and accept disturbed numbers)" : ""));
+            spec.commandLine().getErr().println("trit4j bench: " + OneOffRun.jmhMessage(e));
             return 1;
         }
         if (measurements.isEmpty()) {
@@ -107,7 +137,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     StudyPlan plan() {
-        List<String> w = workloads != null ? workloads : quick ? List.of("S4") : List.of("S1", "S2", "S3", "S4", "Q1", "L1");
+        List<String> w = workloads != null ? workloads : quick ? List.of("S4") : DEFAULT_WORKLOADS;
         for (String name : w) {
             try {
                 StudyWorkload.parse(name);
@@ -115,10 +145,14 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--workloads: " + e.getMessage());
             }
         }
-        List<StudyPrecision> p = StudyOptions.precisions(spec, "--precisions", precisions);
+        List<StudyPrecision> p = StudyOptions.precisions(spec, "--precisions", precisions != null ? precisions : List.of("all"));
+        List<StudyPrecision> cp = convPrecisions != null ? StudyOptions.precisions(spec, "--conv-precisions", convPrecisions)
+                : precisions != null ? p : StudyOptions.precisions(spec, "--conv-precisions", DEFAULT_CONV_PRECISIONS);
         List<Integer> t = StudyOptions.threads(spec, threads != null ? threads : quick ? List.of("1") : List.of("1", "all"));
+        List<Integer> ct = convThreads != null ? StudyOptions.threads(spec, convThreads)
+                : threads != null ? t : List.of(1);
         int[] timing = quick ? StudyPlan.QUICK_TIMING : StudyPlan.DEFAULT_TIMING;
-        return new StudyPlan(w.stream().map(s -> StudyWorkload.parse(s).name()).distinct().toList(), p,
-                StudyOptions.shapes(spec, isa), t, timing[0], timing[1], timing[2], timing[3]);
+        return StudyPlan.of(w.stream().map(s -> StudyWorkload.parse(s).name()).distinct().toList(), p,
+                StudyOptions.shapes(spec, isa), t, timing).withConv(ct, cp).withOpenBlasCore(openBlasCore);
     }
 }

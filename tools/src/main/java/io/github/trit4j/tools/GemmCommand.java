@@ -8,7 +8,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,6 +46,11 @@ public final class GemmCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "1 x 300 ms warm-up and 1 x 200 ms measurement instead of 2 x 300 ms and 3 x 300 ms.")
     boolean quick;
 
+    @Option(names = "--openblas-core", paramLabel = "WHICH", defaultValue = "native",
+            description = "OpenBLAS core of FP32_OPENBLAS: native (the CPU's own: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE "
+                    + "removed, in a child JVM, if set), env (as the environment forces), both (default: ${DEFAULT-VALUE}).")
+    OpenBlasCore openBlasCore;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Also write results.csv, report.html and charts here.")
     Path out;
 
@@ -70,35 +74,9 @@ public final class GemmCommand implements Callable<Integer> {
         }
         List<StudyPrecision> precisions = StudyOptions.precisions(spec, "--pair", pair);
         int[] timing = quick ? StudyPlan.QUICK_TIMING : StudyPlan.DEFAULT_TIMING;
-        StudyPlan plan = new StudyPlan(List.of(workload), precisions, StudyOptions.shapes(spec, isa),
-                StudyOptions.threads(spec, threads), timing[0], timing[1], timing[2], timing[3]);
-        PrintWriter console = spec.commandLine().getOut();
-        MachineFingerprint fingerprint = MachineFingerprint.current(null);
-        List<Measurement> measurements;
-        try {
-            measurements = StudyRunner.run(plan, fingerprint, console);
-        } catch (org.openjdk.jmh.runner.RunnerException e) {
-            // e.g. JMH's machine-wide lock (/tmp/jmh.lock) is held by another benchmark run
-            spec.commandLine().getErr().println("trit4j gemm: " + e.getMessage()
-                    + (e.getMessage() != null && e.getMessage().contains("JMH lock")
-                    ? " (another benchmark is running on this machine: wait for it, or add "
-                    + "TRIT4J_JAVA_OPTS=-Djmh.ignoreLock=true and accept disturbed numbers)" : ""));
-            return 1;
-        }
-        if (measurements.isEmpty()) {
-            spec.commandLine().getErr().println("trit4j gemm: no measurement succeeded");
-            return 1;
-        }
-        if (out != null) {
-            StudyReport.write(measurements, out, "trit4j gemm " + workload, console);
-        } else {
-            StudyResults results = new StudyResults(measurements);
-            console.println();
-            for (StudyResults.Group g : results.groups()) {
-                console.println(StudyTables.detail(results, g).markdown());
-            }
-            console.flush();
-        }
-        return measurements.size() < plan.size() ? 1 : 0;
+        List<Integer> t = StudyOptions.threads(spec, threads);
+        StudyPlan plan = StudyPlan.of(List.of(workload), precisions, StudyOptions.shapes(spec, isa), t, timing)
+                .withOpenBlasCore(openBlasCore);
+        return OneOffRun.run(spec, "gemm", "trit4j gemm " + workload, plan, out);
     }
 }

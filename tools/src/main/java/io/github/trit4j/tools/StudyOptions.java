@@ -10,7 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 
-/** Parsing and checking of the options {@code bench} and {@code gemm} share (ISA shapes, thread counts). */
+/** Parsing and checking of the options {@code bench}, {@code gemm} and {@code conv} share (ISA shapes, thread counts). */
 final class StudyOptions {
 
     private StudyOptions() {
@@ -80,13 +80,19 @@ final class StudyOptions {
             String s = v.trim().toUpperCase(Locale.ROOT).replace('-', '_');
             if (s.equals("ALL")) {
                 chosen.addAll(List.of(StudyPrecision.values()));
+                chosen.remove(StudyPrecision.FP32_OPENBLAS_ENV);
                 continue;
+            }
+            if (s.equals(StudyPrecision.FP32_OPENBLAS_ENV.name())) {
+                throw new ParameterException(spec.commandLine(), option + " " + v + ": the env-forced OpenBLAS core "
+                        + "is measured with --openblas-core both (or env)");
             }
             try {
                 chosen.add(StudyPrecision.valueOf(s));
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), option + " " + v + ": expected one of "
-                        + List.of(StudyPrecision.values()) + " or all");
+                        + java.util.Arrays.stream(StudyPrecision.values())
+                        .filter(p -> p != StudyPrecision.FP32_OPENBLAS_ENV).toList() + " or all");
             }
         }
         return java.util.Arrays.stream(StudyPrecision.values()).filter(chosen::contains).toList();

@@ -1,23 +1,32 @@
 package io.github.trit4j.tools;
 
+import io.github.trit4j.bench.OpenBlasSgemm;
 import io.github.trit4j.bench.StudyPrecision;
+import io.github.trit4j.bench.StudyWorkload;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What a study run measures and how long each measurement takes.
  *
- * @param workloads         workload names ({@code S1}, ..., or {@code MxNxK})
- * @param precisions        precisions, in study order
+ * @param workloads         workload names ({@code S1}, ..., {@code C1}, ..., {@code MxNxK} or a convolution's id)
+ * @param precisions        precisions, in study order (without {@link StudyPrecision#FP32_OPENBLAS_ENV}: see openBlasCore)
  * @param shapes            ISA shapes, each run in its own forked JVMs; fp32 OpenBLAS runs only in the first
- * @param threads           thread counts
+ * @param threads           thread counts of the GEMM workloads
+ * @param convThreads       thread counts of the convolution workloads
+ * @param convPrecisions    precisions of the convolution workloads
+ * @param openBlasCore      which OpenBLAS core(s) the fp32 OpenBLAS measurements run on
+ * @param openBlasForcing   the OpenBLAS-forcing environment of this process ({@link OpenBlasSgemm#forcingEnvironment()}), "" if none
  * @param warmupIterations  JMH warm-up iterations per measurement
  * @param warmupMillis      length of each
  * @param measureIterations JMH measurement iterations
  * @param measureMillis     length of each
  */
 public record StudyPlan(List<String> workloads, List<StudyPrecision> precisions, List<IsaShape> shapes,
-                        List<Integer> threads, int warmupIterations, long warmupMillis,
+                        List<Integer> threads, List<Integer> convThreads, List<StudyPrecision> convPrecisions,
+                        OpenBlasCore openBlasCore,
+                        String openBlasForcing, int warmupIterations, long warmupMillis,
                         int measureIterations, long measureMillis) {
 
     /** Default timing: a few minutes for the full default study on 2 cores. */
@@ -25,16 +34,116 @@ public record StudyPlan(List<String> workloads, List<StudyPrecision> precisions,
     /** {@code --quick}: seconds, for smoke tests; numbers are indicative only. */
     public static final int[] QUICK_TIMING = {1, 300, 1, 200};
 
+    /** A plan with the default OpenBLAS handling (native core) and conv workloads on the GEMM thread counts and precisions. */
+    public static StudyPlan of(List<String> workloads, List<StudyPrecision> precisions, List<IsaShape> shapes,
+                               List<Integer> threads, int[] timing) {
+        return new StudyPlan(workloads, precisions, shapes, threads, threads, precisions, OpenBlasCore.NATIVE,
+                OpenBlasSgemm.forcingEnvironment(), timing[0], timing[1], timing[2], timing[3]);
+    }
+
+    /** This plan with another OpenBLAS core choice. */
+    public StudyPlan withOpenBlasCore(OpenBlasCore core) {
+        return new StudyPlan(workloads, precisions, shapes, threads, convThreads, convPrecisions, core, openBlasForcing,
+                warmupIterations, warmupMillis, measureIterations, measureMillis);
+    }
+
+    /** This plan with other thread counts and precisions for the convolution workloads. */
+    public StudyPlan withConv(List<Integer> t, List<StudyPrecision> p) {
+        return new StudyPlan(workloads, precisions, shapes, threads, t, p, openBlasCore, openBlasForcing,
+                warmupIterations, warmupMillis, measureIterations, measureMillis);
+    }
+
+    /**
+     * One JMH run: a set of workloads x precisions x thread counts in one ISA shape.
+     *
+     * @param cleanOpenBlasEnv run in a child JVM whose environment lacks {@link OpenBlasSgemm#FORCING_VARIABLES}
+     */
+    public record Batch(IsaShape shape, List<String> workloads, List<StudyPrecision> precisions, List<Integer> threads,
+                        boolean cleanOpenBlasEnv) {
+        /** Measurements in this batch. */
+        public int size() {
+            return workloads.size() * precisions.size() * threads.size();
+        }
+    }
+
     /** The precisions measured in a shape: fp32 OpenBLAS (native code, unaffected by JVM flags) only in the first. */
     public List<StudyPrecision> precisionsFor(IsaShape shape) {
-        if (shape == shapes.get(0)) {
-            return precisions;
+        return precisionsFor(shape, precisions);
+    }
+
+    private List<StudyPrecision> precisionsFor(IsaShape shape, List<StudyPrecision> chosen) {
+        List<StudyPrecision> out = new ArrayList<>();
+        for (StudyPrecision p : chosen) {
+            if (p == StudyPrecision.FP32_OPENBLAS) {
+                if (shape == shapes.get(0)) {
+                    out.add(p);
+                    if (openBlasCore == OpenBlasCore.BOTH && !openBlasForcing.isEmpty()) {
+                        out.add(StudyPrecision.FP32_OPENBLAS_ENV);
+                    }
+                }
+            } else if (p != StudyPrecision.FP32_OPENBLAS_ENV) {
+                out.add(p);
+            }
         }
-        return precisions.stream().filter(p -> p != StudyPrecision.FP32_OPENBLAS).toList();
+        return out;
+    }
+
+    /** Whether the anchor FP32_OPENBLAS is measured in a child JVM with the forcing variables removed. */
+    public boolean anchorInCleanEnv() {
+        return openBlasCore != OpenBlasCore.ENV && !openBlasForcing.isEmpty();
+    }
+
+    /**
+     * The JMH runs, in order: per shape, per set of thread counts (GEMM workloads, convolution workloads; one
+     * run when they share thread counts), the anchor first when it needs its own JVM.
+     */
+    public List<Batch> batches() {
+        List<String> gemm = workloads.stream().filter(w -> StudyWorkload.parse(w).kind() != StudyWorkload.Kind.CONV).toList();
+        List<String> conv = workloads.stream().filter(w -> StudyWorkload.parse(w).kind() == StudyWorkload.Kind.CONV).toList();
+        List<List<String>> sets = new ArrayList<>();
+        List<List<Integer>> setThreads = new ArrayList<>();
+        List<List<StudyPrecision>> setPrecisions = new ArrayList<>();
+        if (!gemm.isEmpty() && !conv.isEmpty() && threads.equals(convThreads) && precisions.equals(convPrecisions)) {
+            sets.add(workloads);
+            setThreads.add(threads);
+            setPrecisions.add(precisions);
+        } else {
+            if (!gemm.isEmpty()) {
+                sets.add(gemm);
+                setThreads.add(threads);
+                setPrecisions.add(precisions);
+            }
+            if (!conv.isEmpty()) {
+                sets.add(conv);
+                setThreads.add(convThreads);
+                setPrecisions.add(convPrecisions);
+            }
+        }
+        List<Batch> out = new ArrayList<>();
+        for (IsaShape shape : shapes) {
+            for (int i = 0; i < sets.size(); i++) {
+                List<StudyPrecision> all = precisionsFor(shape, setPrecisions.get(i));
+                boolean clean = anchorInCleanEnv() && all.contains(StudyPrecision.FP32_OPENBLAS);
+                List<StudyPrecision> inherit = clean
+                        ? all.stream().filter(p -> p != StudyPrecision.FP32_OPENBLAS).toList() : all;
+                if (clean) {
+                    out.add(new Batch(shape, sets.get(i), List.of(StudyPrecision.FP32_OPENBLAS), setThreads.get(i), true));
+                }
+                if (!inherit.isEmpty()) {
+                    out.add(new Batch(shape, sets.get(i), inherit, setThreads.get(i), false));
+                }
+            }
+        }
+        return out;
     }
 
     /** Number of measurements of the whole plan. */
     public int size() {
-        return shapes.stream().mapToInt(s -> precisionsFor(s).size()).sum() * workloads.size() * threads.size();
+        return batches().stream().mapToInt(Batch::size).sum();
+    }
+
+    /** JMH timing as {warm-up iterations, ms, measurement iterations, ms}. */
+    public int[] timing() {
+        return new int[] {warmupIterations, (int) warmupMillis, measureIterations, (int) measureMillis};
     }
 }

@@ -44,6 +44,7 @@ public final class StudyReport {
         for (TextTable t : tables) {
             out.println(t.markdown());
         }
+        StudyTables.openBlasNote(results).ifPresent(out::println);
         out.println("Wrote " + dir.resolve(CSV) + ", " + dir.resolve(HTML) + " and " + charts.size() + " PNG charts.");
         out.flush();
     }
@@ -68,8 +69,16 @@ public final class StudyReport {
             sb.append("<li>").append(TextTable.escape(machineLine(f))).append("</li>\n");
         }
         sb.append("</ul>\n<p>Speedup = time of fp32 OpenBLAS sgemm / time of the precision, on the same machine, "
-                + "workload and threads; GMAC/s = M*N*K / time (K unpadded). Measured with JMH, operands packed "
-                + "beforehand. Kernels that ran:</p>\n<ul>\n");
+                + "workload and threads; GMAC/s = M*N*K / time (K unpadded). Measured with JMH. GEMM workloads: "
+                + "operands packed beforehand. Convolution workloads (batch 1, NCHW; M = output channels, N = output "
+                + "pixels, K = input channels x kernel area): trit4j's Conv2d on integer codes end to end (im2col onto "
+                + "bit-planes, packed GEMM, int32 out); fp32 and int8 as im2col + their GEMM, weights prepared "
+                + "beforehand.</p>\n");
+        StudyTables.openBlasNote(results).ifPresent(note -> sb.append("<p>").append(TextTable.escape(note.strip())
+                .replace("\n", "<br>\n")).append(". An OpenBLAS kernel marked [native core; ... removed] ran in a JVM "
+                + "whose environment had those variables removed, so OpenBLAS chose its kernels for this CPU; one "
+                + "with (OPENBLAS_CORETYPE=...) in brackets ran on the core the environment forced.</p>\n"));
+        sb.append("<p>Kernels that ran:</p>\n<ul>\n");
         results.all().stream().map(m -> m.fingerprint().machine() + " · " + m.isaShape()
                         + (m.jvmFlags().isEmpty() ? "" : " [" + m.jvmFlags() + "]") + " · " + m.precision() + ": " + m.kernel())
                 .distinct().forEach(s -> sb.append("<li>").append(TextTable.escape(s)).append("</li>\n"));

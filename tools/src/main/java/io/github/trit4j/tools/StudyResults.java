@@ -74,6 +74,32 @@ public final class StudyResults {
         return out;
     }
 
+    /** Workload kinds present ({@code GEMM}, {@code CONV}), in that order. */
+    public List<String> kinds() {
+        Set<String> present = new LinkedHashSet<>();
+        all.forEach(m -> present.add(m.kind()));
+        List<String> out = new ArrayList<>();
+        for (io.github.trit4j.bench.StudyWorkload.Kind k : io.github.trit4j.bench.StudyWorkload.Kind.values()) {
+            if (present.remove(k.name())) {
+                out.add(k.name());
+            }
+        }
+        out.addAll(present);
+        return out;
+    }
+
+    /** Workloads of a kind, in {@link #workloads()} order. */
+    public List<String> workloads(String kind) {
+        Set<String> ofKind = new LinkedHashSet<>();
+        all.stream().filter(m -> m.kind().equals(kind)).forEach(m -> ofKind.add(m.workload()));
+        return workloads().stream().filter(ofKind::contains).toList();
+    }
+
+    /** Whether a group has a measurement of a workload kind. */
+    public boolean has(Group g, String kind) {
+        return all.stream().anyMatch(m -> group(m).equals(g) && m.kind().equals(kind));
+    }
+
     /** Precisions present, in the study's order. */
     public List<StudyPrecision> precisions() {
         Set<String> present = new LinkedHashSet<>();
@@ -123,6 +149,16 @@ public final class StudyResults {
     /** Geometric mean of the speedups over the workloads where there is one. */
     public OptionalDouble geomeanSpeedup(Group g, StudyPrecision precision) {
         return geomean(workloads().stream().map(w -> speedup(g, w, precision)).toList());
+    }
+
+    /** Geometric mean of the speedups over the workloads of a kind where there is one. */
+    public OptionalDouble geomeanSpeedup(Group g, StudyPrecision precision, String kind) {
+        return geomean(workloads(kind).stream().map(w -> speedup(g, w, precision)).toList());
+    }
+
+    /** Geometric mean of FATNN over conventional ternary over the workloads of a kind. */
+    public OptionalDouble geomeanFatnnOverConventional(Group g, String kind) {
+        return geomean(workloads(kind).stream().map(w -> fatnnOverConventional(g, w)).toList());
     }
 
     /** Geometric mean of GMAC/s over the workloads. */

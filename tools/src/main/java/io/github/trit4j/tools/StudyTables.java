@@ -10,8 +10,9 @@ import java.util.OptionalDouble;
 
 /**
  * The study's tables: a summary (geometric-mean speedup of each precision over fp32 OpenBLAS
- * per machine, ISA shape and thread count) and one detail table per such group (per workload:
- * speedup and GMAC/s of each precision, and FATNN over conventional ternary).
+ * per machine, ISA shape and thread count, and per workload kind when GEMMs and convolutions are
+ * both present) and one detail table per such group (per workload: speedup and GMAC/s of each
+ * precision, and FATNN over conventional ternary). For a convolution, fp32 OpenBLAS is im2col + sgemm.
  */
 public final class StudyTables {
 
@@ -28,10 +29,15 @@ public final class StudyTables {
         return tables;
     }
 
-    /** One row per group: geometric means over the workloads. */
+    /**
+     * One row per group (and per workload kind, GEMM or convolution, when both are present): geometric means
+     * over the workloads.
+     */
     public static TextTable summary(StudyResults results) {
         List<StudyPrecision> precisions = results.precisions();
         boolean machines = results.severalMachines();
+        List<String> kinds = results.kinds();
+        boolean byKind = kinds.size() > 1;
         List<String> header = new ArrayList<>();
         List<Boolean> numeric = new ArrayList<>();
         if (machines) {
@@ -42,6 +48,10 @@ public final class StudyTables {
         numeric.add(false);
         header.add("threads");
         numeric.add(true);
+        if (byKind) {
+            header.add("workloads");
+            numeric.add(false);
+        }
         for (StudyPrecision p : precisions) {
             header.add(p.label);
             numeric.add(true);
@@ -50,20 +60,50 @@ public final class StudyTables {
         numeric.add(true);
         List<List<String>> rows = new ArrayList<>();
         for (StudyResults.Group g : results.groups()) {
-            List<String> row = new ArrayList<>();
-            if (machines) {
-                row.add(g.machine());
+            for (String kind : byKind ? kinds : List.<String>of("")) {
+                if (byKind && !results.has(g, kind)) {
+                    continue;
+                }
+                List<String> row = new ArrayList<>();
+                if (machines) {
+                    row.add(g.machine());
+                }
+                row.add(g.isaShape() + trit4jKernel(results, g));
+                row.add(Integer.toString(g.threads()));
+                if (byKind) {
+                    row.add(kindLabel(kind));
+                }
+                for (StudyPrecision p : precisions) {
+                    row.add(times(byKind ? results.geomeanSpeedup(g, p, kind) : results.geomeanSpeedup(g, p)));
+                }
+                row.add(times(byKind ? results.geomeanFatnnOverConventional(g, kind) : results.geomeanFatnnOverConventional(g)));
+                rows.add(row);
             }
-            row.add(g.isaShape() + trit4jKernel(results, g));
-            row.add(Integer.toString(g.threads()));
-            for (StudyPrecision p : precisions) {
-                row.add(times(results.geomeanSpeedup(g, p)));
-            }
-            row.add(times(results.geomeanFatnnOverConventional(g)));
-            rows.add(row);
         }
         return new TextTable("Speedup over fp32 OpenBLAS (geometric mean over " + String.join(", ", results.workloads())
-                + "; higher is faster)", header, numeric, rows);
+                + (byKind ? ", per kind" : "") + "; higher is faster)", header, numeric, rows);
+    }
+
+    /** {@code "GEMM"}, {@code "conv"}. */
+    static String kindLabel(String kind) {
+        return kind.equals(io.github.trit4j.bench.StudyWorkload.Kind.CONV.name()) ? "conv" : kind;
+    }
+
+    /**
+     * A line naming the OpenBLAS core(s) of the anchor and of the env-forced run, e.g.
+     * {@code "fp32 OpenBLAS core: Zen [native core; OPENBLAS_CORETYPE=Haswell removed]"}; empty without OpenBLAS rows.
+     */
+    public static java.util.Optional<String> openBlasNote(StudyResults results) {
+        List<String> lines = new ArrayList<>();
+        for (StudyPrecision p : List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.FP32_OPENBLAS_ENV)) {
+            List<String> cores = results.all().stream().filter(m -> m.precision().equals(p.name()))
+                    .map(m -> (results.severalMachines() ? m.fingerprint().machine() + ": " : "")
+                            + m.kernel().replace(" + im2col", "")).distinct().toList();
+            if (!cores.isEmpty()) {
+                lines.add(p.label + " ran: " + String.join("; ", cores));
+            }
+        }
+        return lines.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join("\n", lines) + "\n");
     }
 
     /** Per workload: "speedup (GMAC/s)" per precision, and FATNN over conventional. */

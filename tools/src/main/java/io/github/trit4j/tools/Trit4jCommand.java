@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
                 VerifyCommand.class,
                 BenchCommand.class,
                 GemmCommand.class,
+                ConvCommand.class,
                 ReportCommand.class,
                 CommandLine.HelpCommand.class,
         },

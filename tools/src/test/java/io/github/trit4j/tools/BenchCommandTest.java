@@ -1,5 +1,6 @@
 package io.github.trit4j.tools;
 
+import io.github.trit4j.bench.StudyPrecision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,27 +14,47 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchCommandTest {
 
-    /** One real quick run: two precisions on a small GEMM, JMH in forked JVMs (a few seconds each). */
+    /**
+     * One real quick run: two precisions on a small GEMM and a small convolution, JMH in forked JVMs (a few seconds
+     * each). Where this environment forces an OpenBLAS core, the anchor runs in a child JVM without it.
+     */
     @Test
     void quickRunWritesTheCsvTheReportAndTheCharts(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("results");
-        CommandRun r = CommandRun.of("bench", "--quick", "--workloads", "64x64x1024",
+        String conv = "conv8x10x10o16k3s1p1";
+        CommandRun r = CommandRun.of("bench", "--quick", "--workloads", "64x64x1024," + conv,
                 "--precisions", "FP32_OPENBLAS,TERNARY_FATNN", "--threads", "1", "--label", "test-machine",
                 "--out", out.toString());
         assertEquals(0, r.exitCode(), r::toString);
-        assertTrue(r.out().contains("[1/2] native 64x64x1024 FP32_OPENBLAS 1t:"), r::toString);
-        assertTrue(r.out().contains("[2/2] native 64x64x1024 TERNARY_FATNN 1t:"), r::toString);
-        assertTrue(r.out().contains("| ISA shape (kernel) | threads | fp32 OpenBLAS | ternary FATNN |"), r::toString);
+        for (String line : List.of("native 64x64x1024 FP32_OPENBLAS 1t:", "native 64x64x1024 TERNARY_FATNN 1t:",
+                "native " + conv + " FP32_OPENBLAS 1t:", "native " + conv + " TERNARY_FATNN 1t:", "[4/4] native ")) {
+            assertTrue(r.out().contains(line), () -> line + "\n" + r);
+        }
+        assertTrue(r.out().contains("| ISA shape (kernel) | threads | workloads | fp32 OpenBLAS | ternary FATNN |"), r::toString);
+        assertTrue(r.out().contains("| conv 8x10x10 3x3 s1 p1 -> 16 (16,100,72) | 1.00x ("), r::toString);
         List<Measurement> rows = StudyFiles.check(out);
-        assertEquals(2, rows.size());
+        assertEquals(4, rows.size());
         for (Measurement m : rows) {
             assertEquals("test-machine", m.fingerprint().machine());
             assertEquals("native", m.isaShape());
             assertTrue(m.microsPerOp() > 0 && m.gmacs() > 0, m::toString);
             assertFalse(m.fingerprint().cpuModel().isBlank());
+            assertEquals(m.workload().equals(conv) ? "CONV" : "GEMM", m.kind());
         }
-        assertTrue(rows.stream().anyMatch(m -> m.kernel().startsWith("OpenBLAS ")), rows::toString);
-        assertTrue(rows.stream().anyMatch(m -> m.kernel().startsWith("trit4j ")), rows::toString);
+        Measurement convFatnn = rows.stream().filter(m -> m.workload().equals(conv) && m.precision().equals("TERNARY_FATNN"))
+                .findFirst().orElseThrow();
+        assertEquals(List.of(16, 100, 72), List.of(convFatnn.m(), convFatnn.n(), convFatnn.k()));
+        assertTrue(convFatnn.kernel().startsWith("trit4j ") && convFatnn.kernel().endsWith(" Conv2d"), convFatnn::toString);
+        List<Measurement> blas = rows.stream().filter(m -> m.precision().equals("FP32_OPENBLAS")).toList();
+        assertEquals(2, blas.size());
+        String forced = io.github.trit4j.bench.OpenBlasSgemm.forcingEnvironment();
+        for (Measurement m : blas) {
+            assertTrue(m.kernel().startsWith("OpenBLAS "), m::toString);
+            assertFalse(m.kernel().contains("(OPENBLAS_"), m::toString); // the anchor never runs on a forced core
+            if (!forced.isEmpty()) {
+                assertTrue(m.kernel().contains("[native core; " + forced + " removed]"), m::toString);
+            }
+        }
         assertTrue(Files.readString(out.resolve("report.html")).contains("OpenBLAS"));
     }
 
@@ -46,6 +67,14 @@ class BenchCommandTest {
                 new String[] {"bench", "--precisions", "FP16"},
                 new String[] {"gemm", "--m", "4", "--n", "4"},
                 new String[] {"gemm", "--m", "0", "--n", "4", "--k", "4"},
+                new String[] {"bench", "--precisions", "FP32_OPENBLAS_ENV"},
+                new String[] {"bench", "--openblas-core", "haswell"},
+                new String[] {"bench", "--conv-threads", "x"},
+                new String[] {"bench", "--workloads", "conv4x2x2o4k5s1p0"},
+                new String[] {"conv", "--c", "4", "--h", "2", "--o", "4", "--kernel", "5", "--pad", "0"},
+                new String[] {"conv", "--c", "0", "--h", "8", "--o", "4"},
+                new String[] {"conv", "--h", "8", "--o", "4"},
+                new String[] {"conv", "--c", "4", "--h", "8", "--o", "4", "--stride", "0"},
                 new String[] {"report"})) {
             CommandRun r = CommandRun.of(args);
             assertEquals(2, r.exitCode(), () -> String.join(" ", args) + "\n" + r);
@@ -59,19 +88,69 @@ class BenchCommandTest {
         cmd.parseArgs("bench");
         BenchCommand bench = cmd.getSubcommands().get("bench").getCommand();
         StudyPlan plan = bench.plan();
-        assertEquals(List.of("S1", "S2", "S3", "S4", "Q1", "L1"), plan.workloads());
+        assertEquals(List.of("S1", "S2", "S3", "S4", "Q1", "L1", "C1", "C2", "C3", "C4"), plan.workloads());
         assertEquals(8, plan.precisions().size());
+        assertFalse(plan.precisions().contains(StudyPrecision.FP32_OPENBLAS_ENV));
         assertEquals(List.of(IsaShape.NATIVE), plan.shapes());
         assertTrue(plan.threads().contains(1));
         assertEquals(plan.threads().contains(2) || Runtime.getRuntime().availableProcessors() == 1
                 ? plan.threads().size() : -1, plan.threads().size());
+        // the time budget: convolutions at 1 thread, five precisions
+        assertEquals(List.of(1), plan.convThreads());
+        assertEquals(List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.FP32_VECTOR, StudyPrecision.INT8,
+                StudyPrecision.TERNARY_CONVENTIONAL, StudyPrecision.TERNARY_FATNN), plan.convPrecisions());
+        assertEquals(OpenBlasCore.NATIVE, plan.openBlasCore());
+        assertEquals(6 * 8 * plan.threads().size() + 4 * 5, plan.size());
+
+        cmd.parseArgs("bench", "--quick");
+        StudyPlan quick = ((BenchCommand) cmd.getSubcommands().get("bench").getCommand()).plan();
+        assertEquals(List.of("S4"), quick.workloads());
+        assertEquals(8, quick.size());
+    }
+
+    /** Which JMH runs a plan makes, and in which environment OpenBLAS runs, for each --openblas-core. */
+    @Test
+    void openBlasRunsOnTheNativeCoreInItsOwnJvmWhenTheEnvironmentForcesOne() {
+        List<StudyPrecision> p = List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.TERNARY_FATNN);
+        List<IsaShape> shapes = List.of(IsaShape.NATIVE, IsaShape.NEON);
+        StudyPlan forced = new StudyPlan(List.of("S1", "C1"), p, shapes, List.of(1, 2), List.of(1), p,
+                OpenBlasCore.NATIVE, "OPENBLAS_CORETYPE=Haswell", 1, 1, 1, 1);
+        assertTrue(forced.anchorInCleanEnv());
+        assertEquals(List.of(
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1"), List.of(StudyPrecision.FP32_OPENBLAS), List.of(1, 2), true),
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1, 2), false),
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("C1"), List.of(StudyPrecision.FP32_OPENBLAS), List.of(1), true),
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("C1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1), false),
+                new StudyPlan.Batch(IsaShape.NEON, List.of("S1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1, 2), false),
+                new StudyPlan.Batch(IsaShape.NEON, List.of("C1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1), false)),
+                forced.batches());
+        assertEquals(2 + 2 + 1 + 1 + 2 + 1, forced.size());
+
+        StudyPlan both = forced.withOpenBlasCore(OpenBlasCore.BOTH);
+        assertEquals(new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1"),
+                List.of(StudyPrecision.FP32_OPENBLAS_ENV, StudyPrecision.TERNARY_FATNN), List.of(1, 2), false), both.batches().get(1));
+        assertEquals(forced.size() + 3, both.size());
+
+        StudyPlan env = forced.withOpenBlasCore(OpenBlasCore.ENV);
+        assertFalse(env.anchorInCleanEnv());
+        assertTrue(env.batches().stream().noneMatch(StudyPlan.Batch::cleanOpenBlasEnv));
+        assertEquals(forced.size(), env.size());
+
+        // nothing forced: no child JVM, no env run, one JMH run per shape when conv shares threads and precisions
+        StudyPlan free = new StudyPlan(List.of("S1", "C1"), p, shapes, List.of(1), List.of(1), p,
+                OpenBlasCore.BOTH, "", 1, 1, 1, 1);
+        assertEquals(List.of(
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1", "C1"), p, List.of(1), false),
+                new StudyPlan.Batch(IsaShape.NEON, List.of("S1", "C1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1), false)),
+                free.batches());
     }
 
     @Test
     void helpListsTheStudyOptions() {
         CommandRun r = CommandRun.of("bench", "--help");
         assertEquals(0, r.exitCode());
-        for (String option : List.of("--quick", "--isa", "--threads", "--out", "--workloads", "--precisions")) {
+        for (String option : List.of("--quick", "--isa", "--threads", "--out", "--workloads", "--precisions",
+                "--conv-threads", "--conv-precisions", "--openblas-core")) {
             assertTrue(r.out().contains(option), option);
         }
     }

@@ -41,6 +41,27 @@ class ReportCommandTest {
         assertTrue(Files.exists(out.resolve("speedup-graviton3-native-1t.png")));
     }
 
+    /** GEMM and convolution rows: the summary has a row per kind, the detail table a row per workload. */
+    @Test
+    void gemmAndConvWorkloadsGetTheirOwnSummaryRows(@TempDir Path dir) throws Exception {
+        MachineFingerprint f = new MachineFingerprint("box", "Zen 5", "amd64", "avx512f", 2, "Linux 6", "25.0.3", "2026-11-27T09:00:00Z");
+        List<Measurement> rows = new ArrayList<>(fake("box", "Zen 5", "amd64", 5));
+        var c1 = io.github.trit4j.bench.StudyWorkload.parse("C1");
+        rows.add(new Measurement(f, "native", "", "OpenBLAS Zen + im2col", "C1", "CONV", c1.m(), c1.n(), c1.k(),
+                "FP32_OPENBLAS", 1, 300, Double.NaN));
+        rows.add(new Measurement(f, "native", "", "trit4j AVX2 Conv2d", "C1", "CONV", c1.m(), c1.n(), c1.k(),
+                "TERNARY_FATNN", 1, 100, Double.NaN));
+        Path csv = dir.resolve("mixed.csv");
+        ResultsCsv.write(csv, rows);
+        Path out = dir.resolve("o");
+        CommandRun r = CommandRun.of("report", csv.toString(), "--out", out.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("| native (AVX2) | 1 | GEMM | 1.00x | 10.00x | 10.00x | 20.00x | 2.00x |"), r::toString);
+        assertTrue(r.out().contains("| native (AVX2) | 1 | conv | 1.00x | - | - | 3.00x | - |"), r::toString);
+        assertTrue(r.out().contains("| C1 conv 64x56x56 3x3 s1 p1 -> 64 (64,3136,576) | 1.00x ("), r::toString);
+        assertEquals(10, StudyFiles.check(out).size());
+    }
+
     @Test
     void aFileThatIsNotAStudyCsvFails(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.csv");

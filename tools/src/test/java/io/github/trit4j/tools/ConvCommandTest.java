@@ -1,0 +1,50 @@
+package io.github.trit4j.tools;
+
+import io.github.trit4j.bench.OpenBlasSgemm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConvCommandTest {
+
+    @Test
+    void timesOneConvolutionAndPrintsItsTable() {
+        CommandRun r = CommandRun.of("conv", "--c", "8", "--h", "10", "--w", "9", "--o", "16", "--kernel", "3",
+                "--stride", "2", "--pad", "1", "--pair", "TERNARY_FATNN", "--threads", "1", "--quick");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("[1/1] native conv8x10x9o16k3s2p1 TERNARY_FATNN 1t:"), r::toString);
+        assertTrue(r.out().contains("| conv 8x10x9 3x3 s2 p1 -> 16 (16,25,72) | ("), r::toString);
+    }
+
+    /**
+     * {@code --openblas-core both}: the anchor on the CPU's own core and, where this environment forces a core,
+     * a second, labelled OpenBLAS run on it; the report is written and valid.
+     */
+    @Test
+    void openBlasBothCoresAreLabelled(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("conv");
+        CommandRun r = CommandRun.of("conv", "--c", "8", "--h", "10", "--o", "16", "--pair", "FP32_OPENBLAS",
+                "--openblas-core", "both", "--quick", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        List<Measurement> rows = StudyFiles.check(out);
+        String forced = OpenBlasSgemm.forcingEnvironment();
+        assertEquals(forced.isEmpty() ? 1 : 2, rows.size(), rows::toString);
+        Measurement anchor = rows.stream().filter(m -> m.precision().equals("FP32_OPENBLAS")).findFirst().orElseThrow();
+        assertEquals("CONV", anchor.kind());
+        assertTrue(anchor.kernel().startsWith("OpenBLAS ") && anchor.kernel().contains("+ im2col"), anchor::toString);
+        assertFalse(anchor.kernel().contains("(OPENBLAS_"), anchor::toString);
+        assertTrue(r.out().contains("fp32 OpenBLAS ran: OpenBLAS "), r::toString);
+        if (!forced.isEmpty()) {
+            Measurement env = rows.stream().filter(m -> m.precision().equals("FP32_OPENBLAS_ENV")).findFirst().orElseThrow();
+            assertTrue(env.kernel().contains("(" + forced + ")"), env::toString);
+            assertTrue(anchor.kernel().contains("[native core; " + forced + " removed]"), anchor::toString);
+            assertTrue(r.out().contains("| fp32 OpenBLAS | fp32 OpenBLAS, env-forced core |"), r::toString);
+        }
+    }
+}
