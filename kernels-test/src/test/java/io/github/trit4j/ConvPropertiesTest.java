@@ -111,4 +111,93 @@ class ConvPropertiesTest {
             }
         }
     }
+
+    /**
+     * The 1x1 stride-1 fast path (packed pixels are the patch rows, no im2col): channel counts
+     * around word and 512-bit granule edges, pixel counts around the packer's 8-byte steps and
+     * 512-pixel tiles, batches, both layouts, every shape and pair. Also a strided and a grouped
+     * 1x1, which take the im2col path.
+     */
+    @Test
+    void pointwiseFastPathEqualsTheDirectConvolution() {
+        int[] channels = {1, 7, 63, 64, 65, 130, 511, 513};
+        int[][] sizes = {{1, 1}, {3, 5}, {8, 8}, {23, 25}, {1, 70}};
+        long seed = 100;
+        for (Isa isa : TestShapes.shapes()) {
+            GemmEngine engine = GemmEngine.of(isa);
+            for (Precision[] pair : GemmPropertiesTest.PAIRS) {
+                for (int c : channels) {
+                    for (int[] hw : sizes) {
+                        for (Layout layout : Layout.values()) {
+                            int batch = 1 + (int) (seed % 2);
+                            assertConvEqualsOracle(engine, new ConvCase(pair[0], pair[1], Conv2dSpec.of(c, 3, 1, 1),
+                                    batch, hw[0], hw[1], layout, ValuePattern.RANDOM, ValuePattern.RANDOM,
+                                    Algorithm.FATNN, seed++));
+                        }
+                    }
+                }
+                assertConvEqualsOracle(engine, new ConvCase(pair[0], pair[1], Conv2dSpec.of(66, 4, 1, 1).stride(2),
+                        1, 9, 8, Layout.NCHW, ValuePattern.RANDOM, ValuePattern.RANDOM, Algorithm.FATNN, seed++));
+                assertConvEqualsOracle(engine, new ConvCase(pair[0], pair[1], Conv2dSpec.of(66, 4, 1, 1).groups(2),
+                        2, 9, 8, Layout.NHWC, ValuePattern.RANDOM, ValuePattern.RANDOM, Algorithm.FATNN, seed++));
+            }
+        }
+    }
+
+    /**
+     * im2col copies whole words when a group's channels fill whole words and shifted word pairs
+     * otherwise: every channel count 1..130 (tap offsets t * cg at every bit position mod 64),
+     * with 1 and 2 groups (source offsets g * cg), padded 3x3 taps, both layouts.
+     */
+    @Test
+    void im2colAtEveryBitOffset() {
+        GemmEngine engine = Gemm.engine();
+        for (Precision[] pair : new Precision[][] {{Precision.TERNARY, Precision.TERNARY_UNSIGNED},
+                {Precision.BINARY, Precision.BINARY}}) {
+            for (int cg = 1; cg <= 130; cg++) {
+                for (int groups = 1; groups <= 2; groups++) {
+                    Conv2dSpec s = Conv2dSpec.of(cg * groups, 2 * groups, 3, 3).padding(1).groups(groups);
+                    Layout layout = Layout.values()[(cg + groups) % 2];
+                    assertConvEqualsOracle(engine, new ConvCase(pair[0], pair[1], s, 1, 4, 5, layout,
+                            ValuePattern.RANDOM, ValuePattern.RANDOM, Algorithm.FATNN, cg * 7L + groups));
+                }
+            }
+        }
+    }
+
+    /**
+     * Per-thread buffers are reused between calls: one layer called with alternating sizes and
+     * values, and from several threads at once, always equals the direct convolution.
+     */
+    @Test
+    void reusedBuffersAndConcurrentCallsStayExact() throws Exception {
+        Conv2dSpec s = Conv2dSpec.of(70, 5, 3, 3).padding(1);
+        GemmEngine engine = Gemm.engine();
+        byte[] wv = ValuePattern.RANDOM.values(Precision.TERNARY, s.outChannels(), s.patchLength(), 3);
+        Conv2d conv = new Conv2d(s, Precision.TERNARY, wv, Precision.TERNARY_UNSIGNED, engine, Algorithm.FATNN);
+        int[][] sizes = {{9, 10}, {5, 5}, {9, 10}, {12, 3}, {5, 5}};
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int round = 0; round < 10; round++) {
+                        int[] hw = sizes[(round + thread) % sizes.length];
+                        byte[] in = ValuePattern.RANDOM.values(Precision.TERNARY_UNSIGNED, s.inChannels(),
+                                hw[0] * hw[1], round * 31L + thread);
+                        int[] expected = NaiveConv.toInts(NaiveConv.convolve(s, NaiveConv.widen(in),
+                                NaiveConv.widen(wv), 1, hw[0], hw[1]));
+                        assertArrayEquals(expected, conv.forward(in, 1, hw[0], hw[1], Layout.NCHW),
+                                "thread " + thread + " round " + round);
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
 }

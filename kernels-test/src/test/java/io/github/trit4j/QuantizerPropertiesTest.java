@@ -218,4 +218,42 @@ class QuantizerPropertiesTest {
             assertTrue(e.getMessage().contains(name), () -> "'" + e.getMessage() + "' should name " + name);
         }
     }
+
+    /**
+     * The bulk, branch-free path ({@code codesAllowingNaN}, used by the fused conv packer and by
+     * {@code codes}) equals {@code code(x)} for every kind, on random values, the thresholds
+     * themselves and their float neighbours, signed zeros and infinities.
+     */
+    @Test
+    void bulkCodesEqualTheScalarCodeForEveryKind() {
+        qt().withExamples(300).forAll(alphas(), alphas(), alphas(), longs().all())
+                .checkAssert((a0, a1, a2, seed) -> {
+                    float t0 = 0.5f / a0;
+                    float t1 = t0 + 0.5f / a1;
+                    float t2 = t1 + 0.5f / a2;
+                    ActivationQuantizer[] qs = {
+                            ActivationQuantizer.fatnn(0.25f, a0, a1),
+                            ActivationQuantizer.fatnn(0.25f, a0, a1, a2),
+                            ActivationQuantizer.fatnnThresholds(1f, t0, t1),
+                            ActivationQuantizer.fatnnThresholds(1f, t0, t1, t2),
+                            ActivationQuantizer.uniform(Precision.TERNARY_UNSIGNED, t1),
+                            ActivationQuantizer.uniform(Precision.TWO_BIT, t2),
+                    };
+                    java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+                    float[] x = new float[100];
+                    float[] special = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, t0, t1, t2,
+                            Math.nextUp(t0), Math.nextDown(t0), Math.nextUp(t1), Math.nextDown(t1), 1f / a0,
+                            Math.nextUp(1f / a0), Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE};
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = i < special.length ? special[i] : (float) (rnd.nextDouble() * 1.2 * t2 - 0.1 * t2);
+                    }
+                    for (ActivationQuantizer q : qs) {
+                        byte[] bulk = new byte[x.length + 3];
+                        q.codesAllowingNaN(x, 0, x.length, bulk, 3);
+                        for (int i = 0; i < x.length; i++) {
+                            assertEquals(q.code(x[i]), bulk[3 + i], q + " at x = " + x[i]);
+                        }
+                    }
+                });
+    }
 }

@@ -29,7 +29,10 @@ import java.util.Objects;
  * {@code BINARY x BINARY}. Input and output share the layout ({@link Layout#NCHW} or
  * {@link Layout#NHWC}); outputs are exact int32.
  *
- * <p>Instances are immutable and thread-safe; each call allocates its own scratch arrays.
+ * <p>Instances are immutable and thread-safe. Scratch arrays (packed pixels, patch rows) are
+ * kept per thread and per layer and reused by that thread's next call of the same size; a
+ * thread that calls a layer keeps about {@code rows * planes * ceil(K/512) * 64} bytes until it
+ * (or the layer) is gone.
  */
 public final class Conv2d {
 
@@ -41,6 +44,35 @@ public final class Conv2d {
     private final PackedMatrix[] groupWeights;
     /** BINARY with padding only: sum over input channels of w[o][.][kh][kw], index o * KH*KW + tap. */
     private final int[] tapSums;
+    /** This layer's per-thread scratch: packed pixels, patch rows, the GEMM output of a group. */
+    private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
+
+    /**
+     * Per-thread buffers, reused between calls of one thread on one layer and never shared
+     * between threads. Arrays handed to {@link PackedMatrix#fromBitPlanes} must have the exact
+     * length, so a buffer is replaced when the size changes.
+     */
+    private static final class Buffers {
+        long[] pixels;
+        long[] patches;
+        int[] gemm;
+        /** Set while a call uses these buffers: a re-entrant call on the same thread (a fork-join
+         *  worker that runs another task while it waits for the GEMM) gets fresh ones instead. */
+        boolean inUse;
+
+        static Buffers acquire(ThreadLocal<Buffers> local) {
+            Buffers b = local.get();
+            if (b.inUse) {
+                b = new Buffers();
+            }
+            b.inUse = true;
+            return b;
+        }
+
+        static long[] exact(long[] current, int size) {
+            return current != null && current.length == size ? current : new long[size];
+        }
+    }
 
     /**
      * Packs {@code weights} for a convolution on the dispatched engine ({@link Gemm#engine()}).
@@ -176,9 +208,15 @@ public final class Conv2d {
     public void forward(byte[] input, int batch, int height, int width, Layout layout, int[] out) {
         Objects.requireNonNull(input, "input");
         checkCall(input.length, batch, height, width, layout, out);
-        PixelPlanes pp = PixelPlanes.ofCodes(input, activationPrecision, layout, batch, spec.inChannels(),
-                height, width);
-        run(pp, layout, out);
+        PixelPlanes.validate(input, activationPrecision);
+        Buffers buf = Buffers.acquire(buffers);
+        try {
+            PixelPlanes pp = pixelPlanes(buf, activationPrecision, batch, height, width);
+            pp.packCodes(input, layout);
+            run(buf, pp, layout, out);
+        } finally {
+            buf.inUse = false;
+        }
     }
 
     /** {@link #forward(float[], ActivationQuantizer, int, int, int, Layout, int[])} into a new array. */
@@ -207,8 +245,33 @@ public final class Conv2d {
                     + " differs from the activation precision " + activationPrecision);
         }
         checkCall(input.length, batch, height, width, layout, out);
-        PixelPlanes pp = PixelPlanes.ofFloats(input, quantizer, layout, batch, spec.inChannels(), height, width);
-        run(pp, layout, out);
+        checkNoNaN(input);
+        Buffers buf = Buffers.acquire(buffers);
+        try {
+            PixelPlanes pp = pixelPlanes(buf, activationPrecision, batch, height, width);
+            pp.packFloats(input, quantizer, layout);
+            run(buf, pp, layout, out);
+        } finally {
+            buf.inUse = false;
+        }
+    }
+
+    /**
+     * Throws an IAE naming the first NaN of {@code input}. The scan is a max-reduction over the
+     * magnitude bits (NaN is exactly a magnitude above that of infinity), which the JIT vectorises.
+     */
+    static void checkNoNaN(float[] input) {
+        int max = 0;
+        for (float v : input) {
+            max = Math.max(max, Float.floatToRawIntBits(v) & 0x7FFFFFFF);
+        }
+        if (max > 0x7F800000) {
+            for (int idx = 0; idx < input.length; idx++) {
+                if (input[idx] != input[idx]) {
+                    throw new IllegalArgumentException("input[" + idx + "] is NaN");
+                }
+            }
+        }
     }
 
     private void checkCall(int inputLength, int batch, int height, int width, Layout layout, int[] out) {
@@ -227,7 +290,25 @@ public final class Conv2d {
         }
     }
 
-    private void run(PixelPlanes pp, Layout layout, int[] out) {
+    /**
+     * A 1x1 convolution with stride 1, no padding and one group: the packed pixels are the
+     * patch rows (one per pixel, K = channels), so there is no im2col at all.
+     */
+    private boolean pointwise() {
+        return spec.kernelH() == 1 && spec.kernelW() == 1 && spec.strideH() == 1 && spec.strideW() == 1
+                && spec.padH() == 0 && spec.padW() == 0 && spec.groups() == 1;
+    }
+
+    /** Pixel planes over this thread's buffer; padded to a packed row per pixel on the pointwise path. */
+    private PixelPlanes pixelPlanes(Buffers buf, Precision precision, int batch, int height, int width) {
+        int c = spec.inChannels();
+        int words = pointwise() ? PackedMatrix.wordsPerRowFor(c) : (c + 63) >>> 6;
+        int size = PixelPlanes.size(precision, batch, c, height, width, words);
+        buf.pixels = Buffers.exact(buf.pixels, size);
+        return new PixelPlanes(precision, batch, c, height, width, words, buf.pixels);
+    }
+
+    private void run(Buffers buf, PixelPlanes pp, Layout layout, int[] out) {
         int batch = pp.batch;
         int oh = spec.outputHeight(pp.height);
         int ow = spec.outputWidth(pp.width);
@@ -236,9 +317,21 @@ public final class Conv2d {
         int mg = spec.outChannelsPerGroup();
         int cout = spec.outChannels();
         boolean direct = spec.groups() == 1 && layout == Layout.NCHW && batch == 1 && tapSums == null;
-        int[] gemmOut = direct ? null : new int[mg * rows];
+        int[] gemmOut = null;
+        if (!direct) {
+            buf.gemm = buf.gemm != null && buf.gemm.length == mg * rows ? buf.gemm : new int[mg * rows];
+            gemmOut = buf.gemm;
+        }
         for (int g = 0; g < spec.groups(); g++) {
-            PackedMatrix patches = im2col(pp, g, oh, ow);
+            PackedMatrix patches;
+            if (pointwise()) {
+                patches = PackedMatrix.fromBitPlanes(pp.precision, rows, spec.patchLength(), pp.bits);
+            } else {
+                int size = patchSize(pp.planes, rows);
+                buf.patches = Buffers.exact(buf.patches, size);
+                im2col(pp, g, oh, ow, buf.patches);
+                patches = PackedMatrix.fromBitPlanes(pp.precision, rows, spec.patchLength(), buf.patches);
+            }
             int[] target = direct ? out : gemmOut;
             engine.multiply(groupWeights[g], patches, algorithm, target);
             if (direct) {
@@ -264,50 +357,112 @@ public final class Conv2d {
         }
     }
 
-    /** Packs group {@code g}'s patches: one row per output pixel (n, oy, ox), K = (kh, kw, c). */
-    private PackedMatrix im2col(PixelPlanes pp, int g, int oh, int ow) {
-        int cg = spec.inChannelsPerGroup();
-        int kH = spec.kernelH();
-        int kW = spec.kernelW();
-        int k = spec.patchLength();
-        int planes = pp.planes;
-        int words = PackedMatrix.wordsPerRowFor(k);
-        int rows = pp.batch * oh * ow;
-        long size = (long) rows * planes * words;
+    private int patchSize(int planes, int rows) {
+        long size = (long) rows * planes * PackedMatrix.wordsPerRowFor(spec.patchLength());
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("packed patches of " + size + " longs do not fit a Java array");
         }
-        long[] bits = new long[(int) size];
-        int srcBit = g * cg;
+        return (int) size;
+    }
+
+    /**
+     * Packs group {@code g}'s patches into {@code bits}: one row per output pixel (n, oy, ox),
+     * K = (kh, kw, c). Every word of every row is written (padded taps and the pad past K as
+     * zeros), so {@code bits} may hold anything before. When a group's channels fill whole
+     * words, each tap is a copy of whole words; otherwise each tap is ORed in as shifted word
+     * pairs into a row cleared first. Tap offsets are computed once; interior pixels (all
+     * taps inside the image) skip the bounds checks.
+     */
+    private void im2col(PixelPlanes pp, int g, int oh, int ow, long[] bits) {
+        int cg = spec.inChannelsPerGroup();
+        int kH = spec.kernelH();
+        int kW = spec.kernelW();
+        int taps = kH * kW;
+        int planes = pp.planes;
+        int words = PackedMatrix.wordsPerRowFor(spec.patchLength());
+        int pw = pp.words;
         int h = pp.height;
         int w = pp.width;
+        int sH = spec.strideH();
+        int sW = spec.strideW();
+        int[] dy = new int[taps];
+        int[] dx = new int[taps];
+        int[] tapPixel = new int[taps];
+        for (int i = 0; i < kH; i++) {
+            for (int j = 0; j < kW; j++) {
+                int t = i * kW + j;
+                dy[t] = i * spec.dilationH() - spec.padH();
+                dx[t] = j * spec.dilationW() - spec.padW();
+                tapPixel[t] = dy[t] * w + dx[t];
+            }
+        }
+        int minDy = -spec.padH();
+        int maxDy = (kH - 1) * spec.dilationH() - spec.padH();
+        int minDx = -spec.padW();
+        int maxDx = (kW - 1) * spec.dilationW() - spec.padW();
+        boolean aligned = (cg & 63) == 0;
+        int gw = cg >>> 6;               // words per tap when aligned
+        int srcWord = g * gw;             // first word of the group's channels when aligned
+        int srcBit = g * cg;
+        int pixStride = planes * pw;
+        int[] tapWord = new int[taps];
+        for (int t = 0; t < taps; t++) {
+            tapWord[t] = tapPixel[t] * pixStride;
+        }
+        int rowStride = planes * words;
+        long[] src = pp.bits;
         int row = 0;
         for (int n = 0; n < pp.batch; n++) {
             for (int oy = 0; oy < oh; oy++) {
+                int iy0 = oy * sH;
+                boolean yInside = iy0 + minDy >= 0 && iy0 + maxDy < h;
                 for (int ox = 0; ox < ow; ox++, row++) {
-                    int rowBase = row * planes * words;
-                    for (int i = 0; i < kH; i++) {
-                        int iy = oy * spec.strideH() - spec.padH() + i * spec.dilationH();
-                        if (iy < 0 || iy >= h) {
-                            continue;
+                    int ix0 = ox * sW;
+                    boolean inside = yInside && ix0 + minDx >= 0 && ix0 + maxDx < w;
+                    int center = (n * h + iy0) * w + ix0;
+                    int rowBase = row * rowStride;
+                    if (aligned) {
+                        for (int q = 0; q < planes; q++) {
+                            int d = rowBase + q * words;
+                            int qOff = q * pw + srcWord;
+                            if (inside && gw == 1) {
+                                int c = center * pixStride + qOff;
+                                for (int t = 0; t < taps; t++) {
+                                    bits[d + t] = src[c + tapWord[t]];
+                                }
+                            } else {
+                                for (int t = 0; t < taps; t++) {
+                                    int iy = iy0 + dy[t];
+                                    int ix = ix0 + dx[t];
+                                    int dt = d + t * gw;
+                                    if (inside || (iy >= 0 && iy < h && ix >= 0 && ix < w)) {
+                                        System.arraycopy(src, (center + tapPixel[t]) * pixStride + qOff, bits, dt, gw);
+                                    } else {
+                                        java.util.Arrays.fill(bits, dt, dt + gw, 0L);
+                                    }
+                                }
+                            }
+                            for (int z = d + taps * gw; z < d + words; z++) {
+                                bits[z] = 0L;
+                            }
                         }
-                        for (int j = 0; j < kW; j++) {
-                            int ix = ox * spec.strideW() - spec.padW() + j * spec.dilationW();
-                            if (ix < 0 || ix >= w) {
+                    } else {
+                        java.util.Arrays.fill(bits, rowBase, rowBase + rowStride, 0L);
+                        for (int t = 0; t < taps; t++) {
+                            int iy = iy0 + dy[t];
+                            int ix = ix0 + dx[t];
+                            if (!inside && (iy < 0 || iy >= h || ix < 0 || ix >= w)) {
                                 continue;
                             }
-                            int src = pp.base((n * h + iy) * w + ix);
-                            int dstBit = (i * kW + j) * cg;
-                            for (int p = 0; p < planes; p++) {
-                                PixelPlanes.copyBits(pp.bits, src + p * pp.words, srcBit, bits, rowBase + p * words,
-                                        dstBit, cg);
+                            int s = (center + tapPixel[t]) * pixStride;
+                            for (int q = 0; q < planes; q++) {
+                                PixelPlanes.orBits(src, s + q * pw, srcBit, bits, rowBase + q * words, t * cg, cg);
                             }
                         }
                     }
                 }
             }
         }
-        return PackedMatrix.fromBitPlanes(pp.precision, rows, k, bits);
     }
 
     /** Binary padded taps were packed as +1: subtract the weights' sum over them. */

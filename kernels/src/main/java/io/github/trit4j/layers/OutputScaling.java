@@ -42,6 +42,36 @@ final class OutputScaling {
         this.relu = relu;
     }
 
+    /** {@code out[outOff + i] = apply(acc[accOff + i], o)} for {@code i < len}: one channel's run. */
+    void apply(int[] acc, int accOff, float[] out, int outOff, int len, int o) {
+        float c = combined[o];
+        float b = bias[o];
+        if (relu) {
+            for (int i = 0; i < len; i++) {
+                out[outOff + i] = Math.max((float) acc[accOff + i] * c + b, 0f);
+            }
+        } else {
+            for (int i = 0; i < len; i++) {
+                out[outOff + i] = (float) acc[accOff + i] * c + b;
+            }
+        }
+    }
+
+    /** {@code out[outOff + o] = apply(acc[accOff + o], o)} for channels {@code o < len}: one NHWC pixel. */
+    void applyChannels(int[] acc, int accOff, float[] out, int outOff, int len) {
+        float[] c = combined;
+        float[] b = bias;
+        if (relu) {
+            for (int o = 0; o < len; o++) {
+                out[outOff + o] = Math.max((float) acc[accOff + o] * c[o] + b[o], 0f);
+            }
+        } else {
+            for (int o = 0; o < len; o++) {
+                out[outOff + o] = (float) acc[accOff + o] * c[o] + b[o];
+            }
+        }
+    }
+
     float apply(int acc, int o) {
         float y = (float) acc * combined[o] + bias[o];
         return relu ? Math.max(y, 0f) : y;

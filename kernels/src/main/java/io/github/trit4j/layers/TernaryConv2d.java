@@ -34,6 +34,9 @@ public final class TernaryConv2d {
     private final ActivationQuantizer activations;
     private final QuantizedWeights weights;
     private final OutputScaling scaling;
+    /** Per-thread integer accumulators, reused by the thread's next call of the same size. */
+    private final ThreadLocal<int[]> accBuffer = new ThreadLocal<>();
+    private final ThreadLocal<Boolean> accInUse = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     /** The layer on the dispatched engine; see {@link #TernaryConv2d(Conv2dSpec, float[], WeightQuantizer, ActivationQuantizer, float[], boolean, GemmEngine)}. */
     public TernaryConv2d(Conv2dSpec spec, float[] weights, WeightQuantizer weightQuantizer,
@@ -118,18 +121,39 @@ public final class TernaryConv2d {
             throw new IllegalArgumentException("out.length is " + out.length + " but batch * outChannels * outH"
                     + " * outW = " + len);
         }
-        int[] acc = conv.forward(input, activations, batch, height, width, layout);
-        int cout = spec().outChannels();
-        int pixels = spec().outputHeight(height) * spec().outputWidth(width);
-        if (layout == Layout.NCHW) {
-            for (int i = 0; i < len; i++) {
-                out[i] = scaling.apply(acc[i], (i / pixels) % cout);
+        int[] acc = acquire(len);
+        try {
+            conv.forward(input, activations, batch, height, width, layout, acc);
+            int cout = spec().outChannels();
+            int pixels = spec().outputHeight(height) * spec().outputWidth(width);
+            if (layout == Layout.NCHW) {
+                for (int n = 0, i = 0; n < batch; n++) {
+                    for (int o = 0; o < cout; o++, i += pixels) {
+                        scaling.apply(acc, i, out, i, pixels, o);
+                    }
+                }
+            } else {
+                for (int i = 0; i < len; i += cout) {
+                    scaling.applyChannels(acc, i, out, i, cout);
+                }
             }
-        } else {
-            for (int i = 0; i < len; i++) {
-                out[i] = scaling.apply(acc[i], i % cout);
-            }
+        } finally {
+            accInUse.set(Boolean.FALSE);
         }
+    }
+
+    /** This thread's accumulator buffer of {@code len} ints (fresh if a call on this thread is using it). */
+    private int[] acquire(int len) {
+        if (accInUse.get()) {
+            return new int[len];
+        }
+        int[] acc = accBuffer.get();
+        if (acc == null || acc.length != len) {
+            acc = new int[len];
+            accBuffer.set(acc);
+        }
+        accInUse.set(Boolean.TRUE);
+        return acc;
     }
 
     @Override

@@ -190,8 +190,74 @@ public final class ActivationQuantizer {
         Objects.checkFromIndexSize(offset, length, x.length);
         Objects.checkFromIndexSize(outOffset, length, out.length);
         checkNoNaN(x, offset, length, 1, "x");
-        for (int i = 0; i < length; i++) {
-            out[outOffset + i] = (byte) codeOf(x[offset + i]);
+        codesAllowingNaN(x, offset, length, out, outOffset);
+    }
+
+    /**
+     * {@link #codes(float[], int, int, byte[], int)} without the NaN check, for callers that
+     * have checked already (a fused quantize + pack): the code of a NaN is unspecified here.
+     * One branch-free loop per kind, which the JIT can vectorise: each term {@code y > 0.5f}
+     * (or {@code x > t}) is taken as the sign bit of {@code 0.5f - y} (or {@code t - x}), which
+     * for every non-NaN float is the same predicate (a float difference is negative exactly
+     * when the first operand is smaller; equal operands give +0). The products and offsets are
+     * exactly {@link #code(float)}'s, so the codes agree bit for bit.
+     *
+     * @throws IndexOutOfBoundsException if a range is outside its array
+     */
+    public void codesAllowingNaN(float[] x, int offset, int length, byte[] out, int outOffset) {
+        Objects.checkFromIndexSize(offset, length, x.length);
+        Objects.checkFromIndexSize(outOffset, length, out.length);
+        float[] p = params;
+        switch (kind) {
+            case ALPHAS -> {
+                float a0 = p[0];
+                float a1 = p[1];
+                float c1 = offsets[1];
+                if (p.length == 2) {
+                    for (int i = 0; i < length; i++) {
+                        float v = x[offset + i];
+                        out[outOffset + i] = (byte) ((Float.floatToRawIntBits(0.5f - a0 * v) >>> 31)
+                                + (Float.floatToRawIntBits(0.5f - a1 * (v - c1)) >>> 31));
+                    }
+                } else {
+                    float a2 = p[2];
+                    float c2 = offsets[2];
+                    for (int i = 0; i < length; i++) {
+                        float v = x[offset + i];
+                        out[outOffset + i] = (byte) ((Float.floatToRawIntBits(0.5f - a0 * v) >>> 31)
+                                + (Float.floatToRawIntBits(0.5f - a1 * (v - c1)) >>> 31)
+                                + (Float.floatToRawIntBits(0.5f - a2 * (v - c2)) >>> 31));
+                    }
+                }
+            }
+            case THRESHOLDS -> {
+                float t0 = p[0];
+                float t1 = p[1];
+                if (p.length == 2) {
+                    for (int i = 0; i < length; i++) {
+                        float v = x[offset + i];
+                        out[outOffset + i] = (byte) ((Float.floatToRawIntBits(t0 - v) >>> 31)
+                                + (Float.floatToRawIntBits(t1 - v) >>> 31));
+                    }
+                } else {
+                    float t2 = p[2];
+                    for (int i = 0; i < length; i++) {
+                        float v = x[offset + i];
+                        out[outOffset + i] = (byte) ((Float.floatToRawIntBits(t0 - v) >>> 31)
+                                + (Float.floatToRawIntBits(t1 - v) >>> 31)
+                                + (Float.floatToRawIntBits(t2 - v) >>> 31));
+                    }
+                }
+            }
+            case UNIFORM -> {
+                float s = p[0];
+                float top = (float) precision.max();
+                for (int i = 0; i < length; i++) {
+                    float v = Math.min(Math.max(x[offset + i] * s, 0f), top);
+                    out[outOffset + i] = (byte) (int) Math.rint(v);
+                }
+            }
+            default -> throw new AssertionError(kind);
         }
     }
 
