@@ -206,59 +206,13 @@ public final class Int8VectorGemm {
                     final int j0 = p * NR;
                     final boolean full = j0 + NR <= nn;
                     for (int s = sb; s < sbEnd; s++) {
-                        IntVector c00 = IntVector.zero(S), c01 = IntVector.zero(S);
-                        IntVector c10 = IntVector.zero(S), c11 = IntVector.zero(S);
-                        IntVector c20 = IntVector.zero(S), c21 = IntVector.zero(S);
-                        IntVector c30 = IntVector.zero(S), c31 = IntVector.zero(S);
-                        int ao = (s * kk + k0) * MR;
-                        int bo = (p * kk + k0) * NR;
-                        for (int q = k0; q < k1; q++, ao += MR, bo += NR) {
-                            IntVector b0 = (IntVector) ByteVector.fromArray(BS, bp, bo).convertShape(VectorOperators.B2I, S, 0);
-                            IntVector b1 = (IntVector) ByteVector.fromArray(BS, bp, bo + L).convertShape(VectorOperators.B2I, S, 0);
-                            IntVector x = IntVector.broadcast(S, ap[ao]);
-                            c00 = c00.add(x.mul(b0));
-                            c01 = c01.add(x.mul(b1));
-                            x = IntVector.broadcast(S, ap[ao + 1]);
-                            c10 = c10.add(x.mul(b0));
-                            c11 = c11.add(x.mul(b1));
-                            x = IntVector.broadcast(S, ap[ao + 2]);
-                            c20 = c20.add(x.mul(b0));
-                            c21 = c21.add(x.mul(b1));
-                            x = IntVector.broadcast(S, ap[ao + 3]);
-                            c30 = c30.add(x.mul(b0));
-                            c31 = c31.add(x.mul(b1));
-                        }
                         // epilogue: full tiles straight to C (adding to it after the first K block);
-                        // tiles cut by M or N spill to the scratch tile and are copied element-wise
+                        // tiles cut by M or N go to the scratch tile and are copied element-wise
                         int off = s * MR * nn + j0;
-                        if (full && s * MR + MR <= m) {
-                            if (k0 > 0) {
-                                c00 = c00.add(IntVector.fromArray(S, c, off));
-                                c01 = c01.add(IntVector.fromArray(S, c, off + L));
-                                c10 = c10.add(IntVector.fromArray(S, c, off + nn));
-                                c11 = c11.add(IntVector.fromArray(S, c, off + nn + L));
-                                c20 = c20.add(IntVector.fromArray(S, c, off + 2 * nn));
-                                c21 = c21.add(IntVector.fromArray(S, c, off + 2 * nn + L));
-                                c30 = c30.add(IntVector.fromArray(S, c, off + 3 * nn));
-                                c31 = c31.add(IntVector.fromArray(S, c, off + 3 * nn + L));
-                            }
-                            c00.intoArray(c, off);
-                            c01.intoArray(c, off + L);
-                            c10.intoArray(c, off + nn);
-                            c11.intoArray(c, off + nn + L);
-                            c20.intoArray(c, off + 2 * nn);
-                            c21.intoArray(c, off + 2 * nn + L);
-                            c30.intoArray(c, off + 3 * nn);
-                            c31.intoArray(c, off + 3 * nn + L);
-                        } else {
-                            c00.intoArray(tile, 0);
-                            c01.intoArray(tile, L);
-                            c10.intoArray(tile, NR);
-                            c11.intoArray(tile, NR + L);
-                            c20.intoArray(tile, 2 * NR);
-                            c21.intoArray(tile, 2 * NR + L);
-                            c30.intoArray(tile, 3 * NR);
-                            c31.intoArray(tile, 3 * NR + L);
+                        boolean direct = full && s * MR + MR <= m;
+                        microTile(ap, bp, (s * kk + k0) * MR, (p * kk + k0) * NR, k1 - k0,
+                                direct ? c : tile, direct ? off : 0, direct ? nn : NR, direct && k0 > 0);
+                        if (!direct) {
                             int rows = Math.min(MR, m - s * MR);
                             int cols = Math.min(NR, nn - j0);
                             for (int r = 0; r < rows; r++) {
@@ -272,6 +226,54 @@ public final class Int8VectorGemm {
                 }
             }
         }
+    }
+
+    /**
+     * One MR x NR tile over {@code kLen} steps of K, into {@code out} at {@code off} with row
+     * stride {@code ld} (adding to what is there if {@code accumulate}). A method of its own:
+     * kept inside the block loops, C2 compiled the whole nest as one method, ran out of
+     * inlining budget on large shapes and boxed the accumulators (2.8 GMAC/s on 1024^3).
+     */
+    private static void microTile(byte[] ap, byte[] bp, int ao, int bo, int kLen, int[] out, int off, int ld,
+                                  boolean accumulate) {
+        IntVector c00 = IntVector.zero(S), c01 = IntVector.zero(S);
+        IntVector c10 = IntVector.zero(S), c11 = IntVector.zero(S);
+        IntVector c20 = IntVector.zero(S), c21 = IntVector.zero(S);
+        IntVector c30 = IntVector.zero(S), c31 = IntVector.zero(S);
+        for (int q = 0; q < kLen; q++, ao += MR, bo += NR) {
+            IntVector b0 = (IntVector) ByteVector.fromArray(BS, bp, bo).convertShape(VectorOperators.B2I, S, 0);
+            IntVector b1 = (IntVector) ByteVector.fromArray(BS, bp, bo + L).convertShape(VectorOperators.B2I, S, 0);
+            IntVector x = IntVector.broadcast(S, ap[ao]);
+            c00 = c00.add(x.mul(b0));
+            c01 = c01.add(x.mul(b1));
+            x = IntVector.broadcast(S, ap[ao + 1]);
+            c10 = c10.add(x.mul(b0));
+            c11 = c11.add(x.mul(b1));
+            x = IntVector.broadcast(S, ap[ao + 2]);
+            c20 = c20.add(x.mul(b0));
+            c21 = c21.add(x.mul(b1));
+            x = IntVector.broadcast(S, ap[ao + 3]);
+            c30 = c30.add(x.mul(b0));
+            c31 = c31.add(x.mul(b1));
+        }
+        if (accumulate) {
+            c00 = c00.add(IntVector.fromArray(S, out, off));
+            c01 = c01.add(IntVector.fromArray(S, out, off + L));
+            c10 = c10.add(IntVector.fromArray(S, out, off + ld));
+            c11 = c11.add(IntVector.fromArray(S, out, off + ld + L));
+            c20 = c20.add(IntVector.fromArray(S, out, off + 2 * ld));
+            c21 = c21.add(IntVector.fromArray(S, out, off + 2 * ld + L));
+            c30 = c30.add(IntVector.fromArray(S, out, off + 3 * ld));
+            c31 = c31.add(IntVector.fromArray(S, out, off + 3 * ld + L));
+        }
+        c00.intoArray(out, off);
+        c01.intoArray(out, off + L);
+        c10.intoArray(out, off + ld);
+        c11.intoArray(out, off + ld + L);
+        c20.intoArray(out, off + 2 * ld);
+        c21.intoArray(out, off + 2 * ld + L);
+        c30.intoArray(out, off + 3 * ld);
+        c31.intoArray(out, off + 3 * ld + L);
     }
 
     /** Rows {@code [i0, i1)} of C with vectors along K (small N). */
