@@ -243,23 +243,21 @@ public final class Avx512Kernels implements BitKernels {
             int r3 = Math.min(i + 3, last);
             for (int p = p0; p < p1; p += 2) {
                 int pb = Math.min(p + 1, p1 - 1);
-                if (shift1 == 0) {
-                    fatnnMicro4(w, words, xp, kWords, i, r1, r2, r3, p, pb, raw);
-                } else {
-                    ternaryTwoBitMicro4(w, words, xp, kWords, i, r1, r2, r3, p, pb, raw);
-                }
+                ternaryMicro4(w, words, xp, kWords, shift1, i, r1, r2, r3, p, pb, raw);
                 finish(raw, i, r1, r2, r3, p, pb, e, out, n);
             }
         }
     }
 
     /**
-     * FATNN on 4 rows x 2 panels: per output and word {@code pop(m & (a ^ s))} and
-     * {@code pop(m & (b ^ s))} into two accumulators (two independent add chains per
-     * output: measured faster than one chain of two adds), summed once at the end.
+     * Ternary weights on 4 rows x 2 panels: per output and word {@code pop(m & (x0 ^ s))} into
+     * one accumulator and {@code pop(m & (x1 ^ s))} into another, combined once at the end as
+     * {@code acc0 + (acc1 << shift1)}: FATNN (thermometer planes, shift 0) and ternary x 2-bit
+     * (lo, hi; shift 1) cost the same. Two independent add chains per output measured faster
+     * than one chain of two adds; 16 accumulators fit AVX-512's 32 registers.
      */
-    private static void fatnnMicro4(long[] w, int words, long[] xp, int kWords,
-                                    int r0, int r1, int r2, int r3, int pa, int pb, long[] raw) {
+    private static void ternaryMicro4(long[] w, int words, long[] xp, int kWords, int shift1,
+                                      int r0, int r1, int r2, int r3, int pa, int pb, long[] raw) {
         int w0 = 2 * r0 * words;
         int w1 = 2 * r1 * words;
         int w2 = 2 * r2 * words;
@@ -313,84 +311,14 @@ public final class Avx512Kernels implements BitKernels {
             l3b = l3b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
             h3b = h3b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
         }
-        l0a.add(h0a).intoArray(raw, 0 * STEP);
-        l0b.add(h0b).intoArray(raw, 1 * STEP);
-        l1a.add(h1a).intoArray(raw, 2 * STEP);
-        l1b.add(h1b).intoArray(raw, 3 * STEP);
-        l2a.add(h2a).intoArray(raw, 4 * STEP);
-        l2b.add(h2b).intoArray(raw, 5 * STEP);
-        l3a.add(h3a).intoArray(raw, 6 * STEP);
-        l3b.add(h3b).intoArray(raw, 7 * STEP);
-    }
-
-    /**
-     * Ternary x 2-bit on 4 rows x 2 panels: per output and word {@code pop(m & (lo ^ s))} into
-     * one accumulator and {@code pop(m & (hi ^ s))} into another, doubled once at the end, so
-     * the loop costs what FATNN's does (16 accumulators: AVX-512 has 32 registers).
-     */
-    private static void ternaryTwoBitMicro4(long[] w, int words, long[] xp, int kWords,
-                                            int r0, int r1, int r2, int r3, int pa, int pb, long[] raw) {
-        int w0 = 2 * r0 * words;
-        int w1 = 2 * r1 * words;
-        int w2 = 2 * r2 * words;
-        int w3 = 2 * r3 * words;
-        int xa = pa * kWords * 2 * STEP;
-        int xb = pb * kWords * 2 * STEP;
-        LongVector l0a = LongVector.zero(L);
-        LongVector h0a = l0a;
-        LongVector l0b = l0a;
-        LongVector h0b = l0a;
-        LongVector l1a = l0a;
-        LongVector h1a = l0a;
-        LongVector l1b = l0a;
-        LongVector h1b = l0a;
-        LongVector l2a = l0a;
-        LongVector h2a = l0a;
-        LongVector l2b = l0a;
-        LongVector h2b = l0a;
-        LongVector l3a = l0a;
-        LongVector h3a = l0a;
-        LongVector l3b = l0a;
-        LongVector h3b = l0a;
-        for (int k = 0; k < kWords; k++) {
-            int o = k * 2 * STEP;
-            LongVector a0 = LongVector.fromArray(L, xp, xa + o);
-            LongVector a1 = LongVector.fromArray(L, xp, xa + o + STEP);
-            LongVector b0 = LongVector.fromArray(L, xp, xb + o);
-            LongVector b1 = LongVector.fromArray(L, xp, xb + o + STEP);
-            LongVector m = LongVector.broadcast(L, w[w0 + k]);
-            LongVector s = LongVector.broadcast(L, w[w0 + words + k]);
-            l0a = l0a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h0a = h0a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            l0b = l0b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h0b = h0b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            m = LongVector.broadcast(L, w[w1 + k]);
-            s = LongVector.broadcast(L, w[w1 + words + k]);
-            l1a = l1a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h1a = h1a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            l1b = l1b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h1b = h1b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            m = LongVector.broadcast(L, w[w2 + k]);
-            s = LongVector.broadcast(L, w[w2 + words + k]);
-            l2a = l2a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h2a = h2a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            l2b = l2b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h2b = h2b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            m = LongVector.broadcast(L, w[w3 + k]);
-            s = LongVector.broadcast(L, w[w3 + words + k]);
-            l3a = l3a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h3a = h3a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            l3b = l3b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h3b = h3b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-        }
-        l0a.add(h0a.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 0 * STEP);
-        l0b.add(h0b.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 1 * STEP);
-        l1a.add(h1a.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 2 * STEP);
-        l1b.add(h1b.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 3 * STEP);
-        l2a.add(h2a.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 4 * STEP);
-        l2b.add(h2b.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 5 * STEP);
-        l3a.add(h3a.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 6 * STEP);
-        l3b.add(h3b.lanewise(VectorOperators.LSHL, 1)).intoArray(raw, 7 * STEP);
+        l0a.add(h0a.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 0 * STEP);
+        l0b.add(h0b.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 1 * STEP);
+        l1a.add(h1a.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 2 * STEP);
+        l1b.add(h1b.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 3 * STEP);
+        l2a.add(h2a.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 4 * STEP);
+        l2b.add(h2b.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 5 * STEP);
+        l3a.add(h3a.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 6 * STEP);
+        l3b.add(h3b.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 7 * STEP);
     }
 
     @Override
