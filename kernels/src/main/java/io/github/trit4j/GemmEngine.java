@@ -239,8 +239,8 @@ public final class GemmEngine {
     /**
      * Runs one raw product. Where the shape has lane-per-column kernels and N fills at
      * least one panel, activations go through column panels (K padded to 64 bits only);
-     * otherwise (small N, such as a batch-1 linear layer, and binary) the kernels vectorise
-     * along K. The output is cut into disjoint blocks along M or along N, whichever has
+     * otherwise (small N, such as a batch-1 linear layer, and binary on shapes without binary
+     * panel kernels) the kernels vectorise along K. The output is cut into disjoint blocks along M or along N, whichever has
      * more tiles, one block per thread.
      */
     private void run(Product product, PackedMatrix w, PackedMatrix x, int shift1, Epilogue e, int[] out) {
@@ -248,11 +248,11 @@ public final class GemmEngine {
         int n = x.rows();
         int words = w.wordsPerRow();
         int lanes = kernels.panelLanes();
-        boolean panelled = lanes > 0 && product != Product.BINARY && n >= lanes;
+        boolean panelled = lanes > 0 && n >= lanes && (product != Product.BINARY || kernels.hasBinaryPanels());
         long[] xBits = panelled ? x.columnPanels(lanes) : x.bits();
         int kWords = ColumnPanels.kWords(w.cols());
         int columnUnits = panelled ? (n + lanes - 1) / lanes : n; // panels, or columns
-        int panelBlock = panelled ? panelsPerBlock(kWords, lanes, panelBlockBytes) : 0;
+        int panelBlock = panelled ? panelsPerBlock(kWords, x.precision().planes(), lanes, panelBlockBytes) : 0;
         long[] wBits = w.bits();
         long macs = (long) m * n * w.cols();
         int parts = macs < parallelThreshold ? 1 : threads;
@@ -281,9 +281,9 @@ public final class GemmEngine {
     /** Bytes of column panels a macro-kernel block may hold: a quarter of a typical 1 MiB L2. */
     static final int PANEL_BLOCK_BYTES = 256 * 1024;
 
-    /** Panels per macro-kernel block (even, at least 2) for 2-plane panels of {@code lanes} columns. */
-    static int panelsPerBlock(int kWords, int lanes, int blockBytes) {
-        long bytesPerPanel = (long) kWords * 2 * lanes * Long.BYTES;
+    /** Panels per macro-kernel block (even, at least 2) for panels of {@code planes} planes and {@code lanes} columns. */
+    static int panelsPerBlock(int kWords, int planes, int lanes, int blockBytes) {
+        long bytesPerPanel = (long) kWords * planes * lanes * Long.BYTES;
         return (int) Math.max(2, (blockBytes / bytesPerPanel) & ~1L);
     }
 
@@ -297,10 +297,10 @@ public final class GemmEngine {
         if (panelBlock > 0) {
             for (int b0 = c0; b0 < c1; b0 += panelBlock) {
                 int b1 = Math.min(c1, b0 + panelBlock);
-                if (product == Product.TERNARY) {
-                    kernels.ternaryPanels(w, words, x, kWords, shift1, i0, i1, b0, b1, e, out, n);
-                } else {
-                    kernels.twoBitPanels(w, words, x, kWords, i0, i1, b0, b1, e, out, n);
+                switch (product) {
+                    case TERNARY -> kernels.ternaryPanels(w, words, x, kWords, shift1, i0, i1, b0, b1, e, out, n);
+                    case TWO_BIT -> kernels.twoBitPanels(w, words, x, kWords, i0, i1, b0, b1, e, out, n);
+                    case BINARY -> kernels.binaryPanels(w, words, x, kWords, i0, i1, b0, b1, e, out, n);
                 }
             }
             return;

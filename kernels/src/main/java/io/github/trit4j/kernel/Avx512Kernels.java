@@ -407,6 +407,71 @@ public final class Avx512Kernels implements BitKernels {
         c3b.intoArray(raw, 7 * STEP);
     }
 
+    @Override
+    public boolean hasBinaryPanels() {
+        return true;
+    }
+
+    @Override
+    public void binaryPanels(long[] w, int words, long[] xp, int kWords,
+                             int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+        long[] raw = Scratch.get().longs;
+        for (int i = i0; i < i1; i += TILE_ROWS) {
+            int last = i1 - 1;
+            int r1 = Math.min(i + 1, last);
+            int r2 = Math.min(i + 2, last);
+            int r3 = Math.min(i + 3, last);
+            for (int p = p0; p < p1; p += 2) {
+                int pb = Math.min(p + 1, p1 - 1);
+                binaryMicro4(w, words, xp, kWords, i, r1, r2, r3, p, pb, raw);
+                finish(raw, i, r1, r2, r3, p, pb, e, out, n);
+            }
+        }
+    }
+
+    /** Binary on 4 rows x 2 one-plane panels: per output and word {@code pop(w ^ x)}. */
+    private static void binaryMicro4(long[] w, int words, long[] xp, int kWords,
+                                     int r0, int r1, int r2, int r3, int pa, int pb, long[] raw) {
+        int w0 = r0 * words;
+        int w1 = r1 * words;
+        int w2 = r2 * words;
+        int w3 = r3 * words;
+        int xa = pa * kWords * STEP;
+        int xb = pb * kWords * STEP;
+        LongVector c0a = LongVector.zero(L);
+        LongVector c0b = c0a;
+        LongVector c1a = c0a;
+        LongVector c1b = c0a;
+        LongVector c2a = c0a;
+        LongVector c2b = c0a;
+        LongVector c3a = c0a;
+        LongVector c3b = c0a;
+        for (int k = 0; k < kWords; k++) {
+            LongVector a = LongVector.fromArray(L, xp, xa + k * STEP);
+            LongVector b = LongVector.fromArray(L, xp, xb + k * STEP);
+            LongVector v = LongVector.broadcast(L, w[w0 + k]);
+            c0a = c0a.add(a.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            c0b = c0b.add(b.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            v = LongVector.broadcast(L, w[w1 + k]);
+            c1a = c1a.add(a.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            c1b = c1b.add(b.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            v = LongVector.broadcast(L, w[w2 + k]);
+            c2a = c2a.add(a.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            c2b = c2b.add(b.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            v = LongVector.broadcast(L, w[w3 + k]);
+            c3a = c3a.add(a.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            c3b = c3b.add(b.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+        }
+        c0a.intoArray(raw, 0 * STEP);
+        c0b.intoArray(raw, 1 * STEP);
+        c1a.intoArray(raw, 2 * STEP);
+        c1b.intoArray(raw, 3 * STEP);
+        c2a.intoArray(raw, 4 * STEP);
+        c2b.intoArray(raw, 5 * STEP);
+        c3a.intoArray(raw, 6 * STEP);
+        c3b.intoArray(raw, 7 * STEP);
+    }
+
     /**
      * Finishes a micro-tile from its raw sums (rows r0..r3, each: panel pa, then pb): the
      * epilogue in int lanes, stores masked at column N. A repeated edge row or panel

@@ -64,4 +64,18 @@ public interface BitKernels {
                               int i0, int i1, int p0, int p1, Epilogue epilogue, int[] out, int n) {
         throw new UnsupportedOperationException(isa() + " has no panel kernels");
     }
+
+    /** Whether {@link #binaryPanels} is implemented (otherwise binary always runs along K). */
+    default boolean hasBinaryPanels() {
+        return false;
+    }
+
+    /**
+     * {@link #binary} on column panels of one plane, as {@link #ternaryPanels}. Pad bits past K
+     * are zero on both sides, so they add nothing to {@code pop(w ^ x)}.
+     */
+    default void binaryPanels(long[] w, int words, long[] xp, int kWords,
+                              int i0, int i1, int p0, int p1, Epilogue epilogue, int[] out, int n) {
+        throw new UnsupportedOperationException(isa() + " has no binary panel kernels");
+    }
 }
