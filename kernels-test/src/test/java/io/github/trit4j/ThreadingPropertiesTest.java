@@ -72,9 +72,31 @@ class ThreadingPropertiesTest {
             int[] got = engine.multiply(PackedMatrix.pack(Precision.TERNARY, wv, 64, 700),
                     PackedMatrix.pack(Precision.TERNARY_UNSIGNED, xv, 67, 700));
             assertArrayEquals(NaiveGemm.multiply(wv, xv, 64, 67, 700), got);
-            assertEquals(3, submitted.get(), "4 blocks: 3 on the executor, 1 on the caller");
+            assertEquals(3, submitted.get(), "4 threads: 3 helper tasks on the executor, the caller works too");
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** An executor that drops or rejects the helper tasks leaves the work to the caller: exact, and no stall. */
+    @Test
+    void executorsThatNeverRunTheTasksCannotStallAProduct() {
+        GemmCase c = new GemmCase(Precision.TERNARY, Precision.TWO_BIT, 37, 70, 1500,
+                ValuePattern.RANDOM, ValuePattern.RANDOM, 3);
+        byte[] wv = c.weights();
+        byte[] xv = c.activations();
+        PackedMatrix w = PackedMatrix.pack(Precision.TERNARY, wv, 37, 1500);
+        PackedMatrix x = PackedMatrix.pack(Precision.TWO_BIT, xv, 70, 1500);
+        int[] expected = NaiveGemm.multiply(wv, xv, 37, 70, 1500);
+        java.util.concurrent.Executor dropping = task -> { };
+        java.util.concurrent.Executor rejecting = task -> {
+            throw new java.util.concurrent.RejectedExecutionException("full");
+        };
+        for (Isa isa : TestShapes.shapes()) {
+            for (java.util.concurrent.Executor executor : List.of(dropping, rejecting)) {
+                GemmEngine engine = GemmEngine.of(isa).withThreads(3).withParallelThreshold(0).withExecutor(executor);
+                assertArrayEquals(expected, engine.multiply(w, x), () -> isa + " with an executor that never runs");
+            }
         }
     }
 

@@ -6,10 +6,11 @@ import io.github.trit4j.kernel.Epilogue;
 import io.github.trit4j.kernel.KernelProvider;
 
 import java.util.EnumMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.Objects;
 
@@ -75,9 +76,10 @@ public final class GemmEngine {
     }
 
     /**
-     * The same kernels on {@code threads} threads: the output is split into that many
-     * disjoint blocks (fewer for small products), one runs on the calling thread and the
-     * rest on the executor. Results are identical for any thread count.
+     * The same kernels on {@code threads} threads: the output is split into disjoint chunks
+     * (a few per thread; none for small products), which the calling thread and
+     * {@code threads - 1} tasks on the executor take in turn. Results are identical for any
+     * thread count.
      *
      * @throws IllegalArgumentException if {@code threads < 1}
      */
@@ -89,9 +91,10 @@ public final class GemmEngine {
     }
 
     /**
-     * The same kernels, running the blocks of a multi-threaded product on {@code executor}
-     * instead of {@link ForkJoinPool#commonPool()}. The calling thread always takes one block
-     * and waits for the others.
+     * The same kernels, running the helpers of a multi-threaded product on {@code executor}
+     * instead of {@link ForkJoinPool#commonPool()}. The calling thread always works too and
+     * returns once every chunk is done; an executor that is slow to run (or rejects) the
+     * helper tasks leaves more chunks to the caller, never a stalled product.
      *
      * @throws NullPointerException if {@code executor} is null
      */
@@ -260,22 +263,82 @@ public final class GemmEngine {
             block(product, wBits, xBits, words, kWords, shift1, panelBlock, e, out, n, 0, m, 0, columnUnits);
             return;
         }
-        // split the longer side, in whole 2-tiles so that edge tiles stay inside a block
+        // split the longer side into chunks of whole 2-tiles, a few per thread, taken in turn by
+        // whichever thread is free: the caller starts at once and does not wait for a worker
+        // that wakes late, and an executor that never runs our task cannot stall the product
         boolean byRows = (m + 1) / 2 >= (columnUnits + 1) / 2;
         int units = byRows ? m : columnUnits;
         int tiles = (units + 1) / 2;
-        parts = Math.min(parts, tiles);
-        Runnable[] tasks = new Runnable[parts];
-        for (int t = 0; t < parts; t++) {
-            int from = Math.min(units, 2 * (int) ((long) tiles * t / parts));
-            int to = Math.min(units, 2 * (int) ((long) tiles * (t + 1) / parts));
-            int i0 = byRows ? from : 0;
-            int i1 = byRows ? to : m;
-            int c0 = byRows ? 0 : from;
-            int c1 = byRows ? columnUnits : to;
-            tasks[t] = () -> block(product, wBits, xBits, words, kWords, shift1, panelBlock, e, out, n, i0, i1, c0, c1);
+        int chunks = Math.min(tiles, parts * CHUNKS_PER_THREAD);
+        Chunks work = new Chunks(chunks, c -> {
+            int from = Math.min(units, 2 * (int) ((long) tiles * c / chunks));
+            int to = Math.min(units, 2 * (int) ((long) tiles * (c + 1) / chunks));
+            if (byRows) {
+                block(product, wBits, xBits, words, kWords, shift1, panelBlock, e, out, n, from, to, 0, columnUnits);
+            } else {
+                block(product, wBits, xBits, words, kWords, shift1, panelBlock, e, out, n, 0, m, from, to);
+            }
+        });
+        Executor ex = executor != null ? executor : ForkJoinPool.commonPool();
+        for (int t = 1; t < Math.min(parts, chunks); t++) {
+            try {
+                ex.execute(work::take);
+            } catch (RejectedExecutionException rejected) {
+                break; // the calling thread does the rest
+            }
         }
-        runAll(tasks);
+        work.take();
+        work.awaitAll();
+    }
+
+    /** Chunks per thread of a parallel product: enough to even out a late or slow thread. */
+    static final int CHUNKS_PER_THREAD = 4;
+
+    /**
+     * The chunks of one parallel product. Every participating thread takes chunk numbers
+     * from a shared counter until none is left; the caller then waits (spinning: a chunk is
+     * short) until every taken chunk has finished, and rethrows the first failure. A worker
+     * that starts after the product has returned finds no chunk and does nothing.
+     */
+    private static final class Chunks {
+        private final int count;
+        private final java.util.function.IntConsumer body;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger finished = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Chunks(int count, java.util.function.IntConsumer body) {
+            this.count = count;
+            this.body = body;
+        }
+
+        void take() {
+            for (int c = next.getAndIncrement(); c < count; c = next.getAndIncrement()) {
+                try {
+                    body.accept(c);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    finished.incrementAndGet();
+                }
+            }
+        }
+
+        void awaitAll() {
+            while (finished.get() < count) {
+                Thread.onSpinWait();
+            }
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            if (t instanceof Error err) {
+                throw err;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
     }
 
     /** Bytes of column panels a macro-kernel block may hold: a quarter of a typical 1 MiB L2. */
@@ -312,32 +375,6 @@ public final class GemmEngine {
         }
     }
 
-    /** Runs tasks[1..] on the executor and tasks[0] here; rethrows the first failure. */
-    private void runAll(Runnable[] tasks) {
-        Executor ex = executor != null ? executor : ForkJoinPool.commonPool();
-        CompletableFuture<?>[] futures = new CompletableFuture<?>[tasks.length - 1];
-        for (int t = 1; t < tasks.length; t++) {
-            futures[t - 1] = CompletableFuture.runAsync(tasks[t], ex);
-        }
-        RuntimeException failure = null;
-        try {
-            tasks[0].run();
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (CompletableFuture<?> f : futures) {
-            try {
-                f.join();
-            } catch (CompletionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException r ? r : e;
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
 
     static void checkOperands(PackedMatrix w, PackedMatrix x, Algorithm algorithm) {
         Objects.requireNonNull(w, "weights");
