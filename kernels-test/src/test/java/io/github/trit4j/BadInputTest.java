@@ -85,7 +85,7 @@ class BadInputTest {
     void unsupportedPairsNameTheSupportedOnes() {
         for (Precision pw : Precision.values()) {
             for (Precision px : Precision.values()) {
-                if (GemmEngine.supported(pw, px)) {
+                if (GemmEngine.supports(pw, px)) {
                     continue;
                 }
                 PackedMatrix w = PackedMatrix.pack(pw, filled(pw, 4), 2, 2);

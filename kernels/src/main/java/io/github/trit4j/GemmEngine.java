@@ -380,10 +380,7 @@ public final class GemmEngine {
         Objects.requireNonNull(w, "weights");
         Objects.requireNonNull(x, "activations");
         Objects.requireNonNull(algorithm, "algorithm");
-        if (!supported(w.precision(), x.precision())) {
-            throw new IllegalArgumentException("unsupported pair " + w.precision() + " x " + x.precision()
-                    + " (weights x activations); supported: " + SUPPORTED_PAIRS);
-        }
+        requireSupported(w.precision(), x.precision());
         if (w.cols() != x.cols()) {
             throw new IllegalArgumentException("K mismatch: weights have " + w.cols()
                     + " columns, activations " + x.cols());
@@ -408,13 +405,35 @@ public final class GemmEngine {
         return Math.max(Math.abs(p.min()), Math.abs(p.max()));
     }
 
-    static boolean supported(Precision w, Precision x) {
-        return switch (w) {
-            case TERNARY -> x == Precision.TERNARY_UNSIGNED || x == Precision.TWO_BIT || x == Precision.TERNARY;
-            case TWO_BIT -> x == Precision.TWO_BIT;
-            case BINARY -> x == Precision.BINARY;
+    /**
+     * Whether trit4j multiplies this pair (weights x activations); see the class comment.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static boolean supports(Precision weights, Precision activations) {
+        Objects.requireNonNull(weights, "weights");
+        Objects.requireNonNull(activations, "activations");
+        return switch (weights) {
+            case TERNARY -> activations == Precision.TERNARY_UNSIGNED || activations == Precision.TWO_BIT
+                    || activations == Precision.TERNARY;
+            case TWO_BIT -> activations == Precision.TWO_BIT;
+            case BINARY -> activations == Precision.BINARY;
             case TERNARY_UNSIGNED -> false;
         };
+    }
+
+    /**
+     * Rejects a pair trit4j does not multiply, naming it and the supported ones; the one check
+     * every entry point (GEMM, convolution, layers) uses.
+     *
+     * @throws IllegalArgumentException if {@link #supports} is false
+     * @throws NullPointerException     if an argument is null
+     */
+    public static void requireSupported(Precision weights, Precision activations) {
+        if (!supports(weights, activations)) {
+            throw new IllegalArgumentException("unsupported pair " + weights + " x " + activations
+                    + " (weights x activations); supported: " + SUPPORTED_PAIRS);
+        }
     }
 
     @Override

@@ -103,11 +103,7 @@ public final class Conv2d {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(weights, "weights");
-        if (!supported(weightPrecision, activationPrecision)) {
-            throw new IllegalArgumentException("unsupported pair " + weightPrecision + " x " + activationPrecision
-                    + " (weights x activations); supported: TERNARY x TERNARY_UNSIGNED, TERNARY x TWO_BIT, "
-                    + "TERNARY x TERNARY, TWO_BIT x TWO_BIT, BINARY x BINARY");
-        }
+        GemmEngine.requireSupported(weightPrecision, activationPrecision);
         if (weights.length != spec.weightLength()) {
             throw new IllegalArgumentException("weights.length is " + weights.length + " but " + spec
                     + " needs outChannels * inChannels/groups * kernelH * kernelW = " + spec.weightLength());
@@ -152,14 +148,6 @@ public final class Conv2d {
         }
     }
 
-    static boolean supported(Precision w, Precision x) {
-        return switch (w) {
-            case TERNARY -> x == Precision.TERNARY_UNSIGNED || x == Precision.TWO_BIT || x == Precision.TERNARY;
-            case TWO_BIT -> x == Precision.TWO_BIT;
-            case BINARY -> x == Precision.BINARY;
-            case TERNARY_UNSIGNED -> false;
-        };
-    }
 
     public Conv2dSpec spec() {
         return spec;
