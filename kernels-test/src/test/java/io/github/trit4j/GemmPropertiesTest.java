@@ -64,7 +64,49 @@ class GemmPropertiesTest {
                     if (isa == Isa.SCALAR) {
                         assertArrayEquals(expected, scalar.multiply(w, x), () -> "scalar differs for " + c);
                     }
+                    // activations handed over as column panels: in the engine's own lane count
+                    // (read as they are) and in one it does not use (converted back to rows)
+                    for (Algorithm a : Algorithm.values()) {
+                        int lanes = engine.activationPanelLanes(pw, px, a, c.n());
+                        for (int l : new int[] {lanes, 3}) {
+                            if (l > 0) {
+                                assertArrayEquals(expected, engine.multiply(w, asColumnPanels(x, l), a),
+                                        () -> isa + " " + a + " on " + l + "-lane column panels differs for " + c);
+                            }
+                        }
+                    }
                 });
+    }
+
+    /** Panels are read as they are only where the product reads the activations themselves. */
+    @Test
+    void activationPanelLanesFollowTheProduct() {
+        Precision t = Precision.TERNARY;
+        Precision u = Precision.TERNARY_UNSIGNED;
+        for (Isa isa : TestShapes.shapes()) {
+            GemmEngine e = GemmEngine.of(isa);
+            int lanes = e.activationPanelLanes(t, u, Algorithm.FATNN, 1000);
+            assertEquals(isa == Isa.SCALAR, lanes == 0, () -> isa + ": " + lanes + " lanes");
+            assertEquals(lanes, e.activationPanelLanes(t, Precision.TWO_BIT, Algorithm.CONVENTIONAL, 1000));
+            assertEquals(lanes, e.activationPanelLanes(Precision.TWO_BIT, Precision.TWO_BIT, Algorithm.FATNN, 1000));
+            assertEquals(0, e.activationPanelLanes(t, t, Algorithm.FATNN, 1000), "ternary activations are offset first");
+            assertEquals(0, e.activationPanelLanes(t, u, Algorithm.CONVENTIONAL, 1000), "recoded as 2-bit first");
+            if (lanes > 1) {
+                assertEquals(0, e.activationPanelLanes(t, u, Algorithm.FATNN, lanes - 1), "N below one panel");
+            }
+            IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> e.activationPanelLanes(t, u, Algorithm.FATNN, 0));
+            org.junit.jupiter.api.Assertions.assertTrue(bad.getMessage().contains("n must be at least 1, got 0"));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> e.activationPanelLanes(u, t, Algorithm.FATNN, 10));
+        }
+    }
+
+    /** The same matrix, made from column panels of {@code lanes} rows. */
+    static PackedMatrix asColumnPanels(PackedMatrix x, int lanes) {
+        long[] panels = io.github.trit4j.kernel.ColumnPanels.pack(x.bits(), x.rows(), x.precision().planes(),
+                x.wordsPerRow(), io.github.trit4j.kernel.ColumnPanels.kWords(x.cols()), lanes);
+        return PackedMatrix.fromColumnPanels(x.precision(), x.rows(), x.cols(), lanes, panels);
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.quicktheories.generators.Generate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 /** Packing is lossless and its pack-time constants are right. */
@@ -95,5 +96,53 @@ class PackingPropertiesTest {
                 () -> PackedMatrix.fromBitPlanes(Precision.TERNARY, 1, 70, new long[3]));
         org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
                 () -> PackedMatrix.fromBitPlanes(Precision.TERNARY, 1, 70, null));
+    }
+
+    /** A matrix made from column panels (any lane count) is the same matrix, constants included. */
+    @Test
+    void fromColumnPanelsAgreesWithPack() {
+        qt().withExamples(TestShapes.EXAMPLES).forAll(matrices(), integers().between(1, 17)).checkAssert((c, lanes) -> {
+            byte[] values = c.weights();
+            PackedMatrix packed = PackedMatrix.pack(c.weightPrecision(), values, c.m(), c.k());
+            PackedMatrix panelled = GemmPropertiesTest.asColumnPanels(packed, lanes);
+            assertArrayEquals(values, panelled.unpack(), () -> c + " lanes=" + lanes);
+            assertArrayEquals(packed.bits(), panelled.bits(), () -> c + " lanes=" + lanes);
+            assertArrayEquals(packed.rowSums(), panelled.rowSums(), () -> c + " lanes=" + lanes);
+            assertArrayEquals(packed.negatives(), panelled.negatives(), () -> c + " lanes=" + lanes);
+            assertArrayEquals(packed.nonZeros(), panelled.nonZeros(), () -> c + " lanes=" + lanes);
+        });
+    }
+
+    @Test
+    void fromColumnPanelsRejectsWhatEncodesNoValue() {
+        // 5 rows, K = 70 (2 words), 4 lanes: 2 panels, the second with 3 unused lanes
+        int size = 2 * 2 * 2 * 4;
+        long[] pad = new long[size];
+        pad[(0 * 2 + 1) * 2 * 4 + 1] = 1L << 10; // panel 0, word 1, plane 0, lane 1: bit 74, past K
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PackedMatrix.fromColumnPanels(Precision.TERNARY, 5, 70, 4, pad));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("pad bits past K = 70 are set in row 1 (lane 1), word 1"),
+                e.getMessage());
+        long[] orphan = new long[size];
+        orphan[(1 * 2 + 0) * 2 * 4 + 4] = 1; // panel 1, word 0, plane 1, lane 0: s without m
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PackedMatrix.fromColumnPanels(Precision.TERNARY_UNSIGNED, 5, 70, 4, orphan));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("row 4 (lane 0), word 0: plane 1"),
+                e.getMessage());
+        long[] pastLastRow = new long[size];
+        pastLastRow[(1 * 2 + 0) * 2 * 4 + 2] = 1; // panel 1, lane 2 = row 6 of 5
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PackedMatrix.fromColumnPanels(Precision.TWO_BIT, 5, 70, 4, pastLastRow));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("lanes past the last row of the last panel (rows 4..7)"),
+                e.getMessage());
+        PackedMatrix.fromColumnPanels(Precision.TWO_BIT, 5, 70, 4, orphan); // any two bits are a 2-bit code
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PackedMatrix.fromColumnPanels(Precision.TERNARY, 5, 70, 4, new long[size - 1]));
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PackedMatrix.fromColumnPanels(Precision.TERNARY, 5, 70, 0, new long[size]));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("lanes must be at least 1, got 0"),
+                e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
+                () -> PackedMatrix.fromColumnPanels(Precision.TERNARY, 5, 70, 4, null));
     }
 }

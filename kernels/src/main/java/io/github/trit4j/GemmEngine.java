@@ -250,8 +250,8 @@ public final class GemmEngine {
         int m = w.rows();
         int n = x.rows();
         int words = w.wordsPerRow();
-        int lanes = kernels.panelLanes();
-        boolean panelled = lanes > 0 && n >= lanes && (product != Product.BINARY || kernels.hasBinaryPanels());
+        int lanes = panelLanes(product, n);
+        boolean panelled = lanes > 0;
         long[] xBits = panelled ? x.columnPanels(lanes) : x.bits();
         int kWords = ColumnPanels.kWords(w.cols());
         int columnUnits = panelled ? (n + lanes - 1) / lanes : n; // panels, or columns
@@ -289,6 +289,41 @@ public final class GemmEngine {
         }
         work.take();
         work.awaitAll();
+    }
+
+    /** Lanes of the column panels a product reads for N = {@code n}, or 0 if it reads rows along K. */
+    private int panelLanes(Product product, int n) {
+        int lanes = kernels.panelLanes();
+        boolean panelled = lanes > 0 && n >= lanes && (product != Product.BINARY || kernels.hasBinaryPanels());
+        return panelled ? lanes : 0;
+    }
+
+    /**
+     * The column-panel width in which this engine reads the activations of such a product,
+     * or 0 when it reads them as rows (small N, shapes without lane-per-column kernels, and
+     * products that first derive another view of the activations: ternary activations, and
+     * the conventional algorithm on ternary weights unless the activations are 2-bit). A
+     * packer that writes activations itself, such as im2col, can write this layout through
+     * {@link PackedMatrix#fromColumnPanels} and save the engine a re-layout per call; any
+     * layout gives the same result.
+     *
+     * @param n number of activation rows (N), at least 1
+     * @throws IllegalArgumentException if the pair is unsupported or {@code n < 1}
+     * @throws NullPointerException     if an argument is null
+     */
+    public int activationPanelLanes(Precision weights, Precision activations, Algorithm algorithm, int n) {
+        requireSupported(weights, activations);
+        Objects.requireNonNull(algorithm, "algorithm");
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be at least 1, got " + n);
+        }
+        boolean derived = activations == Precision.TERNARY
+                || (algorithm == Algorithm.CONVENTIONAL && weights == Precision.TERNARY
+                    && activations != Precision.TWO_BIT);
+        if (derived) {
+            return 0;
+        }
+        return panelLanes(weights == Precision.BINARY ? Product.BINARY : Product.TERNARY, n);
     }
 
     /** Chunks per thread of a parallel product: enough to even out a late or slow thread. */

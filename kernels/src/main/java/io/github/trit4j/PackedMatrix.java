@@ -19,8 +19,13 @@ import java.util.function.Function;
  * both operands pad with the same bit, which the formula {@code K - 2 pop(w ^ x)} with
  * the unpadded K ignores.
  *
- * <p>Pack-time constants (per-row sum, count of negatives, count of non-zeros) are kept
- * here so that the kernels' corrections cost nothing per call.
+ * <p>Row constants (per-row sum, count of negatives, count of non-zeros) are kept here so
+ * that the kernels' corrections cost nothing per call: computed by {@link #pack}, and on
+ * first use for matrices wrapped from planes or panels (activations of the FATNN product
+ * never need them).
+ *
+ * <p>A matrix may instead hold its rows as column panels ({@link #fromColumnPanels}), the
+ * layout the lane-per-column kernels read; the row layout is then built on first use.
  *
  * <p>Instances are immutable and safe to share between threads. The derived views used
  * by some products are computed on first use and cached; a race computes identical
@@ -37,10 +42,10 @@ public final class PackedMatrix {
     private final int rows;
     private final int cols;
     private final int wordsPerRow;
-    private final long[] bits;
-    private final int[] rowSums;
-    private final int[] negatives;
-    private final int[] nonZeros;
+    /** Row layout (see the class comment); built on first use for a matrix made from column panels. */
+    private volatile long[] bits;
+    /** Row constants; computed on first use for a matrix made from planes or panels. */
+    private volatile RowConstants constants;
 
     private volatile PackedMatrix offsetThermometer;
     private volatile PackedMatrix twoBitCodes;
@@ -52,16 +57,25 @@ public final class PackedMatrix {
     private record Panels(int lanes, long[] words) {
     }
 
-    private PackedMatrix(Precision precision, int rows, int cols, long[] bits,
-                         int[] rowSums, int[] negatives, int[] nonZeros) {
+    /** Per row: sum of the values, count of negatives, count of non-zeros. */
+    private record RowConstants(int[] sums, int[] negatives, int[] nonZeros) {
+    }
+
+    /** At least one of {@code bits} and {@code panels} is non-null; {@code constants} may be null (lazy). */
+    private PackedMatrix(Precision precision, int rows, int cols, long[] bits, Panels panels,
+                         RowConstants constants) {
         this.precision = precision;
         this.rows = rows;
         this.cols = cols;
         this.wordsPerRow = wordsPerRow(cols);
         this.bits = bits;
-        this.rowSums = rowSums;
-        this.negatives = negatives;
-        this.nonZeros = nonZeros;
+        this.columnPanels = panels;
+        this.constants = constants;
+    }
+
+    private PackedMatrix(Precision precision, int rows, int cols, long[] bits,
+                         int[] rowSums, int[] negatives, int[] nonZeros) {
+        this(precision, rows, cols, bits, null, new RowConstants(rowSums, negatives, nonZeros));
     }
 
     /**
@@ -142,8 +156,8 @@ public final class PackedMatrix {
     /**
      * Wraps bit-planes written directly in this class's layout (see the class comment), for
      * packers that never hold the values as bytes, such as a fused quantize + im2col. The
-     * array is taken as it is, not copied: the caller must not change it afterwards. Row
-     * constants are computed here from the planes.
+     * array is taken as it is, not copied: the caller must not change it afterwards. The
+     * checks below are single passes of bitwise ORs; row constants are computed on first use.
      *
      * @param precision the value set
      * @param rows      number of rows, at least 1
@@ -166,44 +180,136 @@ public final class PackedMatrix {
             throw new IllegalArgumentException("bits.length is " + bits.length + " but " + rows + " rows x "
                     + planes + " planes x " + words + " words = " + expected);
         }
-        int[] sums = new int[rows];
-        int[] neg = new int[rows];
-        int[] nz = new int[rows];
+        int kWords = ColumnPanels.kWords(cols);
+        long lastValid = validBits(kWords - 1, cols);
+        boolean thermometer = precision == Precision.TERNARY || precision == Precision.TERNARY_UNSIGNED;
         for (int r = 0; r < rows; r++) {
             int base = r * planes * words;
-            long p0Count = 0;
-            long p1Count = 0;
-            long nonZero = 0;
-            for (int w = 0; w < words; w++) {
-                long valid = validBits(w, cols);
-                long p0 = bits[base + w];
-                long p1 = planes > 1 ? bits[base + words + w] : 0;
-                if (((p0 | p1) & ~valid) != 0) {
-                    throw new IllegalArgumentException("pad bits past K = " + cols + " are set in row " + r
-                            + ", word " + w);
+            long pad = 0;
+            long orphan = 0;
+            for (int q = 0; q < planes; q++) {
+                int b = base + q * words;
+                pad |= bits[b + kWords - 1] & ~lastValid;
+                for (int w = kWords; w < words; w++) {
+                    pad |= bits[b + w];
                 }
-                if ((precision == Precision.TERNARY || precision == Precision.TERNARY_UNSIGNED) && (p1 & ~p0) != 0) {
-                    throw new IllegalArgumentException("row " + r + ", word " + w + ": plane 1 has a bit that plane 0 "
+            }
+            if (thermometer) {
+                for (int w = 0; w < kWords; w++) {
+                    orphan |= bits[base + words + w] & ~bits[base + w];
+                }
+            }
+            if ((pad | orphan) != 0) {
+                throw badPlanes(precision, cols, r, 1, bits, base, words, 1);
+            }
+        }
+        return new PackedMatrix(precision, rows, cols, bits, null, null);
+    }
+
+    /**
+     * Wraps activation rows written directly as column panels, the layout in which the
+     * lane-per-column kernels read them (see {@link GemmEngine#activationPanelLanes}), so that
+     * a packer such as im2col saves the engine a re-layout per call. Row {@code r}, plane
+     * {@code q}, word {@code k} of K ({@code k < ceil(cols / 64)}) sits at
+     * {@code ((r / lanes * kWords + k) * planes + q) * lanes + r % lanes} with
+     * {@code kWords = ceil(cols / 64)}; the lanes past the last row of the last panel are zero.
+     * The array is taken as it is, not copied: the caller must not change it afterwards. Any
+     * engine accepts such a matrix; one that reads another layout converts it (once, cached).
+     *
+     * @param precision the value set
+     * @param rows      number of rows (N), at least 1
+     * @param cols      K, at least 1
+     * @param lanes     rows per panel, at least 1
+     * @param panels    {@code ceil(rows / lanes) * kWords * planes * lanes} longs
+     * @throws NullPointerException     if {@code precision} or {@code panels} is null
+     * @throws IllegalArgumentException if a dimension is not positive, {@code panels} has the
+     *                                  wrong length, a bit past K or past the last row is set, or
+     *                                  the planes do not encode a value of the set; the message
+     *                                  names panel and word
+     */
+    public static PackedMatrix fromColumnPanels(Precision precision, int rows, int cols, int lanes, long[] panels) {
+        Objects.requireNonNull(precision, "precision");
+        Objects.requireNonNull(panels, "panels");
+        checkDimensions(rows, cols);
+        if (lanes < 1) {
+            throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
+        }
+        int planes = precision.planes();
+        int kWords = ColumnPanels.kWords(cols);
+        int panelCount = (int) (((long) rows + lanes - 1) / lanes);
+        long expected = (long) panelCount * kWords * planes * lanes;
+        if (panels.length != expected) {
+            throw new IllegalArgumentException("panels.length is " + panels.length + " but " + panelCount
+                    + " panels x " + kWords + " words x " + planes + " planes x " + lanes + " lanes = " + expected);
+        }
+        long lastValid = validBits(kWords - 1, cols);
+        boolean thermometer = precision == Precision.TERNARY || precision == Precision.TERNARY_UNSIGNED;
+        int block = planes * lanes;
+        int tailLanes = panelCount * lanes - rows; // unused lanes of the last panel
+        for (int p = 0; p < panelCount; p++) {
+            int base = p * kWords * block;
+            long bad = 0;
+            int last = base + (kWords - 1) * block;
+            for (int i = 0; i < block; i++) {
+                bad |= panels[last + i] & ~lastValid;
+            }
+            if (thermometer) {
+                for (int k = 0; k < kWords; k++) {
+                    int b = base + k * block;
+                    for (int lane = 0; lane < lanes; lane++) {
+                        bad |= panels[b + lanes + lane] & ~panels[b + lane];
+                    }
+                }
+            }
+            if (p == panelCount - 1 && tailLanes > 0) {
+                for (int k = 0; k < kWords; k++) {
+                    for (int q = 0; q < planes; q++) {
+                        int b = base + k * block + q * lanes;
+                        for (int lane = lanes - tailLanes; lane < lanes; lane++) {
+                            bad |= panels[b + lane];
+                        }
+                    }
+                }
+            }
+            if (bad != 0) {
+                throw badPlanes(precision, cols, p * lanes, lanes, panels, base, lanes, block);
+            }
+        }
+        return new PackedMatrix(precision, rows, cols, null, new Panels(lanes, panels), null);
+    }
+
+    /**
+     * The message for planes that failed a check: names the row and word of the first bit
+     * past K, or of the first word whose plane 1 has a bit that plane 0 lacks. Rows
+     * {@code firstRow + lane} for {@code lane < lanes}; word k of plane q of a lane at
+     * {@code base + lane + q*planeStride + k*wordStride}.
+     */
+    private static IllegalArgumentException badPlanes(Precision precision, int cols, int firstRow, int lanes,
+                                                      long[] a, int base, int planeStride, int wordStride) {
+        int kWords = ColumnPanels.kWords(cols);
+        long lastValid = validBits(kWords - 1, cols);
+        int planes = precision.planes();
+        boolean thermometer = precision == Precision.TERNARY || precision == Precision.TERNARY_UNSIGNED;
+        for (int lane = 0; lane < lanes; lane++) {
+            String where = lanes == 1 ? "row " + firstRow : "row " + (firstRow + lane) + " (lane " + lane + ")";
+            int b = base + lane;
+            for (int k = 0; k < kWords; k++) {
+                for (int q = 0; q < planes; q++) {
+                    if (k == kWords - 1 && (a[b + q * planeStride + k * wordStride] & ~lastValid) != 0) {
+                        return new IllegalArgumentException("pad bits past K = " + cols + " are set in " + where
+                                + ", word " + k);
+                    }
+                }
+                if (thermometer && (a[b + planeStride + k * wordStride] & ~a[b + k * wordStride]) != 0) {
+                    return new IllegalArgumentException(where + ", word " + k + ": plane 1 has a bit that plane 0 "
                             + "lacks, which encodes no " + precision + " value");
                 }
-                p0Count += Long.bitCount(p0);
-                p1Count += Long.bitCount(p1);
-                nonZero += switch (precision) {
-                    case BINARY -> Long.bitCount(valid);
-                    case TERNARY, TERNARY_UNSIGNED -> Long.bitCount(p0);
-                    case TWO_BIT -> Long.bitCount(p0 | p1);
-                };
             }
-            switch (precision) {
-                case BINARY -> { sums[r] = (int) (cols - 2 * p0Count); neg[r] = (int) p0Count; }
-                case TERNARY -> { sums[r] = (int) (p0Count - 2 * p1Count); neg[r] = (int) p1Count; }
-                case TERNARY_UNSIGNED -> sums[r] = (int) (p0Count + p1Count);
-                case TWO_BIT -> sums[r] = (int) (p0Count + 2 * p1Count);
-                default -> throw new AssertionError(precision);
-            }
-            nz[r] = (int) nonZero;
         }
-        return new PackedMatrix(precision, rows, cols, bits, sums, neg, nz);
+        return new IllegalArgumentException(lanes == 1
+                ? "pad bits past K = " + cols + " are set in row " + firstRow + " (in a word past ceil(K / 64))"
+                : "bits are set in lanes past the last row of the last panel (rows " + firstRow + ".."
+                        + (firstRow + lanes - 1) + ")");
     }
 
     /** Longs per plane per row for K = {@code cols}: {@code cols} rounded up to {@value #K_GRANULE_BITS} bits. */
@@ -236,7 +342,7 @@ public final class PackedMatrix {
 
     /** Sum of row {@code r}'s values (a pack-time constant). */
     public int rowSum(int r) {
-        return rowSums[Objects.checkIndex(r, rows)];
+        return rowSums()[Objects.checkIndex(r, rows)];
     }
 
     /**
@@ -245,6 +351,7 @@ public final class PackedMatrix {
      * @return a new array of {@code rows * cols} values
      */
     public byte[] unpack() {
+        long[] bits = bits();
         byte[] out = new byte[rows * cols];
         int planes = precision.planes();
         for (int r = 0; r < rows; r++) {
@@ -271,20 +378,69 @@ public final class PackedMatrix {
 
     // ---- package-private: what the engine needs ----
 
+    /** The row layout; for a matrix made from column panels, built from them on first use. */
     long[] bits() {
-        return bits;
+        long[] b = bits;
+        if (b == null) {
+            Panels p = columnPanels;
+            b = ColumnPanels.unpack(p.words(), rows, precision.planes(), wordsPerRow, ColumnPanels.kWords(cols),
+                    p.lanes());
+            bits = b;
+        }
+        return b;
     }
 
     int[] rowSums() {
-        return rowSums;
+        return constants().sums();
     }
 
     int[] negatives() {
-        return negatives;
+        return constants().negatives();
     }
 
     int[] nonZeros() {
-        return nonZeros;
+        return constants().nonZeros();
+    }
+
+    /** Row constants, counted from the planes on first use when not known at construction. */
+    private RowConstants constants() {
+        RowConstants c = constants;
+        if (c == null) {
+            c = countRowConstants();
+            constants = c;
+        }
+        return c;
+    }
+
+    private RowConstants countRowConstants() {
+        long[] bits = bits();
+        int planes = precision.planes();
+        int words = wordsPerRow;
+        int[] sums = new int[rows];
+        int[] neg = new int[rows];
+        int[] nz = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int base = r * planes * words;
+            long p0Count = 0;
+            long p1Count = 0;
+            long nonZero = 0;
+            for (int w = 0; w < words; w++) {
+                long p0 = bits[base + w];
+                long p1 = planes > 1 ? bits[base + words + w] : 0;
+                p0Count += Long.bitCount(p0);
+                p1Count += Long.bitCount(p1);
+                nonZero += precision == Precision.TWO_BIT ? Long.bitCount(p0 | p1) : Long.bitCount(p0);
+            }
+            switch (precision) {
+                case BINARY -> { sums[r] = (int) (cols - 2 * p0Count); neg[r] = (int) p0Count; nonZero = cols; }
+                case TERNARY -> { sums[r] = (int) (p0Count - 2 * p1Count); neg[r] = (int) p1Count; }
+                case TERNARY_UNSIGNED -> sums[r] = (int) (p0Count + p1Count);
+                case TWO_BIT -> sums[r] = (int) (p0Count + 2 * p1Count);
+                default -> throw new AssertionError(precision);
+            }
+            nz[r] = (int) nonZero;
+        }
+        return new RowConstants(sums, neg, nz);
     }
 
     /**
@@ -296,6 +452,8 @@ public final class PackedMatrix {
         requirePrecision(Precision.TERNARY);
         PackedMatrix view = offsetThermometer;
         if (view == null) {
+            long[] bits = bits();
+            int[] rowSums = rowSums();
             long[] out = new long[bits.length];
             for (int r = 0; r < rows; r++) {
                 int base = r * 2 * wordsPerRow;
@@ -329,6 +487,8 @@ public final class PackedMatrix {
         }
         PackedMatrix view = twoBitCodes;
         if (view == null) {
+            long[] bits = bits();
+            int[] rowSums = rowSums();
             long[] out = new long[bits.length];
             for (int r = 0; r < rows; r++) {
                 int base = r * 2 * wordsPerRow;
@@ -352,7 +512,7 @@ public final class PackedMatrix {
             for (int r = 0; r < rows; r++) {
                 sums[r] = rowSums[r] + (precision == Precision.TERNARY ? cols : 0);
             }
-            int[] nz = precision == Precision.TERNARY ? nonZerosOfOffset() : nonZeros;
+            int[] nz = precision == Precision.TERNARY ? nonZerosOfOffset() : nonZeros();
             view = new PackedMatrix(Precision.TWO_BIT, rows, cols, out, sums, new int[rows], nz);
             twoBitCodes = view;
         }
@@ -366,7 +526,7 @@ public final class PackedMatrix {
     long[] columnPanels(int lanes) {
         Panels panels = columnPanels;
         if (panels == null || panels.lanes() != lanes) {
-            panels = new Panels(lanes, ColumnPanels.pack(bits, rows, precision.planes(), wordsPerRow,
+            panels = new Panels(lanes, ColumnPanels.pack(bits(), rows, precision.planes(), wordsPerRow,
                     ColumnPanels.kWords(cols), lanes));
             columnPanels = panels;
         }
@@ -390,7 +550,7 @@ public final class PackedMatrix {
     private int[] nonZerosOfOffset() {
         int[] nz = new int[rows];
         for (int r = 0; r < rows; r++) {
-            nz[r] = cols - negatives[r];
+            nz[r] = cols - negatives()[r];
         }
         return nz;
     }

@@ -4,6 +4,8 @@ import io.github.trit4j.Algorithm;
 import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
+import io.github.trit4j.kernel.CodeMasks;
+import io.github.trit4j.kernel.KernelProvider;
 import io.github.trit4j.Precision;
 import io.github.trit4j.quant.ActivationQuantizer;
 
@@ -42,6 +44,8 @@ public final class Conv2d {
     private final GemmEngine engine;
     private final Algorithm algorithm;
     private final PackedMatrix[] groupWeights;
+    /** The packing kernel of the engine's shape. */
+    private final CodeMasks masks;
     /** BINARY with padding only: sum over input channels of w[o][.][kh][kw], index o * KH*KW + tap. */
     private final int[] tapSums;
     /** This layer's per-thread scratch: packed pixels, patch rows, the GEMM output of a group. */
@@ -104,6 +108,7 @@ public final class Conv2d {
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(weights, "weights");
         GemmEngine.requireSupported(weightPrecision, activationPrecision);
+        this.masks = KernelProvider.codeMasks(engine.isa());
         if (weights.length != spec.weightLength()) {
             throw new IllegalArgumentException("weights.length is " + weights.length + " but " + spec
                     + " needs outChannels * inChannels/groups * kernelH * kernelW = " + spec.weightLength());
@@ -287,13 +292,35 @@ public final class Conv2d {
                 && spec.padH() == 0 && spec.padW() == 0 && spec.groups() == 1;
     }
 
-    /** Pixel planes over this thread's buffer; padded to a packed row per pixel on the pointwise path. */
+    /**
+     * Pixel planes over this thread's buffer. On the pointwise path they are the GEMM's
+     * activations, so they take the layout the engine reads: its column panels, or rows
+     * padded to a packed row per pixel.
+     */
     private PixelPlanes pixelPlanes(Buffers buf, Precision precision, int batch, int height, int width) {
         int c = spec.inChannels();
-        int words = pointwise() ? PackedMatrix.wordsPerRowFor(c) : (c + 63) >>> 6;
-        int size = PixelPlanes.size(precision, batch, c, height, width, words);
+        int words = (c + 63) >>> 6;
+        int lanes = 0;
+        if (pointwise()) {
+            lanes = panelLanes(batch * height * width);
+            words = lanes > 0 ? words : PackedMatrix.wordsPerRowFor(c);
+        }
+        int size = PixelPlanes.size(precision, batch, c, height, width, words, lanes);
         buf.pixels = Buffers.exact(buf.pixels, size);
-        return new PixelPlanes(precision, batch, c, height, width, words, buf.pixels);
+        return new PixelPlanes(precision, batch, c, height, width, words, lanes, buf.pixels, masks);
+    }
+
+    /** Lanes of the column panels the engine reads for {@code rows} patch rows, or 0 for rows. */
+    private int panelLanes(int rows) {
+        return engine.activationPanelLanes(weightPrecision, activationPrecision, algorithm, rows);
+    }
+
+    /** The patch matrix over {@code bits}, in the layout {@code lanes} says. */
+    private PackedMatrix patchMatrix(int rows, int lanes, long[] bits) {
+        int k = spec.patchLength();
+        return lanes > 0
+                ? PackedMatrix.fromColumnPanels(activationPrecision, rows, k, lanes, bits)
+                : PackedMatrix.fromBitPlanes(activationPrecision, rows, k, bits);
     }
 
     private void run(Buffers buf, PixelPlanes pp, Layout layout, int[] out) {
@@ -310,15 +337,16 @@ public final class Conv2d {
             buf.gemm = buf.gemm != null && buf.gemm.length == mg * rows ? buf.gemm : new int[mg * rows];
             gemmOut = buf.gemm;
         }
+        int lanes = panelLanes(rows);
         for (int g = 0; g < spec.groups(); g++) {
             PackedMatrix patches;
             if (pointwise()) {
-                patches = PackedMatrix.fromBitPlanes(pp.precision, rows, spec.patchLength(), pp.bits);
+                patches = patchMatrix(rows, lanes, pp.bits);
             } else {
-                int size = patchSize(pp.planes, rows);
-                buf.patches = Buffers.exact(buf.patches, size);
-                im2col(pp, g, oh, ow, buf.patches);
-                patches = PackedMatrix.fromBitPlanes(pp.precision, rows, spec.patchLength(), buf.patches);
+                PatchLayout to = new PatchLayout(pp.planes, spec.patchLength(), rows, lanes);
+                buf.patches = Buffers.exact(buf.patches, to.size());
+                im2col(pp, g, oh, ow, to, buf.patches);
+                patches = patchMatrix(rows, lanes, buf.patches);
             }
             int[] target = direct ? out : gemmOut;
             engine.multiply(groupWeights[g], patches, algorithm, target);
@@ -345,29 +373,54 @@ public final class Conv2d {
         }
     }
 
-    private int patchSize(int planes, int rows) {
-        long size = (long) rows * planes * PackedMatrix.wordsPerRowFor(spec.patchLength());
-        if (size > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("packed patches of " + size + " longs do not fit a Java array");
+    /**
+     * Where im2col writes patch row r: plane q, word k at
+     * {@code origin(r) + q * planeStride + k * wordStride}, for {@code k < words}. Rows layout
+     * ({@code lanes = 0}): {@link PackedMatrix#fromBitPlanes}'s, {@code words} padded to the
+     * K granule; column panels: {@link PackedMatrix#fromColumnPanels}'s, {@code words = ceil(K/64)}.
+     */
+    private record PatchLayout(int planes, int rows, int lanes, int words, int planeStride, int wordStride) {
+        PatchLayout(int planes, int k, int rows, int lanes) {
+            this(planes, rows, lanes, lanes > 0 ? (k + 63) >>> 6 : PackedMatrix.wordsPerRowFor(k),
+                    lanes > 0 ? lanes : PackedMatrix.wordsPerRowFor(k), lanes > 0 ? planes * lanes : 1);
         }
-        return (int) size;
+
+        int origin(int r) {
+            return lanes == 0 ? r * planes * words : (r / lanes) * words * planes * lanes + r % lanes;
+        }
+
+        /** Rows rounded up to whole panels. */
+        int paddedRows() {
+            return lanes == 0 ? rows : (rows + lanes - 1) / lanes * lanes;
+        }
+
+        int size() {
+            long size = (long) paddedRows() * planes * words;
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("packed patches of " + size + " longs do not fit a Java array");
+            }
+            return (int) size;
+        }
     }
 
     /**
-     * Packs group {@code g}'s patches into {@code bits}: one row per output pixel (n, oy, ox),
-     * K = (kh, kw, c). Every word of every row is written (padded taps and the pad past K as
-     * zeros), so {@code bits} may hold anything before. When a group's channels fill whole
-     * words, each tap is a copy of whole words; otherwise each tap is ORed in as shifted word
-     * pairs into a row cleared first. Tap offsets are computed once; interior pixels (all
-     * taps inside the image) skip the bounds checks.
+     * Packs group {@code g}'s patches into {@code bits} in layout {@code to}: one row per output
+     * pixel (n, oy, ox), K = (kh, kw, c). Every word of every row is written (padded taps, the
+     * pad past K and the lanes past the last row as zeros), so {@code bits} may hold anything
+     * before. When a group's channels fill whole words, each tap is a copy of whole words;
+     * otherwise each tap is ORed in as shifted word pairs into a cleared row buffer, which is
+     * then stored. Tap offsets are computed once; interior pixels (all taps inside the image)
+     * skip the bounds checks.
      */
-    private void im2col(PixelPlanes pp, int g, int oh, int ow, long[] bits) {
+    private void im2col(PixelPlanes pp, int g, int oh, int ow, PatchLayout to, long[] bits) {
         int cg = spec.inChannelsPerGroup();
         int kH = spec.kernelH();
         int kW = spec.kernelW();
         int taps = kH * kW;
         int planes = pp.planes;
-        int words = PackedMatrix.wordsPerRowFor(spec.patchLength());
+        int words = to.words();
+        int ps = to.planeStride();
+        int ws = to.wordStride();
         int pw = pp.words;
         int h = pp.height;
         int w = pp.width;
@@ -397,7 +450,7 @@ public final class Conv2d {
         for (int t = 0; t < taps; t++) {
             tapWord[t] = tapPixel[t] * pixStride;
         }
-        int rowStride = planes * words;
+        long[] rowBuf = aligned ? null : new long[planes * words];
         long[] src = pp.bits;
         int row = 0;
         for (int n = 0; n < pp.batch; n++) {
@@ -408,34 +461,34 @@ public final class Conv2d {
                     int ix0 = ox * sW;
                     boolean inside = yInside && ix0 + minDx >= 0 && ix0 + maxDx < w;
                     int center = (n * h + iy0) * w + ix0;
-                    int rowBase = row * rowStride;
+                    int rowBase = to.origin(row);
                     if (aligned) {
                         for (int q = 0; q < planes; q++) {
-                            int d = rowBase + q * words;
+                            int d = rowBase + q * ps;
                             int qOff = q * pw + srcWord;
                             if (inside && gw == 1) {
                                 int c = center * pixStride + qOff;
                                 for (int t = 0; t < taps; t++) {
-                                    bits[d + t] = src[c + tapWord[t]];
+                                    bits[d + t * ws] = src[c + tapWord[t]];
                                 }
                             } else {
                                 for (int t = 0; t < taps; t++) {
                                     int iy = iy0 + dy[t];
                                     int ix = ix0 + dx[t];
-                                    int dt = d + t * gw;
-                                    if (inside || (iy >= 0 && iy < h && ix >= 0 && ix < w)) {
-                                        System.arraycopy(src, (center + tapPixel[t]) * pixStride + qOff, bits, dt, gw);
-                                    } else {
-                                        java.util.Arrays.fill(bits, dt, dt + gw, 0L);
+                                    int dt = d + t * gw * ws;
+                                    boolean in = inside || (iy >= 0 && iy < h && ix >= 0 && ix < w);
+                                    int s = (center + tapPixel[t]) * pixStride + qOff;
+                                    for (int j = 0; j < gw; j++) {
+                                        bits[dt + j * ws] = in ? src[s + j] : 0L;
                                     }
                                 }
                             }
-                            for (int z = d + taps * gw; z < d + words; z++) {
-                                bits[z] = 0L;
+                            for (int z = taps * gw; z < words; z++) {
+                                bits[d + z * ws] = 0L;
                             }
                         }
                     } else {
-                        java.util.Arrays.fill(bits, rowBase, rowBase + rowStride, 0L);
+                        java.util.Arrays.fill(rowBuf, 0L);
                         for (int t = 0; t < taps; t++) {
                             int iy = iy0 + dy[t];
                             int ix = ix0 + dx[t];
@@ -444,10 +497,22 @@ public final class Conv2d {
                             }
                             int s = (center + tapPixel[t]) * pixStride;
                             for (int q = 0; q < planes; q++) {
-                                PixelPlanes.orBits(src, s + q * pw, srcBit, bits, rowBase + q * words, t * cg, cg);
+                                PixelPlanes.orBits(src, s + q * pw, srcBit, rowBuf, q * words, t * cg, cg);
+                            }
+                        }
+                        for (int q = 0; q < planes; q++) {
+                            for (int k = 0; k < words; k++) {
+                                bits[rowBase + q * ps + k * ws] = rowBuf[q * words + k];
                             }
                         }
                     }
+                }
+            }
+        }
+        for (int r = row; r < to.paddedRows(); r++) { // lanes past the last row of the last panel
+            for (int q = 0; q < planes; q++) {
+                for (int k = 0; k < words; k++) {
+                    bits[to.origin(r) + q * ps + k * ws] = 0L;
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.github.trit4j.conv;
 
 import io.github.trit4j.Precision;
+import io.github.trit4j.kernel.CodeMasks;
 import io.github.trit4j.quant.ActivationQuantizer;
 
 import java.lang.invoke.MethodHandles;
@@ -10,19 +11,24 @@ import java.nio.ByteOrder;
 /**
  * An activation tensor quantized (if float) and packed once, per pixel: pixel
  * {@code (n, y, x)} holds its {@code C} channel codes as bit-planes of {@code words}
- * longs each (bit {@code c % 64} of word {@code c / 64}) at
- * {@code ((pixel * planes) + plane) * words}, in the same plane encoding as
- * {@link io.github.trit4j.PackedMatrix}. With {@code words = PackedMatrix.wordsPerRowFor(C)}
- * this is exactly a packed matrix with one row per pixel, which a 1x1 stride-1 convolution
- * hands to the GEMM as it is; otherwise im2col copies whole words (or shifted word pairs)
- * of these planes into packed patch rows. No byte or float im2col matrix exists.
+ * longs each (bit {@code c % 64} of word {@code c / 64}), in the same plane encoding as
+ * {@link io.github.trit4j.PackedMatrix}. Two layouts:
+ * <ul>
+ *   <li>rows ({@code lanes = 0}): plane q of a pixel at {@code ((pixel * planes) + q) * words},
+ *   which im2col reads, copying whole words (or shifted word pairs) into patch rows; with
+ *   {@code words = PackedMatrix.wordsPerRowFor(C)} this is also a packed matrix with one row
+ *   per pixel;</li>
+ *   <li>column panels ({@code lanes > 0}, {@code words = ceil(C / 64)}): the layout of
+ *   {@link io.github.trit4j.PackedMatrix#fromColumnPanels}, which a 1x1 stride-1 convolution
+ *   hands to the GEMM as it is.</li>
+ * </ul>
+ * No byte or float im2col matrix exists.
  *
- * <p>Packing works on 8 codes at a time, read as one little-endian long: the plane bits of
- * the 8 bytes are isolated with shifts and masks (no per-element switch) and gathered into 8
- * consecutive bits with one multiply. NHWC rows give channel words directly; NCHW rows give
- * one word per 64 pixels of a channel, and 64 x 64 bit-matrix transposes turn those into
- * channel words per pixel. Every word of the {@code batch * H * W * planes * words} prefix of
- * {@code bits} is written, so the array may be reused between calls without clearing.
+ * <p>Codes become plane words through {@link CodeMasks} (a vector compare per 64 codes where
+ * the vector module is present). NHWC rows give channel words directly; NCHW rows give one
+ * word per 64 pixels of a channel, and 64 x 64 bit-matrix transposes turn those into channel
+ * words per pixel. Every word of the {@link #size} prefix of {@code bits} is
+ * written, so the array may be reused between calls without clearing.
  *
  * <p>Not thread-safe; one instance per call.
  */
@@ -32,8 +38,6 @@ final class PixelPlanes {
             ByteOrder.LITTLE_ENDIAN);
     /** The lowest bit of each byte. */
     private static final long L = 0x0101010101010101L;
-    /** Multiplier that gathers the lowest bits of the 8 bytes into bits 56..63 (byte j to bit 56 + j). */
-    private static final long GATHER = 0x0102040810204080L;
     private static final long HIGH6 = 0xFCFCFCFCFCFCFCFCL;
     private static final long NOT_LOW = 0xFEFEFEFEFEFEFEFEL;
 
@@ -46,45 +50,52 @@ final class PixelPlanes {
     /** Longs per plane per pixel. */
     final int words;
     final long[] bits;
-    /** Plane bits of a code byte x: p0 = ((x >>> a0) | (x >>> b0)) & 1, p1 = (x >>> s1) & 1. */
-    private final int a0;
-    private final int b0;
-    private final int s1;
+    /** Pixels per column panel, or 0 for the row layout. */
+    private final int lanes;
+    /** Distance between a pixel's planes, and between its consecutive words of one plane. */
+    private final int planeStride;
+    private final int wordStride;
+    /** Codes to plane words: the ISA-specific step. */
+    private final CodeMasks masks;
 
     /**
-     * @param words longs per plane per pixel, at least {@code ceil(channels / 64)}
-     * @param bits  at least {@code batch * height * width * planes * words} longs; any content
+     * @param words longs per plane per pixel, at least {@code ceil(channels / 64)}; exactly that with lanes
+     * @param lanes pixels per column panel, or 0 for the row layout
+     * @param bits  at least {@link #size} longs; any content
+     * @param masks the packing kernel
      */
-    PixelPlanes(Precision precision, int batch, int channels, int height, int width, int words, long[] bits) {
+    PixelPlanes(Precision precision, int batch, int channels, int height, int width, int words, int lanes,
+                long[] bits, CodeMasks masks) {
+        this.masks = masks;
         this.precision = precision;
         this.planes = precision.planes();
+        this.lanes = lanes;
+        this.planeStride = lanes == 0 ? words : lanes;
+        this.wordStride = lanes == 0 ? 1 : planes * lanes;
         this.batch = batch;
         this.channels = channels;
         this.height = height;
         this.width = width;
         this.words = words;
         this.bits = bits;
-        switch (precision) {
-            case TERNARY_UNSIGNED -> { a0 = 0; b0 = 1; s1 = 1; } // a = [x >= 1] = bit0 | bit1, b = bit1
-            case TWO_BIT -> { a0 = 0; b0 = 0; s1 = 1; }          // lo = bit0, hi = bit1
-            case TERNARY -> { a0 = 0; b0 = 0; s1 = 7; }          // m = bit0 (1 and -1 = 0xFF), s = sign
-            case BINARY -> { a0 = 7; b0 = 7; s1 = 7; }           // [v < 0] = sign
-            default -> throw new AssertionError(precision);
-        }
     }
 
-    /** Longs needed: {@code batch * height * width * planes * words}. */
-    static int size(Precision precision, int batch, int channels, int height, int width, int words) {
-        long size = (long) batch * height * width * precision.planes() * words;
+    /** Longs needed: {@code pixels * planes * words}, pixels rounded up to whole panels. */
+    static int size(Precision precision, int batch, int channels, int height, int width, int words, int lanes) {
+        long pixels = (long) batch * height * width;
+        if (lanes > 0) {
+            pixels = (pixels + lanes - 1) / lanes * lanes;
+        }
+        long size = pixels * precision.planes() * words;
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("packed input of " + size + " longs does not fit a Java array");
         }
         return (int) size;
     }
 
-    /** Base index of pixel {@code pixel}'s plane 0. */
-    int base(int pixel) {
-        return pixel * planes * words;
+    /** Index of pixel {@code pixel}'s word 0 of plane 0. */
+    int origin(int pixel) {
+        return lanes == 0 ? pixel * planes * words : (pixel / lanes) * words * planes * lanes + pixel % lanes;
     }
 
     /**
@@ -143,65 +154,22 @@ final class PixelPlanes {
         int hw = height * width;
         if (layout == Layout.NHWC) {
             for (int pixel = 0; pixel < batch * hw; pixel++) {
-                packPixel(input, pixel * channels, base(pixel));
+                packPixel(input, pixel * channels, origin(pixel));
             }
         } else {
-            long[] acc0 = new long[TILE];
-            long[] acc1 = new long[TILE];
+            NchwPacker packer = new NchwPacker(hw);
             for (int n = 0; n < batch; n++) {
-                for (int p0 = 0; p0 < hw; p0 += TILE) {
-                    int len = Math.min(TILE, hw - p0);
-                    for (int cw = 0; cw < (channels + 63) >>> 6; cw++) {
-                        int c0 = cw << 6;
-                        int cc = Math.min(64, channels - c0);
-                        accumulate(input, (n * channels + c0) * hw + p0, hw, cc, len, acc0, acc1);
-                        int dst = (n * hw + p0) * planes * words + cw;
-                        scatter(acc0, acc1, len, dst);
+                for (int cw = 0; cw < (channels + 63) >>> 6; cw++) {
+                    int c0 = cw << 6;
+                    int cc = Math.min(64, channels - c0);
+                    for (int c = 0; c < cc; c++) {
+                        packer.channel(input, (n * channels + c0 + c) * hw, c);
                     }
+                    packer.store(n * hw, cw, cc);
                 }
             }
         }
-        zeroPadWords();
-    }
-
-    /** Pixels per tile of the NCHW packer: its two accumulator rows stay in L1. */
-    private static final int TILE = 512;
-
-    /**
-     * acc[p] = channel bits of pixel p (bit c = channel c of the word) for {@code len} pixels,
-     * channel c's codes at {@code src[off + c * stride + p]}. A plain loop over bytes that the
-     * JIT vectorises (byte to long lanes).
-     */
-    private void accumulate(byte[] src, int off, int stride, int cc, int len, long[] acc0, long[] acc1) {
-        int a0 = this.a0;
-        int b0 = this.b0;
-        int s1 = this.s1;
-        for (int p = 0; p < len; p++) {
-            acc0[p] = 0;
-            acc1[p] = 0;
-        }
-        for (int c = 0; c < cc; c++) {
-            int o = off + c * stride;
-            for (int p = 0; p < len; p++) {
-                int v = src[o + p] & 0xFF;
-                acc0[p] |= (long) (((v >>> a0) | (v >>> b0)) & 1) << c;
-                acc1[p] |= (long) ((v >>> s1) & 1) << c;
-            }
-        }
-    }
-
-    private void scatter(long[] acc0, long[] acc1, int len, int dst) {
-        int step = planes * words;
-        if (planes == 2) {
-            for (int p = 0; p < len; p++, dst += step) {
-                bits[dst] = acc0[p];
-                bits[dst + words] = acc1[p];
-            }
-        } else {
-            for (int p = 0; p < len; p++, dst += step) {
-                bits[dst] = acc0[p];
-            }
-        }
+        zeroPadding();
     }
 
     /**
@@ -214,7 +182,7 @@ final class PixelPlanes {
             byte[] row = new byte[channels + 8];
             for (int pixel = 0; pixel < batch * hw; pixel++) {
                 q.codesAllowingNaN(input, pixel * channels, channels, row, 0);
-                packPixel(row, 0, base(pixel));
+                packPixel(row, 0, origin(pixel));
             }
         } else {
             byte[] row = new byte[hw];
@@ -231,16 +199,32 @@ final class PixelPlanes {
                 }
             }
         }
-        zeroPadWords();
+        zeroPadding();
     }
 
-    /** Zeroes the words past ceil(C / 64) of every pixel plane (present when words was padded further). */
-    private void zeroPadWords() {
+    /**
+     * Zeroes what no pixel's channels fill: the words past ceil(C / 64) of every pixel plane
+     * (rows padded further), and the lanes past the last pixel of the last panel.
+     */
+    private void zeroPadding() {
+        int pixels = batch * height * width;
+        if (lanes > 0) {
+            int end = (pixels + lanes - 1) / lanes * lanes;
+            for (int pixel = pixels; pixel < end; pixel++) {
+                int o = origin(pixel);
+                for (int q = 0; q < planes; q++) {
+                    for (int k = 0; k < words; k++) {
+                        bits[o + q * planeStride + k * wordStride] = 0L;
+                    }
+                }
+            }
+            return;
+        }
         int used = (channels + 63) >>> 6;
         if (used == words) {
             return;
         }
-        int rows = batch * height * width * planes;
+        int rows = pixels * planes;
         for (int r = 0; r < rows; r++) {
             java.util.Arrays.fill(bits, r * words + used, (r + 1) * words, 0L);
         }
@@ -248,31 +232,7 @@ final class PixelPlanes {
 
     /** One NHWC pixel: {@code channels} codes from {@code src[off]} into the planes at {@code dst}. */
     private void packPixel(byte[] src, int off, int dst) {
-        int end = off + channels;
-        int a0 = this.a0;
-        int b0 = this.b0;
-        int s1 = this.s1;
-        boolean two = planes == 2;
-        for (int cw = 0, c = off; c < end; cw++) {
-            long w0 = 0;
-            long w1 = 0;
-            int stop = Math.min(end, c + 64);
-            int shift = 0;
-            for (; c + 8 <= stop; c += 8, shift += 8) {
-                long x = (long) LONGS.get(src, c);
-                w0 |= (((((x >>> a0) | (x >>> b0)) & L) * GATHER) >>> 56) << shift;
-                w1 |= ((((x >>> s1) & L) * GATHER) >>> 56) << shift;
-            }
-            for (; c < stop; c++, shift++) {
-                long x = src[c] & 0xFF;
-                w0 |= (((x >>> a0) | (x >>> b0)) & 1) << shift;
-                w1 |= ((x >>> s1) & 1) << shift;
-            }
-            bits[dst + cw] = w0;
-            if (two) {
-                bits[dst + words + cw] = w1;
-            }
-        }
+        masks.masks(src, off, channels, precision, bits, dst, bits, dst + planeStride, wordStride);
     }
 
     /**
@@ -296,34 +256,7 @@ final class PixelPlanes {
 
         /** Channel {@code c} (within the word) from the {@code hw} codes at {@code src[off]}. */
         void channel(byte[] src, int off, int c) {
-            int a0 = PixelPlanes.this.a0;
-            int b0 = PixelPlanes.this.b0;
-            int s1 = PixelPlanes.this.s1;
-            long[] m0 = this.m0;
-            long[] m1 = this.m1;
-            int out = c * pixelWords;
-            int end = off + hw;
-            int p = off;
-            for (int pw = 0; pw < pixelWords; pw++) {
-                long w0 = 0;
-                long w1 = 0;
-                int stop = Math.min(end, p + 64);
-                int shift = 0;
-                for (; p + 8 <= stop; p += 8, shift += 8) {
-                    long x = (long) LONGS.get(src, p);
-                    w0 |= (((((x >>> a0) | (x >>> b0)) & L) * GATHER) >>> 56) << shift;
-                    w1 |= ((((x >>> s1) & L) * GATHER) >>> 56) << shift;
-                }
-                for (; p < stop; p++, shift++) {
-                    long x = src[p] & 0xFF;
-                    w0 |= (((x >>> a0) | (x >>> b0)) & 1) << shift;
-                    w1 |= ((x >>> s1) & 1) << shift;
-                }
-                m0[out + pw] = w0;
-                if (m1 != null) {
-                    m1[out + pw] = w1;
-                }
-            }
+            masks.masks(src, off, hw, precision, m0, c * pixelWords, m1, c * pixelWords, 1);
         }
 
         /** Transposes the masks of channels {@code [0, cc)} into word {@code cw} of pixels from {@code pixel0}. */
@@ -340,10 +273,10 @@ final class PixelPlanes {
                     }
                     transpose64(a);
                     int count = Math.min(64, hw - (pw << 6));
-                    int dst = (pixel0 + (pw << 6)) * planes * words + q * words + cw;
-                    int step = planes * words;
-                    for (int j = 0; j < count; j++, dst += step) {
-                        bits[dst] = a[j];
+                    int first = pixel0 + (pw << 6);
+                    int word = q * planeStride + cw * wordStride;
+                    for (int j = 0; j < count; j++) {
+                        bits[origin(first + j) + word] = a[j];
                     }
                 }
             }

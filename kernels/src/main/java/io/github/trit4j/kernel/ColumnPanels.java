@@ -50,4 +50,28 @@ public final class ColumnPanels {
         }
         return out;
     }
+
+    /**
+     * The inverse of {@link #pack}: rows of {@code rowWords} words per plane, words past
+     * {@code kWords} zero.
+     */
+    public static long[] unpack(long[] panels, int rows, int planes, int rowWords, int kWords, int lanes) {
+        long size = (long) rows * planes * rowWords;
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("rows of " + size + " words exceed a Java array");
+        }
+        long[] out = new long[(int) size];
+        for (int r = 0; r < rows; r++) {
+            int panel = r / lanes;
+            int lane = r % lanes;
+            for (int q = 0; q < planes; q++) {
+                int dst = (r * planes + q) * rowWords;
+                int src = (panel * kWords * planes + q) * lanes + lane;
+                for (int k = 0; k < kWords; k++) {
+                    out[dst + k] = panels[src + k * planes * lanes];
+                }
+            }
+        }
+        return out;
+    }
 }

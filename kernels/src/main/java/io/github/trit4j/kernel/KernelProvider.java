@@ -46,19 +46,36 @@ public final class KernelProvider {
         if (!isa.needsVectorModule()) {
             return ScalarKernels.INSTANCE;
         }
-        if (!vectorModulePresent()) {
-            throw new IllegalStateException("the " + isa + " kernels need the " + VECTOR_MODULE
-                    + " module, which this JVM has not resolved; start it with --add-modules " + VECTOR_MODULE);
-        }
         String name = switch (isa) {
             case AVX512 -> "Avx512Kernels";
             case AVX2 -> "Avx2Kernels";
             case NEON -> "NeonKernels";
             case SCALAR -> throw new AssertionError();
         };
+        return load(isa, name, BitKernels.class);
+    }
+
+    /**
+     * The code-to-mask packing kernel for a shape: the Vector API one for every vector shape,
+     * the scalar one for SCALAR.
+     *
+     * @throws IllegalStateException if {@code isa} needs the vector module and it is absent
+     */
+    public static CodeMasks codeMasks(Isa isa) {
+        if (!isa.needsVectorModule()) {
+            return ScalarCodeMasks.INSTANCE;
+        }
+        return load(isa, "VectorCodeMasks", CodeMasks.class);
+    }
+
+    private static <T> T load(Isa isa, String name, Class<T> type) {
+        if (!vectorModulePresent()) {
+            throw new IllegalStateException("the " + isa + " kernels need the " + VECTOR_MODULE
+                    + " module, which this JVM has not resolved; start it with --add-modules " + VECTOR_MODULE);
+        }
         try {
-            return (BitKernels) Class.forName(KernelProvider.class.getPackageName() + "." + name)
-                    .getDeclaredConstructor().newInstance();
+            return type.cast(Class.forName(KernelProvider.class.getPackageName() + "." + name)
+                    .getDeclaredConstructor().newInstance());
         } catch (ClassNotFoundException | NoSuchMethodException | InstantiationException
                  | IllegalAccessException | InvocationTargetException | LinkageError e) {
             throw new IllegalStateException("cannot load the " + isa + " kernels: " + e, e);

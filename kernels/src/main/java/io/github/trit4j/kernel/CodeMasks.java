@@ -1,0 +1,24 @@
+package io.github.trit4j.kernel;
+
+import io.github.trit4j.Precision;
+
+/**
+ * Turns byte codes into 64-bit plane masks, the one ISA-specific step of packing
+ * activations (BLIS's packing kernel): everything else in a packer moves whole words.
+ * {@link ScalarCodeMasks} is the default; {@link KernelProvider#codeMasks} loads the Vector
+ * API one where the vector module is present. Internal API.
+ *
+ * <p>Implementations are stateless and thread-safe.
+ */
+public interface CodeMasks {
+
+    /**
+     * Masks of {@code len} codes {@code src[off + i]}, already validated for {@code precision}:
+     * for each group {@code g < ceil(len / 64)}, bit {@code j} of {@code d0[o0 + g * stride]}
+     * is plane 0 of code {@code 64 g + j}, and (for two-plane precisions) bit {@code j} of
+     * {@code d1[o1 + g * stride]} its plane 1, in {@code io.github.trit4j.PackedMatrix}'s
+     * encoding. Bits past {@code len} are 0. {@code d1} is not touched for one plane.
+     */
+    void masks(byte[] src, int off, int len, Precision precision, long[] d0, int o0, long[] d1, int o1,
+               int stride);
+}

@@ -1,0 +1,74 @@
+package io.github.trit4j.kernel;
+
+import io.github.trit4j.Precision;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * {@link CodeMasks} without the vector module, 8 codes at a time: the 8 bytes are read as
+ * one little-endian long, their plane bits isolated with shifts and masks (no per-element
+ * switch) and gathered into 8 consecutive bits with one multiply.
+ */
+public final class ScalarCodeMasks implements CodeMasks {
+
+    /** The instance; stateless. */
+    public static final ScalarCodeMasks INSTANCE = new ScalarCodeMasks();
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    /** The lowest bit of each byte. */
+    private static final long L = 0x0101010101010101L;
+    /** Multiplier that gathers the lowest bits of the 8 bytes into bits 56..63 (byte j to bit 56 + j). */
+    private static final long GATHER = 0x0102040810204080L;
+
+    private ScalarCodeMasks() {
+    }
+
+    @Override
+    public void masks(byte[] src, int off, int len, Precision precision, long[] d0, int o0, long[] d1, int o1,
+                      int stride) {
+        masksFrom(0, src, off, len, precision, d0, o0, d1, o1, stride);
+    }
+
+    /**
+     * {@link #masks} for the groups from {@code group} on (a vector implementation's tail).
+     * Plane bits of a code byte x: p0 = ((x >>> a0) | (x >>> b0)) & 1, p1 = (x >>> s1) & 1.
+     */
+    static void masksFrom(int group, byte[] src, int off, int len, Precision precision, long[] d0, int o0,
+                          long[] d1, int o1, int stride) {
+        int a0;
+        int b0;
+        int s1;
+        switch (precision) {
+            case TERNARY_UNSIGNED -> { a0 = 0; b0 = 1; s1 = 1; } // a = [x >= 1] = bit0 | bit1, b = bit1
+            case TWO_BIT -> { a0 = 0; b0 = 0; s1 = 1; }          // lo = bit0, hi = bit1
+            case TERNARY -> { a0 = 0; b0 = 0; s1 = 7; }          // m = bit0 (1 and -1 = 0xFF), s = sign
+            case BINARY -> { a0 = 7; b0 = 7; s1 = 7; }           // [v < 0] = sign
+            default -> throw new AssertionError(precision);
+        }
+        boolean two = precision.planes() == 2;
+        int end = off + len;
+        for (int g = group, c = off + 64 * group; c < end; g++) {
+            long w0 = 0;
+            long w1 = 0;
+            int stop = Math.min(end, c + 64);
+            int shift = 0;
+            for (; c + 8 <= stop; c += 8, shift += 8) {
+                long x = (long) LONGS.get(src, c);
+                w0 |= (((((x >>> a0) | (x >>> b0)) & L) * GATHER) >>> 56) << shift;
+                w1 |= ((((x >>> s1) & L) * GATHER) >>> 56) << shift;
+            }
+            for (; c < stop; c++, shift++) {
+                long x = src[c] & 0xFF;
+                w0 |= (((x >>> a0) | (x >>> b0)) & 1) << shift;
+                w1 |= ((x >>> s1) & 1) << shift;
+            }
+            d0[o0 + g * stride] = w0;
+            if (two) {
+                d1[o1 + g * stride] = w1;
+            }
+        }
+    }
+}
