@@ -256,4 +256,76 @@ class QuantizerPropertiesTest {
                     }
                 });
     }
+
+    /**
+     * The fused quantize-and-pack path ({@code packPlanes}, vector compares where the vector
+     * module is present) writes the planes {@link PackedMatrix#pack} makes of {@code code(x)},
+     * for every kind, on lengths around the 64-value groups and vector widths, misaligned
+     * offsets, strided words, the cuts themselves and their float neighbours (ties), signed
+     * zeros and infinities; a NaN anywhere is reported by its index.
+     */
+    @Test
+    void packedPlanesEqualThePackedScalarCodes() {
+        qt().withExamples(300).forAll(alphas(), alphas(), integers().between(1, 300), longs().all())
+                .checkAssert((a0, a1, len, seed) -> {
+                    java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+                    float a2 = 0.2f + 4 * rnd.nextFloat();
+                    float t0 = 0.5f / a0;
+                    float t1 = t0 + 0.5f / a1;
+                    float t2 = t1 + 0.5f / a2;
+                    ActivationQuantizer[] qs = {
+                            ActivationQuantizer.fatnn(0.25f, a0, a1),
+                            ActivationQuantizer.fatnn(0.25f, a0, a1, a2),
+                            ActivationQuantizer.fatnnThresholds(1f, t0, t1),
+                            ActivationQuantizer.fatnnThresholds(1f, t0, t1, t2),
+                            ActivationQuantizer.uniform(Precision.TERNARY_UNSIGNED, t1),
+                            ActivationQuantizer.uniform(Precision.TWO_BIT, t2),
+                    };
+                    float s2 = 2f / t1;
+                    float s3 = 3f / t2;
+                    float[] cuts = {t0, t1, t2, 1f / a0, 1f / a0 + 0.5f / a1, 0.5f / s2, 1.5f / s2, 0.5f / s3,
+                            1.5f / s3, 2.5f / s3};
+                    int off = rnd.nextInt(70);
+                    float[] x = new float[off + len + 3];
+                    for (int i = 0; i < x.length; i++) {
+                        float v = switch (rnd.nextInt(6)) {
+                            case 0 -> cuts[rnd.nextInt(cuts.length)];
+                            case 1 -> Math.nextUp(cuts[rnd.nextInt(cuts.length)]);
+                            case 2 -> Math.nextDown(cuts[rnd.nextInt(cuts.length)]);
+                            case 3 -> new float[] {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+                                    Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE}[rnd.nextInt(7)];
+                            default -> (float) (rnd.nextDouble() * 1.2 * t2 - 0.1 * t2);
+                        };
+                        x[i] = v;
+                    }
+                    int stride = 1 + rnd.nextInt(3);
+                    int groups = (len + 63) / 64;
+                    for (ActivationQuantizer q : qs) {
+                        byte[] codes = new byte[len];
+                        for (int i = 0; i < len; i++) {
+                            codes[i] = (byte) q.code(x[off + i]);
+                        }
+                        long[] expected = PackedMatrix.pack(q.precision(), codes, 1, len).bits();
+                        int words = PackedMatrix.wordsPerRowFor(len);
+                        long[] p0 = new long[2 + groups * stride];
+                        long[] p1 = new long[2 + groups * stride];
+                        assertEquals(-1, q.packPlanes(x, off, len, p0, 2, p1, 1, stride));
+                        for (int g = 0; g < groups; g++) {
+                            int gg = g;
+                            assertEquals(expected[g], p0[2 + g * stride],
+                                    () -> q + " plane 0, group " + gg + ", len " + len + ", off " + off);
+                            assertEquals(expected[words + g], p1[1 + g * stride],
+                                    () -> q + " plane 1, group " + gg + ", len " + len + ", off " + off);
+                        }
+                        int nan = off + rnd.nextInt(len);
+                        float[] saved = x.clone();
+                        x[nan] = Float.NaN;
+                        if (rnd.nextBoolean() && nan + 1 < off + len) {
+                            x[nan + 1] = Float.NaN; // the first NaN is the one reported
+                        }
+                        assertEquals(nan, q.packPlanes(x, off, len, p0, 2, p1, 1, stride), q + " NaN index");
+                        System.arraycopy(saved, 0, x, 0, x.length);
+                    }
+                });
+    }
 }

@@ -238,7 +238,6 @@ public final class Conv2d {
                     + " differs from the activation precision " + activationPrecision);
         }
         checkCall(input.length, batch, height, width, layout, out);
-        checkNoNaN(input);
         Buffers buf = Buffers.acquire(buffers);
         try {
             PixelPlanes pp = pixelPlanes(buf, activationPrecision, batch, height, width);
@@ -246,24 +245,6 @@ public final class Conv2d {
             run(buf, pp, layout, out);
         } finally {
             buf.inUse = false;
-        }
-    }
-
-    /**
-     * Throws an IAE naming the first NaN of {@code input}. The scan is a max-reduction over the
-     * magnitude bits (NaN is exactly a magnitude above that of infinity), which the JIT vectorises.
-     */
-    static void checkNoNaN(float[] input) {
-        int max = 0;
-        for (float v : input) {
-            max = Math.max(max, Float.floatToRawIntBits(v) & 0x7FFFFFFF);
-        }
-        if (max > 0x7F800000) {
-            for (int idx = 0; idx < input.length; idx++) {
-                if (input[idx] != input[idx]) {
-                    throw new IllegalArgumentException("input[" + idx + "] is NaN");
-                }
-            }
         }
     }
 

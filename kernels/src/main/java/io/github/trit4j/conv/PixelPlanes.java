@@ -173,33 +173,39 @@ final class PixelPlanes {
     }
 
     /**
-     * Quantizes and packs floats: each value is quantized once, into a per-row byte buffer
-     * that is packed at once. The caller has checked for NaN.
+     * Quantizes and packs floats: each value is quantized once, straight into plane words
+     * ({@link ActivationQuantizer#packPlanes}).
+     *
+     * @throws IllegalArgumentException naming the index of a NaN input
      */
     void packFloats(float[] input, ActivationQuantizer q, Layout layout) {
         int hw = height * width;
         if (layout == Layout.NHWC) {
-            byte[] row = new byte[channels + 8];
             for (int pixel = 0; pixel < batch * hw; pixel++) {
-                q.codesAllowingNaN(input, pixel * channels, channels, row, 0);
-                packPixel(row, 0, origin(pixel));
+                int dst = origin(pixel);
+                rejectNaN(q.packPlanes(input, pixel * channels, channels, bits, dst, bits, dst + planeStride,
+                        wordStride));
             }
         } else {
-            byte[] row = new byte[hw];
             NchwPacker packer = new NchwPacker(hw);
             for (int n = 0; n < batch; n++) {
                 for (int cw = 0; cw < (channels + 63) >>> 6; cw++) {
                     int c0 = cw << 6;
                     int cc = Math.min(64, channels - c0);
                     for (int c = 0; c < cc; c++) {
-                        q.codesAllowingNaN(input, (n * channels + c0 + c) * hw, hw, row, 0);
-                        packer.channel(row, 0, c);
+                        rejectNaN(packer.channel(input, (n * channels + c0 + c) * hw, c, q));
                     }
                     packer.store(n * hw, cw, cc);
                 }
             }
         }
         zeroPadding();
+    }
+
+    private static void rejectNaN(int index) {
+        if (index >= 0) {
+            throw new IllegalArgumentException("input[" + index + "] is NaN");
+        }
     }
 
     /**
@@ -257,6 +263,11 @@ final class PixelPlanes {
         /** Channel {@code c} (within the word) from the {@code hw} codes at {@code src[off]}. */
         void channel(byte[] src, int off, int c) {
             masks.masks(src, off, hw, precision, m0, c * pixelWords, m1, c * pixelWords, 1);
+        }
+
+        /** Channel {@code c} from the {@code hw} floats at {@code src[off]}; a NaN's index or -1. */
+        int channel(float[] src, int off, int c, ActivationQuantizer q) {
+            return q.packPlanes(src, off, hw, m0, c * pixelWords, m1, c * pixelWords, 1);
         }
 
         /** Transposes the masks of channels {@code [0, cc)} into word {@code cw} of pixels from {@code pixel0}. */

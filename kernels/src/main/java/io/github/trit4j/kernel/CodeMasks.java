@@ -21,4 +21,17 @@ public interface CodeMasks {
      */
     void masks(byte[] src, int off, int len, Precision precision, long[] d0, int o0, long[] d1, int o1,
                int stride);
+
+    /**
+     * Quantizes {@code len} floats {@code src[off + i]} and writes the planes of their codes
+     * as {@link #masks} does. The code of x is the number of terms {@code i < a.length} with
+     * {@code (x - c[i]) * a[i] > h[i]} (float arithmetic, in that order; {@code >=} where bit
+     * {@code i} of {@code inclusive} is set); two terms give TERNARY_UNSIGNED codes, three
+     * TWO_BIT codes. A NaN gives no term.
+     *
+     * @return the index into {@code src} of a NaN if the range has one (its words are then
+     *         unspecified), else -1
+     */
+    int quantizeMasks(float[] src, int off, int len, Precision precision, float[] c, float[] a, float[] h,
+                      int inclusive, long[] d0, int o0, long[] d1, int o1, int stride);
 }

@@ -71,4 +71,43 @@ public final class ScalarCodeMasks implements CodeMasks {
             }
         }
     }
+
+    @Override
+    public int quantizeMasks(float[] src, int off, int len, Precision precision, float[] c, float[] a, float[] h,
+                             int inclusive, long[] d0, int o0, long[] d1, int o1, int stride) {
+        return quantizeMasksFrom(0, src, off, len, precision, c, a, h, inclusive, d0, o0, d1, o1, stride);
+    }
+
+    /** {@link #quantizeMasks} for the groups from {@code group} on (a vector implementation's tail). */
+    static int quantizeMasksFrom(int group, float[] src, int off, int len, Precision precision, float[] c,
+                                 float[] a, float[] h, int inclusive, long[] d0, int o0, long[] d1, int o1,
+                                 int stride) {
+        int terms = a.length;
+        boolean thermometer = precision == Precision.TERNARY_UNSIGNED;
+        int nan = -1;
+        int end = off + len;
+        for (int g = group, i = off + 64 * group; i < end; g++) {
+            long w0 = 0;
+            long w1 = 0;
+            int stop = Math.min(end, i + 64);
+            for (int bit = 0; i < stop; i++, bit++) {
+                float x = src[i];
+                if (x != x && nan < 0) {
+                    nan = i;
+                }
+                int code = 0;
+                for (int t = 0; t < terms; t++) {
+                    float y = (x - c[t]) * a[t];
+                    code += (y > h[t] || ((inclusive >>> t & 1) != 0 && y == h[t])) ? 1 : 0;
+                }
+                long p0 = thermometer ? (code >= 1 ? 1 : 0) : code & 1;
+                long p1 = thermometer ? (code >= 2 ? 1 : 0) : code >>> 1;
+                w0 |= p0 << bit;
+                w1 |= p1 << bit;
+            }
+            d0[o0 + g * stride] = w0;
+            d1[o1 + g * stride] = w1;
+        }
+        return nan;
+    }
 }

@@ -2,6 +2,7 @@ package io.github.trit4j.kernel;
 
 import io.github.trit4j.Precision;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,10 +18,12 @@ public final class VectorCodeMasks implements CodeMasks {
 
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED;
     private static final int LANES = B.length();
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int FLOATS = F.length();
 
     static {
-        if (64 % LANES != 0) {
-            throw new AssertionError("byte species of " + LANES + " lanes does not divide 64");
+        if (64 % LANES != 0 || 64 % FLOATS != 0) {
+            throw new AssertionError("species of " + LANES + " bytes / " + FLOATS + " floats do not divide 64");
         }
     }
 
@@ -57,5 +60,65 @@ public final class VectorCodeMasks implements CodeMasks {
         if ((len & 63) != 0) {
             ScalarCodeMasks.masksFrom(groups, src, off, len, precision, d0, o0, d1, o1, stride);
         }
+    }
+
+    /**
+     * Each term is one compare per vector of floats, its lane mask a run of bits of the word;
+     * the planes are then bitwise functions of the term words (code = number of terms set):
+     * {0,1,2}: [code >= 1] = t0 | t1, [code >= 2] = t0 & t1; {0..3}: lo = parity, hi = majority.
+     * NaN lanes are collected in one mask per group and searched only if present.
+     */
+    @Override
+    public int quantizeMasks(float[] src, int off, int len, Precision precision, float[] c, float[] a, float[] h,
+                             int inclusive, long[] d0, int o0, long[] d1, int o1, int stride) {
+        boolean three = a.length == 3;
+        float c0 = c[0];
+        float a0 = a[0];
+        float h0 = h[0];
+        float c1 = c[1];
+        float a1 = a[1];
+        float h1 = h[1];
+        float c2 = three ? c[2] : 0f;
+        float a2 = three ? a[2] : 0f;
+        float h2 = three ? h[2] : 0f;
+        VectorOperators.Comparison op0 = (inclusive & 1) != 0 ? VectorOperators.GE : VectorOperators.GT;
+        VectorOperators.Comparison op1 = (inclusive & 2) != 0 ? VectorOperators.GE : VectorOperators.GT;
+        VectorOperators.Comparison op2 = (inclusive & 4) != 0 ? VectorOperators.GE : VectorOperators.GT;
+        int groups = len >>> 6;
+        long nan = 0;
+        int nanGroup = -1;
+        for (int g = 0; g < groups; g++) {
+            long t0 = 0;
+            long t1 = 0;
+            long t2 = 0;
+            long bad = 0;
+            int base = off + (g << 6);
+            for (int part = 0; part < 64; part += FLOATS) {
+                FloatVector v = FloatVector.fromArray(F, src, base + part);
+                bad |= v.compare(VectorOperators.NE, v).toLong() << part; // only NaN differs from itself
+                t0 |= v.sub(c0).mul(a0).compare(op0, h0).toLong() << part;
+                t1 |= v.sub(c1).mul(a1).compare(op1, h1).toLong() << part;
+                if (three) {
+                    t2 |= v.sub(c2).mul(a2).compare(op2, h2).toLong() << part;
+                }
+            }
+            if (bad != 0 && nanGroup < 0) {
+                nanGroup = g;
+                nan = bad;
+            }
+            if (three) {
+                d0[o0 + g * stride] = t0 ^ t1 ^ t2;
+                d1[o1 + g * stride] = (t0 & t1) | (t2 & (t0 | t1));
+            } else {
+                d0[o0 + g * stride] = t0 | t1;
+                d1[o1 + g * stride] = t0 & t1;
+            }
+        }
+        int tailNan = -1;
+        if ((len & 63) != 0) {
+            tailNan = ScalarCodeMasks.quantizeMasksFrom(groups, src, off, len, precision, c, a, h, inclusive,
+                    d0, o0, d1, o1, stride);
+        }
+        return nanGroup >= 0 ? off + (nanGroup << 6) + Long.numberOfTrailingZeros(nan) : tailNan;
     }
 }

@@ -1,7 +1,10 @@
 package io.github.trit4j.quant;
 
+import io.github.trit4j.Gemm;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.Precision;
+import io.github.trit4j.kernel.CodeMasks;
+import io.github.trit4j.kernel.KernelProvider;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -51,6 +54,18 @@ public final class ActivationQuantizer {
     private final float[] params;
     /** ALPHAS: offsets {0, c1, c2}; otherwise unused. */
     private final float[] offsets;
+    /**
+     * Every kind as a count of terms, for {@link CodeMasks#quantizeMasks}: code = #{i : (x - termC[i])
+     * * termA[i] > termH[i]} ({@code >=} where bit i of termInclusive is set). ALPHAS: (c_i, a_i, 0.5);
+     * THRESHOLDS: (0, 1, t_i); UNIFORM: (0, s, j - 0.5) for j = 1..L, inclusive for even j, since
+     * rint rounds the tie j - 0.5 up to j exactly when j is even (clipping to [0, L] changes no
+     * comparison with a cut inside (0, L)). x - 0 and x * 1 are x exactly, so these are the very
+     * float expressions of {@link #code(float)}.
+     */
+    private final float[] termC;
+    private final float[] termA;
+    private final float[] termH;
+    private final int termInclusive;
 
     private ActivationQuantizer(Kind kind, Precision precision, float scale, float[] params, float[] offsets) {
         this.kind = kind;
@@ -58,6 +73,28 @@ public final class ActivationQuantizer {
         this.scale = scale;
         this.params = params;
         this.offsets = offsets;
+        int terms = precision.max();
+        termC = new float[terms];
+        termA = new float[terms];
+        termH = new float[terms];
+        int inclusive = 0;
+        for (int i = 0; i < terms; i++) {
+            switch (kind) {
+                case ALPHAS -> { termC[i] = offsets[i]; termA[i] = params[i]; termH[i] = 0.5f; }
+                case THRESHOLDS -> { termA[i] = 1f; termH[i] = params[i]; }
+                case UNIFORM -> {
+                    termA[i] = params[0];
+                    termH[i] = i + 0.5f;
+                    inclusive |= (i + 1) % 2 == 0 ? 1 << i : 0;
+                }
+            }
+        }
+        termInclusive = inclusive;
+    }
+
+    /** The packing kernel of this JVM's dispatched shape, created on first use. */
+    private static final class Dispatch {
+        static final CodeMasks MASKS = KernelProvider.codeMasks(Gemm.isa());
     }
 
     /**
@@ -259,6 +296,37 @@ public final class ActivationQuantizer {
             }
             default -> throw new AssertionError(kind);
         }
+    }
+
+    /**
+     * Quantizes {@code x[offset + i]}, {@code i < length}, straight into bit-planes, for fused
+     * packers (such as a convolution's input packing): for each group {@code g < ceil(length / 64)}
+     * of 64 values, bit {@code j} of {@code plane0[at0 + g * stride]} is plane 0 of the code of
+     * {@code x[offset + 64 g + j]} in {@link PackedMatrix}'s encoding of {@link #precision()}
+     * (thermometer a, b for {0,1,2}; lo, hi for {0,1,2,3}), and bit {@code j} of
+     * {@code plane1[at1 + g * stride]} its plane 1; bits past {@code length} are 0. The codes are
+     * exactly {@link #code(float)}'s; where the vector module is present, a vector compare per
+     * term makes the words directly.
+     *
+     * @return -1, or the index into {@code x} of a NaN in the range (the words written are then
+     *         unspecified)
+     * @throws IndexOutOfBoundsException if a range is outside its array
+     * @throws IllegalArgumentException  if {@code stride < 1}
+     */
+    public int packPlanes(float[] x, int offset, int length, long[] plane0, int at0, long[] plane1, int at1,
+                          int stride) {
+        Objects.checkFromIndexSize(offset, length, x.length);
+        if (stride < 1) {
+            throw new IllegalArgumentException("stride must be at least 1, got " + stride);
+        }
+        if (length == 0) {
+            return -1;
+        }
+        long span = (long) ((length + 63) / 64 - 1) * stride + 1;
+        Objects.checkFromIndexSize(at0, (int) Math.min(span, Integer.MAX_VALUE), plane0.length);
+        Objects.checkFromIndexSize(at1, (int) Math.min(span, Integer.MAX_VALUE), plane1.length);
+        return Dispatch.MASKS.quantizeMasks(x, offset, length, precision, termC, termA, termH, termInclusive,
+                plane0, at0, plane1, at1, stride);
     }
 
     /** The codes of all of {@code x}, in a new array; NaN is an IAE naming its index. */
