@@ -59,6 +59,7 @@ public final class Conv2d {
     private static final class Buffers {
         long[] pixels;
         long[] patches;
+        long[] scratch;
         int[] gemm;
         /** Set while a call uses these buffers: a re-entrant call on the same thread (a fork-join
          *  worker that runs another task while it waits for the GEMM) gets fresh ones instead. */
@@ -288,7 +289,8 @@ public final class Conv2d {
         }
         int size = PixelPlanes.size(precision, batch, c, height, width, words, lanes);
         buf.pixels = Buffers.exact(buf.pixels, size);
-        return new PixelPlanes(precision, batch, c, height, width, words, lanes, buf.pixels, masks);
+        buf.scratch = Buffers.exact(buf.scratch, PixelPlanes.scratchSize(height * width));
+        return new PixelPlanes(precision, batch, c, height, width, words, lanes, buf.pixels, masks, buf.scratch);
     }
 
     /** Lanes of the column panels the engine reads for {@code rows} patch rows, or 0 for rows. */

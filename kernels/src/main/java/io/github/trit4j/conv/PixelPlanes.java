@@ -57,16 +57,20 @@ final class PixelPlanes {
     private final int wordStride;
     /** Codes to plane words: the ISA-specific step. */
     private final CodeMasks masks;
+    /** The NCHW packer's channel masks, {@link #scratchSize} longs. */
+    private final long[] scratch;
 
     /**
      * @param words longs per plane per pixel, at least {@code ceil(channels / 64)}; exactly that with lanes
      * @param lanes pixels per column panel, or 0 for the row layout
      * @param bits  at least {@link #size} longs; any content
      * @param masks the packing kernel
+     * @param scratch at least {@link #scratchSize scratchSize(height * width)} longs; any content
      */
     PixelPlanes(Precision precision, int batch, int channels, int height, int width, int words, int lanes,
-                long[] bits, CodeMasks masks) {
+                long[] bits, CodeMasks masks, long[] scratch) {
         this.masks = masks;
+        this.scratch = scratch;
         this.precision = precision;
         this.planes = precision.planes();
         this.lanes = lanes;
@@ -91,6 +95,11 @@ final class PixelPlanes {
             throw new IllegalArgumentException("packed input of " + size + " longs does not fit a Java array");
         }
         return (int) size;
+    }
+
+    /** Longs of scratch the NCHW packer needs for images of {@code hw} pixels: 64 channel rows per plane. */
+    static int scratchSize(int hw) {
+        return 2 * 64 * ((hw + 63) >>> 6);
     }
 
     /** Index of pixel {@code pixel}'s word 0 of plane 0. */
@@ -248,36 +257,39 @@ final class PixelPlanes {
     private final class NchwPacker {
         private final int hw;
         private final int pixelWords;
-        /** Per plane: [channel within the word][pixel word]. */
+        /** Per plane: [channel within the word][pixel word]; both in {@code scratch}. */
         private final long[] m0;
         private final long[] m1;
+        private final int at1;
         private final long[] block = new long[64];
 
         NchwPacker(int hw) {
             this.hw = hw;
             this.pixelWords = (hw + 63) >>> 6;
-            this.m0 = new long[64 * pixelWords];
-            this.m1 = planes == 2 ? new long[64 * pixelWords] : null;
+            this.m0 = scratch;
+            this.m1 = scratch;
+            this.at1 = 64 * pixelWords;
         }
 
         /** Channel {@code c} (within the word) from the {@code hw} codes at {@code src[off]}. */
         void channel(byte[] src, int off, int c) {
-            masks.masks(src, off, hw, precision, m0, c * pixelWords, m1, c * pixelWords, 1);
+            masks.masks(src, off, hw, precision, m0, c * pixelWords, m1, at1 + c * pixelWords, 1);
         }
 
         /** Channel {@code c} from the {@code hw} floats at {@code src[off]}; a NaN's index or -1. */
         int channel(float[] src, int off, int c, ActivationQuantizer q) {
-            return q.packPlanes(src, off, hw, m0, c * pixelWords, m1, c * pixelWords, 1);
+            return q.packPlanes(src, off, hw, m0, c * pixelWords, m1, at1 + c * pixelWords, 1);
         }
 
         /** Transposes the masks of channels {@code [0, cc)} into word {@code cw} of pixels from {@code pixel0}. */
         void store(int pixel0, int cw, int cc) {
             for (int q = 0; q < planes; q++) {
                 long[] m = q == 0 ? m0 : m1;
+                int mq = q == 0 ? 0 : at1;
                 for (int pw = 0; pw < pixelWords; pw++) {
                     long[] a = block;
                     for (int c = 0; c < cc; c++) {
-                        a[c] = m[c * pixelWords + pw];
+                        a[c] = m[mq + c * pixelWords + pw];
                     }
                     for (int c = cc; c < 64; c++) {
                         a[c] = 0;
