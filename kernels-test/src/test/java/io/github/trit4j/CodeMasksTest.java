@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -18,7 +19,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
  * The packing kernel of every shape turns codes into the plane words {@link PackedMatrix#pack}
  * makes of them, bit for bit: every precision, lengths around each 64-code group and vector
  * width, offsets that misalign the loads, strided destinations, and words past the codes
- * left untouched.
+ * left untouched; a code outside the set is reported by its index.
  */
 class CodeMasksTest {
 
@@ -49,7 +50,7 @@ class CodeMasksTest {
                     long[] d1 = new long[groups * stride + 2];
                     Arrays.fill(d0, -7L);
                     Arrays.fill(d1, -7L);
-                    masks.masks(src, off, len, p, d0, 1, d1, 1, stride);
+                    assertEquals(-1, masks.masks(src, off, len, p, d0, 1, d1, 1, stride));
                     long[] e0 = new long[d0.length];
                     long[] e1 = new long[d1.length];
                     Arrays.fill(e0, -7L);
@@ -63,6 +64,25 @@ class CodeMasksTest {
                     String what = isa + " " + p + " len=" + len + " off=" + off + " stride=" + stride + " " + pattern;
                     assertArrayEquals(e0, d0, () -> what + ": plane 0");
                     assertArrayEquals(e1, d1, () -> what + ": plane 1");
+                    // a code outside the set anywhere (and maybe another after it): the first is reported
+                    java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+                    int bad = off + rnd.nextInt(len);
+                    src[bad] = outside(p, rnd);
+                    if (bad + 1 < off + len && rnd.nextBoolean()) {
+                        src[bad + 1] = outside(p, rnd);
+                    }
+                    assertEquals(bad, masks.masks(src, off, len, p, d0, 1, d1, 1, stride),
+                            () -> what + ": bad code " + src[bad]);
                 });
+    }
+
+    /** A byte that is not a code of {@code p}. */
+    private static byte outside(Precision p, java.util.SplittableRandom rnd) {
+        while (true) {
+            byte b = (byte) rnd.nextInt(256);
+            if (!p.contains(b)) {
+                return b;
+            }
+        }
     }
 }

@@ -202,7 +202,6 @@ public final class Conv2d {
     public void forward(byte[] input, int batch, int height, int width, Layout layout, int[] out) {
         Objects.requireNonNull(input, "input");
         checkCall(input.length, batch, height, width, layout, out);
-        PixelPlanes.validate(input, activationPrecision);
         Buffers buf = Buffers.acquire(buffers);
         try {
             PixelPlanes pp = pixelPlanes(buf, activationPrecision, batch, height, width);
@@ -277,20 +276,26 @@ public final class Conv2d {
     /**
      * Pixel planes over this thread's buffer. On the pointwise path they are the GEMM's
      * activations, so they take the layout the engine reads: its column panels, or rows
-     * padded to a packed row per pixel.
+     * padded to a packed row per pixel. For im2col they are word-major when channel groups
+     * fill whole words (runs of patch rows copy runs of words), rows otherwise.
      */
     private PixelPlanes pixelPlanes(Buffers buf, Precision precision, int batch, int height, int width) {
         int c = spec.inChannels();
         int words = (c + 63) >>> 6;
         int lanes = 0;
+        PixelPlanes.Form form;
         if (pointwise()) {
             lanes = panelLanes(batch * height * width);
+            form = lanes > 0 ? PixelPlanes.Form.PANELS : PixelPlanes.Form.ROWS;
             words = lanes > 0 ? words : PackedMatrix.wordsPerRowFor(c);
+        } else {
+            form = (spec.inChannelsPerGroup() & 63) == 0 ? PixelPlanes.Form.WORD_MAJOR : PixelPlanes.Form.ROWS;
         }
-        int size = PixelPlanes.size(precision, batch, c, height, width, words, lanes);
+        int size = PixelPlanes.size(precision, batch, c, height, width, words, form, lanes);
         buf.pixels = Buffers.exact(buf.pixels, size);
         buf.scratch = Buffers.exact(buf.scratch, PixelPlanes.scratchSize(height * width));
-        return new PixelPlanes(precision, batch, c, height, width, words, lanes, buf.pixels, masks, buf.scratch);
+        return new PixelPlanes(precision, batch, c, height, width, words, form, lanes, buf.pixels, masks,
+                buf.scratch);
     }
 
     /** Lanes of the column panels the engine reads for {@code rows} patch rows, or 0 for rows. */
@@ -404,7 +409,6 @@ public final class Conv2d {
         int words = to.words();
         int ps = to.planeStride();
         int ws = to.wordStride();
-        int pw = pp.words;
         int h = pp.height;
         int w = pp.width;
         int sH = spec.strideH();
@@ -426,69 +430,128 @@ public final class Conv2d {
         int maxDx = (kW - 1) * spec.dilationW() - spec.padW();
         boolean aligned = (cg & 63) == 0;
         int gw = cg >>> 6;               // words per tap when aligned
-        int srcWord = g * gw;             // first word of the group's channels when aligned
         int srcBit = g * cg;
-        int pixStride = planes * pw;
+        // source word k of plane q of pixel p: p * sp + q * sq + k * sk (word-major when aligned)
+        int sp = pp.origin(1) - pp.origin(0);
+        int sq = pp.planeStride;
+        int sk = pp.wordStride;
+        int srcWord = g * gw * sk;        // first word of the group's channels when aligned
         int[] tapWord = new int[taps];
         for (int t = 0; t < taps; t++) {
-            tapWord[t] = tapPixel[t] * pixStride;
+            tapWord[t] = tapPixel[t] * sp;
         }
         long[] rowBuf = aligned ? null : new long[planes * words];
         long[] src = pp.bits;
+        int lanes = to.lanes();
+        // whole panels of interior rows: the lanes of one (word, plane) are adjacent in the
+        // panel, so each is written by a short run of stores instead of strided ones per row
+        boolean panelRuns = lanes > 0 && aligned;
+        int[] laneSrc = new int[Math.max(1, lanes)];
+        int rows = to.rows();
+        int n = 0;
+        int oy = 0;
+        int ox = 0;
         int row = 0;
-        for (int n = 0; n < pp.batch; n++) {
-            for (int oy = 0; oy < oh; oy++) {
-                int iy0 = oy * sH;
-                boolean yInside = iy0 + minDy >= 0 && iy0 + maxDy < h;
-                for (int ox = 0; ox < ow; ox++, row++) {
-                    int ix0 = ox * sW;
-                    boolean inside = yInside && ix0 + minDx >= 0 && ix0 + maxDx < w;
-                    int center = (n * h + iy0) * w + ix0;
-                    int rowBase = to.origin(row);
-                    if (aligned) {
-                        for (int q = 0; q < planes; q++) {
-                            int d = rowBase + q * ps;
-                            int qOff = q * pw + srcWord;
-                            if (inside && gw == 1) {
-                                int c = center * pixStride + qOff;
-                                for (int t = 0; t < taps; t++) {
-                                    bits[d + t * ws] = src[c + tapWord[t]];
-                                }
-                            } else {
-                                for (int t = 0; t < taps; t++) {
-                                    int iy = iy0 + dy[t];
-                                    int ix = ix0 + dx[t];
-                                    int dt = d + t * gw * ws;
-                                    boolean in = inside || (iy >= 0 && iy < h && ix >= 0 && ix < w);
-                                    int s = (center + tapPixel[t]) * pixStride + qOff;
-                                    for (int j = 0; j < gw; j++) {
-                                        bits[dt + j * ws] = in ? src[s + j] : 0L;
+        while (row < rows) {
+            if (panelRuns && row % lanes == 0 && row + lanes <= rows) {
+                boolean interior = true;
+                int n2 = n;
+                int oy2 = oy;
+                int ox2 = ox;
+                for (int lane = 0; lane < lanes && interior; lane++) {
+                    int iy0 = oy2 * sH;
+                    int ix0 = ox2 * sW;
+                    interior = iy0 + minDy >= 0 && iy0 + maxDy < h && ix0 + minDx >= 0 && ix0 + maxDx < w;
+                    laneSrc[lane] = ((n2 * h + iy0) * w + ix0) * sp + srcWord;
+                    if (++ox2 == ow) {
+                        ox2 = 0;
+                        if (++oy2 == oh) {
+                            oy2 = 0;
+                            n2++;
+                        }
+                    }
+                }
+                if (interior) {
+                    int base = (row / lanes) * words * planes * lanes;
+                    // one output row, stride 1, word-major source: the lanes read adjacent words
+                    boolean run = laneSrc[lanes - 1] - laneSrc[0] == lanes - 1;
+                    for (int t = 0; t < taps; t++) {
+                        for (int j = 0; j < gw; j++) {
+                            for (int q = 0; q < planes; q++) {
+                                int d = base + ((t * gw + j) * planes + q) * lanes;
+                                int off = tapWord[t] + q * sq + j * sk;
+                                if (run) {
+                                    System.arraycopy(src, laneSrc[0] + off, bits, d, lanes);
+                                } else {
+                                    for (int lane = 0; lane < lanes; lane++) {
+                                        bits[d + lane] = src[laneSrc[lane] + off];
                                     }
                                 }
                             }
-                            for (int z = taps * gw; z < words; z++) {
-                                bits[d + z * ws] = 0L;
-                            }
+                        }
+                    }
+                    row += lanes;
+                    n = n2;
+                    oy = oy2;
+                    ox = ox2;
+                    continue;
+                }
+            }
+            int iy0 = oy * sH;
+            int ix0 = ox * sW;
+            boolean inside = iy0 + minDy >= 0 && iy0 + maxDy < h && ix0 + minDx >= 0 && ix0 + maxDx < w;
+            int center = (n * h + iy0) * w + ix0;
+            int rowBase = to.origin(row);
+            if (aligned) {
+                for (int q = 0; q < planes; q++) {
+                    int d = rowBase + q * ps;
+                    int qOff = q * sq + srcWord;
+                    if (inside && gw == 1) {
+                        int c = center * sp + qOff;
+                        for (int t = 0; t < taps; t++) {
+                            bits[d + t * ws] = src[c + tapWord[t]];
                         }
                     } else {
-                        java.util.Arrays.fill(rowBuf, 0L);
                         for (int t = 0; t < taps; t++) {
                             int iy = iy0 + dy[t];
                             int ix = ix0 + dx[t];
-                            if (!inside && (iy < 0 || iy >= h || ix < 0 || ix >= w)) {
-                                continue;
-                            }
-                            int s = (center + tapPixel[t]) * pixStride;
-                            for (int q = 0; q < planes; q++) {
-                                PixelPlanes.orBits(src, s + q * pw, srcBit, rowBuf, q * words, t * cg, cg);
-                            }
-                        }
-                        for (int q = 0; q < planes; q++) {
-                            for (int k = 0; k < words; k++) {
-                                bits[rowBase + q * ps + k * ws] = rowBuf[q * words + k];
+                            int dt = d + t * gw * ws;
+                            boolean in = inside || (iy >= 0 && iy < h && ix >= 0 && ix < w);
+                            int s = (center + tapPixel[t]) * sp + qOff;
+                            for (int j = 0; j < gw; j++) {
+                                bits[dt + j * ws] = in ? src[s + j * sk] : 0L;
                             }
                         }
                     }
+                    for (int z = taps * gw; z < words; z++) {
+                        bits[d + z * ws] = 0L;
+                    }
+                }
+            } else {
+                java.util.Arrays.fill(rowBuf, 0L);
+                for (int t = 0; t < taps; t++) {
+                    int iy = iy0 + dy[t];
+                    int ix = ix0 + dx[t];
+                    if (!inside && (iy < 0 || iy >= h || ix < 0 || ix >= w)) {
+                        continue;
+                    }
+                    int s = (center + tapPixel[t]) * sp; // ROWS: a pixel's words are adjacent
+                    for (int q = 0; q < planes; q++) {
+                        PixelPlanes.orBits(src, s + q * sq, srcBit, rowBuf, q * words, t * cg, cg);
+                    }
+                }
+                for (int q = 0; q < planes; q++) {
+                    for (int k = 0; k < words; k++) {
+                        bits[rowBase + q * ps + k * ws] = rowBuf[q * words + k];
+                    }
+                }
+            }
+            row++;
+            if (++ox == ow) {
+                ox = 0;
+                if (++oy == oh) {
+                    oy = 0;
+                    n++;
                 }
             }
         }

@@ -4,23 +4,24 @@ import io.github.trit4j.Precision;
 import io.github.trit4j.kernel.CodeMasks;
 import io.github.trit4j.quant.ActivationQuantizer;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * An activation tensor quantized (if float) and packed once, per pixel: pixel
  * {@code (n, y, x)} holds its {@code C} channel codes as bit-planes of {@code words}
  * longs each (bit {@code c % 64} of word {@code c / 64}), in the same plane encoding as
- * {@link io.github.trit4j.PackedMatrix}. Two layouts:
+ * {@link io.github.trit4j.PackedMatrix}. Word k of plane q of a pixel is at
+ * {@link #origin}{@code (pixel) + q * planeStride + k * wordStride}, in one of three forms:
  * <ul>
- *   <li>rows ({@code lanes = 0}): plane q of a pixel at {@code ((pixel * planes) + q) * words},
- *   which im2col reads, copying whole words (or shifted word pairs) into patch rows; with
- *   {@code words = PackedMatrix.wordsPerRowFor(C)} this is also a packed matrix with one row
- *   per pixel;</li>
- *   <li>column panels ({@code lanes > 0}, {@code words = ceil(C / 64)}): the layout of
- *   {@link io.github.trit4j.PackedMatrix#fromColumnPanels}, which a 1x1 stride-1 convolution
- *   hands to the GEMM as it is.</li>
+ *   <li>{@link Form#ROWS}: {@code ((pixel * planes) + q) * words + k}; with
+ *   {@code words = PackedMatrix.wordsPerRowFor(C)} a packed matrix with one row per pixel,
+ *   which a 1x1 stride-1 convolution hands to the GEMM as it is; im2col reads it when
+ *   channel groups do not fill whole words (shifted word pairs need a pixel's words adjacent);</li>
+ *   <li>{@link Form#WORD_MAJOR}: {@code (q * words + k) * pixels + pixel}, one row of all pixels
+ *   per channel word, which im2col reads when groups fill whole words: consecutive pixels are
+ *   adjacent, so a run of patch rows copies a run of words;</li>
+ *   <li>{@link Form#PANELS} ({@code words = ceil(C / 64)}): the layout of
+ *   {@link io.github.trit4j.PackedMatrix#fromColumnPanels}, for the 1x1 stride-1 convolution
+ *   on an engine that reads column panels.</li>
  * </ul>
  * No byte or float im2col matrix exists.
  *
@@ -34,12 +35,6 @@ import java.nio.ByteOrder;
  */
 final class PixelPlanes {
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
-    /** The lowest bit of each byte. */
-    private static final long L = 0x0101010101010101L;
-    private static final long HIGH6 = 0xFCFCFCFCFCFCFCFCL;
-    private static final long NOT_LOW = 0xFEFEFEFEFEFEFEFEL;
 
     final Precision precision;
     final int planes;
@@ -50,32 +45,44 @@ final class PixelPlanes {
     /** Longs per plane per pixel. */
     final int words;
     final long[] bits;
-    /** Pixels per column panel, or 0 for the row layout. */
+    /** The ways of laying out the words; see the class comment. */
+    enum Form { ROWS, WORD_MAJOR, PANELS }
+
+    final Form form;
+    /** Pixels per column panel (PANELS only). */
     private final int lanes;
     /** Distance between a pixel's planes, and between its consecutive words of one plane. */
-    private final int planeStride;
-    private final int wordStride;
+    final int planeStride;
+    final int wordStride;
     /** Codes to plane words: the ISA-specific step. */
     private final CodeMasks masks;
     /** The NCHW packer's channel masks, {@link #scratchSize} longs. */
     private final long[] scratch;
 
     /**
-     * @param words longs per plane per pixel, at least {@code ceil(channels / 64)}; exactly that with lanes
-     * @param lanes pixels per column panel, or 0 for the row layout
+     * @param words longs per plane per pixel, at least {@code ceil(channels / 64)}; exactly that
+     *              unless ROWS
+     * @param form  the layout
+     * @param lanes pixels per column panel for PANELS, else ignored
      * @param bits  at least {@link #size} longs; any content
      * @param masks the packing kernel
      * @param scratch at least {@link #scratchSize scratchSize(height * width)} longs; any content
      */
-    PixelPlanes(Precision precision, int batch, int channels, int height, int width, int words, int lanes,
-                long[] bits, CodeMasks masks, long[] scratch) {
+    PixelPlanes(Precision precision, int batch, int channels, int height, int width, int words, Form form,
+                int lanes, long[] bits, CodeMasks masks, long[] scratch) {
         this.masks = masks;
         this.scratch = scratch;
         this.precision = precision;
         this.planes = precision.planes();
-        this.lanes = lanes;
-        this.planeStride = lanes == 0 ? words : lanes;
-        this.wordStride = lanes == 0 ? 1 : planes * lanes;
+        this.form = form;
+        this.lanes = form == Form.PANELS ? lanes : 0;
+        int pixels = batch * height * width;
+        switch (form) {
+            case ROWS -> { planeStride = words; wordStride = 1; }
+            case WORD_MAJOR -> { planeStride = words * pixels; wordStride = pixels; }
+            case PANELS -> { planeStride = lanes; wordStride = planes * lanes; }
+            default -> throw new AssertionError(form);
+        }
         this.batch = batch;
         this.channels = channels;
         this.height = height;
@@ -84,10 +91,11 @@ final class PixelPlanes {
         this.bits = bits;
     }
 
-    /** Longs needed: {@code pixels * planes * words}, pixels rounded up to whole panels. */
-    static int size(Precision precision, int batch, int channels, int height, int width, int words, int lanes) {
+    /** Longs needed: {@code pixels * planes * words}, pixels rounded up to whole panels for PANELS. */
+    static int size(Precision precision, int batch, int channels, int height, int width, int words, Form form,
+                    int lanes) {
         long pixels = (long) batch * height * width;
-        if (lanes > 0) {
+        if (form == Form.PANELS) {
             pixels = (pixels + lanes - 1) / lanes * lanes;
         }
         long size = pixels * precision.planes() * words;
@@ -104,66 +112,23 @@ final class PixelPlanes {
 
     /** Index of pixel {@code pixel}'s word 0 of plane 0. */
     int origin(int pixel) {
-        return lanes == 0 ? pixel * planes * words : (pixel / lanes) * words * planes * lanes + pixel % lanes;
+        return switch (form) {
+            case ROWS -> pixel * planes * words;
+            case WORD_MAJOR -> pixel;
+            case PANELS -> (pixel / lanes) * words * planes * lanes + pixel % lanes;
+        };
     }
 
     /**
-     * Throws an IAE naming the first index of {@code input} whose value is outside
-     * {@code precision}; checks 8 codes per step.
+     * Packs integer codes, checking them on the way.
+     *
+     * @throws IllegalArgumentException naming the index of the first code outside the precision
      */
-    static void validate(byte[] input, Precision precision) {
-        int n = input.length;
-        int i = 0;
-        long bad = 0;
-        switch (precision) {
-            case TERNARY_UNSIGNED -> {
-                for (; i + 8 <= n; i += 8) {
-                    long x = (long) LONGS.get(input, i);
-                    bad |= (x & HIGH6) | (x & (x >>> 1) & L); // above 3, or 3
-                }
-            }
-            case TWO_BIT -> {
-                for (; i + 8 <= n; i += 8) {
-                    bad |= (long) LONGS.get(input, i) & HIGH6;
-                }
-            }
-            case TERNARY -> {
-                for (; i + 8 <= n; i += 8) {
-                    long x = (long) LONGS.get(input, i);
-                    long sm = ((x >>> 7) & L) * 0xFF; // 0xFF in negative bytes
-                    bad |= (x ^ sm) & (NOT_LOW | (sm & L)); // negatives must be 0xFF, others 0 or 1
-                }
-            }
-            case BINARY -> {
-                for (; i + 8 <= n; i += 8) {
-                    long x = (long) LONGS.get(input, i);
-                    long sm = ((x >>> 7) & L) * 0xFF;
-                    bad |= (x ^ sm) ^ (~sm & L); // negatives must be 0xFF, others 0x01
-                }
-            }
-        }
-        for (; i < n; i++) {
-            if (!precision.contains(input[i])) {
-                bad = 1;
-            }
-        }
-        if (bad != 0) {
-            for (int idx = 0; idx < n; idx++) {
-                int v = input[idx];
-                if (!precision.contains(v)) {
-                    throw new IllegalArgumentException("input[" + idx + "] = " + v + " is outside " + precision + " "
-                            + precision.valueSet());
-                }
-            }
-        }
-    }
-
-    /** Packs integer codes, already {@linkplain #validate validated}. */
     void packCodes(byte[] input, Layout layout) {
         int hw = height * width;
         if (layout == Layout.NHWC) {
             for (int pixel = 0; pixel < batch * hw; pixel++) {
-                packPixel(input, pixel * channels, origin(pixel));
+                rejectCode(input, packPixel(input, pixel * channels, origin(pixel)));
             }
         } else {
             NchwPacker packer = new NchwPacker(hw);
@@ -172,7 +137,7 @@ final class PixelPlanes {
                     int c0 = cw << 6;
                     int cc = Math.min(64, channels - c0);
                     for (int c = 0; c < cc; c++) {
-                        packer.channel(input, (n * channels + c0 + c) * hw, c);
+                        rejectCode(input, packer.channel(input, (n * channels + c0 + c) * hw, c));
                     }
                     packer.store(n * hw, cw, cc);
                 }
@@ -223,7 +188,7 @@ final class PixelPlanes {
      */
     private void zeroPadding() {
         int pixels = batch * height * width;
-        if (lanes > 0) {
+        if (form == Form.PANELS) {
             int end = (pixels + lanes - 1) / lanes * lanes;
             for (int pixel = pixels; pixel < end; pixel++) {
                 int o = origin(pixel);
@@ -239,15 +204,23 @@ final class PixelPlanes {
         if (used == words) {
             return;
         }
+        assert form == Form.ROWS;
         int rows = pixels * planes;
         for (int r = 0; r < rows; r++) {
             java.util.Arrays.fill(bits, r * words + used, (r + 1) * words, 0L);
         }
     }
 
-    /** One NHWC pixel: {@code channels} codes from {@code src[off]} into the planes at {@code dst}. */
-    private void packPixel(byte[] src, int off, int dst) {
-        masks.masks(src, off, channels, precision, bits, dst, bits, dst + planeStride, wordStride);
+    /** One NHWC pixel: {@code channels} codes from {@code src[off]} into the planes at {@code dst}; see {@link CodeMasks#masks}. */
+    private int packPixel(byte[] src, int off, int dst) {
+        return masks.masks(src, off, channels, precision, bits, dst, bits, dst + planeStride, wordStride);
+    }
+
+    private void rejectCode(byte[] input, int index) {
+        if (index >= 0) {
+            throw new IllegalArgumentException("input[" + index + "] = " + input[index] + " is outside " + precision
+                    + " " + precision.valueSet());
+        }
     }
 
     /**
@@ -271,9 +244,9 @@ final class PixelPlanes {
             this.at1 = 64 * pixelWords;
         }
 
-        /** Channel {@code c} (within the word) from the {@code hw} codes at {@code src[off]}. */
-        void channel(byte[] src, int off, int c) {
-            masks.masks(src, off, hw, precision, m0, c * pixelWords, m1, at1 + c * pixelWords, 1);
+        /** Channel {@code c} (within the word) from the {@code hw} codes at {@code src[off]}; a bad code's index or -1. */
+        int channel(byte[] src, int off, int c) {
+            return masks.masks(src, off, hw, precision, m0, c * pixelWords, m1, at1 + c * pixelWords, 1);
         }
 
         /** Channel {@code c} from the {@code hw} floats at {@code src[off]}; a NaN's index or -1. */

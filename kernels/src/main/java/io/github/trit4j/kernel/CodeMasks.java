@@ -13,13 +13,16 @@ import io.github.trit4j.Precision;
 public interface CodeMasks {
 
     /**
-     * Masks of {@code len} codes {@code src[off + i]}, already validated for {@code precision}:
+     * Masks of {@code len} codes {@code src[off + i]} of {@code precision}, checked on the way:
      * for each group {@code g < ceil(len / 64)}, bit {@code j} of {@code d0[o0 + g * stride]}
      * is plane 0 of code {@code 64 g + j}, and (for two-plane precisions) bit {@code j} of
      * {@code d1[o1 + g * stride]} its plane 1, in {@code io.github.trit4j.PackedMatrix}'s
      * encoding. Bits past {@code len} are 0. {@code d1} is not touched for one plane.
+     *
+     * @return the index into {@code src} of the first code outside {@code precision} (the words
+     *         are then unspecified), or -1
      */
-    void masks(byte[] src, int off, int len, Precision precision, long[] d0, int o0, long[] d1, int o1,
+    int masks(byte[] src, int off, int len, Precision precision, long[] d0, int o0, long[] d1, int o1,
                int stride);
 
     /**

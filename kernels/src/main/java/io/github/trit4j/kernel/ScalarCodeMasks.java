@@ -22,14 +22,67 @@ public final class ScalarCodeMasks implements CodeMasks {
     private static final long L = 0x0101010101010101L;
     /** Multiplier that gathers the lowest bits of the 8 bytes into bits 56..63 (byte j to bit 56 + j). */
     private static final long GATHER = 0x0102040810204080L;
+    private static final long HIGH6 = 0xFCFCFCFCFCFCFCFCL;
+    private static final long NOT_LOW = 0xFEFEFEFEFEFEFEFEL;
 
     private ScalarCodeMasks() {
     }
 
     @Override
-    public void masks(byte[] src, int off, int len, Precision precision, long[] d0, int o0, long[] d1, int o1,
-                      int stride) {
+    public int masks(byte[] src, int off, int len, Precision precision, long[] d0, int o0, long[] d1, int o1,
+                     int stride) {
         masksFrom(0, src, off, len, precision, d0, o0, d1, o1, stride);
+        return firstInvalid(src, off, len, precision);
+    }
+
+    /**
+     * The index of the first code of {@code src[off, off + len)} outside {@code precision}, or
+     * -1; checks 8 codes per step and searches only if one is bad.
+     */
+    static int firstInvalid(byte[] src, int off, int len, Precision precision) {
+        int end = off + len;
+        int i = off;
+        long bad = 0;
+        switch (precision) {
+            case TERNARY_UNSIGNED -> {
+                for (; i + 8 <= end; i += 8) {
+                    long x = (long) LONGS.get(src, i);
+                    bad |= (x & HIGH6) | (x & (x >>> 1) & L); // above 3, or 3
+                }
+            }
+            case TWO_BIT -> {
+                for (; i + 8 <= end; i += 8) {
+                    bad |= (long) LONGS.get(src, i) & HIGH6;
+                }
+            }
+            case TERNARY -> {
+                for (; i + 8 <= end; i += 8) {
+                    long x = (long) LONGS.get(src, i);
+                    long sm = ((x >>> 7) & L) * 0xFF; // 0xFF in negative bytes
+                    bad |= (x ^ sm) & (NOT_LOW | (sm & L)); // negatives must be 0xFF, others 0 or 1
+                }
+            }
+            case BINARY -> {
+                for (; i + 8 <= end; i += 8) {
+                    long x = (long) LONGS.get(src, i);
+                    long sm = ((x >>> 7) & L) * 0xFF;
+                    bad |= (x ^ sm) ^ (~sm & L); // negatives must be 0xFF, others 0x01
+                }
+            }
+        }
+        for (; i < end; i++) {
+            if (!precision.contains(src[i])) {
+                bad = 1;
+            }
+        }
+        if (bad != 0) {
+            for (int idx = off; idx < end; idx++) {
+                if (!precision.contains(src[idx])) {
+                    return idx;
+                }
+            }
+        }
+        return -1;
     }
 
     /**

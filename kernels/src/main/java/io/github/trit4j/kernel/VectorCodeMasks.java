@@ -28,21 +28,27 @@ public final class VectorCodeMasks implements CodeMasks {
     }
 
     @Override
-    public void masks(byte[] src, int off, int len, Precision precision, long[] d0, int o0, long[] d1, int o1,
-                      int stride) {
+    public int masks(byte[] src, int off, int len, Precision precision, long[] d0, int o0, long[] d1, int o1,
+                     int stride) {
         // plane bit = (code & k) != 0 for valid codes: {0,1,2}: a = any bit, b = bit 1;
-        // 2-bit: bit 0, bit 1; ternary {0,1,-1}: m = any bit, s = sign; binary: sign
+        // 2-bit: bit 0, bit 1; ternary {0,1,-1}: m = any bit, s = sign; binary: sign.
+        // A code is bad when ((code + add) & keep) > limit, unsigned: {0,1,2}: > 2; {0..3}: > 3;
+        // {-1,0,1} + 1 = {0,1,2}: > 2; {-1,1} + 1 = {0,2}, bit 1 cleared: > 0
         byte k0;
         byte k1;
+        byte add = 0;
+        byte keep = -1;
+        byte limit;
         switch (precision) {
-            case TERNARY_UNSIGNED -> { k0 = -1; k1 = 2; }
-            case TWO_BIT -> { k0 = 1; k1 = 2; }
-            case TERNARY -> { k0 = -1; k1 = (byte) 0x80; }
-            case BINARY -> { k0 = (byte) 0x80; k1 = 0; }
+            case TERNARY_UNSIGNED -> { k0 = -1; k1 = 2; limit = 2; }
+            case TWO_BIT -> { k0 = 1; k1 = 2; limit = 3; }
+            case TERNARY -> { k0 = -1; k1 = (byte) 0x80; add = 1; limit = 2; }
+            case BINARY -> { k0 = (byte) 0x80; k1 = 0; add = 1; keep = (byte) 0xFD; limit = 0; }
             default -> throw new AssertionError(precision);
         }
         boolean two = precision.planes() == 2;
         int groups = len >>> 6;
+        long bad = 0;
         for (int g = 0; g < groups; g++) {
             long w0 = 0;
             long w1 = 0;
@@ -51,6 +57,7 @@ public final class VectorCodeMasks implements CodeMasks {
                 ByteVector v = ByteVector.fromArray(B, src, base + part);
                 w0 |= v.and(k0).compare(VectorOperators.NE, 0).toLong() << part;
                 w1 |= v.and(k1).compare(VectorOperators.NE, 0).toLong() << part;
+                bad |= v.add(add).and(keep).compare(VectorOperators.UGT, limit).toLong();
             }
             d0[o0 + g * stride] = w0;
             if (two) {
@@ -60,6 +67,11 @@ public final class VectorCodeMasks implements CodeMasks {
         if ((len & 63) != 0) {
             ScalarCodeMasks.masksFrom(groups, src, off, len, precision, d0, o0, d1, o1, stride);
         }
+        if (bad != 0 || (len & 63) != 0) { // find the first bad code (or check the tail) in plain Java
+            return ScalarCodeMasks.firstInvalid(src, bad != 0 ? off : off + (groups << 6),
+                    bad != 0 ? len : len & 63, precision);
+        }
+        return -1;
     }
 
     /**
