@@ -2,6 +2,7 @@ package io.github.trit4j;
 
 import io.github.trit4j.kernel.ColumnPanels;
 import io.github.trit4j.kernel.Epilogue;
+import io.github.trit4j.kernel.TrustedPacking;
 
 import java.util.Objects;
 import java.util.function.Function;
@@ -52,6 +53,20 @@ public final class PackedMatrix {
     private volatile Panels columnPanels;
     /** Epilogues that depend on this matrix alone (as weights), by product; immutable records. */
     private final Epilogue[] epilogues = new Epilogue[3];
+
+    static {
+        TrustedPacking.register(new TrustedPacking.Wrappers() {
+            @Override
+            public PackedMatrix rows(Precision precision, int rows, int cols, long[] bits) {
+                return new PackedMatrix(precision, rows, cols, bits, null, null);
+            }
+
+            @Override
+            public PackedMatrix columnPanels(Precision precision, int rows, int cols, int lanes, long[] panels) {
+                return new PackedMatrix(precision, rows, cols, null, new Panels(lanes, panels), null);
+            }
+        });
+    }
 
     /** Column panels and the lane count they were laid out for, published together. */
     private record Panels(int lanes, long[] words) {

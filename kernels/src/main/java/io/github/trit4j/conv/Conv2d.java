@@ -6,6 +6,7 @@ import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.kernel.CodeMasks;
 import io.github.trit4j.kernel.KernelProvider;
+import io.github.trit4j.kernel.TrustedPacking;
 import io.github.trit4j.Precision;
 import io.github.trit4j.quant.ActivationQuantizer;
 
@@ -303,12 +304,20 @@ public final class Conv2d {
         return engine.activationPanelLanes(weightPrecision, activationPrecision, algorithm, rows);
     }
 
-    /** The patch matrix over {@code bits}, in the layout {@code lanes} says. */
+    /**
+     * The patch matrix over {@code bits}, in the layout {@code lanes} says. The planes are this
+     * class's own (codes checked when packed, pads and padded taps written as zeros), so they
+     * are wrapped without the public factories' pass over every word; with assertions on (as
+     * in the test suite) the public, checking factories run too.
+     */
     private PackedMatrix patchMatrix(int rows, int lanes, long[] bits) {
         int k = spec.patchLength();
+        assert (lanes > 0 ? PackedMatrix.fromColumnPanels(activationPrecision, rows, k, lanes, bits)
+                : PackedMatrix.fromBitPlanes(activationPrecision, rows, k, bits)) != null;
+        TrustedPacking.Wrappers wrap = TrustedPacking.wrappers();
         return lanes > 0
-                ? PackedMatrix.fromColumnPanels(activationPrecision, rows, k, lanes, bits)
-                : PackedMatrix.fromBitPlanes(activationPrecision, rows, k, bits);
+                ? wrap.columnPanels(activationPrecision, rows, k, lanes, bits)
+                : wrap.rows(activationPrecision, rows, k, bits);
     }
 
     private void run(Buffers buf, PixelPlanes pp, Layout layout, int[] out) {
