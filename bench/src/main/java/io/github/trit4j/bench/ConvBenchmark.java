@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.SplittableRandom;
@@ -33,14 +34,16 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code convCodes}: {@link Conv2d} on integer codes end to end (pixel packing + im2col onto
  *   bit-planes + GEMM + output layout);</li>
  *   <li>{@code convFloat}: {@link TernaryConv2d}, float in, float out (quantize + im2col + pack +
- *   GEMM + rescale).</li>
+ *   GEMM + rescale);</li>
+ *   <li>{@code openBlasConv}: the float baseline, im2col + OpenBLAS {@code cblas_sgemm} on the same
+ *   float input ({@link ConvBaselines#openBlas}), on {@code threads} threads; its core is printed at
+ *   setup (set {@code OPENBLAS_CORETYPE} in the environment to force one).</li>
  * </ul>
  * Throughput = M*N*K / time with M = out channels, N = output pixels, K = 9 * in channels (K unpadded).
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar ConvBenchmark -p layer=C1,C4 -f 1 -wi 3 -i 3 -w 1 -r 1
  * </pre>
- * An OpenBLAS sgemm baseline (float im2col + sgemm) is not written yet.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -78,6 +81,7 @@ public class ConvBenchmark {
     private int[] convOut;
     private float[] floatOut;
     private GemmEngine engine;
+    private StudyProduct openBlas;
 
     @Setup
     public void setup() {
@@ -128,6 +132,20 @@ public class ConvBenchmark {
         gemmOut = new int[m * n];
         convOut = new int[conv.outputLength(1, height, width)];
         floatOut = new float[convOut.length];
+        ConvShape shape = new ConvShape(spec.inChannels(), height, width, spec.outChannels(), l[3], l[4], l[5]);
+        openBlas = ConvBaselines.openBlas(shape, floats, wf, threads);
+        System.out.println("OpenBLAS core: " + OpenBlasSgemm.coreName());
+    }
+
+    @TearDown
+    public void tearDown() {
+        openBlas.close();
+    }
+
+    @Benchmark
+    public StudyProduct openBlasConv() {
+        openBlas.run();
+        return openBlas;
     }
 
     @Benchmark
