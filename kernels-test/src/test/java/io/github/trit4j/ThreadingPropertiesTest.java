@@ -131,6 +131,45 @@ class ThreadingPropertiesTest {
         assertTrue(failures.isEmpty(), () -> failures.toString());
     }
 
+    /**
+     * The default helpers are bounded: however many callers run multi-threaded products at
+     * once, trit4j starts at most availableProcessors - 1 helper threads, all daemons, and
+     * every product is still exact.
+     */
+    @Test
+    void defaultHelpersAreFewDaemonsAndProductsStayExact() throws Exception {
+        GemmEngine engine = Gemm.engine().withThreads(4).withParallelThreshold(1);
+        byte[] wv = ValuePattern.RANDOM.values(Precision.TERNARY, 37, 300, 5);
+        byte[] xv = ValuePattern.RANDOM.values(Precision.TERNARY_UNSIGNED, 41, 300, 6);
+        int[] expected = NaiveGemm.multiply(wv, xv, 37, 41, 300);
+        PackedMatrix w = PackedMatrix.pack(Precision.TERNARY, wv, 37, 300);
+        PackedMatrix x = PackedMatrix.pack(Precision.TERNARY_UNSIGNED, xv, 41, 300);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<Boolean>> done = new java.util.ArrayList<>();
+            for (int c = 0; c < 6; c++) {
+                done.add(callers.submit(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        if (!java.util.Arrays.equals(expected, engine.multiply(w, x))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> f : done) {
+                assertTrue(f.get(), "a concurrent multi-threaded product differs from the oracle");
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        List<Thread> helpers = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("trit4j-helper-")).toList();
+        int max = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
+        assertTrue(helpers.size() <= max, () -> helpers.size() + " helper threads, at most " + max + " expected");
+        assertTrue(helpers.stream().allMatch(Thread::isDaemon), "helpers must be daemon threads");
+    }
+
     @Test
     void badThreadCountsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> Gemm.engine().withThreads(0));

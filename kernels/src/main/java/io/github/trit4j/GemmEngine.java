@@ -23,6 +23,14 @@ import java.util.Objects;
  * {@code TERNARY x TWO_BIT}, {@code TERNARY x TERNARY}, {@code TWO_BIT x TWO_BIT},
  * {@code BINARY x BINARY}.
  *
+ * <p>Multi-threaded products run on the calling thread and, by default, on trit4j's helper
+ * threads: at most {@code availableProcessors - 1} daemon threads ({@code trit4j-helper-N}),
+ * started on first use and kept for the life of the JVM; after a product a helper spins for
+ * {@code -Dtrit4j.spinMicros} microseconds (default 200) waiting for the next one, then parks,
+ * because waking a parked thread costs as much as a small product's share. Helpers beyond
+ * those (more threads than processors, or helpers busy with another caller's product) run on
+ * {@link ForkJoinPool#commonPool()}; {@link #withExecutor} replaces both.
+ *
  * <p>Instances are immutable and thread-safe.
  */
 public final class GemmEngine {
@@ -67,6 +75,7 @@ public final class GemmEngine {
         synchronized (ENGINES) {
             GemmEngine engine = ENGINES.get(isa);
             if (engine == null) {
+                ProductWorkers.spinNanos(); // a bad -Dtrit4j.spinMicros fails here, not in a product
                 engine = new GemmEngine(KernelProvider.create(isa), defaultThreads(), null, PARALLEL_THRESHOLD_MACS,
                         PANEL_BLOCK_BYTES);
                 ENGINES.put(isa, engine);
@@ -92,7 +101,7 @@ public final class GemmEngine {
 
     /**
      * The same kernels, running the helpers of a multi-threaded product on {@code executor}
-     * instead of {@link ForkJoinPool#commonPool()}. The calling thread always works too and
+     * instead of trit4j's own helper threads (see the class comment). The calling thread always works too and
      * returns once every chunk is done; an executor that is slow to run (or rejects) the
      * helper tasks leaves more chunks to the caller, never a stalled product.
      *
@@ -279,10 +288,16 @@ public final class GemmEngine {
                 block(product, wBits, xBits, words, kWords, shift1, panelBlock, e, out, n, 0, m, from, to);
             }
         });
+        int wanted = Math.min(parts, chunks) - 1;
+        Runnable helper = work::take;
+        int given = 0;
+        if (executor == null) {
+            given = ProductWorkers.shared().offer(helper, wanted);
+        }
         Executor ex = executor != null ? executor : ForkJoinPool.commonPool();
-        for (int t = 1; t < Math.min(parts, chunks); t++) {
+        for (int t = given; t < wanted; t++) {
             try {
-                ex.execute(work::take);
+                ex.execute(helper);
             } catch (RejectedExecutionException rejected) {
                 break; // the calling thread does the rest
             }
