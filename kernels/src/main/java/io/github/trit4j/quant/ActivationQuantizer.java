@@ -5,6 +5,7 @@ import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.Precision;
 import io.github.trit4j.kernel.CodeMasks;
 import io.github.trit4j.kernel.KernelProvider;
+import io.github.trit4j.kernel.TrustedPacking;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -372,31 +373,14 @@ public final class ActivationQuantizer {
         int words = PackedMatrix.wordsPerRowFor(cols);
         long[] bits = new long[Math.multiplyExact(Math.multiplyExact(rows, 2), words)];
         for (int r = 0; r < rows; r++) {
-            int src = offset + r * ld;
-            checkNoNaN(x, src, cols, 1, "x");
             int base = r * 2 * words;
-            for (int c = 0; c < cols; c++) {
-                int y = codeOf(x[src + c]);
-                long bit = 1L << c;
-                int w = base + (c >>> 6);
-                if (precision == Precision.TERNARY_UNSIGNED) {
-                    if (y >= 1) {
-                        bits[w] |= bit;
-                    }
-                    if (y >= 2) {
-                        bits[w + words] |= bit;
-                    }
-                } else {
-                    if ((y & 1) != 0) {
-                        bits[w] |= bit;
-                    }
-                    if ((y & 2) != 0) {
-                        bits[w + words] |= bit;
-                    }
-                }
+            int nan = packPlanes(x, offset + r * ld, cols, bits, base, bits, base + words, 1);
+            if (nan >= 0) {
+                throw new IllegalArgumentException("x[" + nan + "] is NaN");
             }
         }
-        return PackedMatrix.fromBitPlanes(precision, rows, cols, bits);
+        // planes of this quantizer's own codes, pads never written: no word-by-word check needed
+        return TrustedPacking.wrappers().rows(precision, rows, cols, bits);
     }
 
     /** Throws an IAE naming the first NaN among {@code x[offset + i*stride]}, {@code i < length}. */
