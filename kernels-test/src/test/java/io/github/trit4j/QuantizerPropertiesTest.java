@@ -224,6 +224,21 @@ class QuantizerPropertiesTest {
      * {@code codes}) equals {@code code(x)} for every kind, on random values, the thresholds
      * themselves and their float neighbours, signed zeros and infinities.
      */
+    /** One quantizer of each kind and precision from three step parameters (thresholds 0.5/a0, ...). */
+    private static ActivationQuantizer[] everyKind(float a0, float a1, float a2) {
+        float t0 = 0.5f / a0;
+        float t1 = t0 + 0.5f / a1;
+        float t2 = t1 + 0.5f / a2;
+        return new ActivationQuantizer[] {
+                ActivationQuantizer.fatnn(0.25f, a0, a1),
+                ActivationQuantizer.fatnn(0.25f, a0, a1, a2),
+                ActivationQuantizer.fatnnThresholds(1f, t0, t1),
+                ActivationQuantizer.fatnnThresholds(1f, t0, t1, t2),
+                ActivationQuantizer.uniform(Precision.TERNARY_UNSIGNED, t1),
+                ActivationQuantizer.uniform(Precision.TWO_BIT, t2),
+        };
+    }
+
     @Test
     void bulkCodesEqualTheScalarCodeForEveryKind() {
         qt().withExamples(300).forAll(alphas(), alphas(), alphas(), longs().all())
@@ -231,14 +246,7 @@ class QuantizerPropertiesTest {
                     float t0 = 0.5f / a0;
                     float t1 = t0 + 0.5f / a1;
                     float t2 = t1 + 0.5f / a2;
-                    ActivationQuantizer[] qs = {
-                            ActivationQuantizer.fatnn(0.25f, a0, a1),
-                            ActivationQuantizer.fatnn(0.25f, a0, a1, a2),
-                            ActivationQuantizer.fatnnThresholds(1f, t0, t1),
-                            ActivationQuantizer.fatnnThresholds(1f, t0, t1, t2),
-                            ActivationQuantizer.uniform(Precision.TERNARY_UNSIGNED, t1),
-                            ActivationQuantizer.uniform(Precision.TWO_BIT, t2),
-                    };
+                    ActivationQuantizer[] qs = everyKind(a0, a1, a2);
                     java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
                     float[] x = new float[100];
                     float[] special = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, t0, t1, t2,
@@ -273,14 +281,7 @@ class QuantizerPropertiesTest {
                     float t0 = 0.5f / a0;
                     float t1 = t0 + 0.5f / a1;
                     float t2 = t1 + 0.5f / a2;
-                    ActivationQuantizer[] qs = {
-                            ActivationQuantizer.fatnn(0.25f, a0, a1),
-                            ActivationQuantizer.fatnn(0.25f, a0, a1, a2),
-                            ActivationQuantizer.fatnnThresholds(1f, t0, t1),
-                            ActivationQuantizer.fatnnThresholds(1f, t0, t1, t2),
-                            ActivationQuantizer.uniform(Precision.TERNARY_UNSIGNED, t1),
-                            ActivationQuantizer.uniform(Precision.TWO_BIT, t2),
-                    };
+                    ActivationQuantizer[] qs = everyKind(a0, a1, a2);
                     float s2 = 2f / t1;
                     float s3 = 3f / t2;
                     float[] cuts = {t0, t1, t2, 1f / a0, 1f / a0 + 0.5f / a1, 0.5f / s2, 1.5f / s2, 0.5f / s3,
