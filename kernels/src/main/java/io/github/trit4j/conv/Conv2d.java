@@ -16,9 +16,11 @@ import java.util.Objects;
  * A 2-D convolution on integer codes, run as packed GEMM: weights (OIHW, ternary, 2-bit or
  * binary) are packed once at construction, one matrix per group with patch order
  * {@code (kh, kw, c)}; each call packs the input once per pixel into bit-planes (quantizing
- * it first when it is float) and im2col copies bit ranges of those planes directly into packed
- * patch rows, which go to {@link GemmEngine#multiply(PackedMatrix, PackedMatrix, Algorithm, int[])}.
- * No byte or float im2col matrix is ever built.
+ * it on the way when it is float, checking codes or NaN in the same pass) and im2col copies
+ * words (or bit ranges) of those planes directly into the patch matrix, laid out as the
+ * engine reads it ({@link GemmEngine#activationPanelLanes}: column panels, or rows), which goes
+ * to {@link GemmEngine#multiply(PackedMatrix, PackedMatrix, Algorithm, int[])}. No byte or
+ * float im2col matrix is ever built.
  *
  * <p>{@code out[n][o][oy][ox] = sum_{c,kh,kw} w[o][c][kh][kw] * in[n][g*Cg + c][iy][ix]} with
  * {@code g = o / (outChannels/groups)}, {@code iy = oy*strideH - padH + kh*dilationH} (same for x),
@@ -32,10 +34,11 @@ import java.util.Objects;
  * {@code BINARY x BINARY}. Input and output share the layout ({@link Layout#NCHW} or
  * {@link Layout#NHWC}); outputs are exact int32.
  *
- * <p>Instances are immutable and thread-safe. Scratch arrays (packed pixels, patch rows) are
- * kept per thread and per layer and reused by that thread's next call of the same size; a
- * thread that calls a layer keeps about {@code rows * planes * ceil(K/512) * 64} bytes until it
- * (or the layer) is gone.
+ * <p>Instances are immutable and thread-safe. Scratch arrays (packed pixels, patch matrix,
+ * GEMM output of a group) are kept per thread and per layer and reused by that thread's next
+ * call of the same size; a thread that calls a layer keeps about
+ * {@code rows * planes * ceil(K/64) * 8} bytes of patches, plus the packed input, until it (or
+ * the layer) is gone.
  */
 public final class Conv2d {
 
