@@ -67,8 +67,10 @@ public final class GemmEngine {
      * one wider than the hardware is correct but slow.
      *
      * @throws NullPointerException  if {@code isa} is null
-     * @throws IllegalStateException if {@code isa} needs {@code jdk.incubator.vector} and the
-     *                               JVM was started without it
+     * @throws IllegalStateException    if {@code isa} needs {@code jdk.incubator.vector} and the
+     *                                  JVM was started without it
+     * @throws IllegalArgumentException if {@code -Dtrit4j.threads} or {@code -Dtrit4j.spinMicros}
+     *                                  is set to something that is not a count
      */
     public static GemmEngine of(Isa isa) {
         Objects.requireNonNull(isa, "isa");
@@ -101,8 +103,8 @@ public final class GemmEngine {
 
     /**
      * The same kernels, running the helpers of a multi-threaded product on {@code executor}
-     * instead of trit4j's own helper threads (see the class comment). The calling thread always works too and
-     * returns once every chunk is done; an executor that is slow to run (or rejects) the
+     * instead of trit4j's own helper threads (see the class comment). The calling thread always
+     * works too and returns once every chunk is done; an executor that is slow to run (or rejects) the
      * helper tasks leaves more chunks to the caller, never a stalled product.
      *
      * @throws NullPointerException if {@code executor} is null
