@@ -280,7 +280,6 @@ public final class Avx2Kernels implements BitKernels {
     // array, and widen() folds them into per-column long totals.
 
     /** Words of K between flushes of the byte accumulators, per product (max bits per byte lane per word). */
-    private static final int FLUSH_FATNN = 15;          // 8 + 8 = 16 per word: 15 x 16 = 240
     private static final int FLUSH_TERNARY_TWO_BIT = 10; // 8 + 2 x 8 = 24 per word: 240
     private static final int FLUSH_TWO_BIT = 10;         // per half (lo or hi weight plane): 8 + 2 x 8 = 24
 
@@ -292,6 +291,10 @@ public final class Avx2Kernels implements BitKernels {
     @Override
     public void ternaryPanels(long[] w, int words, long[] xp, int kWords, int shift1,
                               int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+        if (shift1 == 0) {
+            fatnnPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
+            return;
+        }
         byte[] bytes = Scratch.get().bytes;
         long[] raw = Scratch.get().longs;
         for (int i = i0; i < i1; i += 2) {
@@ -303,14 +306,9 @@ public final class Avx2Kernels implements BitKernels {
                 int wb = 2 * ib * words;
                 int xa = p * kWords * 2 * STEP;
                 int xb = pb * kWords * 2 * STEP;
-                int flush = shift1 == 0 ? FLUSH_FATNN : FLUSH_TERNARY_TWO_BIT;
-                for (int k0 = 0; k0 < kWords; k0 += flush) {
-                    int k1 = Math.min(kWords, k0 + flush);
-                    if (shift1 == 0) {
-                        fatnnBytes(w, words, wa, wb, xp, xa, xb, k0, k1, bytes);
-                    } else {
-                        ternaryTwoBitBytes(w, words, wa, wb, xp, xa, xb, k0, k1, bytes);
-                    }
+                for (int k0 = 0; k0 < kWords; k0 += FLUSH_TERNARY_TWO_BIT) {
+                    int k1 = Math.min(kWords, k0 + FLUSH_TERNARY_TWO_BIT);
+                    ternaryTwoBitBytes(w, words, wa, wb, xp, xa, xb, k0, k1, bytes);
                     widen(bytes, raw, 0);
                 }
                 finish(raw, i, ib, p, pb, e, out, n);
@@ -318,36 +316,152 @@ public final class Avx2Kernels implements BitKernels {
         }
     }
 
-    /** Byte-lane sums of FATNN's {@code pop(m & (a ^ s)) + pop(m & (b ^ s))} over words [k0, k1). */
-    private static void fatnnBytes(long[] w, int words, int wa, int wb, long[] xp, int xa, int xb,
-                                   int k0, int k1, byte[] bytes) {
-        ByteVector caa = ByteVector.zero(B);
-        ByteVector cab = caa;
-        ByteVector cba = caa;
-        ByteVector cbb = caa;
-        for (int k = k0; k < k1; k++) {
-            int o = k * 2 * STEP;
-            LongVector a0 = LongVector.fromArray(L, xp, xa + o);
-            LongVector a1 = LongVector.fromArray(L, xp, xa + o + STEP);
-            LongVector b0 = LongVector.fromArray(L, xp, xb + o);
-            LongVector b1 = LongVector.fromArray(L, xp, xb + o + STEP);
-            LongVector m = LongVector.broadcast(L, w[wa + k]);
-            LongVector s = LongVector.broadcast(L, w[wa + words + k]);
-            caa = caa.add(a0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
-                    .add(a1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
-            cab = cab.add(b0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
-                    .add(b1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
-            m = LongVector.broadcast(L, w[wb + k]);
-            s = LongVector.broadcast(L, w[wb + words + k]);
-            cba = cba.add(a0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
-                    .add(a1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
-            cbb = cbb.add(b0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
-                    .add(b1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+    // ---- FATNN on panels: carry-save accumulation, 2 weight rows x 1 panel of 4 columns ----
+    //
+    // Per bit of K, FATNN adds v0 + v1 with v_t = m & (x_t ^ s), a value in {0, 1, 2}. Its two
+    // bits are lo = v0 ^ v1 = m & e and hi = v0 & v1 = (m & g) ^ (s & c), with the panel codes
+    // e = x0 ^ x1, g = x0 & x1, c = ~e (hi: s = 0 gives m & x0 & x1; s = 1 gives m & ~x0 & ~x1,
+    // which is s & c because PackedMatrix keeps s inside m). Instead of two byte popcounts per
+    // word, the words are added bit-sliced (Harley-Seal): "ones" takes lo, and its carry joins hi,
+    // which lo never overlaps, as (ones & lo) | hi of weight 2; two of those per pair of words go
+    // through a carry-save adder into "twos", and only its carry (weight 4) is popcounted: one
+    // byte popcount per two words instead of four. ones and twos are counted once per tile.
+    //
+    // The operands are prepared so that the loop does only loads and logic: the panel codes
+    // (e, g, c) once per call for all its panels, the two weight rows of a tile as broadcast
+    // vectors (a broadcast costs a vector ALU slot, a load does not) once per pair of rows.
+    // Both are zero past kWords up to an even kPad, which adds nothing (lo = hi = 0).
+
+    /** Per-thread prepared operands of {@link #fatnnPanels}, grown on demand and then reused. */
+    private static final class Prepared {
+        long[] codes = new long[0];
+        long[] weights = new long[0];
+    }
+
+    private static final ThreadLocal<Prepared> PREPARED = ThreadLocal.withInitial(Prepared::new);
+
+    /**
+     * Word pairs between flushes of the weight-4 byte counts: a pair adds pop(carry) <= 8 to a
+     * byte lane, so 31 pairs stay below 256 (31 x 8 = 248) even with every bit set.
+     */
+    private static final int FLUSH_CSA_PAIRS = 31;
+
+    private static void fatnnPanels(long[] w, int words, long[] xp, int kWords,
+                                    int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+        Scratch scratch = Scratch.get();
+        long[] raw = scratch.longs;
+        byte[] bytes = scratch.bytes;
+        Prepared prepared = PREPARED.get();
+        int kPad = (kWords + 1) & ~1; // <= words, which is a multiple of 8: weight reads stay in the row
+        int panelCodes = kPad * 3 * STEP;
+        if (prepared.codes.length < (p1 - p0) * panelCodes) {
+            prepared.codes = new long[(p1 - p0) * panelCodes];
         }
-        caa.intoArray(bytes, 0);
-        cab.intoArray(bytes, B.length());
-        cba.intoArray(bytes, 2 * B.length());
-        cbb.intoArray(bytes, 3 * B.length());
+        if (prepared.weights.length < 2 * kPad * 2 * STEP) {
+            prepared.weights = new long[2 * kPad * 2 * STEP];
+        }
+        long[] codes = prepared.codes;
+        long[] wv = prepared.weights;
+        for (int p = p0; p < p1; p++) {
+            int src = p * kWords * 2 * STEP;
+            int dst = (p - p0) * panelCodes;
+            for (int k = 0; k < kWords; k++) {
+                LongVector x0 = LongVector.fromArray(L, xp, src + k * 2 * STEP);
+                LongVector x1 = LongVector.fromArray(L, xp, src + k * 2 * STEP + STEP);
+                LongVector ex = x0.lanewise(VectorOperators.XOR, x1);
+                ex.intoArray(codes, dst + k * 3 * STEP);
+                x0.and(x1).intoArray(codes, dst + k * 3 * STEP + STEP);
+                ex.not().intoArray(codes, dst + k * 3 * STEP + 2 * STEP);
+            }
+            java.util.Arrays.fill(codes, dst + kWords * 3 * STEP, dst + panelCodes, 0L);
+        }
+        for (int i = i0; i < i1; i += 2) {
+            int ib = Math.min(i + 1, i1 - 1);
+            // row i at wv[0...), row ib at wv[kPad * 2 * STEP...): per word m then s, broadcast
+            for (int k = 0; k < kPad; k++) {
+                LongVector.broadcast(L, w[2 * i * words + k]).intoArray(wv, k * 2 * STEP);
+                LongVector.broadcast(L, w[2 * i * words + words + k]).intoArray(wv, k * 2 * STEP + STEP);
+                LongVector.broadcast(L, w[2 * ib * words + k]).intoArray(wv, (kPad + k) * 2 * STEP);
+                LongVector.broadcast(L, w[2 * ib * words + words + k]).intoArray(wv, (kPad + k) * 2 * STEP + STEP);
+            }
+            for (int p = p0; p < p1; p++) {
+                fatnnTile(wv, kPad, codes, (p - p0) * panelCodes, raw, bytes);
+                finishLanes(raw, 0, i, p * STEP, e, out, n);
+                finishLanes(raw, STEP, ib, p * STEP, e, out, n);
+            }
+        }
+    }
+
+    /** raw[lane] and raw[STEP + lane] = the FATNN sums of rows a and b with the panel's columns. */
+    private static void fatnnTile(long[] wv, int kPad, long[] codes, int co, long[] raw, byte[] bytes) {
+        java.util.Arrays.fill(raw, 0, 2 * STEP, 0L);
+        int wb = kPad * 2 * STEP;
+        LongVector onesA = LongVector.zero(L);
+        LongVector onesB = onesA;
+        LongVector twosA = onesA;
+        LongVector twosB = onesA;
+        ByteVector foursA = ByteVector.zero(B);
+        ByteVector foursB = foursA;
+        for (int k0 = 0; k0 < kPad; k0 += 2 * FLUSH_CSA_PAIRS) {
+            if (k0 > 0) {
+                foursA.intoArray(bytes, 0);
+                foursB.intoArray(bytes, B.length());
+                widenSums(bytes, 0, 2, raw, 2);
+                foursA = ByteVector.zero(B);
+                foursB = foursA;
+            }
+            int k1 = Math.min(kPad, k0 + 2 * FLUSH_CSA_PAIRS);
+            for (int k = k0; k < k1; k += 2) {
+                int x = co + k * 3 * STEP;
+                int wa = k * 2 * STEP;
+                // word k: weight-2 carries t0 of ones += lo
+                LongVector ek = LongVector.fromArray(L, codes, x);
+                LongVector gk = LongVector.fromArray(L, codes, x + STEP);
+                LongVector ck = LongVector.fromArray(L, codes, x + 2 * STEP);
+                LongVector m = LongVector.fromArray(L, wv, wa);
+                LongVector s = LongVector.fromArray(L, wv, wa + STEP);
+                LongVector lo = m.and(ek);
+                LongVector t0a = onesA.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                onesA = onesA.lanewise(VectorOperators.XOR, lo);
+                m = LongVector.fromArray(L, wv, wb + wa);
+                s = LongVector.fromArray(L, wv, wb + wa + STEP);
+                lo = m.and(ek);
+                LongVector t0b = onesB.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                onesB = onesB.lanewise(VectorOperators.XOR, lo);
+                // word k + 1: carries t1
+                ek = LongVector.fromArray(L, codes, x + 3 * STEP);
+                gk = LongVector.fromArray(L, codes, x + 4 * STEP);
+                ck = LongVector.fromArray(L, codes, x + 5 * STEP);
+                m = LongVector.fromArray(L, wv, wa + 2 * STEP);
+                s = LongVector.fromArray(L, wv, wa + 3 * STEP);
+                lo = m.and(ek);
+                LongVector t1a = onesA.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                onesA = onesA.lanewise(VectorOperators.XOR, lo);
+                m = LongVector.fromArray(L, wv, wb + wa + 2 * STEP);
+                s = LongVector.fromArray(L, wv, wb + wa + 3 * STEP);
+                lo = m.and(ek);
+                LongVector t1b = onesB.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                onesB = onesB.lanewise(VectorOperators.XOR, lo);
+                // twos += t0 + t1 (carry-save adder); its weight-4 carry is popcounted
+                LongVector u = twosA.lanewise(VectorOperators.XOR, t0a);
+                LongVector carry = twosA.and(t0a).or(u.and(t1a));
+                twosA = u.lanewise(VectorOperators.XOR, t1a);
+                foursA = foursA.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+                u = twosB.lanewise(VectorOperators.XOR, t0b);
+                carry = twosB.and(t0b).or(u.and(t1b));
+                twosB = u.lanewise(VectorOperators.XOR, t1b);
+                foursB = foursB.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            }
+        }
+        // what is left in ones and twos: pop(ones) + 2 pop(twos) <= 24 per byte lane
+        ByteVector rest = twosA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+        rest.add(rest).add(onesA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 2 * B.length());
+        rest = twosB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+        rest.add(rest).add(onesB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 3 * B.length());
+        foursA.intoArray(bytes, 0);
+        foursB.intoArray(bytes, B.length());
+        widenSums(bytes, 0, 2, raw, 2);
+        widenSums(bytes, 2 * B.length(), 2, raw, 0);
     }
 
     /** Byte-lane sums of {@code pop(m & (lo ^ s)) + 2 pop(m & (hi ^ s))} over words [k0, k1). */
@@ -455,6 +569,22 @@ public final class Avx2Kernels implements BitKernels {
             LongVector l = i.reinterpretAsLongs();
             l = l.and(0xFFFFFFFFL).add(l.lanewise(VectorOperators.LSHR, 32));
             LongVector.fromArray(L, raw, o * STEP).add(l.lanewise(VectorOperators.LSHL, shift)).intoArray(raw, o * STEP);
+        }
+    }
+
+    /**
+     * raw[v * STEP + lane] += 2^shift * (sum of the 8 unsigned bytes of long lane {@code lane} of the
+     * v-th byte vector spilled at {@code bytes[from...]}), for v in [0, count); as {@link #widen}.
+     */
+    private static void widenSums(byte[] bytes, int from, int count, long[] raw, int shift) {
+        for (int v = 0; v < count; v++) {
+            ShortVector s = ByteVector.fromArray(B, bytes, from + v * B.length()).reinterpretAsShorts();
+            s = s.and((short) 0xFF).add(s.lanewise(VectorOperators.LSHR, 8));
+            IntVector i = s.reinterpretAsInts();
+            i = i.and(0xFFFF).add(i.lanewise(VectorOperators.LSHR, 16));
+            LongVector l = i.reinterpretAsLongs();
+            l = l.and(0xFFFFFFFFL).add(l.lanewise(VectorOperators.LSHR, 32));
+            LongVector.fromArray(L, raw, v * STEP).add(l.lanewise(VectorOperators.LSHL, shift)).intoArray(raw, v * STEP);
         }
     }
 
