@@ -16,7 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * words of K (each kernel's flush interval keeps every byte lane below 256).
  *
  * <p>Along-K kernels use 4 rows x 1 column; lane-per-column kernels ({@link ColumnPanels})
- * 2 rows x 8 columns; edge tiles repeat the last row or panel, as in {@link Avx512Kernels}.
+ * 2 rows x 8 columns, except FATNN's, which adds its words bit-sliced (carry-save) before
+ * counting and uses 2 rows x 4 columns (see {@link #fatnnPanels}); edge tiles repeat the
+ * last row or panel, as in {@link Avx512Kernels}.
  * Loaded only through reflection by {@link KernelProvider}.
  */
 public final class Avx2Kernels implements BitKernels {
@@ -277,7 +279,8 @@ public final class Avx2Kernels implements BitKernels {
     // As in Avx512Kernels: no helper methods on vectors in the hot loop (C2 would box them
     // once the method outgrows its inlining budget). Popcounts are taken on byte lanes and
     // summed in bytes for a few words of K; each flush spills the byte sums to a scratch
-    // array, and widen() folds them into per-column long totals.
+    // array, and widen() folds them into per-column long totals. FATNN (ternaryPanels with
+    // shift1 = 0) has its own kernel below, fatnnPanels.
 
     /** Words of K between flushes of the byte accumulators, per product (max bits per byte lane per word). */
     private static final int FLUSH_TERNARY_TWO_BIT = 10; // 8 + 2 x 8 = 24 per word: 240
@@ -328,9 +331,15 @@ public final class Avx2Kernels implements BitKernels {
     // byte popcount per two words instead of four. ones and twos are counted once per tile.
     //
     // The operands are prepared so that the loop does only loads and logic: the panel codes
-    // (e, g, c) once per call for all its panels, the two weight rows of a tile as broadcast
-    // vectors (a broadcast costs a vector ALU slot, a load does not) once per pair of rows.
-    // Both are zero past kWords up to an even kPad, which adds nothing (lo = hi = 0).
+    // (e, g, c) once per call for all its panels (1.5 times the panels' size, kept per thread),
+    // the two weight rows of a tile as broadcast vectors once per pair of rows (a broadcast
+    // from memory takes a vector ALU slot on the machines measured, a plain load does not).
+    // The codes are zero past kWords up to an even kPad, so a padding word adds nothing
+    // (lo = hi = 0) whatever the weight word there, which is a zero pad of the row anyway.
+    //
+    // 2 x 1 keeps the loop-carried state (ones, twos, byte counts: 6 vectors) and one word's
+    // codes in the 16 ymm registers; larger tiles, and a further "fours" level (one popcount
+    // per four words), made C2 spill that state and ran slower.
 
     /** Per-thread prepared operands of {@link #fatnnPanels}, grown on demand and then reused. */
     private static final class Prepared {
@@ -460,8 +469,26 @@ public final class Avx2Kernels implements BitKernels {
         rest.add(rest).add(onesB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 3 * B.length());
         foursA.intoArray(bytes, 0);
         foursB.intoArray(bytes, B.length());
-        widenSums(bytes, 0, 2, raw, 2);
-        widenSums(bytes, 2 * B.length(), 2, raw, 0);
+        widenFoursAndRest(bytes, raw);
+    }
+
+    /**
+     * raw[v * STEP + lane] += 4 * (byte sum of long lane {@code lane} of spilled vector v) + (the same of
+     * vector 2 + v), for v in {0, 1}: both in one widening pass, joined in short lanes (at most
+     * 4 x 2 x 248 + 2 x 24 = 2032 each).
+     */
+    private static void widenFoursAndRest(byte[] bytes, long[] raw) {
+        for (int v = 0; v < 2; v++) {
+            ShortVector f = ByteVector.fromArray(B, bytes, v * B.length()).reinterpretAsShorts();
+            ShortVector r = ByteVector.fromArray(B, bytes, (2 + v) * B.length()).reinterpretAsShorts();
+            ShortVector s = f.and((short) 0xFF).add(f.lanewise(VectorOperators.LSHR, 8)).lanewise(VectorOperators.LSHL, 2)
+                    .add(r.and((short) 0xFF)).add(r.lanewise(VectorOperators.LSHR, 8));
+            IntVector i = s.reinterpretAsInts();
+            i = i.and(0xFFFF).add(i.lanewise(VectorOperators.LSHR, 16));
+            LongVector l = i.reinterpretAsLongs();
+            l = l.and(0xFFFFFFFFL).add(l.lanewise(VectorOperators.LSHR, 32));
+            LongVector.fromArray(L, raw, v * STEP).add(l).intoArray(raw, v * STEP);
+        }
     }
 
     /** Byte-lane sums of {@code pop(m & (lo ^ s)) + 2 pop(m & (hi ^ s))} over words [k0, k1). */
