@@ -298,6 +298,10 @@ public final class Avx2Kernels implements BitKernels {
             fatnnPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
             return;
         }
+        if (shift1 == 1 && kWords > SHORT_K_TWO_BIT) {
+            ternaryTwoBitPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
+            return;
+        }
         byte[] bytes = Scratch.get().bytes;
         long[] raw = Scratch.get().longs;
         for (int i = i0; i < i1; i += 2) {
@@ -469,19 +473,151 @@ public final class Avx2Kernels implements BitKernels {
         rest.add(rest).add(onesB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 3 * B.length());
         foursA.intoArray(bytes, 0);
         foursB.intoArray(bytes, B.length());
-        widenFoursAndRest(bytes, raw);
+        widenCountsAndRest(bytes, raw, 2);
+    }
+
+    // ---- ternary x 2-bit on panels: the same carry-save scheme, 2 weight rows x 1 panel ----
+    //
+    // raw = pop(v0) + 2 pop(v1) with v_t = m & (x_t ^ s) = (m & x_t) ^ s (s inside m). v0 goes
+    // into ones, whose carry and v1 (both weight 2) go through a carry-save adder into twos;
+    // its carries of two words (weight 4) go through another into fours, and only that
+    // adder's carry (weight 8) is popcounted: one byte popcount per two words instead of four.
+    // The activations are read from the panels as they are; the weight rows are broadcast
+    // once per pair of rows as in fatnnPanels.
+
+    /**
+     * Up to this many words of K, ternary x 2-bit stays on the 2 x 2 byte kernel: with so few
+     * words the carry-save tile's padding to a pair and its final counts cost more than they
+     * save (measured: K = 576, 9 words, about 15% slower).
+     */
+    private static final int SHORT_K_TWO_BIT = 12;
+
+    private static void ternaryTwoBitPanels(long[] w, int words, long[] xp, int kWords,
+                                            int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+        Scratch scratch = Scratch.get();
+        long[] raw = scratch.longs;
+        byte[] bytes = scratch.bytes;
+        Prepared prepared = PREPARED.get();
+        int kPad = (kWords + 1) & ~1; // <= words: the weight words read past kWords are zero pads
+        if (prepared.weights.length < 2 * kPad * 2 * STEP) {
+            prepared.weights = new long[2 * kPad * 2 * STEP];
+        }
+        long[] wv = prepared.weights;
+        for (int i = i0; i < i1; i += 2) {
+            int ib = Math.min(i + 1, i1 - 1);
+            for (int k = 0; k < kPad; k++) {
+                LongVector.broadcast(L, w[2 * i * words + k]).intoArray(wv, k * 2 * STEP);
+                LongVector.broadcast(L, w[2 * i * words + words + k]).intoArray(wv, k * 2 * STEP + STEP);
+                LongVector.broadcast(L, w[2 * ib * words + k]).intoArray(wv, (kPad + k) * 2 * STEP);
+                LongVector.broadcast(L, w[2 * ib * words + words + k]).intoArray(wv, (kPad + k) * 2 * STEP + STEP);
+            }
+            for (int p = p0; p < p1; p++) {
+                ternaryTwoBitTile(wv, kPad, xp, p * kWords * 2 * STEP, kWords, raw, bytes);
+                finishLanes(raw, 0, i, p * STEP, e, out, n);
+                finishLanes(raw, STEP, ib, p * STEP, e, out, n);
+            }
+        }
+    }
+
+    /** raw[lane] and raw[STEP + lane] = pop(v0) + 2 pop(v1) of rows a and b with the panel's columns. */
+    private static void ternaryTwoBitTile(long[] wv, int kPad, long[] xp, int xo, int kWords, long[] raw, byte[] bytes) {
+        java.util.Arrays.fill(raw, 0, 2 * STEP, 0L);
+        int wb = kPad * 2 * STEP;
+        int lastK = kWords - 1;
+        LongVector onesA = LongVector.zero(L);
+        LongVector onesB = onesA;
+        LongVector twosA = onesA;
+        LongVector twosB = onesA;
+        LongVector foursA = onesA;
+        LongVector foursB = onesA;
+        ByteVector eightsA = ByteVector.zero(B);
+        ByteVector eightsB = eightsA;
+        for (int k0 = 0; k0 < kPad; k0 += 2 * FLUSH_CSA_PAIRS) {
+            if (k0 > 0) {
+                eightsA.intoArray(bytes, 0);
+                eightsB.intoArray(bytes, B.length());
+                widenSums(bytes, 0, 2, raw, 3);
+                eightsA = ByteVector.zero(B);
+                eightsB = eightsA;
+            }
+            int k1 = Math.min(kPad, k0 + 2 * FLUSH_CSA_PAIRS);
+            for (int k = k0; k < k1; k += 2) {
+                int wa = k * 2 * STEP;
+                // word k (weight-4 carries fa, fb)
+                LongVector x0 = LongVector.fromArray(L, xp, xo + k * 2 * STEP);
+                LongVector x1 = LongVector.fromArray(L, xp, xo + k * 2 * STEP + STEP);
+                LongVector m = LongVector.fromArray(L, wv, wa);
+                LongVector s = LongVector.fromArray(L, wv, wa + STEP);
+                LongVector v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
+                LongVector v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
+                LongVector t = onesA.and(v0);
+                onesA = onesA.lanewise(VectorOperators.XOR, v0);
+                LongVector u = twosA.lanewise(VectorOperators.XOR, t);
+                LongVector fa = twosA.and(t).or(u.and(v1));
+                twosA = u.lanewise(VectorOperators.XOR, v1);
+                m = LongVector.fromArray(L, wv, wb + wa);
+                s = LongVector.fromArray(L, wv, wb + wa + STEP);
+                v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
+                v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
+                t = onesB.and(v0);
+                onesB = onesB.lanewise(VectorOperators.XOR, v0);
+                u = twosB.lanewise(VectorOperators.XOR, t);
+                LongVector fb = twosB.and(t).or(u.and(v1));
+                twosB = u.lanewise(VectorOperators.XOR, v1);
+                // word k + 1: past kWords its weights are zero, so any activation word will do
+                int o = xo + Math.min(k + 1, lastK) * 2 * STEP;
+                x0 = LongVector.fromArray(L, xp, o);
+                x1 = LongVector.fromArray(L, xp, o + STEP);
+                m = LongVector.fromArray(L, wv, wa + 2 * STEP);
+                s = LongVector.fromArray(L, wv, wa + 3 * STEP);
+                v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
+                v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
+                t = onesA.and(v0);
+                onesA = onesA.lanewise(VectorOperators.XOR, v0);
+                u = twosA.lanewise(VectorOperators.XOR, t);
+                LongVector f = twosA.and(t).or(u.and(v1));
+                twosA = u.lanewise(VectorOperators.XOR, v1);
+                u = foursA.lanewise(VectorOperators.XOR, fa);
+                LongVector carry = foursA.and(fa).or(u.and(f));
+                foursA = u.lanewise(VectorOperators.XOR, f);
+                eightsA = eightsA.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+                m = LongVector.fromArray(L, wv, wb + wa + 2 * STEP);
+                s = LongVector.fromArray(L, wv, wb + wa + 3 * STEP);
+                v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
+                v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
+                t = onesB.and(v0);
+                onesB = onesB.lanewise(VectorOperators.XOR, v0);
+                u = twosB.lanewise(VectorOperators.XOR, t);
+                f = twosB.and(t).or(u.and(v1));
+                twosB = u.lanewise(VectorOperators.XOR, v1);
+                u = foursB.lanewise(VectorOperators.XOR, fb);
+                carry = foursB.and(fb).or(u.and(f));
+                foursB = u.lanewise(VectorOperators.XOR, f);
+                eightsB = eightsB.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            }
+        }
+        // pop(ones) + 2 pop(twos) + 4 pop(fours) <= 56 per byte lane
+        ByteVector rest = foursA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+        rest = twosA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT).add(rest).add(rest);
+        rest.add(rest).add(onesA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 2 * B.length());
+        rest = foursB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+        rest = twosB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT).add(rest).add(rest);
+        rest.add(rest).add(onesB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 3 * B.length());
+        eightsA.intoArray(bytes, 0);
+        eightsB.intoArray(bytes, B.length());
+        widenCountsAndRest(bytes, raw, 3);
     }
 
     /**
-     * raw[v * STEP + lane] += 4 * (byte sum of long lane {@code lane} of spilled vector v) + (the same of
-     * vector 2 + v), for v in {0, 1}: both in one widening pass, joined in short lanes (at most
-     * 4 x 2 x 248 + 2 x 24 = 2032 each).
+     * raw[v * STEP + lane] += 2^shift * (byte sum of long lane {@code lane} of spilled vector v) + (the
+     * same of vector 2 + v), for v in {0, 1}: both in one widening pass, joined in short lanes (at
+     * most 8 x 2 x 248 + 2 x 56 = 4080 each for the largest shift and rest used, 3 and 56).
      */
-    private static void widenFoursAndRest(byte[] bytes, long[] raw) {
+    private static void widenCountsAndRest(byte[] bytes, long[] raw, int shift) {
         for (int v = 0; v < 2; v++) {
             ShortVector f = ByteVector.fromArray(B, bytes, v * B.length()).reinterpretAsShorts();
             ShortVector r = ByteVector.fromArray(B, bytes, (2 + v) * B.length()).reinterpretAsShorts();
-            ShortVector s = f.and((short) 0xFF).add(f.lanewise(VectorOperators.LSHR, 8)).lanewise(VectorOperators.LSHL, 2)
+            ShortVector s = f.and((short) 0xFF).add(f.lanewise(VectorOperators.LSHR, 8)).lanewise(VectorOperators.LSHL, shift)
                     .add(r.and((short) 0xFF)).add(r.lanewise(VectorOperators.LSHR, 8));
             IntVector i = s.reinterpretAsInts();
             i = i.and(0xFFFF).add(i.lanewise(VectorOperators.LSHR, 16));
