@@ -16,9 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * words of K (each kernel's flush interval keeps every byte lane below 256).
  *
  * <p>Along-K kernels use 4 rows x 1 column; lane-per-column kernels ({@link ColumnPanels})
- * 2 rows x 8 columns, except FATNN's, which adds its words bit-sliced (carry-save) before
- * counting and uses 2 rows x 4 columns (see {@link #fatnnPanels}); edge tiles repeat the
- * last row or panel, as in {@link Avx512Kernels}.
+ * 2 rows x 8 columns, except FATNN's and ternary x 2-bit's for K beyond a few words, which add
+ * their words bit-sliced (carry-save) before counting and use 2 rows x 4 columns (see
+ * {@link #fatnnPanels}); edge tiles repeat the last row or panel, as in {@link Avx512Kernels}.
  * Loaded only through reflection by {@link KernelProvider}.
  */
 public final class Avx2Kernels implements BitKernels {
@@ -279,11 +279,19 @@ public final class Avx2Kernels implements BitKernels {
     // As in Avx512Kernels: no helper methods on vectors in the hot loop (C2 would box them
     // once the method outgrows its inlining budget). Popcounts are taken on byte lanes and
     // summed in bytes for a few words of K; each flush spills the byte sums to a scratch
-    // array, and widen() folds them into per-column long totals. FATNN (ternaryPanels with
-    // shift1 = 0) has its own kernel below, fatnnPanels.
+    // array, and widen() folds them into per-column long totals. For more than SHORT_K_CSA
+    // words, ternaryPanels goes to the carry-save kernels below (fatnnPanels, ternaryTwoBitPanels).
 
     /** Words of K between flushes of the byte accumulators, per product (max bits per byte lane per word). */
+    private static final int FLUSH_FATNN = 15;          // 8 + 8 = 16 per word: 15 x 16 = 240
     private static final int FLUSH_TERNARY_TWO_BIT = 10; // 8 + 2 x 8 = 24 per word: 240
+
+    /**
+     * Up to this many words of K, FATNN and ternary x 2-bit stay on the 2 x 2 byte kernels below:
+     * with so few words the carry-save tiles' padding to a pair of words and their final counts
+     * cost more than they save (measured at K = 576, 9 words: about 10-15% slower).
+     */
+    private static final int SHORT_K_CSA = 12;
     private static final int FLUSH_TWO_BIT = 10;         // per half (lo or hi weight plane): 8 + 2 x 8 = 24
 
     @Override
@@ -294,12 +302,12 @@ public final class Avx2Kernels implements BitKernels {
     @Override
     public void ternaryPanels(long[] w, int words, long[] xp, int kWords, int shift1,
                               int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
-        if (shift1 == 0) {
-            fatnnPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
-            return;
-        }
-        if (shift1 == 1 && kWords > SHORT_K_TWO_BIT) {
-            ternaryTwoBitPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
+        if (kWords > SHORT_K_CSA) {
+            if (shift1 == 0) {
+                fatnnPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
+            } else {
+                ternaryTwoBitPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
+            }
             return;
         }
         byte[] bytes = Scratch.get().bytes;
@@ -313,9 +321,14 @@ public final class Avx2Kernels implements BitKernels {
                 int wb = 2 * ib * words;
                 int xa = p * kWords * 2 * STEP;
                 int xb = pb * kWords * 2 * STEP;
-                for (int k0 = 0; k0 < kWords; k0 += FLUSH_TERNARY_TWO_BIT) {
-                    int k1 = Math.min(kWords, k0 + FLUSH_TERNARY_TWO_BIT);
-                    ternaryTwoBitBytes(w, words, wa, wb, xp, xa, xb, k0, k1, bytes);
+                int flush = shift1 == 0 ? FLUSH_FATNN : FLUSH_TERNARY_TWO_BIT;
+                for (int k0 = 0; k0 < kWords; k0 += flush) {
+                    int k1 = Math.min(kWords, k0 + flush);
+                    if (shift1 == 0) {
+                        fatnnBytes(w, words, wa, wb, xp, xa, xb, k0, k1, bytes);
+                    } else {
+                        ternaryTwoBitBytes(w, words, wa, wb, xp, xa, xb, k0, k1, bytes);
+                    }
                     widen(bytes, raw, 0);
                 }
                 finish(raw, i, ib, p, pb, e, out, n);
@@ -485,13 +498,6 @@ public final class Avx2Kernels implements BitKernels {
     // The activations are read from the panels as they are; the weight rows are broadcast
     // once per pair of rows as in fatnnPanels.
 
-    /**
-     * Up to this many words of K, ternary x 2-bit stays on the 2 x 2 byte kernel: with so few
-     * words the carry-save tile's padding to a pair and its final counts cost more than they
-     * save (measured: K = 576, 9 words, about 15% slower).
-     */
-    private static final int SHORT_K_TWO_BIT = 12;
-
     private static void ternaryTwoBitPanels(long[] w, int words, long[] xp, int kWords,
                                             int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
         Scratch scratch = Scratch.get();
@@ -625,6 +631,38 @@ public final class Avx2Kernels implements BitKernels {
             l = l.and(0xFFFFFFFFL).add(l.lanewise(VectorOperators.LSHR, 32));
             LongVector.fromArray(L, raw, v * STEP).add(l).intoArray(raw, v * STEP);
         }
+    }
+
+    /** Byte-lane sums of FATNN's {@code pop(m & (a ^ s)) + pop(m & (b ^ s))} over words [k0, k1). */
+    private static void fatnnBytes(long[] w, int words, int wa, int wb, long[] xp, int xa, int xb,
+                                   int k0, int k1, byte[] bytes) {
+        ByteVector caa = ByteVector.zero(B);
+        ByteVector cab = caa;
+        ByteVector cba = caa;
+        ByteVector cbb = caa;
+        for (int k = k0; k < k1; k++) {
+            int o = k * 2 * STEP;
+            LongVector a0 = LongVector.fromArray(L, xp, xa + o);
+            LongVector a1 = LongVector.fromArray(L, xp, xa + o + STEP);
+            LongVector b0 = LongVector.fromArray(L, xp, xb + o);
+            LongVector b1 = LongVector.fromArray(L, xp, xb + o + STEP);
+            LongVector m = LongVector.broadcast(L, w[wa + k]);
+            LongVector s = LongVector.broadcast(L, w[wa + words + k]);
+            caa = caa.add(a0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
+                    .add(a1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            cab = cab.add(b0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
+                    .add(b1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            m = LongVector.broadcast(L, w[wb + k]);
+            s = LongVector.broadcast(L, w[wb + words + k]);
+            cba = cba.add(a0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
+                    .add(a1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            cbb = cbb.add(b0.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT))
+                    .add(b1.lanewise(VectorOperators.XOR, s).and(m).reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+        }
+        caa.intoArray(bytes, 0);
+        cab.intoArray(bytes, B.length());
+        cba.intoArray(bytes, 2 * B.length());
+        cbb.intoArray(bytes, 3 * B.length());
     }
 
     /** Byte-lane sums of {@code pop(m & (lo ^ s)) + 2 pop(m & (hi ^ s))} over words [k0, k1). */
