@@ -16,7 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * words of K (each kernel's flush interval keeps every byte lane below 256).
  *
  * <p>Along-K kernels use 4 rows x 1 column; lane-per-column kernels ({@link ColumnPanels})
- * 2 rows x 8 columns; edge tiles repeat the last row or panel, as in {@link Avx512Kernels}.
+ * 2 rows x 8 columns, except FATNN's and ternary x 2-bit's for K beyond a few words, which add
+ * their words bit-sliced (carry-save) before counting and use 2 rows x 4 columns (see
+ * {@link #fatnnPanels}); edge tiles repeat the last row or panel, as in {@link Avx512Kernels}.
  * Loaded only through reflection by {@link KernelProvider}.
  */
 public final class Avx2Kernels implements BitKernels {
@@ -277,11 +279,19 @@ public final class Avx2Kernels implements BitKernels {
     // As in Avx512Kernels: no helper methods on vectors in the hot loop (C2 would box them
     // once the method outgrows its inlining budget). Popcounts are taken on byte lanes and
     // summed in bytes for a few words of K; each flush spills the byte sums to a scratch
-    // array, and widen() folds them into per-column long totals.
+    // array, and widen() folds them into per-column long totals. For more than SHORT_K_CSA
+    // words, ternaryPanels goes to the carry-save kernels below (fatnnPanels, ternaryTwoBitPanels).
 
     /** Words of K between flushes of the byte accumulators, per product (max bits per byte lane per word). */
     private static final int FLUSH_FATNN = 15;          // 8 + 8 = 16 per word: 15 x 16 = 240
     private static final int FLUSH_TERNARY_TWO_BIT = 10; // 8 + 2 x 8 = 24 per word: 240
+
+    /**
+     * Up to this many words of K, FATNN and ternary x 2-bit stay on the 2 x 2 byte kernels below:
+     * with so few words the carry-save tiles' padding to a pair of words and their final counts
+     * cost more than they save (measured at K = 576, 9 words: about 10-15% slower).
+     */
+    private static final int SHORT_K_CSA = 12;
     private static final int FLUSH_TWO_BIT = 10;         // per half (lo or hi weight plane): 8 + 2 x 8 = 24
 
     @Override
@@ -292,6 +302,14 @@ public final class Avx2Kernels implements BitKernels {
     @Override
     public void ternaryPanels(long[] w, int words, long[] xp, int kWords, int shift1,
                               int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+        if (kWords > SHORT_K_CSA) {
+            if (shift1 == 0) {
+                fatnnPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
+            } else {
+                ternaryTwoBitPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
+            }
+            return;
+        }
         byte[] bytes = Scratch.get().bytes;
         long[] raw = Scratch.get().longs;
         for (int i = i0; i < i1; i += 2) {
@@ -315,6 +333,303 @@ public final class Avx2Kernels implements BitKernels {
                 }
                 finish(raw, i, ib, p, pb, e, out, n);
             }
+        }
+    }
+
+    // ---- FATNN on panels: carry-save accumulation, 2 weight rows x 1 panel of 4 columns ----
+    //
+    // Per bit of K, FATNN adds v0 + v1 with v_t = m & (x_t ^ s), a value in {0, 1, 2}. Its two
+    // bits are lo = v0 ^ v1 = m & e and hi = v0 & v1 = (m & g) ^ (s & c), with the panel codes
+    // e = x0 ^ x1, g = x0 & x1, c = ~e (hi: s = 0 gives m & x0 & x1; s = 1 gives m & ~x0 & ~x1,
+    // which is s & c because PackedMatrix keeps s inside m). Instead of two byte popcounts per
+    // word, the words are added bit-sliced (Harley-Seal): "ones" takes lo, and its carry joins hi,
+    // which lo never overlaps, as (ones & lo) | hi of weight 2; two of those per pair of words go
+    // through a carry-save adder into "twos", and only its carry (weight 4) is popcounted: one
+    // byte popcount per two words instead of four. ones and twos are counted once per tile.
+    //
+    // The operands are prepared so that the loop does only loads and logic: the panel codes
+    // (e, g, c) once per call for all its panels (1.5 times the panels' size, kept per thread),
+    // the two weight rows of a tile as broadcast vectors once per pair of rows (a broadcast
+    // from memory takes a vector ALU slot on the machines measured, a plain load does not).
+    // The codes are zero past kWords up to an even kPad, so a padding word adds nothing
+    // (lo = hi = 0) whatever the weight word there, which is a zero pad of the row anyway.
+    //
+    // 2 x 1 keeps the loop-carried state (ones, twos, byte counts: 6 vectors) and one word's
+    // codes in the 16 ymm registers; larger tiles, and a further "fours" level (one popcount
+    // per four words), made C2 spill that state and ran slower.
+
+    /** Per-thread prepared operands of {@link #fatnnPanels}, grown on demand and then reused. */
+    private static final class Prepared {
+        long[] codes = new long[0];
+        long[] weights = new long[0];
+    }
+
+    private static final ThreadLocal<Prepared> PREPARED = ThreadLocal.withInitial(Prepared::new);
+
+    /**
+     * Word pairs between flushes of the weight-4 byte counts: a pair adds pop(carry) <= 8 to a
+     * byte lane, so 31 pairs stay below 256 (31 x 8 = 248) even with every bit set.
+     */
+    private static final int FLUSH_CSA_PAIRS = 31;
+
+    private static void fatnnPanels(long[] w, int words, long[] xp, int kWords,
+                                    int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+        Scratch scratch = Scratch.get();
+        long[] raw = scratch.longs;
+        byte[] bytes = scratch.bytes;
+        Prepared prepared = PREPARED.get();
+        int kPad = (kWords + 1) & ~1; // <= words, which is a multiple of 8: weight reads stay in the row
+        int panelCodes = kPad * 3 * STEP;
+        if (prepared.codes.length < (p1 - p0) * panelCodes) {
+            prepared.codes = new long[(p1 - p0) * panelCodes];
+        }
+        if (prepared.weights.length < 2 * kPad * 2 * STEP) {
+            prepared.weights = new long[2 * kPad * 2 * STEP];
+        }
+        long[] codes = prepared.codes;
+        long[] wv = prepared.weights;
+        for (int p = p0; p < p1; p++) {
+            int src = p * kWords * 2 * STEP;
+            int dst = (p - p0) * panelCodes;
+            for (int k = 0; k < kWords; k++) {
+                LongVector x0 = LongVector.fromArray(L, xp, src + k * 2 * STEP);
+                LongVector x1 = LongVector.fromArray(L, xp, src + k * 2 * STEP + STEP);
+                LongVector ex = x0.lanewise(VectorOperators.XOR, x1);
+                ex.intoArray(codes, dst + k * 3 * STEP);
+                x0.and(x1).intoArray(codes, dst + k * 3 * STEP + STEP);
+                ex.not().intoArray(codes, dst + k * 3 * STEP + 2 * STEP);
+            }
+            java.util.Arrays.fill(codes, dst + kWords * 3 * STEP, dst + panelCodes, 0L);
+        }
+        for (int i = i0; i < i1; i += 2) {
+            int ib = Math.min(i + 1, i1 - 1);
+            // row i at wv[0...), row ib at wv[kPad * 2 * STEP...): per word m then s, broadcast
+            for (int k = 0; k < kPad; k++) {
+                LongVector.broadcast(L, w[2 * i * words + k]).intoArray(wv, k * 2 * STEP);
+                LongVector.broadcast(L, w[2 * i * words + words + k]).intoArray(wv, k * 2 * STEP + STEP);
+                LongVector.broadcast(L, w[2 * ib * words + k]).intoArray(wv, (kPad + k) * 2 * STEP);
+                LongVector.broadcast(L, w[2 * ib * words + words + k]).intoArray(wv, (kPad + k) * 2 * STEP + STEP);
+            }
+            for (int p = p0; p < p1; p++) {
+                fatnnTile(wv, kPad, codes, (p - p0) * panelCodes, raw, bytes);
+                finishLanes(raw, 0, i, p * STEP, e, out, n);
+                finishLanes(raw, STEP, ib, p * STEP, e, out, n);
+            }
+        }
+    }
+
+    /** raw[lane] and raw[STEP + lane] = the FATNN sums of rows a and b with the panel's columns. */
+    private static void fatnnTile(long[] wv, int kPad, long[] codes, int co, long[] raw, byte[] bytes) {
+        java.util.Arrays.fill(raw, 0, 2 * STEP, 0L);
+        int wb = kPad * 2 * STEP;
+        LongVector onesA = LongVector.zero(L);
+        LongVector onesB = onesA;
+        LongVector twosA = onesA;
+        LongVector twosB = onesA;
+        ByteVector foursA = ByteVector.zero(B);
+        ByteVector foursB = foursA;
+        for (int k0 = 0; k0 < kPad; k0 += 2 * FLUSH_CSA_PAIRS) {
+            if (k0 > 0) {
+                foursA.intoArray(bytes, 0);
+                foursB.intoArray(bytes, B.length());
+                widenSums(bytes, 0, 2, raw, 2);
+                foursA = ByteVector.zero(B);
+                foursB = foursA;
+            }
+            int k1 = Math.min(kPad, k0 + 2 * FLUSH_CSA_PAIRS);
+            for (int k = k0; k < k1; k += 2) {
+                int x = co + k * 3 * STEP;
+                int wa = k * 2 * STEP;
+                // word k: weight-2 carries t0 of ones += lo
+                LongVector ek = LongVector.fromArray(L, codes, x);
+                LongVector gk = LongVector.fromArray(L, codes, x + STEP);
+                LongVector ck = LongVector.fromArray(L, codes, x + 2 * STEP);
+                LongVector m = LongVector.fromArray(L, wv, wa);
+                LongVector s = LongVector.fromArray(L, wv, wa + STEP);
+                LongVector lo = m.and(ek);
+                LongVector t0a = onesA.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                onesA = onesA.lanewise(VectorOperators.XOR, lo);
+                m = LongVector.fromArray(L, wv, wb + wa);
+                s = LongVector.fromArray(L, wv, wb + wa + STEP);
+                lo = m.and(ek);
+                LongVector t0b = onesB.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                onesB = onesB.lanewise(VectorOperators.XOR, lo);
+                // word k + 1: carries t1
+                ek = LongVector.fromArray(L, codes, x + 3 * STEP);
+                gk = LongVector.fromArray(L, codes, x + 4 * STEP);
+                ck = LongVector.fromArray(L, codes, x + 5 * STEP);
+                m = LongVector.fromArray(L, wv, wa + 2 * STEP);
+                s = LongVector.fromArray(L, wv, wa + 3 * STEP);
+                lo = m.and(ek);
+                LongVector t1a = onesA.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                onesA = onesA.lanewise(VectorOperators.XOR, lo);
+                m = LongVector.fromArray(L, wv, wb + wa + 2 * STEP);
+                s = LongVector.fromArray(L, wv, wb + wa + 3 * STEP);
+                lo = m.and(ek);
+                LongVector t1b = onesB.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                onesB = onesB.lanewise(VectorOperators.XOR, lo);
+                // twos += t0 + t1 (carry-save adder); its weight-4 carry is popcounted
+                LongVector u = twosA.lanewise(VectorOperators.XOR, t0a);
+                LongVector carry = twosA.and(t0a).or(u.and(t1a));
+                twosA = u.lanewise(VectorOperators.XOR, t1a);
+                foursA = foursA.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+                u = twosB.lanewise(VectorOperators.XOR, t0b);
+                carry = twosB.and(t0b).or(u.and(t1b));
+                twosB = u.lanewise(VectorOperators.XOR, t1b);
+                foursB = foursB.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            }
+        }
+        // what is left in ones and twos: pop(ones) + 2 pop(twos) <= 24 per byte lane
+        ByteVector rest = twosA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+        rest.add(rest).add(onesA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 2 * B.length());
+        rest = twosB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+        rest.add(rest).add(onesB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 3 * B.length());
+        foursA.intoArray(bytes, 0);
+        foursB.intoArray(bytes, B.length());
+        widenCountsAndRest(bytes, raw, 2);
+    }
+
+    // ---- ternary x 2-bit on panels: the same carry-save scheme, 2 weight rows x 1 panel ----
+    //
+    // raw = pop(v0) + 2 pop(v1) with v_t = m & (x_t ^ s) = (m & x_t) ^ s (s inside m). v0 goes
+    // into ones, whose carry and v1 (both weight 2) go through a carry-save adder into twos;
+    // its carries of two words (weight 4) go through another into fours, and only that
+    // adder's carry (weight 8) is popcounted: one byte popcount per two words instead of four.
+    // The activations are read from the panels as they are; the weight rows are broadcast
+    // once per pair of rows as in fatnnPanels.
+
+    private static void ternaryTwoBitPanels(long[] w, int words, long[] xp, int kWords,
+                                            int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+        Scratch scratch = Scratch.get();
+        long[] raw = scratch.longs;
+        byte[] bytes = scratch.bytes;
+        Prepared prepared = PREPARED.get();
+        int kPad = (kWords + 1) & ~1; // <= words: the weight words read past kWords are zero pads
+        if (prepared.weights.length < 2 * kPad * 2 * STEP) {
+            prepared.weights = new long[2 * kPad * 2 * STEP];
+        }
+        long[] wv = prepared.weights;
+        for (int i = i0; i < i1; i += 2) {
+            int ib = Math.min(i + 1, i1 - 1);
+            for (int k = 0; k < kPad; k++) {
+                LongVector.broadcast(L, w[2 * i * words + k]).intoArray(wv, k * 2 * STEP);
+                LongVector.broadcast(L, w[2 * i * words + words + k]).intoArray(wv, k * 2 * STEP + STEP);
+                LongVector.broadcast(L, w[2 * ib * words + k]).intoArray(wv, (kPad + k) * 2 * STEP);
+                LongVector.broadcast(L, w[2 * ib * words + words + k]).intoArray(wv, (kPad + k) * 2 * STEP + STEP);
+            }
+            for (int p = p0; p < p1; p++) {
+                ternaryTwoBitTile(wv, kPad, xp, p * kWords * 2 * STEP, kWords, raw, bytes);
+                finishLanes(raw, 0, i, p * STEP, e, out, n);
+                finishLanes(raw, STEP, ib, p * STEP, e, out, n);
+            }
+        }
+    }
+
+    /** raw[lane] and raw[STEP + lane] = pop(v0) + 2 pop(v1) of rows a and b with the panel's columns. */
+    private static void ternaryTwoBitTile(long[] wv, int kPad, long[] xp, int xo, int kWords, long[] raw, byte[] bytes) {
+        java.util.Arrays.fill(raw, 0, 2 * STEP, 0L);
+        int wb = kPad * 2 * STEP;
+        int lastK = kWords - 1;
+        LongVector onesA = LongVector.zero(L);
+        LongVector onesB = onesA;
+        LongVector twosA = onesA;
+        LongVector twosB = onesA;
+        LongVector foursA = onesA;
+        LongVector foursB = onesA;
+        ByteVector eightsA = ByteVector.zero(B);
+        ByteVector eightsB = eightsA;
+        for (int k0 = 0; k0 < kPad; k0 += 2 * FLUSH_CSA_PAIRS) {
+            if (k0 > 0) {
+                eightsA.intoArray(bytes, 0);
+                eightsB.intoArray(bytes, B.length());
+                widenSums(bytes, 0, 2, raw, 3);
+                eightsA = ByteVector.zero(B);
+                eightsB = eightsA;
+            }
+            int k1 = Math.min(kPad, k0 + 2 * FLUSH_CSA_PAIRS);
+            for (int k = k0; k < k1; k += 2) {
+                int wa = k * 2 * STEP;
+                // word k (weight-4 carries fa, fb)
+                LongVector x0 = LongVector.fromArray(L, xp, xo + k * 2 * STEP);
+                LongVector x1 = LongVector.fromArray(L, xp, xo + k * 2 * STEP + STEP);
+                LongVector m = LongVector.fromArray(L, wv, wa);
+                LongVector s = LongVector.fromArray(L, wv, wa + STEP);
+                LongVector v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
+                LongVector v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
+                LongVector t = onesA.and(v0);
+                onesA = onesA.lanewise(VectorOperators.XOR, v0);
+                LongVector u = twosA.lanewise(VectorOperators.XOR, t);
+                LongVector fa = twosA.and(t).or(u.and(v1));
+                twosA = u.lanewise(VectorOperators.XOR, v1);
+                m = LongVector.fromArray(L, wv, wb + wa);
+                s = LongVector.fromArray(L, wv, wb + wa + STEP);
+                v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
+                v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
+                t = onesB.and(v0);
+                onesB = onesB.lanewise(VectorOperators.XOR, v0);
+                u = twosB.lanewise(VectorOperators.XOR, t);
+                LongVector fb = twosB.and(t).or(u.and(v1));
+                twosB = u.lanewise(VectorOperators.XOR, v1);
+                // word k + 1: past kWords its weights are zero, so any activation word will do
+                int o = xo + Math.min(k + 1, lastK) * 2 * STEP;
+                x0 = LongVector.fromArray(L, xp, o);
+                x1 = LongVector.fromArray(L, xp, o + STEP);
+                m = LongVector.fromArray(L, wv, wa + 2 * STEP);
+                s = LongVector.fromArray(L, wv, wa + 3 * STEP);
+                v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
+                v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
+                t = onesA.and(v0);
+                onesA = onesA.lanewise(VectorOperators.XOR, v0);
+                u = twosA.lanewise(VectorOperators.XOR, t);
+                LongVector f = twosA.and(t).or(u.and(v1));
+                twosA = u.lanewise(VectorOperators.XOR, v1);
+                u = foursA.lanewise(VectorOperators.XOR, fa);
+                LongVector carry = foursA.and(fa).or(u.and(f));
+                foursA = u.lanewise(VectorOperators.XOR, f);
+                eightsA = eightsA.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+                m = LongVector.fromArray(L, wv, wb + wa + 2 * STEP);
+                s = LongVector.fromArray(L, wv, wb + wa + 3 * STEP);
+                v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
+                v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
+                t = onesB.and(v0);
+                onesB = onesB.lanewise(VectorOperators.XOR, v0);
+                u = twosB.lanewise(VectorOperators.XOR, t);
+                f = twosB.and(t).or(u.and(v1));
+                twosB = u.lanewise(VectorOperators.XOR, v1);
+                u = foursB.lanewise(VectorOperators.XOR, fb);
+                carry = foursB.and(fb).or(u.and(f));
+                foursB = u.lanewise(VectorOperators.XOR, f);
+                eightsB = eightsB.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            }
+        }
+        // pop(ones) + 2 pop(twos) + 4 pop(fours) <= 56 per byte lane
+        ByteVector rest = foursA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+        rest = twosA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT).add(rest).add(rest);
+        rest.add(rest).add(onesA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 2 * B.length());
+        rest = foursB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+        rest = twosB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT).add(rest).add(rest);
+        rest.add(rest).add(onesB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 3 * B.length());
+        eightsA.intoArray(bytes, 0);
+        eightsB.intoArray(bytes, B.length());
+        widenCountsAndRest(bytes, raw, 3);
+    }
+
+    /**
+     * raw[v * STEP + lane] += 2^shift * (byte sum of long lane {@code lane} of spilled vector v) + (the
+     * same of vector 2 + v), for v in {0, 1}: both in one widening pass, joined in short lanes (at
+     * most 8 x 2 x 248 + 2 x 56 = 4080 each for the largest shift and rest used, 3 and 56).
+     */
+    private static void widenCountsAndRest(byte[] bytes, long[] raw, int shift) {
+        for (int v = 0; v < 2; v++) {
+            ShortVector f = ByteVector.fromArray(B, bytes, v * B.length()).reinterpretAsShorts();
+            ShortVector r = ByteVector.fromArray(B, bytes, (2 + v) * B.length()).reinterpretAsShorts();
+            ShortVector s = f.and((short) 0xFF).add(f.lanewise(VectorOperators.LSHR, 8)).lanewise(VectorOperators.LSHL, shift)
+                    .add(r.and((short) 0xFF)).add(r.lanewise(VectorOperators.LSHR, 8));
+            IntVector i = s.reinterpretAsInts();
+            i = i.and(0xFFFF).add(i.lanewise(VectorOperators.LSHR, 16));
+            LongVector l = i.reinterpretAsLongs();
+            l = l.and(0xFFFFFFFFL).add(l.lanewise(VectorOperators.LSHR, 32));
+            LongVector.fromArray(L, raw, v * STEP).add(l).intoArray(raw, v * STEP);
         }
     }
 
@@ -455,6 +770,22 @@ public final class Avx2Kernels implements BitKernels {
             LongVector l = i.reinterpretAsLongs();
             l = l.and(0xFFFFFFFFL).add(l.lanewise(VectorOperators.LSHR, 32));
             LongVector.fromArray(L, raw, o * STEP).add(l.lanewise(VectorOperators.LSHL, shift)).intoArray(raw, o * STEP);
+        }
+    }
+
+    /**
+     * raw[v * STEP + lane] += 2^shift * (sum of the 8 unsigned bytes of long lane {@code lane} of the
+     * v-th byte vector spilled at {@code bytes[from...]}), for v in [0, count); as {@link #widen}.
+     */
+    private static void widenSums(byte[] bytes, int from, int count, long[] raw, int shift) {
+        for (int v = 0; v < count; v++) {
+            ShortVector s = ByteVector.fromArray(B, bytes, from + v * B.length()).reinterpretAsShorts();
+            s = s.and((short) 0xFF).add(s.lanewise(VectorOperators.LSHR, 8));
+            IntVector i = s.reinterpretAsInts();
+            i = i.and(0xFFFF).add(i.lanewise(VectorOperators.LSHR, 16));
+            LongVector l = i.reinterpretAsLongs();
+            l = l.and(0xFFFFFFFFL).add(l.lanewise(VectorOperators.LSHR, 32));
+            LongVector.fromArray(L, raw, v * STEP).add(l.lanewise(VectorOperators.LSHL, shift)).intoArray(raw, v * STEP);
         }
     }
 
