@@ -31,7 +31,7 @@ public final class ScalarCodeMasks implements CodeMasks {
     @Override
     public int masks(byte[] src, int off, int len, Precision precision, long[] d0, int o0, long[] d1, int o1,
                      int stride) {
-        masksFrom(0, src, off, len, precision, d0, o0, d1, o1, stride);
+        planes(src, off, len, precision, d0, o0, d1, o1, stride);
         return firstInvalid(src, off, len, precision);
     }
 
@@ -86,11 +86,11 @@ public final class ScalarCodeMasks implements CodeMasks {
     }
 
     /**
-     * {@link #masks} for the groups from {@code group} on (a vector implementation's tail).
-     * Plane bits of a code byte x: p0 = ((x >>> a0) | (x >>> b0)) & 1, p1 = (x >>> s1) & 1.
+     * The plane words of {@link #masks}, codes unchecked. Plane bits of a code byte x:
+     * p0 = ((x >>> a0) | (x >>> b0)) & 1, p1 = (x >>> s1) & 1.
      */
-    static void masksFrom(int group, byte[] src, int off, int len, Precision precision, long[] d0, int o0,
-                          long[] d1, int o1, int stride) {
+    private static void planes(byte[] src, int off, int len, Precision precision, long[] d0, int o0,
+                               long[] d1, int o1, int stride) {
         int a0;
         int b0;
         int s1;
@@ -103,7 +103,7 @@ public final class ScalarCodeMasks implements CodeMasks {
         }
         boolean two = precision.planes() == 2;
         int end = off + len;
-        for (int g = group, c = off + 64 * group; c < end; g++) {
+        for (int g = 0, c = off; c < end; g++) {
             long w0 = 0;
             long w1 = 0;
             int stop = Math.min(end, c + 64);
@@ -128,18 +128,11 @@ public final class ScalarCodeMasks implements CodeMasks {
     @Override
     public int quantizeMasks(float[] src, int off, int len, Precision precision, float[] c, float[] a, float[] h,
                              int inclusive, long[] d0, int o0, long[] d1, int o1, int stride) {
-        return quantizeMasksFrom(0, src, off, len, precision, c, a, h, inclusive, d0, o0, d1, o1, stride);
-    }
-
-    /** {@link #quantizeMasks} for the groups from {@code group} on (a vector implementation's tail). */
-    static int quantizeMasksFrom(int group, float[] src, int off, int len, Precision precision, float[] c,
-                                 float[] a, float[] h, int inclusive, long[] d0, int o0, long[] d1, int o1,
-                                 int stride) {
         int terms = a.length;
         boolean thermometer = precision == Precision.TERNARY_UNSIGNED;
         int nan = -1;
         int end = off + len;
-        for (int g = group, i = off + 64 * group; i < end; g++) {
+        for (int g = 0, i = off; i < end; g++) {
             long w0 = 0;
             long w1 = 0;
             int stop = Math.min(end, i + 64);

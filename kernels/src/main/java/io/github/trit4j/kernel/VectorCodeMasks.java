@@ -64,14 +64,25 @@ public final class VectorCodeMasks implements CodeMasks {
                 d1[o1 + g * stride] = w1;
             }
         }
-        if ((len & 63) != 0) {
-            ScalarCodeMasks.masksFrom(groups, src, off, len, precision, d0, o0, d1, o1, stride);
+        int rest = len & 63;
+        if (rest != 0) { // the last, partial group: masked loads; lanes past the end count for nothing
+            long w0 = 0;
+            long w1 = 0;
+            int base = off + (groups << 6);
+            int end = off + len;
+            long valid = (1L << rest) - 1;
+            for (int part = 0; part < rest; part += LANES) {
+                ByteVector v = ByteVector.fromArray(B, src, base + part, B.indexInRange(base + part, end));
+                w0 |= v.and(k0).compare(VectorOperators.NE, 0).toLong() << part;
+                w1 |= v.and(k1).compare(VectorOperators.NE, 0).toLong() << part;
+                bad |= (v.add(add).and(keep).compare(VectorOperators.UGT, limit).toLong() << part) & valid;
+            }
+            d0[o0 + groups * stride] = w0 & valid;
+            if (two) {
+                d1[o1 + groups * stride] = w1 & valid;
+            }
         }
-        if (bad != 0 || (len & 63) != 0) { // find the first bad code (or check the tail) in plain Java
-            return ScalarCodeMasks.firstInvalid(src, bad != 0 ? off : off + (groups << 6),
-                    bad != 0 ? len : len & 63, precision);
-        }
-        return -1;
+        return bad != 0 ? ScalarCodeMasks.firstInvalid(src, off, len, precision) : -1; // find it in plain Java
     }
 
     /**
@@ -126,11 +137,40 @@ public final class VectorCodeMasks implements CodeMasks {
                 d1[o1 + g * stride] = t0 & t1;
             }
         }
-        int tailNan = -1;
-        if ((len & 63) != 0) {
-            tailNan = ScalarCodeMasks.quantizeMasksFrom(groups, src, off, len, precision, c, a, h, inclusive,
-                    d0, o0, d1, o1, stride);
+        int rest = len & 63;
+        if (rest != 0) { // the last, partial group: masked loads; lanes past the end count for nothing
+            long t0 = 0;
+            long t1 = 0;
+            long t2 = 0;
+            long bad = 0;
+            int base = off + (groups << 6);
+            int end = off + len;
+            long valid = (1L << rest) - 1;
+            for (int part = 0; part < rest; part += FLOATS) {
+                FloatVector v = FloatVector.fromArray(F, src, base + part, F.indexInRange(base + part, end));
+                bad |= v.compare(VectorOperators.NE, v).toLong() << part;
+                t0 |= v.sub(c0).mul(a0).compare(op0, h0).toLong() << part;
+                t1 |= v.sub(c1).mul(a1).compare(op1, h1).toLong() << part;
+                if (three) {
+                    t2 |= v.sub(c2).mul(a2).compare(op2, h2).toLong() << part;
+                }
+            }
+            t0 &= valid;
+            t1 &= valid;
+            t2 &= valid;
+            bad &= valid;
+            if (bad != 0 && nanGroup < 0) {
+                nanGroup = groups;
+                nan = bad;
+            }
+            if (three) {
+                d0[o0 + groups * stride] = t0 ^ t1 ^ t2;
+                d1[o1 + groups * stride] = (t0 & t1) | (t2 & (t0 | t1));
+            } else {
+                d0[o0 + groups * stride] = t0 | t1;
+                d1[o1 + groups * stride] = t0 & t1;
+            }
         }
-        return nanGroup >= 0 ? off + (nanGroup << 6) + Long.numberOfTrailingZeros(nan) : tailNan;
+        return nanGroup >= 0 ? off + (nanGroup << 6) + Long.numberOfTrailingZeros(nan) : -1;
     }
 }
