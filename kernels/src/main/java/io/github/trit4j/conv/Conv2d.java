@@ -5,6 +5,7 @@ import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.kernel.CodeMasks;
+import io.github.trit4j.kernel.ColumnPanels;
 import io.github.trit4j.kernel.KernelProvider;
 import io.github.trit4j.kernel.TrustedPacking;
 import io.github.trit4j.Precision;
@@ -285,26 +286,29 @@ public final class Conv2d {
      */
     private PixelPlanes pixelPlanes(Buffers buf, Precision precision, int batch, int height, int width) {
         int c = spec.inChannels();
-        int words = (c + 63) >>> 6;
-        int lanes = 0;
-        PixelPlanes.Form form;
+        int pixels = batch * height * width;
+        PlaneLayout layout;
         if (pointwise()) {
-            lanes = panelLanes(batch * height * width);
-            form = lanes > 0 ? PixelPlanes.Form.PANELS : PixelPlanes.Form.ROWS;
-            words = lanes > 0 ? words : PackedMatrix.wordsPerRowFor(c);
+            layout = patchLayout(precision.planes(), c, pixels);
+        } else if ((spec.inChannelsPerGroup() & 63) == 0) {
+            layout = PlaneLayout.wordMajor(pixels, precision.planes(), (c + 63) >>> 6);
         } else {
-            form = (spec.inChannelsPerGroup() & 63) == 0 ? PixelPlanes.Form.WORD_MAJOR : PixelPlanes.Form.ROWS;
+            layout = PlaneLayout.rows(pixels, precision.planes(), (c + 63) >>> 6);
         }
-        int size = PixelPlanes.size(precision, batch, c, height, width, words, form, lanes);
-        buf.pixels = Buffers.exact(buf.pixels, size);
+        buf.pixels = Buffers.exact(buf.pixels, layout.size());
         buf.scratch = Buffers.exact(buf.scratch, PixelPlanes.scratchSize(height * width));
-        return new PixelPlanes(precision, batch, c, height, width, words, form, lanes, buf.pixels, masks,
-                buf.scratch);
+        return new PixelPlanes(precision, batch, c, height, width, layout, buf.pixels, masks, buf.scratch);
     }
 
-    /** Lanes of the column panels the engine reads for {@code rows} patch rows, or 0 for rows. */
-    private int panelLanes(int rows) {
-        return engine.activationPanelLanes(weightPrecision, activationPrecision, algorithm, rows);
+    /**
+     * The layout of a patch matrix of {@code rows} rows and K = {@code k}, as the engine reads
+     * it: its column panels, or rows padded to the K granule.
+     */
+    private PlaneLayout patchLayout(int planes, int k, int rows) {
+        int lanes = engine.activationPanelLanes(weightPrecision, activationPrecision, algorithm, rows);
+        return lanes > 0
+                ? PlaneLayout.panels(rows, planes, ColumnPanels.kWords(k), lanes)
+                : PlaneLayout.rows(rows, planes, PackedMatrix.wordsPerRowFor(k));
     }
 
     /**
@@ -337,16 +341,15 @@ public final class Conv2d {
             buf.gemm = buf.gemm != null && buf.gemm.length == mg * rows ? buf.gemm : new int[mg * rows];
             gemmOut = buf.gemm;
         }
-        int lanes = panelLanes(rows);
+        PlaneLayout to = patchLayout(pp.planes, spec.patchLength(), rows);
         for (int g = 0; g < spec.groups(); g++) {
             PackedMatrix patches;
             if (pointwise()) {
-                patches = patchMatrix(rows, lanes, pp.bits);
+                patches = patchMatrix(rows, to.lanes(), pp.bits);
             } else {
-                PatchLayout to = new PatchLayout(pp.planes, spec.patchLength(), rows, lanes);
                 buf.patches = Buffers.exact(buf.patches, to.size());
                 im2col(pp, g, oh, ow, to, buf.patches);
-                patches = patchMatrix(rows, lanes, buf.patches);
+                patches = patchMatrix(rows, to.lanes(), buf.patches);
             }
             int[] target = direct ? out : gemmOut;
             engine.multiply(groupWeights[g], patches, algorithm, target);
@@ -374,36 +377,6 @@ public final class Conv2d {
     }
 
     /**
-     * Where im2col writes patch row r: plane q, word k at
-     * {@code origin(r) + q * planeStride + k * wordStride}, for {@code k < words}. Rows layout
-     * ({@code lanes = 0}): {@link PackedMatrix#fromBitPlanes}'s, {@code words} padded to the
-     * K granule; column panels: {@link PackedMatrix#fromColumnPanels}'s, {@code words = ceil(K/64)}.
-     */
-    private record PatchLayout(int planes, int rows, int lanes, int words, int planeStride, int wordStride) {
-        PatchLayout(int planes, int k, int rows, int lanes) {
-            this(planes, rows, lanes, lanes > 0 ? (k + 63) >>> 6 : PackedMatrix.wordsPerRowFor(k),
-                    lanes > 0 ? lanes : PackedMatrix.wordsPerRowFor(k), lanes > 0 ? planes * lanes : 1);
-        }
-
-        int origin(int r) {
-            return lanes == 0 ? r * planes * words : (r / lanes) * words * planes * lanes + r % lanes;
-        }
-
-        /** Rows rounded up to whole panels. */
-        int paddedRows() {
-            return lanes == 0 ? rows : (rows + lanes - 1) / lanes * lanes;
-        }
-
-        int size() {
-            long size = (long) paddedRows() * planes * words;
-            if (size > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("packed patches of " + size + " longs do not fit a Java array");
-            }
-            return (int) size;
-        }
-    }
-
-    /**
      * Packs group {@code g}'s patches into {@code bits} in layout {@code to}: one row per output
      * pixel (n, oy, ox), K = (kh, kw, c). Every word of every row is written (padded taps, the
      * pad past K and the lanes past the last row as zeros), so {@code bits} may hold anything
@@ -412,7 +385,7 @@ public final class Conv2d {
      * then stored. Tap offsets are computed once; interior pixels (all taps inside the image)
      * skip the bounds checks.
      */
-    private void im2col(PixelPlanes pp, int g, int oh, int ow, PatchLayout to, long[] bits) {
+    private void im2col(PixelPlanes pp, int g, int oh, int ow, PlaneLayout to, long[] bits) {
         int cg = spec.inChannelsPerGroup();
         int kH = spec.kernelH();
         int kW = spec.kernelW();
@@ -484,7 +457,7 @@ public final class Conv2d {
                     }
                 }
                 if (interior) {
-                    int base = (row / lanes) * words * planes * lanes;
+                    int base = to.origin(row); // lane 0 of the panel
                     // one output row, stride 1, word-major source: the lanes read adjacent words
                     boolean run = laneSrc[lanes - 1] - laneSrc[0] == lanes - 1;
                     for (int t = 0; t < taps; t++) {
@@ -567,13 +540,7 @@ public final class Conv2d {
                 }
             }
         }
-        for (int r = row; r < to.paddedRows(); r++) { // lanes past the last row of the last panel
-            for (int q = 0; q < planes; q++) {
-                for (int k = 0; k < words; k++) {
-                    bits[to.origin(r) + q * ps + k * ws] = 0L;
-                }
-            }
-        }
+        to.zeroRowsFrom(bits, row); // lanes past the last row of the last panel
     }
 
     /** Binary padded taps were packed as +1: subtract the weights' sum over them. */

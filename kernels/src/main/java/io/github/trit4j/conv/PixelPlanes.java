@@ -9,32 +9,28 @@ import io.github.trit4j.quant.ActivationQuantizer;
  * An activation tensor quantized (if float) and packed once, per pixel: pixel
  * {@code (n, y, x)} holds its {@code C} channel codes as bit-planes of {@code words}
  * longs each (bit {@code c % 64} of word {@code c / 64}), in the same plane encoding as
- * {@link io.github.trit4j.PackedMatrix}. Word k of plane q of a pixel is at
- * {@link #origin}{@code (pixel) + q * planeStride + k * wordStride}, in one of three forms:
+ * {@link io.github.trit4j.PackedMatrix}, one row per pixel of a {@link PlaneLayout}:
  * <ul>
- *   <li>{@link Form#ROWS}: {@code ((pixel * planes) + q) * words + k}; with
- *   {@code words = PackedMatrix.wordsPerRowFor(C)} a packed matrix with one row per pixel,
- *   which a 1x1 stride-1 convolution hands to the GEMM as it is; im2col reads it when
- *   channel groups do not fill whole words (shifted word pairs need a pixel's words adjacent);</li>
- *   <li>{@link Form#WORD_MAJOR}: {@code (q * words + k) * pixels + pixel}, one row of all pixels
- *   per channel word, which im2col reads when groups fill whole words: consecutive pixels are
- *   adjacent, so a run of patch rows copies a run of words;</li>
- *   <li>{@link Form#PANELS} ({@code words = ceil(C / 64)}): the layout of
- *   {@link io.github.trit4j.PackedMatrix#fromColumnPanels}, for the 1x1 stride-1 convolution
- *   on an engine that reads column panels.</li>
+ *   <li>{@link PlaneLayout#rows rows} with {@code words = PackedMatrix.wordsPerRowFor(C)}: a packed
+ *   matrix with one row per pixel, which a 1x1 stride-1 convolution hands to the GEMM as it is;
+ *   with {@code words = ceil(C / 64)}, what im2col reads when channel groups do not fill whole
+ *   words (shifted word pairs need a pixel's words adjacent);</li>
+ *   <li>{@link PlaneLayout#wordMajor word-major}, what im2col reads when groups fill whole
+ *   words: consecutive pixels are adjacent, so a run of patch rows copies a run of words;</li>
+ *   <li>{@link PlaneLayout#panels panels}, for the 1x1 stride-1 convolution on an engine that
+ *   reads column panels.</li>
  * </ul>
  * No byte or float im2col matrix exists.
  *
  * <p>Codes become plane words through {@link CodeMasks} (a vector compare per 64 codes where
  * the vector module is present). NHWC rows give channel words directly; NCHW rows give one
  * word per 64 pixels of a channel, and 64 x 64 bit-matrix transposes turn those into channel
- * words per pixel. Every word of the {@link #size} prefix of {@code bits} is
+ * words per pixel. Every word of the layout's {@code size()} prefix of {@code bits} is
  * written, so the array may be reused between calls without clearing.
  *
  * <p>Not thread-safe; one instance per call.
  */
 final class PixelPlanes {
-
 
     final Precision precision;
     final int planes;
@@ -42,15 +38,9 @@ final class PixelPlanes {
     final int channels;
     final int height;
     final int width;
-    /** Longs per plane per pixel. */
-    final int words;
     final long[] bits;
-    /** The ways of laying out the words; see the class comment. */
-    enum Form { ROWS, WORD_MAJOR, PANELS }
-
-    final Form form;
-    /** Pixels per column panel (PANELS only). */
-    private final int lanes;
+    /** Where each pixel's words sit (one row per pixel). */
+    final PlaneLayout layout;
     /** Distance between a pixel's planes, and between its consecutive words of one plane. */
     final int planeStride;
     final int wordStride;
@@ -60,49 +50,26 @@ final class PixelPlanes {
     private final long[] scratch;
 
     /**
-     * @param words longs per plane per pixel, at least {@code ceil(channels / 64)}; exactly that
-     *              unless ROWS
-     * @param form  the layout
-     * @param lanes pixels per column panel for PANELS, else ignored
-     * @param bits  at least {@link #size} longs; any content
-     * @param masks the packing kernel
+     * @param layout  one row per pixel ({@code batch * height * width}), {@code precision.planes()}
+     *                planes of at least {@code ceil(channels / 64)} words
+     * @param bits    at least {@code layout.size()} longs; any content
+     * @param masks   the packing kernel
      * @param scratch at least {@link #scratchSize scratchSize(height * width)} longs; any content
      */
-    PixelPlanes(Precision precision, int batch, int channels, int height, int width, int words, Form form,
-                int lanes, long[] bits, CodeMasks masks, long[] scratch) {
+    PixelPlanes(Precision precision, int batch, int channels, int height, int width, PlaneLayout layout,
+                long[] bits, CodeMasks masks, long[] scratch) {
         this.masks = masks;
         this.scratch = scratch;
         this.precision = precision;
         this.planes = precision.planes();
-        this.form = form;
-        this.lanes = form == Form.PANELS ? lanes : 0;
-        int pixels = batch * height * width;
-        switch (form) {
-            case ROWS -> { planeStride = words; wordStride = 1; }
-            case WORD_MAJOR -> { planeStride = words * pixels; wordStride = pixels; }
-            case PANELS -> { planeStride = lanes; wordStride = planes * lanes; }
-            default -> throw new AssertionError(form);
-        }
+        this.layout = layout;
+        this.planeStride = layout.planeStride();
+        this.wordStride = layout.wordStride();
         this.batch = batch;
         this.channels = channels;
         this.height = height;
         this.width = width;
-        this.words = words;
         this.bits = bits;
-    }
-
-    /** Longs needed: {@code pixels * planes * words}, pixels rounded up to whole panels for PANELS. */
-    static int size(Precision precision, int batch, int channels, int height, int width, int words, Form form,
-                    int lanes) {
-        long pixels = (long) batch * height * width;
-        if (form == Form.PANELS) {
-            pixels = (pixels + lanes - 1) / lanes * lanes;
-        }
-        long size = pixels * precision.planes() * words;
-        if (size > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("packed input of " + size + " longs does not fit a Java array");
-        }
-        return (int) size;
     }
 
     /** Longs of scratch the NCHW packer needs for images of {@code hw} pixels: 64 channel rows per plane. */
@@ -112,11 +79,7 @@ final class PixelPlanes {
 
     /** Index of pixel {@code pixel}'s word 0 of plane 0. */
     int origin(int pixel) {
-        return switch (form) {
-            case ROWS -> pixel * planes * words;
-            case WORD_MAJOR -> pixel;
-            case PANELS -> (pixel / lanes) * words * planes * lanes + pixel % lanes;
-        };
+        return layout.origin(pixel);
     }
 
     /**
@@ -188,23 +151,13 @@ final class PixelPlanes {
      */
     private void zeroPadding() {
         int pixels = batch * height * width;
-        if (form == Form.PANELS) {
-            int end = (pixels + lanes - 1) / lanes * lanes;
-            for (int pixel = pixels; pixel < end; pixel++) {
-                int o = origin(pixel);
-                for (int q = 0; q < planes; q++) {
-                    for (int k = 0; k < words; k++) {
-                        bits[o + q * planeStride + k * wordStride] = 0L;
-                    }
-                }
-            }
-            return;
-        }
+        layout.zeroRowsFrom(bits, pixels);
+        int words = layout.words();
         int used = (channels + 63) >>> 6;
         if (used == words) {
             return;
         }
-        assert form == Form.ROWS;
+        assert layout.wordStride() == 1 && layout.lanes() == 0 : "only rows are padded past ceil(C / 64)";
         int rows = pixels * planes;
         for (int r = 0; r < rows; r++) {
             java.util.Arrays.fill(bits, r * words + used, (r + 1) * words, 0L);

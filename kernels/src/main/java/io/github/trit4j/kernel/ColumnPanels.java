@@ -21,6 +21,14 @@ public final class ColumnPanels {
     }
 
     /**
+     * Index of row {@code r}'s word 0 of plane 0 in panels of {@code lanes} rows: plane q,
+     * word k of the row are {@code q * lanes + k * planes * lanes} further.
+     */
+    public static int origin(int r, int kWords, int planes, int lanes) {
+        return (r / lanes * kWords * planes) * lanes + r % lanes;
+    }
+
+    /**
      * Builds the panels.
      *
      * @param bits   packed rows: row r, plane q at {@code (r * planes + q) * rowWords}
@@ -38,11 +46,9 @@ public final class ColumnPanels {
         }
         long[] out = new long[(int) size];
         for (int r = 0; r < rows; r++) {
-            int panel = r / lanes;
-            int lane = r % lanes;
             for (int q = 0; q < planes; q++) {
                 int src = (r * planes + q) * rowWords;
-                int dst = (panel * kWords * planes + q) * lanes + lane;
+                int dst = origin(r, kWords, planes, lanes) + q * lanes;
                 for (int k = 0; k < kWords; k++) {
                     out[dst + k * planes * lanes] = bits[src + k];
                 }
@@ -62,11 +68,9 @@ public final class ColumnPanels {
         }
         long[] out = new long[(int) size];
         for (int r = 0; r < rows; r++) {
-            int panel = r / lanes;
-            int lane = r % lanes;
             for (int q = 0; q < planes; q++) {
                 int dst = (r * planes + q) * rowWords;
-                int src = (panel * kWords * planes + q) * lanes + lane;
+                int src = origin(r, kWords, planes, lanes) + q * lanes;
                 for (int k = 0; k < kWords; k++) {
                     out[dst + k] = panels[src + k * planes * lanes];
                 }
