@@ -130,19 +130,31 @@ public final class GemmEngine {
     }
 
     private static int defaultThreads() {
-        String value = System.getProperty(THREADS_PROPERTY);
+        return (int) countProperty(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors(), 1,
+                Integer.MAX_VALUE, "a thread count >= 1");
+    }
+
+    /**
+     * A whole-number system property in {@code [min, max]}, or {@code fallback} when unset or
+     * blank; the one parser of trit4j's numeric settings.
+     *
+     * @throws IllegalArgumentException naming the property and its value if it is not
+     *                                  {@code what}
+     */
+    static long countProperty(String name, long fallback, long min, long max, String what) {
+        String value = System.getProperty(name);
         if (value == null || value.isBlank()) {
-            return Runtime.getRuntime().availableProcessors();
+            return fallback;
         }
         try {
-            int t = Integer.parseInt(value.trim());
-            if (t >= 1) {
-                return t;
+            long v = Long.parseLong(value.trim());
+            if (v >= min && v <= max) {
+                return v;
             }
         } catch (NumberFormatException e) {
             // fall through to the message below
         }
-        throw new IllegalArgumentException("-D" + THREADS_PROPERTY + "=" + value + " is not a thread count >= 1");
+        throw new IllegalArgumentException("-D" + name + "=" + value + " is not " + what);
     }
 
     /** The shape this engine's kernels are written for. */

@@ -92,19 +92,8 @@ final class ProductWorkers {
 
     /** The spin time from {@value #SPIN_PROPERTY}, checked. */
     static long spinNanos() {
-        String value = System.getProperty(SPIN_PROPERTY);
-        if (value == null || value.isBlank()) {
-            return DEFAULT_SPIN_MICROS * 1000;
-        }
-        try {
-            long micros = Long.parseLong(value.trim());
-            if (micros >= 0) {
-                return micros * 1000;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message below
-        }
-        throw new IllegalArgumentException("-D" + SPIN_PROPERTY + "=" + value + " is not a number of microseconds >= 0");
+        return 1000 * GemmEngine.countProperty(SPIN_PROPERTY, DEFAULT_SPIN_MICROS, 0, Long.MAX_VALUE / 1000,
+                "a number of microseconds >= 0");
     }
 
     /** One helper thread and its mailbox of one task. */
