@@ -15,9 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Two kinds of micro-kernel, each holding its accumulators in registers over the whole
  * K loop: lane-per-column kernels on {@link ColumnPanels} (4 weight rows x 16 columns,
  * no lane reduction, K padded to 64 bits) for N of at least 8, and along-K kernels (4
- * weight rows x 1 column, one lane reduction per output) for small N and binary. Edge
- * tiles repeat the last row or panel (the repeated output is written twice with the same
- * value), so odd M or N run at vector speed without a scalar tail.
+ * weight rows x 1 column, one lane reduction per output) for N below 8. Edge tiles repeat
+ * the last row or panel (a repeated row is written twice with the same value, a repeated
+ * panel's lanes are masked off), so odd M or N run at vector speed without a scalar tail.
  *
  * <p>Loaded only through reflection by {@link KernelProvider}, after it has checked that
  * the vector module is present.
@@ -40,10 +40,10 @@ public final class Avx512Kernels implements BitKernels {
         return Isa.AVX512;
     }
 
-    // ---- along-K kernels (small N, binary): 4 weight rows x 1 activation row per micro-tile ----
+    // ---- along-K kernels (small N): 4 weight rows x 1 activation row per micro-tile ----
     //
     // Used where N is below one panel (a batch-1 linear layer streams the weights once:
-    // the activation row stays in L1 while 4 weight rows stream past it) and for binary.
+    // the activation row stays in L1 while 4 weight rows stream past it).
     // Written, like the panel kernels below, without helper methods on vectors: see there.
 
     @Override
@@ -221,9 +221,23 @@ public final class Avx512Kernels implements BitKernels {
     // C2 inlines every Vector API call into the compiled method, and gives up inlining
     // (NodeCountInliningCutoff, "callee is too large") once a method grows past its
     // budget; a vector value that crosses a call that was not inlined is boxed on the heap,
-    // and the kernel runs 10x slower. So each micro-kernel is one small loop with no helper
-    // calls that take or return vectors, and the epilogue runs in a separate method on
-    // raw sums spilled to a scratch array.
+    // and the kernel runs 10x slower. So each micro-kernel is one loop with no helper calls
+    // that take or return vectors.
+    //
+    // The FATNN, ternary x 2-bit and binary kernels finish their own outputs (int lanes,
+    // masked stores): spilling the sums to a scratch array for a separate epilogue cost
+    // 10-25% of a FATNN product with K <= 1152. The conventional 2-bit kernel keeps the
+    // scratch epilogue: with the epilogue inside, its method is too large for C1 ("COMPILE
+    // SKIPPED: out of virtual registers"), and a kernel that C1 compiled at tier 2 (as it
+    // does while C2 is busy) and cannot recompile at tier 3 stays there, running its Vector
+    // API calls boxed at 2-3 GMAC/s. For the same reason the tile stays 4 x 2: a 4 x 4
+    // FATNN kernel measured 5-15% faster once in C2, but is as large.
+    //
+    // One micro-kernel per product serves every tile, the edges included: a last odd panel
+    // is paired with itself (its lanes past the block are masked off, or written twice with
+    // the same value) and a tail of rows repeats the last row. A narrower kernel for the
+    // edges would run so rarely that it stays in the interpreter, where every Vector API
+    // call allocates: a 4 x 2 edge kernel beside a 4 x 4 one took most of a product's time.
 
     private static final int TILE_ROWS = 4;
 
@@ -235,90 +249,197 @@ public final class Avx512Kernels implements BitKernels {
     @Override
     public void ternaryPanels(long[] w, int words, long[] xp, int kWords, int shift1,
                               int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
-        long[] raw = Scratch.get().longs;
+        assert e.alpha() == 1 && e.colTerm() == null : "ternary epilogues are raw + row constant";
+        int limit = Math.min(n, p1 * STEP);
         for (int i = i0; i < i1; i += TILE_ROWS) {
-            int last = i1 - 1;
-            int r1 = Math.min(i + 1, last);
-            int r2 = Math.min(i + 2, last);
-            int r3 = Math.min(i + 3, last);
+            int r1 = Math.min(i + 1, i1 - 1);
+            int r2 = Math.min(i + 2, i1 - 1);
+            int r3 = Math.min(i + 3, i1 - 1);
+            int k0 = e.rowConstant(i);
+            int k1 = e.rowConstant(r1);
+            int k2 = e.rowConstant(r2);
+            int k3 = e.rowConstant(r3);
             for (int p = p0; p < p1; p += 2) {
                 int pb = Math.min(p + 1, p1 - 1);
-                ternaryMicro4(w, words, xp, kWords, shift1, i, r1, r2, r3, p, pb, raw);
-                finish(raw, i, r1, r2, r3, p, pb, e, out, n);
+                if (shift1 == 0) {
+                    fatnnMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, out, n, limit);
+                } else {
+                    ternaryTwoBitMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, out, n, limit);
+                }
             }
         }
     }
 
     /**
-     * Ternary weights on 4 rows x 2 panels: per output and word {@code pop(m & (x0 ^ s))} into
-     * one accumulator and {@code pop(m & (x1 ^ s))} into another, combined once at the end as
-     * {@code acc0 + (acc1 << shift1)}: FATNN (thermometer planes, shift 0) and ternary x 2-bit
-     * (lo, hi; shift 1) cost the same. Two independent add chains per output measured faster
-     * than one chain of two adds; 16 accumulators fit AVX-512's 32 registers.
+     * FATNN (ternary weights m, s; thermometer planes x0, x1) on 4 rows x 2 panels: per output
+     * and word {@code pop(m & (x0 ^ s)) + pop(m & (x1 ^ s))} into one accumulator. C2 fuses
+     * each XOR-AND into one {@code vpternlogd}: 2 logic ops, 2 {@code vpopcntq}, 2 adds.
+     * Also serves ternary x ternary, through the offset thermometer planes.
      */
-    private static void ternaryMicro4(long[] w, int words, long[] xp, int kWords, int shift1,
-                                      int r0, int r1, int r2, int r3, int pa, int pb, long[] raw) {
+    private static void fatnnMicro(long[] w, int words, long[] xp, int kWords,
+            int r0, int r1, int r2, int r3, int k0, int k1, int k2, int k3,
+            int pa, int pb, int[] out, int n, int limit) {
         int w0 = 2 * r0 * words;
         int w1 = 2 * r1 * words;
         int w2 = 2 * r2 * words;
         int w3 = 2 * r3 * words;
         int xa = pa * kWords * 2 * STEP;
         int xb = pb * kWords * 2 * STEP;
-        LongVector l0a = LongVector.zero(L);
-        LongVector h0a = l0a;
-        LongVector l0b = l0a;
-        LongVector h0b = l0a;
-        LongVector l1a = l0a;
-        LongVector h1a = l0a;
-        LongVector l1b = l0a;
-        LongVector h1b = l0a;
-        LongVector l2a = l0a;
-        LongVector h2a = l0a;
-        LongVector l2b = l0a;
-        LongVector h2b = l0a;
-        LongVector l3a = l0a;
-        LongVector h3a = l0a;
-        LongVector l3b = l0a;
-        LongVector h3b = l0a;
+        LongVector c0a = LongVector.zero(L);
+        LongVector c0b = c0a;
+        LongVector c1a = c0a;
+        LongVector c1b = c0a;
+        LongVector c2a = c0a;
+        LongVector c2b = c0a;
+        LongVector c3a = c0a;
+        LongVector c3b = c0a;
         for (int k = 0; k < kWords; k++) {
             int o = k * 2 * STEP;
-            LongVector a0 = LongVector.fromArray(L, xp, xa + o);
-            LongVector a1 = LongVector.fromArray(L, xp, xa + o + STEP);
-            LongVector b0 = LongVector.fromArray(L, xp, xb + o);
-            LongVector b1 = LongVector.fromArray(L, xp, xb + o + STEP);
+            LongVector va0 = LongVector.fromArray(L, xp, xa + o);
+            LongVector va1 = LongVector.fromArray(L, xp, xa + o + STEP);
+            LongVector vb0 = LongVector.fromArray(L, xp, xb + o);
+            LongVector vb1 = LongVector.fromArray(L, xp, xb + o + STEP);
             LongVector m = LongVector.broadcast(L, w[w0 + k]);
             LongVector s = LongVector.broadcast(L, w[w0 + words + k]);
-            l0a = l0a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h0a = h0a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            l0b = l0b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h0b = h0b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            c0a = c0a.add(va0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+                    .add(va1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            c0b = c0b.add(vb0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+                    .add(vb1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
             m = LongVector.broadcast(L, w[w1 + k]);
             s = LongVector.broadcast(L, w[w1 + words + k]);
-            l1a = l1a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h1a = h1a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            l1b = l1b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h1b = h1b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            c1a = c1a.add(va0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+                    .add(va1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            c1b = c1b.add(vb0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+                    .add(vb1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
             m = LongVector.broadcast(L, w[w2 + k]);
             s = LongVector.broadcast(L, w[w2 + words + k]);
-            l2a = l2a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h2a = h2a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            l2b = l2b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h2b = h2b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            c2a = c2a.add(va0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+                    .add(va1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            c2b = c2b.add(vb0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+                    .add(vb1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
             m = LongVector.broadcast(L, w[w3 + k]);
             s = LongVector.broadcast(L, w[w3 + words + k]);
-            l3a = l3a.add(a0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h3a = h3a.add(a1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            l3b = l3b.add(b0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            h3b = h3b.add(b1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            c3a = c3a.add(va0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+                    .add(va1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            c3b = c3b.add(vb0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
+                    .add(vb1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
         }
-        l0a.add(h0a.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 0 * STEP);
-        l0b.add(h0b.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 1 * STEP);
-        l1a.add(h1a.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 2 * STEP);
-        l1b.add(h1b.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 3 * STEP);
-        l2a.add(h2a.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 4 * STEP);
-        l2b.add(h2b.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 5 * STEP);
-        l3a.add(h3a.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 6 * STEP);
-        l3b.add(h3b.lanewise(VectorOperators.LSHL, shift1)).intoArray(raw, 7 * STEP);
+        // the epilogue in int lanes, panel by panel (the lanes of a repeated edge panel, at or past
+        // limit, are masked off)
+        int ja = pa * STEP;
+        VectorMask<Integer> ma = I.indexInRange(ja, limit);
+        int jb = (pa + 1) * STEP;
+        VectorMask<Integer> mb = I.indexInRange(jb, limit);
+        ((IntVector) c0a.convertShape(VectorOperators.L2I, I, 0)).add(k0)
+                .intoArray(out, r0 * n + ja, ma);
+        ((IntVector) c0b.convertShape(VectorOperators.L2I, I, 0)).add(k0)
+                .intoArray(out, r0 * n + jb, mb);
+        ((IntVector) c1a.convertShape(VectorOperators.L2I, I, 0)).add(k1)
+                .intoArray(out, r1 * n + ja, ma);
+        ((IntVector) c1b.convertShape(VectorOperators.L2I, I, 0)).add(k1)
+                .intoArray(out, r1 * n + jb, mb);
+        ((IntVector) c2a.convertShape(VectorOperators.L2I, I, 0)).add(k2)
+                .intoArray(out, r2 * n + ja, ma);
+        ((IntVector) c2b.convertShape(VectorOperators.L2I, I, 0)).add(k2)
+                .intoArray(out, r2 * n + jb, mb);
+        ((IntVector) c3a.convertShape(VectorOperators.L2I, I, 0)).add(k3)
+                .intoArray(out, r3 * n + ja, ma);
+        ((IntVector) c3b.convertShape(VectorOperators.L2I, I, 0)).add(k3)
+                .intoArray(out, r3 * n + jb, mb);
+    }
+
+    /**
+     * Ternary weights x 2-bit activations (lo, hi planes) on 4 rows x 2 panels: per output and
+     * word {@code pop(m & (lo ^ s))} into one accumulator and {@code pop(m & (hi ^ s))} into
+     * another, combined once at the end as {@code acc0 + (acc1 << 1)}: FATNN's cost plus one
+     * shift per output. 16 accumulators fit AVX-512's 32 registers.
+     */
+    private static void ternaryTwoBitMicro(long[] w, int words, long[] xp, int kWords,
+            int r0, int r1, int r2, int r3, int k0, int k1, int k2, int k3,
+            int pa, int pb, int[] out, int n, int limit) {
+        int w0 = 2 * r0 * words;
+        int w1 = 2 * r1 * words;
+        int w2 = 2 * r2 * words;
+        int w3 = 2 * r3 * words;
+        int xa = pa * kWords * 2 * STEP;
+        int xb = pb * kWords * 2 * STEP;
+        LongVector c0a = LongVector.zero(L);
+        LongVector c0b = c0a;
+        LongVector c1a = c0a;
+        LongVector c1b = c0a;
+        LongVector c2a = c0a;
+        LongVector c2b = c0a;
+        LongVector c3a = c0a;
+        LongVector c3b = c0a;
+        LongVector h0a = c0a;
+        LongVector h0b = c0a;
+        LongVector h1a = c0a;
+        LongVector h1b = c0a;
+        LongVector h2a = c0a;
+        LongVector h2b = c0a;
+        LongVector h3a = c0a;
+        LongVector h3b = c0a;
+        for (int k = 0; k < kWords; k++) {
+            int o = k * 2 * STEP;
+            LongVector va0 = LongVector.fromArray(L, xp, xa + o);
+            LongVector va1 = LongVector.fromArray(L, xp, xa + o + STEP);
+            LongVector vb0 = LongVector.fromArray(L, xp, xb + o);
+            LongVector vb1 = LongVector.fromArray(L, xp, xb + o + STEP);
+            LongVector m = LongVector.broadcast(L, w[w0 + k]);
+            LongVector s = LongVector.broadcast(L, w[w0 + words + k]);
+            c0a = c0a.add(va0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h0a = h0a.add(va1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            c0b = c0b.add(vb0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h0b = h0b.add(vb1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            m = LongVector.broadcast(L, w[w1 + k]);
+            s = LongVector.broadcast(L, w[w1 + words + k]);
+            c1a = c1a.add(va0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h1a = h1a.add(va1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            c1b = c1b.add(vb0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h1b = h1b.add(vb1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            m = LongVector.broadcast(L, w[w2 + k]);
+            s = LongVector.broadcast(L, w[w2 + words + k]);
+            c2a = c2a.add(va0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h2a = h2a.add(va1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            c2b = c2b.add(vb0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h2b = h2b.add(vb1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            m = LongVector.broadcast(L, w[w3 + k]);
+            s = LongVector.broadcast(L, w[w3 + words + k]);
+            c3a = c3a.add(va0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h3a = h3a.add(va1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            c3b = c3b.add(vb0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+            h3b = h3b.add(vb1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
+        }
+        c0a = c0a.add(h0a.lanewise(VectorOperators.LSHL, 1));
+        c0b = c0b.add(h0b.lanewise(VectorOperators.LSHL, 1));
+        c1a = c1a.add(h1a.lanewise(VectorOperators.LSHL, 1));
+        c1b = c1b.add(h1b.lanewise(VectorOperators.LSHL, 1));
+        c2a = c2a.add(h2a.lanewise(VectorOperators.LSHL, 1));
+        c2b = c2b.add(h2b.lanewise(VectorOperators.LSHL, 1));
+        c3a = c3a.add(h3a.lanewise(VectorOperators.LSHL, 1));
+        c3b = c3b.add(h3b.lanewise(VectorOperators.LSHL, 1));
+        // the epilogue in int lanes, panel by panel (the lanes of a repeated edge panel, at or past
+        // limit, are masked off)
+        int ja = pa * STEP;
+        VectorMask<Integer> ma = I.indexInRange(ja, limit);
+        int jb = (pa + 1) * STEP;
+        VectorMask<Integer> mb = I.indexInRange(jb, limit);
+        ((IntVector) c0a.convertShape(VectorOperators.L2I, I, 0)).add(k0)
+                .intoArray(out, r0 * n + ja, ma);
+        ((IntVector) c0b.convertShape(VectorOperators.L2I, I, 0)).add(k0)
+                .intoArray(out, r0 * n + jb, mb);
+        ((IntVector) c1a.convertShape(VectorOperators.L2I, I, 0)).add(k1)
+                .intoArray(out, r1 * n + ja, ma);
+        ((IntVector) c1b.convertShape(VectorOperators.L2I, I, 0)).add(k1)
+                .intoArray(out, r1 * n + jb, mb);
+        ((IntVector) c2a.convertShape(VectorOperators.L2I, I, 0)).add(k2)
+                .intoArray(out, r2 * n + ja, ma);
+        ((IntVector) c2b.convertShape(VectorOperators.L2I, I, 0)).add(k2)
+                .intoArray(out, r2 * n + jb, mb);
+        ((IntVector) c3a.convertShape(VectorOperators.L2I, I, 0)).add(k3)
+                .intoArray(out, r3 * n + ja, ma);
+        ((IntVector) c3b.convertShape(VectorOperators.L2I, I, 0)).add(k3)
+                .intoArray(out, r3 * n + jb, mb);
     }
 
     @Override
@@ -415,23 +536,27 @@ public final class Avx512Kernels implements BitKernels {
     @Override
     public void binaryPanels(long[] w, int words, long[] xp, int kWords,
                              int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
-        long[] raw = Scratch.get().longs;
+        assert e.colTerm() == null : "binary epilogues have no column term";
+        int limit = Math.min(n, p1 * STEP);
         for (int i = i0; i < i1; i += TILE_ROWS) {
-            int last = i1 - 1;
-            int r1 = Math.min(i + 1, last);
-            int r2 = Math.min(i + 2, last);
-            int r3 = Math.min(i + 3, last);
+            int r1 = Math.min(i + 1, i1 - 1);
+            int r2 = Math.min(i + 2, i1 - 1);
+            int r3 = Math.min(i + 3, i1 - 1);
+            int k0 = e.rowConstant(i);
+            int k1 = e.rowConstant(r1);
+            int k2 = e.rowConstant(r2);
+            int k3 = e.rowConstant(r3);
             for (int p = p0; p < p1; p += 2) {
                 int pb = Math.min(p + 1, p1 - 1);
-                binaryMicro4(w, words, xp, kWords, i, r1, r2, r3, p, pb, raw);
-                finish(raw, i, r1, r2, r3, p, pb, e, out, n);
+                binaryMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, e, out, n, limit);
             }
         }
     }
 
     /** Binary on 4 rows x 2 one-plane panels: per output and word {@code pop(w ^ x)}. */
-    private static void binaryMicro4(long[] w, int words, long[] xp, int kWords,
-                                     int r0, int r1, int r2, int r3, int pa, int pb, long[] raw) {
+    private static void binaryMicro(long[] w, int words, long[] xp, int kWords,
+            int r0, int r1, int r2, int r3, int k0, int k1, int k2, int k3,
+            int pa, int pb, Epilogue e, int[] out, int n, int limit) {
         int w0 = r0 * words;
         int w1 = r1 * words;
         int w2 = r2 * words;
@@ -447,29 +572,45 @@ public final class Avx512Kernels implements BitKernels {
         LongVector c3a = c0a;
         LongVector c3b = c0a;
         for (int k = 0; k < kWords; k++) {
-            LongVector a = LongVector.fromArray(L, xp, xa + k * STEP);
-            LongVector b = LongVector.fromArray(L, xp, xb + k * STEP);
+            int o = k * STEP;
+            LongVector va = LongVector.fromArray(L, xp, xa + o);
+            LongVector vb = LongVector.fromArray(L, xp, xb + o);
             LongVector v = LongVector.broadcast(L, w[w0 + k]);
-            c0a = c0a.add(a.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
-            c0b = c0b.add(b.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            c0a = c0a.add(va.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            c0b = c0b.add(vb.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
             v = LongVector.broadcast(L, w[w1 + k]);
-            c1a = c1a.add(a.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
-            c1b = c1b.add(b.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            c1a = c1a.add(va.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            c1b = c1b.add(vb.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
             v = LongVector.broadcast(L, w[w2 + k]);
-            c2a = c2a.add(a.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
-            c2b = c2b.add(b.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            c2a = c2a.add(va.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            c2b = c2b.add(vb.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
             v = LongVector.broadcast(L, w[w3 + k]);
-            c3a = c3a.add(a.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
-            c3b = c3b.add(b.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            c3a = c3a.add(va.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
+            c3b = c3b.add(vb.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
         }
-        c0a.intoArray(raw, 0 * STEP);
-        c0b.intoArray(raw, 1 * STEP);
-        c1a.intoArray(raw, 2 * STEP);
-        c1b.intoArray(raw, 3 * STEP);
-        c2a.intoArray(raw, 4 * STEP);
-        c2b.intoArray(raw, 5 * STEP);
-        c3a.intoArray(raw, 6 * STEP);
-        c3b.intoArray(raw, 7 * STEP);
+        // the epilogue in int lanes, panel by panel (the lanes of a repeated edge panel, at or past
+        // limit, are masked off)
+        int ja = pa * STEP;
+        VectorMask<Integer> ma = I.indexInRange(ja, limit);
+        int jb = (pa + 1) * STEP;
+        VectorMask<Integer> mb = I.indexInRange(jb, limit);
+        int alpha = e.alpha();
+        ((IntVector) c0a.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k0)
+                .intoArray(out, r0 * n + ja, ma);
+        ((IntVector) c0b.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k0)
+                .intoArray(out, r0 * n + jb, mb);
+        ((IntVector) c1a.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k1)
+                .intoArray(out, r1 * n + ja, ma);
+        ((IntVector) c1b.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k1)
+                .intoArray(out, r1 * n + jb, mb);
+        ((IntVector) c2a.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k2)
+                .intoArray(out, r2 * n + ja, ma);
+        ((IntVector) c2b.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k2)
+                .intoArray(out, r2 * n + jb, mb);
+        ((IntVector) c3a.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k3)
+                .intoArray(out, r3 * n + ja, ma);
+        ((IntVector) c3b.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k3)
+                .intoArray(out, r3 * n + jb, mb);
     }
 
     /**
@@ -499,5 +640,4 @@ public final class Avx512Kernels implements BitKernels {
             v = v.add(IntVector.fromArray(I, e.colTerm(), j, valid).mul(e.colScale()));
         }
         v.intoArray(out, i * n + j, valid);
-    }
-}
+    }}
