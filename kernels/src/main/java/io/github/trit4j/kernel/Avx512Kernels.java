@@ -224,14 +224,15 @@ public final class Avx512Kernels implements BitKernels {
     // and the kernel runs 10x slower. So each micro-kernel is one loop with no helper calls
     // that take or return vectors.
     //
-    // The FATNN, ternary x 2-bit and binary kernels finish their own outputs (int lanes,
-    // masked stores): spilling the sums to a scratch array for a separate epilogue cost
-    // 10-25% of a FATNN product with K <= 1152. The conventional 2-bit kernel keeps the
-    // scratch epilogue: with the epilogue inside, its method is too large for C1 ("COMPILE
-    // SKIPPED: out of virtual registers"), and a kernel that C1 compiled at tier 2 (as it
-    // does while C2 is busy) and cannot recompile at tier 3 stays there, running its Vector
-    // API calls boxed at 2-3 GMAC/s. For the same reason the tile stays 4 x 2: a 4 x 4
-    // FATNN kernel measured 5-15% faster once in C2, but is as large.
+    // The ternary kernel (FATNN, ternary x 2-bit, ternary x ternary) and the binary kernel
+    // finish their own outputs (int lanes, masked stores): spilling the sums to a scratch
+    // array for a separate epilogue cost 10-25% of a FATNN product with K <= 1152. The
+    // conventional 2-bit kernel keeps the scratch epilogue: with the epilogue inside, its
+    // method is too large for C1 ("COMPILE SKIPPED: out of virtual registers"), and a kernel
+    // that C1 compiled at tier 2 (as it does while C2 is busy) and cannot recompile at tier 3
+    // can stay there, running its Vector API calls boxed at 2-3 GMAC/s. For the same reason
+    // the tile stays 4 x 2: a 4 x 4 FATNN kernel measured 5-15% faster once in C2, but is as
+    // large. Keep these methods near their present size (1253 bytes for the ternary kernel).
     //
     // One micro-kernel per product serves every tile, the edges included: a last odd panel
     // is paired with itself (its lanes past the block are masked off, or written twice with
@@ -261,100 +262,22 @@ public final class Avx512Kernels implements BitKernels {
             int k3 = e.rowConstant(r3);
             for (int p = p0; p < p1; p += 2) {
                 int pb = Math.min(p + 1, p1 - 1);
-                if (shift1 == 0) {
-                    fatnnMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, out, n, limit);
-                } else {
-                    ternaryTwoBitMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, out, n, limit);
-                }
+                ternaryMicro(w, words, xp, kWords, shift1, i, r1, r2, r3, k0, k1, k2, k3, p, pb, out, n, limit);
             }
         }
     }
 
     /**
-     * FATNN (ternary weights m, s; thermometer planes x0, x1) on 4 rows x 2 panels: per output
-     * and word {@code pop(m & (x0 ^ s)) + pop(m & (x1 ^ s))} into one accumulator. C2 fuses
-     * each XOR-AND into one {@code vpternlogd}: 2 logic ops, 2 {@code vpopcntq}, 2 adds.
-     * Also serves ternary x ternary, through the offset thermometer planes.
+     * Ternary weights (m, s) on 4 rows x 2 panels of two activation planes (x0, x1): per
+     * output and word {@code pop(m & (x0 ^ s))} into one accumulator and
+     * {@code pop(m & (x1 ^ s))} into another, combined once at the end as
+     * {@code acc0 + (acc1 << shift1)}. FATNN (thermometer planes, shift 0), ternary x 2-bit
+     * (lo, hi; shift 1) and ternary x ternary (offset thermometer planes) cost the same: C2
+     * fuses each XOR-AND into one {@code vpternlogd}, so 2 logic ops, 2 {@code vpopcntq} and
+     * 2 adds per output and word. Two add chains per output measured at least as fast as
+     * one chain of two adds; 16 accumulators fit AVX-512's 32 registers.
      */
-    private static void fatnnMicro(long[] w, int words, long[] xp, int kWords,
-            int r0, int r1, int r2, int r3, int k0, int k1, int k2, int k3,
-            int pa, int pb, int[] out, int n, int limit) {
-        int w0 = 2 * r0 * words;
-        int w1 = 2 * r1 * words;
-        int w2 = 2 * r2 * words;
-        int w3 = 2 * r3 * words;
-        int xa = pa * kWords * 2 * STEP;
-        int xb = pb * kWords * 2 * STEP;
-        LongVector c0a = LongVector.zero(L);
-        LongVector c0b = c0a;
-        LongVector c1a = c0a;
-        LongVector c1b = c0a;
-        LongVector c2a = c0a;
-        LongVector c2b = c0a;
-        LongVector c3a = c0a;
-        LongVector c3b = c0a;
-        for (int k = 0; k < kWords; k++) {
-            int o = k * 2 * STEP;
-            LongVector va0 = LongVector.fromArray(L, xp, xa + o);
-            LongVector va1 = LongVector.fromArray(L, xp, xa + o + STEP);
-            LongVector vb0 = LongVector.fromArray(L, xp, xb + o);
-            LongVector vb1 = LongVector.fromArray(L, xp, xb + o + STEP);
-            LongVector m = LongVector.broadcast(L, w[w0 + k]);
-            LongVector s = LongVector.broadcast(L, w[w0 + words + k]);
-            c0a = c0a.add(va0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(va1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            c0b = c0b.add(vb0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(vb1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            m = LongVector.broadcast(L, w[w1 + k]);
-            s = LongVector.broadcast(L, w[w1 + words + k]);
-            c1a = c1a.add(va0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(va1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            c1b = c1b.add(vb0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(vb1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            m = LongVector.broadcast(L, w[w2 + k]);
-            s = LongVector.broadcast(L, w[w2 + words + k]);
-            c2a = c2a.add(va0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(va1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            c2b = c2b.add(vb0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(vb1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            m = LongVector.broadcast(L, w[w3 + k]);
-            s = LongVector.broadcast(L, w[w3 + words + k]);
-            c3a = c3a.add(va0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(va1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-            c3b = c3b.add(vb0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT))
-                    .add(vb1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
-        }
-        // the epilogue in int lanes, panel by panel (the lanes of a repeated edge panel, at or past
-        // limit, are masked off)
-        int ja = pa * STEP;
-        VectorMask<Integer> ma = I.indexInRange(ja, limit);
-        int jb = (pa + 1) * STEP;
-        VectorMask<Integer> mb = I.indexInRange(jb, limit);
-        ((IntVector) c0a.convertShape(VectorOperators.L2I, I, 0)).add(k0)
-                .intoArray(out, r0 * n + ja, ma);
-        ((IntVector) c0b.convertShape(VectorOperators.L2I, I, 0)).add(k0)
-                .intoArray(out, r0 * n + jb, mb);
-        ((IntVector) c1a.convertShape(VectorOperators.L2I, I, 0)).add(k1)
-                .intoArray(out, r1 * n + ja, ma);
-        ((IntVector) c1b.convertShape(VectorOperators.L2I, I, 0)).add(k1)
-                .intoArray(out, r1 * n + jb, mb);
-        ((IntVector) c2a.convertShape(VectorOperators.L2I, I, 0)).add(k2)
-                .intoArray(out, r2 * n + ja, ma);
-        ((IntVector) c2b.convertShape(VectorOperators.L2I, I, 0)).add(k2)
-                .intoArray(out, r2 * n + jb, mb);
-        ((IntVector) c3a.convertShape(VectorOperators.L2I, I, 0)).add(k3)
-                .intoArray(out, r3 * n + ja, ma);
-        ((IntVector) c3b.convertShape(VectorOperators.L2I, I, 0)).add(k3)
-                .intoArray(out, r3 * n + jb, mb);
-    }
-
-    /**
-     * Ternary weights x 2-bit activations (lo, hi planes) on 4 rows x 2 panels: per output and
-     * word {@code pop(m & (lo ^ s))} into one accumulator and {@code pop(m & (hi ^ s))} into
-     * another, combined once at the end as {@code acc0 + (acc1 << 1)}: FATNN's cost plus one
-     * shift per output. 16 accumulators fit AVX-512's 32 registers.
-     */
-    private static void ternaryTwoBitMicro(long[] w, int words, long[] xp, int kWords,
+    private static void ternaryMicro(long[] w, int words, long[] xp, int kWords, int shift1,
             int r0, int r1, int r2, int r3, int k0, int k1, int k2, int k3,
             int pa, int pb, int[] out, int n, int limit) {
         int w0 = 2 * r0 * words;
@@ -410,14 +333,14 @@ public final class Avx512Kernels implements BitKernels {
             c3b = c3b.add(vb0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
             h3b = h3b.add(vb1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
         }
-        c0a = c0a.add(h0a.lanewise(VectorOperators.LSHL, 1));
-        c0b = c0b.add(h0b.lanewise(VectorOperators.LSHL, 1));
-        c1a = c1a.add(h1a.lanewise(VectorOperators.LSHL, 1));
-        c1b = c1b.add(h1b.lanewise(VectorOperators.LSHL, 1));
-        c2a = c2a.add(h2a.lanewise(VectorOperators.LSHL, 1));
-        c2b = c2b.add(h2b.lanewise(VectorOperators.LSHL, 1));
-        c3a = c3a.add(h3a.lanewise(VectorOperators.LSHL, 1));
-        c3b = c3b.add(h3b.lanewise(VectorOperators.LSHL, 1));
+        c0a = c0a.add(h0a.lanewise(VectorOperators.LSHL, shift1));
+        c0b = c0b.add(h0b.lanewise(VectorOperators.LSHL, shift1));
+        c1a = c1a.add(h1a.lanewise(VectorOperators.LSHL, shift1));
+        c1b = c1b.add(h1b.lanewise(VectorOperators.LSHL, shift1));
+        c2a = c2a.add(h2a.lanewise(VectorOperators.LSHL, shift1));
+        c2b = c2b.add(h2b.lanewise(VectorOperators.LSHL, shift1));
+        c3a = c3a.add(h3a.lanewise(VectorOperators.LSHL, shift1));
+        c3b = c3b.add(h3b.lanewise(VectorOperators.LSHL, shift1));
         // the epilogue in int lanes, panel by panel (the lanes of a repeated edge panel, at or past
         // limit, are masked off)
         int ja = pa * STEP;
