@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.Objects;
@@ -286,9 +287,10 @@ public final class GemmEngine {
             block(product, wBits, xBits, words, kWords, shift1, panelBlock, e, out, n, 0, m, 0, columnUnits);
             return;
         }
-        // split the longer side into chunks of whole 2-tiles, a few per thread, taken in turn by
-        // whichever thread is free: the caller starts at once and does not wait for a worker
-        // that wakes late, and an executor that never runs our task cannot stall the product
+        // split the longer side into chunks of whole 2-tiles, a few per thread, taken by
+        // whichever thread is free (the caller from the front, helpers from the back): the
+        // caller starts at once and does not wait for a worker that wakes late, and an executor
+        // that never runs our task cannot stall the product
         boolean byRows = (m + 1) / 2 >= (columnUnits + 1) / 2;
         int units = byRows ? m : columnUnits;
         int tiles = (units + 1) / 2;
@@ -303,7 +305,7 @@ public final class GemmEngine {
             }
         });
         int wanted = Math.min(parts, chunks) - 1;
-        Runnable helper = work::take;
+        Runnable helper = work::takeFromBack;
         int given = 0;
         if (executor == null) {
             given = ProductWorkers.shared().offer(helper, wanted);
@@ -316,7 +318,7 @@ public final class GemmEngine {
                 break; // the calling thread does the rest
             }
         }
-        work.take();
+        work.takeFromFront();
         work.awaitAll();
     }
 
@@ -360,31 +362,65 @@ public final class GemmEngine {
 
     /**
      * The chunks of one parallel product. Every participating thread takes chunk numbers
-     * from a shared counter until none is left; the caller then waits (spinning: a chunk is
+     * from a shared range until none is left (the caller from its front, helpers from its
+     * back); the caller then waits (spinning: a chunk is
      * short) until every taken chunk has finished, and rethrows the first failure. A worker
      * that starts after the product has returned finds no chunk and does nothing.
      */
     private static final class Chunks {
         private final int count;
         private final java.util.function.IntConsumer body;
-        private final AtomicInteger next = new AtomicInteger();
+        /** The chunks not yet taken, {@code [front, back)}, as {@code front << 32 | back}. */
+        private final AtomicLong left;
         private final AtomicInteger finished = new AtomicInteger();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
         Chunks(int count, java.util.function.IntConsumer body) {
             this.count = count;
             this.body = body;
+            this.left = new AtomicLong(count);
         }
 
-        void take() {
-            for (int c = next.getAndIncrement(); c < count; c = next.getAndIncrement()) {
-                try {
-                    body.accept(c);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                } finally {
-                    finished.incrementAndGet();
+        /**
+         * The caller takes chunks from the front and helpers from the back, so that from one
+         * product to the next each thread tends to get the same columns or rows again and
+         * finds their panels and outputs in its own cache (with chunks handed out in turn,
+         * a short product's operands moved between the cores' caches every call).
+         */
+        void takeFromFront() {
+            for (int c = take(true); c >= 0; c = take(true)) {
+                run(c);
+            }
+        }
+
+        void takeFromBack() {
+            for (int c = take(false); c >= 0; c = take(false)) {
+                run(c);
+            }
+        }
+
+        private int take(boolean front) {
+            while (true) {
+                long range = left.get();
+                int f = (int) (range >>> 32);
+                int b = (int) range;
+                if (f >= b) {
+                    return -1;
                 }
+                long next = front ? ((long) (f + 1) << 32) | b : ((long) f << 32) | (b - 1);
+                if (left.compareAndSet(range, next)) {
+                    return front ? f : b - 1;
+                }
+            }
+        }
+
+        private void run(int c) {
+            try {
+                body.accept(c);
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            } finally {
+                finished.incrementAndGet();
             }
         }
 

@@ -41,8 +41,12 @@ import java.util.concurrent.TimeUnit;
  * {@code -jvmArgsAppend} <em>replaces</em> the annotation's list instead of adding to it, so
  * without the prepended copy {@code -jvmArgsAppend -XX:UseAVX=2} would start the fork without
  * the vector module (and every vector ISA would fail to load). Repeating the flags is harmless.
+ *
+ * <p>State is per benchmark thread: with JMH's {@code -t 2 -p threads=1} each of two threads
+ * multiplies its own operands into its own output, the upper bound that a 2-thread product
+ * ({@code -t 1 -p threads=2}) could reach on this machine.
  */
-@State(Scope.Benchmark)
+@State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1,
