@@ -117,12 +117,17 @@ final class ProductWorkers {
             while (true) {
                 Runnable work = task.get();
                 if (work != null) {
+                    // empty the mailbox before running, not after: the caller of this product may
+                    // return and offer its next product while this thread is still leaving the
+                    // chunk loop, and a refused offer sends that product's share to the common
+                    // pool while this thread spins idle beside it (only this thread empties the
+                    // mailbox, so no offer is lost)
+                    task.set(null);
                     try {
                         work.run();
                     } catch (Throwable t) {
                         // the product records its own failures; nothing may kill the helper
                     }
-                    task.set(null);
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < spinNanos) {
                     Thread.onSpinWait();
