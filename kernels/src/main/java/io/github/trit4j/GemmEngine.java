@@ -105,8 +105,8 @@ public final class GemmEngine {
     /**
      * The same kernels, running the helpers of a multi-threaded product on {@code executor}
      * instead of trit4j's own helper threads (see the class comment). The calling thread always
-     * works too and returns once every chunk is done; an executor that is slow to run (or rejects) the
-     * helper tasks leaves more chunks to the caller, never a stalled product.
+     * works too and returns once every chunk is done; an executor that is slow to run (or
+     * rejects) the helper tasks leaves more chunks to the caller, never a stalled product.
      *
      * @throws NullPointerException if {@code executor} is null
      */
@@ -305,7 +305,7 @@ public final class GemmEngine {
             }
         });
         int wanted = Math.min(parts, chunks) - 1;
-        Runnable helper = work::takeFromBack;
+        Runnable helper = () -> work.takeAll(false);
         int given = 0;
         if (executor == null) {
             given = ProductWorkers.shared().offer(helper, wanted);
@@ -318,7 +318,7 @@ public final class GemmEngine {
                 break; // the calling thread does the rest
             }
         }
-        work.takeFromFront();
+        work.takeAll(true);
         work.awaitAll();
     }
 
@@ -387,14 +387,8 @@ public final class GemmEngine {
          * finds their panels and outputs in its own cache (with chunks handed out in turn,
          * a short product's operands moved between the cores' caches every call).
          */
-        void takeFromFront() {
-            for (int c = take(true); c >= 0; c = take(true)) {
-                run(c);
-            }
-        }
-
-        void takeFromBack() {
-            for (int c = take(false); c >= 0; c = take(false)) {
+        void takeAll(boolean fromFront) {
+            for (int c = take(fromFront); c >= 0; c = take(fromFront)) {
                 run(c);
             }
         }

@@ -53,11 +53,6 @@ final class ProductWorkers {
         return p;
     }
 
-    /** Number of helper threads this pool may run. */
-    int capacity() {
-        return helpers.length;
-    }
-
     /**
      * Offers {@code work} to up to {@code wanted} helpers that are free to take it; returns
      * how many accepted. Those that did will call {@code work.run()} soon.

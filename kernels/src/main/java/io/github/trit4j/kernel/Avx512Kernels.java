@@ -471,7 +471,7 @@ public final class Avx512Kernels implements BitKernels {
             int k3 = e.rowConstant(r3);
             for (int p = p0; p < p1; p += 2) {
                 int pb = Math.min(p + 1, p1 - 1);
-                binaryMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, e, out, n, limit);
+                binaryMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, e.alpha(), out, n, limit);
             }
         }
     }
@@ -479,7 +479,7 @@ public final class Avx512Kernels implements BitKernels {
     /** Binary on 4 rows x 2 one-plane panels: per output and word {@code pop(w ^ x)}. */
     private static void binaryMicro(long[] w, int words, long[] xp, int kWords,
             int r0, int r1, int r2, int r3, int k0, int k1, int k2, int k3,
-            int pa, int pb, Epilogue e, int[] out, int n, int limit) {
+            int pa, int pb, int alpha, int[] out, int n, int limit) {
         int w0 = r0 * words;
         int w1 = r1 * words;
         int w2 = r2 * words;
@@ -517,7 +517,6 @@ public final class Avx512Kernels implements BitKernels {
         VectorMask<Integer> ma = I.indexInRange(ja, limit);
         int jb = (pa + 1) * STEP;
         VectorMask<Integer> mb = I.indexInRange(jb, limit);
-        int alpha = e.alpha();
         ((IntVector) c0a.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k0)
                 .intoArray(out, r0 * n + ja, ma);
         ((IntVector) c0b.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k0)
