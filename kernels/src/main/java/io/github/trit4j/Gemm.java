@@ -17,8 +17,9 @@ import io.github.trit4j.kernel.KernelProvider;
  * system property {@code trit4j.isa} forces one; otherwise the vector module's presence,
  * the architecture, the JIT's preferred vector size and the CPU's popcount features
  * decide. The choice and its reason are logged once (System.Logger
- * {@code io.github.trit4j}, level INFO) and available from {@link #isa()} and
- * {@link #dispatchReason()}.
+ * {@code io.github.trit4j}: level INFO, or WARNING when the JVM falls back to the scalar
+ * kernels without {@code trit4j.isa} asking for them, e.g. for want of the vector module) and
+ * available from {@link #isa()} and {@link #dispatchReason()}.
  *
  * <p>All methods are thread-safe.
  */
@@ -45,13 +46,25 @@ public final class Gemm {
                     KernelProvider.Selection selection = KernelProvider.select();
                     e = GemmEngine.of(selection.isa());
                     reason = selection.reason();
-                    System.getLogger("io.github.trit4j").log(System.Logger.Level.INFO,
+                    System.getLogger("io.github.trit4j").log(logLevel(selection),
                             "trit4j kernels: " + selection.isa() + " (" + selection.reason() + ")");
                     engine = e;
                 }
             }
         }
         return e;
+    }
+
+    /**
+     * WARNING when this JVM falls back to the scalar kernels without being asked to (no vector
+     * module, or vectors too narrow), so that a service logging at WARNING learns it runs several
+     * times slower than it could, as Lucene warns when its vector module is missing; INFO otherwise,
+     * including a shape forced by {@code -Dtrit4j.isa}, which is a choice.
+     */
+    private static System.Logger.Level logLevel(KernelProvider.Selection selection) {
+        String forced = System.getProperty(KernelProvider.ISA_PROPERTY);
+        boolean unasked = forced == null || forced.isBlank();
+        return selection.isa() == Isa.SCALAR && unasked ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
     }
 
     /** The kernel shape in use. */
