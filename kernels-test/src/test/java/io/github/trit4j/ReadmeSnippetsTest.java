@@ -1,0 +1,275 @@
+package io.github.trit4j;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Every {@code java} block of README.md is compiled against the kernels and run as written, as
+ * doctest does; the conventions (markers for fragments) are in {@link ReadmeSnippets}. Runs in the
+ * native JVM and in the one without the vector module (the snippets must work there too).
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ReadmeSnippetsTest {
+
+    private static final Pattern IMPORT = Pattern.compile("\\s*import\\s+(static\\s+)?[\\w.]+(\\.\\*)?\\s*;\\s*");
+    private static final Pattern TYPE = Pattern.compile(
+            "(?m)^(?:public\\s+)?(?:final\\s+)?(?:class|record|interface|enum)\\s+(\\w+)");
+    private static final Pattern PRINTS = Pattern.compile("//\\s*prints:\\s*(.*?)\\s*$");
+
+    @TestFactory
+    Stream<DynamicTest> readmeSnippets() throws IOException {
+        String jvm = System.getProperty("trit4j.test.jvm", "native");
+        Assumptions.assumeTrue(jvm.equals("native") || jvm.equals("scalar-only"),
+                "compiled in the native and the scalar-only JVM only");
+        Path readme = repositoryRoot().resolve("README.md");
+        List<ReadmeSnippets.Snippet> snippets = ReadmeSnippets.parse(Files.readString(readme));
+        assertTrue(snippets.size() >= 2, "README.md has " + snippets.size() + " java snippets: is the parser broken?");
+        return snippets.stream().map(s -> DynamicTest.dynamicTest(
+                "README.md line " + s.line() + " (" + s.mode().name().toLowerCase(Locale.ROOT) + ")",
+                () -> check(s)));
+    }
+
+    private static void check(ReadmeSnippets.Snippet snippet) throws Exception {
+        switch (snippet.mode()) {
+            case SKIP -> Assumptions.abort("skipped by its marker: " + snippet.argument());
+            case SAME_AS -> {
+                Path file = repositoryRoot().resolve(snippet.argument());
+                assertTrue(Files.isRegularFile(file), "README.md line " + snippet.line() + ": same-as " + file + " does not exist");
+                assertEquals(tokens(Files.readString(file)), tokens(snippet.code()),
+                        "README.md line " + snippet.line() + " differs from " + snippet.argument());
+            }
+            case RUN, COMPILE_ONLY -> compileAndMaybeRun(snippet);
+        }
+    }
+
+    /** The snippet as one Java source file whose lines map back to README lines. */
+    private record Program(String className, String source, List<Integer> readmeLines, int firstBodyLine) {
+        /** README line of source line {@code line} (1-based), or -1 for the wrapper's own lines. */
+        int readmeLine(long line) {
+            int i = (int) line - firstBodyLine;
+            return i >= 0 && i < readmeLines.size() ? readmeLines.get(i) : -1;
+        }
+    }
+
+    static Program program(ReadmeSnippets.Snippet snippet) {
+        List<String> imports = new ArrayList<>();
+        List<String> body = new ArrayList<>();
+        List<Integer> readmeLines = new ArrayList<>();
+        for (ReadmeSnippets.Block block : snippet.blocks()) {
+            List<String> lines = block.code().lines().toList();
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                // Imports go up to the file's first line; a blank keeps the line numbers.
+                if (IMPORT.matcher(line).matches()) {
+                    imports.add(line.strip());
+                    line = "";
+                }
+                body.add(line);
+                readmeLines.add(block.line() + i);
+            }
+        }
+        String code = String.join("\n", body);
+        Matcher type = TYPE.matcher(code);
+        String header = String.join(" ", imports);
+        if (type.find()) {
+            return new Program(type.group(1), header + "\n" + code + "\n", readmeLines, 2);
+        }
+        String name = "ReadmeSnippetAtLine" + snippet.line();
+        return new Program(name, header + " public final class " + name
+                + " { public static void main(String[] args) throws Throwable {\n" + code + "\n}}\n", readmeLines, 2);
+    }
+
+    private static void compileAndMaybeRun(ReadmeSnippets.Snippet snippet) throws Exception {
+        Program program = program(snippet);
+        Path dir = Files.createTempDirectory("readme-snippet");
+        try {
+            Path source = dir.resolve(program.className() + ".java");
+            Files.writeString(source, program.source());
+            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+            DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+            boolean ok;
+            try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+                List<String> options = List.of("-classpath", location(Gemm.class), "-d", dir.toString(),
+                        "-proc:none", "-Xlint:all", "-Xlint:-options");
+                ok = javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(source)).call();
+            }
+            StringBuilder report = new StringBuilder();
+            for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+                report.append("README.md line ").append(program.readmeLine(d.getLineNumber())).append(": ")
+                        .append(d.getKind()).append(": ").append(d.getMessage(Locale.ROOT)).append('\n');
+            }
+            if (!ok) {
+                fail("README.md snippet at line " + snippet.line() + " does not compile:\n" + report
+                        + "as compiled:\n" + program.source());
+            }
+            assertTrue(report.isEmpty(), "README.md snippet at line " + snippet.line() + " compiles with warnings:\n" + report);
+            if (snippet.mode() == ReadmeSnippets.Mode.RUN) {
+                run(snippet, program, dir);
+            }
+        } finally {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void run(ReadmeSnippets.Snippet snippet, Program program, Path dir) throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()},
+                ReadmeSnippetsTest.class.getClassLoader())) {
+            Method main = loader.loadClass(program.className()).getMethod("main", String[].class);
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            try {
+                main.invoke(null, (Object) new String[0]);
+            } catch (InvocationTargetException e) {
+                throw new AssertionError("README.md snippet at line " + snippet.line() + " throws "
+                        + e.getCause() + " (" + where(e.getCause(), program) + ")", e.getCause());
+            } finally {
+                System.setOut(original);
+            }
+        }
+        String output = printed.toString(StandardCharsets.UTF_8);
+        original.print(output);
+        List<String> expected = new ArrayList<>();
+        for (String line : snippet.code().lines().toList()) {
+            Matcher m = PRINTS.matcher(line);
+            if (m.find()) {
+                expected.add(m.group(1));
+            }
+        }
+        List<String> lines = output.lines().map(String::strip).toList();
+        int at = 0;
+        for (String e : expected) {
+            while (at < lines.size() && !lines.get(at).equals(e)) {
+                at++;
+            }
+            assertTrue(at < lines.size(), "README.md snippet at line " + snippet.line() + " should print \"" + e
+                    + "\" (in this order), printed:\n" + output);
+            at++;
+        }
+    }
+
+    /** The README line of the snippet's frame in {@code t}'s stack trace. */
+    private static String where(Throwable t, Program program) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().equals(program.className())) {
+                return "README.md line " + program.readmeLine(e.getLineNumber());
+            }
+        }
+        return "not in the snippet's own code";
+    }
+
+    /** Java tokens, roughly: comments dropped, runs of white space made one space. */
+    static String tokens(String java) {
+        return java.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\n]*", " ").replaceAll("\\s+", " ").strip();
+    }
+
+    static Path repositoryRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("README.md")) && Files.isDirectory(p.resolve("kernels-test"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no README.md above " + Path.of("").toAbsolutePath());
+    }
+
+    private static String location(Class<?> c) throws URISyntaxException {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    // The conventions themselves, on a small Markdown text.
+
+    @Test
+    void markersGroupAndClassifyBlocks() {
+        String md = """
+                Text.
+                ```java
+                int a = 1;
+                ```
+                <!-- readme-test: continue -->
+                ```java
+                System.out.println(a); // prints: 1
+                ```
+                ```sh
+                ./build verify
+                ```
+                <!-- readme-test: compile-only -->
+
+                ```java
+                java.nio.file.Files.readAllBytes(java.nio.file.Path.of("model.safetensors"));
+                ```
+                <!-- readme-test: skip shows a module declaration -->
+                ```java
+                module x {}
+                ```
+                <!-- readme-test: same-as kernels/src/main/java/module-info.java -->
+                ```java
+                module y {}
+                ```
+                """;
+        List<ReadmeSnippets.Snippet> s = ReadmeSnippets.parse(md);
+        assertEquals(4, s.size());
+        assertEquals(2, s.get(0).blocks().size());
+        assertEquals(3, s.get(0).line());
+        assertEquals("int a = 1;\nSystem.out.println(a); // prints: 1\n", s.get(0).code());
+        assertEquals(ReadmeSnippets.Mode.RUN, s.get(0).mode());
+        assertEquals(ReadmeSnippets.Mode.COMPILE_ONLY, s.get(1).mode());
+        assertEquals(ReadmeSnippets.Mode.SKIP, s.get(2).mode());
+        assertEquals("shows a module declaration", s.get(2).argument());
+        assertEquals(ReadmeSnippets.Mode.SAME_AS, s.get(3).mode());
+        assertEquals("kernels/src/main/java/module-info.java", s.get(3).argument());
+    }
+
+    @Test
+    void badMarkersAreRejected() {
+        for (String marker : new String[] {"skip", "same-as", "contine", "continue"}) {
+            String md = "<!-- readme-test: " + marker + " -->\n```java\nint a;\n```\n";
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReadmeSnippets.parse(md), marker);
+            assertTrue(e.getMessage().startsWith("line 3:"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> ReadmeSnippets.parse("```java\nint a;\n"));
+    }
+
+    @Test
+    void wrappedSnippetLinesMapBackToTheReadme() {
+        ReadmeSnippets.Snippet s = ReadmeSnippets.parse("# T\n\n```java\nimport java.util.List;\n\nint a = 1;\n```\n").getFirst();
+        Program p = program(s);
+        assertTrue(p.source().startsWith("import java.util.List; public final class ReadmeSnippetAtLine4 {"), p.source());
+        assertEquals(6, p.readmeLine(4), p.source());
+        assertEquals("int a = 1;", p.source().lines().toList().get(3));
+    }
+}
