@@ -44,7 +44,7 @@ class PackingPropertiesTest {
         });
     }
 
-    /** The bits past K stay zero, which the kernels rely on (DESIGN.md section 2, padding). */
+    /** The bits past K stay zero, which the kernels rely on (docs/DESIGN.md, Padding). */
     @Test
     void padsAreZeroBits() {
         qt().withExamples(TestShapes.EXAMPLES).forAll(matrices()).checkAssert(c -> {

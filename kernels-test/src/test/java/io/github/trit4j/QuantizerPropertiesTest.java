@@ -19,7 +19,7 @@ import static org.quicktheories.generators.SourceDSL.floats;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-/** The quantizers equal DESIGN.md section 6 written literally in float Java, on every path, ties and infinities included. */
+/** The quantizers equal docs/DESIGN.md's Quantizers section written literally in float Java, on every path, ties and infinities included. */
 class QuantizerPropertiesTest {
 
     /** Alphas in (0.05, 20]. */

@@ -1,7 +1,7 @@
 package io.github.trit4j;
 
 /**
- * DESIGN.md section 6 written out literally in plain float Java (clip, then Math.rint: round
+ * docs/DESIGN.md's Quantizers section written out literally in plain float Java (clip, then Math.rint: round
  * half to even, as torch.round), for comparison with the library's quantizers. Tests only.
  */
 final class ReferenceQuantizers {

@@ -460,7 +460,7 @@ public final class PackedMatrix {
 
     /**
      * For a TERNARY matrix: the same rows as TERNARY_UNSIGNED codes of {@code v + 1},
-     * so that the FATNN product can serve ternary activations (DESIGN.md section 2).
+     * so that the FATNN product can serve ternary activations (docs/DESIGN.md, <i>Inner products</i>).
      * Planes: a = [v &gt;= 0] = ~s (within K), b = [v &gt;= 1] = m &amp; ~s.
      */
     PackedMatrix offsetThermometer() {

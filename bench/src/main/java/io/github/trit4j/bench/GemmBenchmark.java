@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * java -cp bench/target/benchmarks.jar io.github.trit4j.bench.GmacReport -p shape=S1   # + GMAC/s table
  * </pre>
  *
- * <p>Throughput in the sense of DESIGN.md section 5 (useful MACs per second,
+ * <p>Throughput in the sense of docs/DESIGN.md, Measuring (useful MACs per second,
  * {@code M*N*K / time}, K unpadded) is printed by {@link GmacReport}.
  *
  * <p>Fork JVM flags: {@code --add-modules jdk.incubator.vector -Xms1g -Xmx1g}. They are given
@@ -61,7 +61,7 @@ public class GemmBenchmark {
 
     /**
      * Problem shapes (M, N, K). S1..S4 are the ResNet-18 3x3 convolution layers after im2col
-     * (DESIGN.md section 5); Q1 is a square GEMM, L1 a matrix-vector product (one token).
+     * (docs/DESIGN.md, Measuring); Q1 is a square GEMM, L1 a matrix-vector product (one token).
      */
     public enum Shape {
         S1(64, 3136, 576),

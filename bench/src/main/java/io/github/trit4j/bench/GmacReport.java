@@ -27,8 +27,8 @@ import java.util.Set;
 
 /**
  * Runs {@link GemmBenchmark} through JMH's API and prints a Markdown table of time per
- * product and useful throughput, GMAC/s = {@code M*N*K / time} with K unpadded (DESIGN.md
- * section 5).
+ * product and useful throughput, GMAC/s = {@code M*N*K / time} with K unpadded (docs/DESIGN.md,
+ * Measuring).
  *
  * <p>Takes the usual JMH command line (the benchmark regexp, {@code -p}, {@code -f},
  * {@code -wi}, {@code -i}, {@code -w}, {@code -r}, {@code -jvmArgsAppend}, {@code -rf}, ...);

@@ -5,14 +5,25 @@ import io.github.trit4j.PackedMatrix;
 import java.util.Objects;
 
 /**
- * An sgemm-shaped entry for engines that call a float GEMM today. The argument order is that
- * of {@code cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, alpha, A, lda, B,
- * ldb, beta, C, ldc)} (and of netlib-java's offset form), with B replaced by a
- * {@link PackedWeights} packed once from the same float {@code K x N} B:
+ * An sgemm-shaped entry for engines that call a float GEMM today. It matches exactly one BLAS
+ * form: {@code cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, alpha, A, lda, B,
+ * ldb, beta, C, ldc)}, with the same argument order, B replaced by a {@link PackedWeights}
+ * packed once from the same float {@code K x N} B, and optional array offsets before each
+ * leading dimension. All matrices are row-major: {@code A[i][kk] = a[aOff + i*lda + kk]},
+ * {@code C[i][j] = c[cOff + i*ldc + j]}, B's element {@code (kk, j)} is
+ * {@code b[bOff + kk*ldb + j]}; there are no transpose flags.
+ *
+ * <p>Fortran-style {@code sgemm} (reference BLAS, netlib-java's {@code BLAS.sgemm}) is
+ * column-major and takes {@code transa}/{@code transb}: do not port such a call argument by
+ * argument, or the matrices are silently transposed. A column-major {@code C = A B} (no
+ * transposes) is the row-major {@code C^T = B^T A^T}; call this class with the roles of A and
+ * B swapped (the packed operand is then the column-major A, read as a row-major
+ * {@code K x M} matrix) or pack the transposed weights.
+ *
  * <pre>{@code
- * // before: blas.sgemm(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)
- * PackedWeights pb = PackedWeights.pack(b, bOff, k, n, ldb, weightQuantizer, activationQuantizer); // once
- * TernaryBlas.sgemm(m, n, k, alpha, a, aOff, lda, pb, beta, c, cOff, ldc);
+ * // before: cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+ * PackedWeights pb = PackedWeights.pack(b, 0, k, n, ldb, weightQuantizer, activationQuantizer); // once
+ * TernaryBlas.sgemm(m, n, k, alpha, a, lda, pb, beta, c, ldc);                                   // per call
  * }</pre>
  * Computes {@code C = alpha * (sx * Q(A)) (sw * T(B)) + beta * C} where Q is B's activation
  * quantizer (A must be non-negative in its meaning: FATNN activations) and T its weight codes:

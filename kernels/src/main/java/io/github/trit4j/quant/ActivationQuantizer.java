@@ -17,7 +17,7 @@ import java.util.Objects;
  * <h2>Kinds</h2>
  * <ul>
  *   <li>{@link #fatnn(float, float...)} FATNN's "half range" quantizer from the learned step
- *   parameters {@code alpha_i > 0} (DESIGN.md section 6), with {@code R} = round half to even
+ *   parameters {@code alpha_i > 0} (docs/DESIGN.md, <i>Quantizers</i>), with {@code R} = round half to even
  *   ({@link Math#rint}, as {@code torch.round}):
  *   <pre>
  *   y = R(clip(a0*x, 0, 1)) + R(clip(a1*(x - c1), 0, 1)) [+ R(clip(a2*(x - c2), 0, 1))]

@@ -11,7 +11,7 @@ import java.util.Objects;
  * <h2>Kinds</h2>
  * <ul>
  *   <li>{@link #fatnn(float, float, boolean, float...)} FATNN's "full range" quantizer
- *   (DESIGN.md section 6) from learned {@code a0, a1 > 0}, with R = round half to even
+ *   (docs/DESIGN.md, <i>Quantizers</i>) from learned {@code a0, a1 > 0}, with R = round half to even
  *   ({@link Math#rint}, as {@code torch.round}):
  *   {@code y = R(clip(a0*w, -1, 0)) + R(clip(a1*w, 0, 1))}, i.e. {@code -1} when
  *   {@code a0*w < -0.5f}, {@code +1} when {@code a1*w > 0.5f}, else 0 (products in float;

@@ -31,7 +31,7 @@ public final class InfoCommand implements Callable<Integer> {
             "avx2", "avx512f", "avx512bw", "avx512vl", "avx512_vpopcntdq", "avx512_bitalg");
     /** The aarch64 flags that matter: NEON ({@code asimd}) and SVE. */
     static final List<String> AARCH64_FLAGS = List.of("asimd", "sve");
-    /** HotSpot flags that change what the JIT does with vectors (DESIGN.md section 3). */
+    /** HotSpot flags that change what the JIT does with vectors (docs/DESIGN.md, Dispatch). */
     private static final List<String> VM_FLAGS = List.of("UseAVX", "MaxVectorSize", "UseSuperWord");
 
     @Spec

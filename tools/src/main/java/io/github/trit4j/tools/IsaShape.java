@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A kernel shape the study runs in its own forked JVM, with the JVM flags that make the JIT
- * behave as on that kind of CPU (DESIGN.md section 3).
+ * behave as on that kind of CPU (docs/DESIGN.md, Dispatch).
  */
 public enum IsaShape {
     /** The JVM's own choice ({@code isa=AUTO}), no extra flags. */
