@@ -53,14 +53,24 @@ public final class GemmEngine {
     private final Executor executor;
     private final long parallelThreshold;
     private final int panelBlockBytes;
+    /** Tests: told of every chunk of a parallel product; null otherwise. */
+    private final ChunkObserver observer;
 
     private GemmEngine(BitKernels kernels, int threads, Executor executor, long parallelThreshold,
-                       int panelBlockBytes) {
+                       int panelBlockBytes, ChunkObserver observer) {
         this.kernels = kernels;
         this.threads = threads;
         this.executor = executor;
         this.parallelThreshold = parallelThreshold;
         this.panelBlockBytes = panelBlockBytes;
+        this.observer = observer;
+    }
+
+    /** Tests: sees each chunk of a parallel product start and end, on the thread that runs it. */
+    interface ChunkObserver {
+        void started(int chunk);
+
+        void ended(int chunk);
     }
 
     /**
@@ -80,7 +90,7 @@ public final class GemmEngine {
             if (engine == null) {
                 ProductWorkers.spinNanos(); // a bad -Dtrit4j.spinMicros fails here, not in a product
                 engine = new GemmEngine(KernelProvider.create(isa), defaultThreads(), null, PARALLEL_THRESHOLD_MACS,
-                        PANEL_BLOCK_BYTES);
+                        PANEL_BLOCK_BYTES, null);
                 ENGINES.put(isa, engine);
             }
             return engine;
@@ -99,7 +109,7 @@ public final class GemmEngine {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        return new GemmEngine(kernels, threads, executor, parallelThreshold, panelBlockBytes);
+        return new GemmEngine(kernels, threads, executor, parallelThreshold, panelBlockBytes, observer);
     }
 
     /**
@@ -112,17 +122,22 @@ public final class GemmEngine {
      */
     public GemmEngine withExecutor(Executor executor) {
         return new GemmEngine(kernels, threads, Objects.requireNonNull(executor, "executor"), parallelThreshold,
-                panelBlockBytes);
+                panelBlockBytes, observer);
     }
 
     /** Tests: the same engine splitting products from {@code macs} multiply-accumulates up. */
     GemmEngine withParallelThreshold(long macs) {
-        return new GemmEngine(kernels, threads, executor, macs, panelBlockBytes);
+        return new GemmEngine(kernels, threads, executor, macs, panelBlockBytes, observer);
     }
 
     /** Tests: the same engine with macro-kernel blocks of at most {@code bytes} of panels (at least 2 panels). */
     GemmEngine withPanelBlockBytes(int bytes) {
-        return new GemmEngine(kernels, threads, executor, parallelThreshold, bytes);
+        return new GemmEngine(kernels, threads, executor, parallelThreshold, bytes, observer);
+    }
+
+    /** Tests: the same engine telling {@code observer} of every chunk of its parallel products. */
+    GemmEngine withChunkObserver(ChunkObserver observer) {
+        return new GemmEngine(kernels, threads, executor, parallelThreshold, panelBlockBytes, observer);
     }
 
     /** Number of threads a product may use. */
@@ -295,13 +310,20 @@ public final class GemmEngine {
         int units = byRows ? m : columnUnits;
         int tiles = (units + 1) / 2;
         int chunks = Math.min(tiles, parts * CHUNKS_PER_THREAD);
+        ChunkObserver seen = observer;
         Chunks work = new Chunks(chunks, c -> {
+            if (seen != null) {
+                seen.started(c);
+            }
             int from = Math.min(units, 2 * (int) ((long) tiles * c / chunks));
             int to = Math.min(units, 2 * (int) ((long) tiles * (c + 1) / chunks));
             if (byRows) {
                 block(product, wBits, xBits, words, kWords, shift1, panelBlock, e, out, n, from, to, 0, columnUnits);
             } else {
                 block(product, wBits, xBits, words, kWords, shift1, panelBlock, e, out, n, 0, m, from, to);
+            }
+            if (seen != null) {
+                seen.ended(c);
             }
         });
         int wanted = Math.min(parts, chunks) - 1;
