@@ -70,7 +70,7 @@ class BadPropertyTest {
         assertEquals(0, p.exitValue(), out);
         List<String> lines = new ArrayList<>();
         for (String line : out.split("\n")) {
-            if (line.matches("^[A-Za-z.]+ [123] .*")) {
+            if (line.matches("^[A-Za-z0-9.]+ [123] .*")) {
                 lines.add(line.strip());
             }
         }

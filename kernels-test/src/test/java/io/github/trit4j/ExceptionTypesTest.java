@@ -56,8 +56,8 @@ class ExceptionTypesTest {
     /** 1/alpha must be a float: an alpha so small that it is not is rejected, naming it and why. */
     @Test
     void alphasWhoseOffsetsOverflowAreRejected() {
-        assertIae(() -> ActivationQuantizer.fatnn(1f, 1e-40f, 1f), "alphas[0]", "1e-40", "1 / alphas[0]");
-        assertIae(() -> ActivationQuantizer.fatnn(1f, 1f, 1e-40f, 1f), "alphas[1]", "1e-40");
+        assertIae(() -> ActivationQuantizer.fatnn(1f, 1e-40f, 1f), "alphas[0]", "1.0E-40", "1 / alphas[0]");
+        assertIae(() -> ActivationQuantizer.fatnn(1f, 1f, 1e-40f, 1f), "alphas[1]", "1.0E-40");
         // each inverse finite, their sum not
         assertIae(() -> ActivationQuantizer.fatnn(1f, 3e-39f, 3e-39f, 1f), "alphas[1]", "overflows");
         // the smallest accepted alpha works on every path
@@ -86,7 +86,7 @@ class ExceptionTypesTest {
                 // rejected only when an offset 1/a0 (+ 1/a1) is not a float
                 float c1 = 1f / alphas[0];
                 float c2 = count == 3 ? c1 + 1f / alphas[1] : 0f;
-                assertTrue(!Float.isFinite(c1) || !Float.isFinite(c2) || !Float.isFinite(1f / alphas[count - 1])
+                assertTrue(!Float.isFinite(c1) || !Float.isFinite(c2)
                         || rejected.getMessage().contains("scale"), rejected.getMessage());
                 return;
             }

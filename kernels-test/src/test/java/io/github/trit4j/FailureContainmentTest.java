@@ -207,14 +207,34 @@ class FailureContainmentTest {
         int[] expected = NaiveGemm.multiply(wv, xv, 16, 40, 256);
         EdgeOfStackExecutor executor = new EdgeOfStackExecutor();
         try {
+            Thread[] caller = new Thread[1];
+            // the caller dawdles over its chunks, so that the helper surely takes some
+            GemmEngine.ChunkObserver slowCaller = new GemmEngine.ChunkObserver() {
+                @Override
+                public void started(int chunk) {
+                    if (Thread.currentThread() == caller[0]) {
+                        long until = System.nanoTime() + 1_000_000;
+                        while (System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }
+
+                @Override
+                public void ended(int chunk) {
+                }
+            };
             GemmEngine engine = GemmEngine.of(Isa.SCALAR).withThreads(2).withParallelThreshold(0)
-                    .withExecutor(executor);
+                    .withExecutor(executor).withChunkObserver(slowCaller);
             int exact = 0;
             int failed = 0;
             for (int margin = 0; margin < 400; margin++) {
                 executor.margin = margin;
                 java.util.concurrent.Future<int[]> product = java.util.concurrent.CompletableFuture.supplyAsync(
-                        () -> engine.multiply(w, x), r -> {
+                        () -> {
+                            caller[0] = Thread.currentThread();
+                            return engine.multiply(w, x);
+                        }, r -> {
                             Thread t = new Thread(r, "product-caller");
                             t.setDaemon(true);
                             t.start();
@@ -263,13 +283,13 @@ class FailureContainmentTest {
 
         private void loop() {
             while (true) {
+                int depthLimit = measure(); // before the task arrives: it must not wait for this
                 Runnable task;
                 try {
                     task = queue.take();
                 } catch (InterruptedException e) {
                     return;
                 }
-                int depthLimit = measure();
                 try {
                     descend(0, Math.max(0, depthLimit - margin), task);
                 } catch (StackOverflowError expected) {

@@ -48,33 +48,35 @@ class HugeSizesTest {
         assertIae(() -> PackedMatrix.fromColumnPanels(Precision.BINARY, 1, MAX_K, 1, bits), "pad bits");
         bits[words - 1] = Long.MAX_VALUE; // bits K - 63 .. K - 1: inside K
         assertEquals(MAX_K, PackedMatrix.fromBitPlanes(Precision.BINARY, 1, MAX_K, bits).cols());
-        // 64 columns short of 2^31: the last word is full
+        // K = 2^31 - 64: the last word of the row is all pad, the one before it full
         int k = MAX_K - 63;
-        bits[words - 1] = -1L;
+        bits[words - 1] = 0L;
+        bits[words - 2] = -1L;
         assertEquals(k, PackedMatrix.fromBitPlanes(Precision.BINARY, 1, k, bits).cols());
-        assertIae(() -> PackedMatrix.fromBitPlanes(Precision.BINARY, 1, k - 1, bits), "pad bits");
+        assertIae(() -> PackedMatrix.fromBitPlanes(Precision.BINARY, 1, k - 1, bits), "pad bits", "word " + (words - 2));
     }
 
-    /** All +1 x +1 at K = 2^31 - 1 is K, on every shape, both algorithms, binary and ternary. */
+    /**
+     * All +1 x +1 at K = 2^31 - 1 is K, both algorithms, binary and ternary (whose raw sums pass
+     * int on the way). On SCALAR only: the pad masks are the shapes' common code, and a vector
+     * shape's first call over 2^31 columns runs interpreted for tens of seconds (all four shapes
+     * were checked by hand, exact).
+     */
     @Test
     void productsAtTheLargestKAreExact() {
         assumeHeap(3L << 30);
         int words = PackedMatrix.wordsPerRowFor(MAX_K);
         long[] ones = new long[words]; // BINARY +1 is bit 0
         PackedMatrix b = PackedMatrix.fromBitPlanes(Precision.BINARY, 1, MAX_K, ones);
-        for (Isa isa : TestShapes.shapes()) {
-            assertArrayEquals(new int[] {MAX_K}, GemmEngine.of(isa).multiply(b, b, Algorithm.FATNN), isa + " binary");
-        }
+        assertArrayEquals(new int[] {MAX_K}, GemmEngine.of(Isa.SCALAR).multiply(b, b, Algorithm.FATNN), "binary");
         ones = null;
         b = null;
         long[] planes = new long[2 * words]; // TERNARY +1: m set, s clear, within K
         Arrays.fill(planes, 0, words, -1L);
         planes[words - 1] = Long.MAX_VALUE;
         PackedMatrix t = PackedMatrix.fromBitPlanes(Precision.TERNARY, 1, MAX_K, planes);
-        for (Isa isa : TestShapes.shapes()) {
-            for (Algorithm a : Algorithm.values()) {
-                assertArrayEquals(new int[] {MAX_K}, GemmEngine.of(isa).multiply(t, t, a), isa + " ternary " + a);
-            }
+        for (Algorithm a : Algorithm.values()) {
+            assertArrayEquals(new int[] {MAX_K}, GemmEngine.of(Isa.SCALAR).multiply(t, t, a), "ternary " + a);
         }
     }
 
