@@ -17,7 +17,8 @@ import io.github.trit4j.kernel.KernelProvider;
  * system property {@code trit4j.isa} forces one; otherwise the vector module's presence,
  * the architecture, the JIT's preferred vector size and the CPU's popcount features
  * decide. The choice and its reason are logged once (System.Logger
- * {@code io.github.trit4j}, level INFO) and available from {@link #isa()} and
+ * {@code io.github.trit4j}, level INFO, from a background thread so that the logging
+ * backend's start-up does not delay the first call) and available from {@link #isa()} and
  * {@link #dispatchReason()}.
  *
  * <p>All methods are thread-safe.
@@ -45,13 +46,23 @@ public final class Gemm {
                     KernelProvider.Selection selection = KernelProvider.select();
                     e = GemmEngine.of(selection.isa());
                     reason = selection.reason();
-                    System.getLogger("io.github.trit4j").log(System.Logger.Level.INFO,
+                    logOffThread(System.Logger.Level.INFO,
                             "trit4j kernels: " + selection.isa() + " (" + selection.reason() + ")");
                     engine = e;
                 }
             }
         }
         return e;
+    }
+
+    /**
+     * Logs on a short-lived daemon thread: the JVM's first log record initialises the logging
+     * backend (java.util.logging by default), which takes tens to hundreds of milliseconds, far
+     * more than the first products; the first call should not wait for it.
+     */
+    static void logOffThread(System.Logger.Level level, String message) {
+        Thread.ofPlatform().name("trit4j-log").daemon(true).inheritInheritableThreadLocals(false)
+                .start(() -> System.getLogger("io.github.trit4j").log(level, message));
     }
 
     /** The kernel shape in use. */
