@@ -226,7 +226,9 @@ public final class GemmEngine {
      * @param weights     M x K, one row per output channel
      * @param activations N x K, one row per output column
      * @param algorithm   FATNN or the conventional 2-bit-code algorithm (same result)
-     * @param out         receives M*N results, row-major; untouched if an exception is thrown
+     * @param out         receives M*N results, row-major; untouched if an IllegalArgumentException
+     *                    is thrown (an Error during the product may leave it partly written, see
+     *                    the class comment)
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if the pair is unsupported, K differs, or
      *                                  {@code out.length != M*N}

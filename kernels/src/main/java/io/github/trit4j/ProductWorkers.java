@@ -101,15 +101,24 @@ final class ProductWorkers {
 
     /** Starts the next helper not yet started, if any; the first by a caller, each other by its predecessor. */
     private void startNext() {
-        int i = started.get();
-        while (i < helpers.length) {
-            if (started.compareAndSet(i, i + 1)) {
-                helpers[i].thread.start();
-                return;
+        int i = started.getAndIncrement();
+        if (i >= helpers.length) {
+            return;
+        }
+        try {
+            helpers[i].thread.start();
+        } catch (Throwable noThread) {
+            // no thread to be had (out of native threads, say): this helper and the ones after it
+            // never start; their mailboxes are closed, so that no product counts on them and no
+            // posted task (and the arrays it reaches) stays in a mailbox for ever
+            for (int j = i; j < helpers.length; j++) {
+                helpers[j].task.set(CLOSED);
             }
-            i = started.get();
         }
     }
+
+    /** The mailbox of a helper that will never run. */
+    private static final Runnable CLOSED = () -> { };
 
     /** The spin time from {@value #SPIN_PROPERTY}, checked. */
     static long spinNanos() {
