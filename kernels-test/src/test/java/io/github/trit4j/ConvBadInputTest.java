@@ -91,7 +91,7 @@ class ConvBadInputTest {
         TernaryLinear lin = new TernaryLinear(new float[6], 3, 2, wq, q, null, false, GemmEngine.of(Isa.SCALAR));
         float[] lout = new float[6];
         Arrays.fill(lout, 42f);
-        assertIae(() -> lin.forward(new float[] {0, 1, Float.NaN, 0}, 2, lout), "x[2] is NaN");
+        assertIae(() -> lin.forward(new float[] {0, 1, Float.NaN, 0}, 2, lout), "input[2] is NaN");
         assertIae(() -> lin.forward(new float[5], 2, lout), "input.length is 5");
         assertIae(() -> new TernaryLinear(new float[6], 3, 3, wq, q, null, false), "weights.length is 6");
         float[] expected = new float[12];

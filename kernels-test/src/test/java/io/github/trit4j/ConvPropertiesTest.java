@@ -194,7 +194,7 @@ class ConvPropertiesTest {
                 }));
             }
             for (java.util.concurrent.Future<?> f : futures) {
-                f.get();
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdown();

@@ -9,7 +9,14 @@ public final class DispatchLogProbe {
     private DispatchLogProbe() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         System.out.println("isa=" + Gemm.isa());
+        // The line is logged from a background daemon thread (Gemm.logOffThread); wait for it, bounded,
+        // so that the JVM does not exit before it is printed.
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("trit4j-log")) {
+                t.join(30_000);
+            }
+        }
     }
 }

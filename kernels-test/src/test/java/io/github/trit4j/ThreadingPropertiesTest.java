@@ -18,7 +18,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
 /**
- * The multi-threaded and cache-blocked paths: any thread count, on the common pool or a
+ * The multi-threaded and cache-blocked paths: any thread count, on trit4j's helpers or a
  * caller's executor, and any macro-kernel block size give the oracle's integers. The split
  * threshold is lowered to 0 so that even 1 x 1 products are cut into blocks, and with an
  * even thread count the column-panel blocks shrink to 2 panels, which puts every block
@@ -126,7 +126,8 @@ class ThreadingPropertiesTest {
             thread.start();
         }
         for (Thread thread : threads) {
-            thread.join();
+            thread.join(120_000);
+            assertTrue(!thread.isAlive(), "a caller did not finish in 120 s");
         }
         assertTrue(failures.isEmpty(), () -> failures.toString());
     }
@@ -158,7 +159,8 @@ class ThreadingPropertiesTest {
                 }));
             }
             for (java.util.concurrent.Future<Boolean> f : done) {
-                assertTrue(f.get(), "a concurrent multi-threaded product differs from the oracle");
+                assertTrue(f.get(120, java.util.concurrent.TimeUnit.SECONDS),
+                        "a concurrent multi-threaded product differs from the oracle");
             }
         } finally {
             callers.shutdownNow();

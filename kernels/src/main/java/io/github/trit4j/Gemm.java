@@ -18,8 +18,9 @@ import io.github.trit4j.kernel.KernelProvider;
  * the architecture, the JIT's preferred vector size and the CPU's popcount features
  * decide. The choice and its reason are logged once (System.Logger
  * {@code io.github.trit4j}: level INFO, or WARNING when the JVM falls back to the scalar
- * kernels without {@code trit4j.isa} asking for them, e.g. for want of the vector module) and
- * available from {@link #isa()} and {@link #dispatchReason()}.
+ * kernels without {@code trit4j.isa} asking for them, e.g. for want of the vector module;
+ * from a background thread so that the logging backend's start-up does not delay the first
+ * call) and available from {@link #isa()} and {@link #dispatchReason()}.
  *
  * <p>All methods are thread-safe.
  */
@@ -46,7 +47,7 @@ public final class Gemm {
                     KernelProvider.Selection selection = KernelProvider.select();
                     e = GemmEngine.of(selection.isa());
                     reason = selection.reason();
-                    System.getLogger("io.github.trit4j").log(logLevel(selection),
+                    logOffThread(logLevel(selection),
                             "trit4j kernels: " + selection.isa() + " (" + selection.reason() + ")");
                     engine = e;
                 }
@@ -65,6 +66,16 @@ public final class Gemm {
         String forced = System.getProperty(KernelProvider.ISA_PROPERTY);
         boolean unasked = forced == null || forced.isBlank();
         return selection.isa() == Isa.SCALAR && unasked ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
+    }
+
+    /**
+     * Logs on a short-lived daemon thread: the JVM's first log record initialises the logging
+     * backend (java.util.logging by default), which takes tens to hundreds of milliseconds, far
+     * more than the first products; the first call should not wait for it.
+     */
+    static void logOffThread(System.Logger.Level level, String message) {
+        Thread.ofPlatform().name("trit4j-log").daemon(true).inheritInheritableThreadLocals(false)
+                .start(() -> System.getLogger("io.github.trit4j").log(level, message));
     }
 
     /** The kernel shape in use. */

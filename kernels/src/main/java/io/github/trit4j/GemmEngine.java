@@ -7,11 +7,7 @@ import io.github.trit4j.kernel.KernelProvider;
 
 import java.util.EnumMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,9 +24,28 @@ import java.util.Objects;
  * threads: at most {@code availableProcessors - 1} daemon threads ({@code trit4j-helper-N}),
  * started on first use and kept for the life of the JVM; after a product a helper spins for
  * {@code -Dtrit4j.spinMicros} microseconds (default 200) waiting for the next one, then parks,
- * because waking a parked thread costs as much as a small product's share. Helpers beyond
- * those (more threads than processors, or helpers busy with another caller's product) run on
- * {@link ForkJoinPool#commonPool()}; {@link #withExecutor} replaces both.
+ * because waking a parked thread costs as much as a small product's share. A helper works for
+ * one product at a time, and a product takes only the helpers that are free when it starts:
+ * however many products run at once, at most {@code availableProcessors - 1} threads help
+ * them, and a product that finds every helper busy runs on its caller alone. No other pool is
+ * drawn in; {@link #withExecutor} runs the helpers on a pool of the caller's choosing instead.
+ *
+ * <p>K is limited so that the largest possible result fits an {@code int}:
+ * {@code K * max|w| * max|x| <= Integer.MAX_VALUE}, that is K up to 2^31 - 1 for
+ * {@code TERNARY x TERNARY} and {@code BINARY x BINARY}, 2^30 - 1 for FATNN,
+ * 715,827,882 for {@code TERNARY x TWO_BIT} and 238,609,294 for {@code TWO_BIT x TWO_BIT}.
+ * Raw popcount sums and their corrections may pass {@code int} on the way (FATNN on ternary
+ * activations sums up to 2K before subtracting K); every kernel only adds, subtracts and
+ * multiplies {@code int}s, which wrap exactly, so the final result is exact whenever it fits.
+ *
+ * <p>Failures: bad input is an {@link IllegalArgumentException} thrown before anything is
+ * written. An executor that rejects or fails to take a helper task only leaves more work to the
+ * caller. Should a chunk itself fail (an {@link Error} inside a kernel, on any thread), the call
+ * throws that error once every chunk already started has ended, the output array then being
+ * partly written; should a helper abandon a chunk without finishing it (an error outside the
+ * chunk's own accounting), the call throws an {@link IllegalStateException} within about a
+ * tenth of a second of the product's other work ending. In every case no task of the product
+ * writes to the output after the call has returned or thrown.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -53,14 +68,24 @@ public final class GemmEngine {
     private final Executor executor;
     private final long parallelThreshold;
     private final int panelBlockBytes;
+    /** Tests: told of every chunk of a parallel product; null otherwise. */
+    private final ChunkObserver observer;
 
     private GemmEngine(BitKernels kernels, int threads, Executor executor, long parallelThreshold,
-                       int panelBlockBytes) {
+                       int panelBlockBytes, ChunkObserver observer) {
         this.kernels = kernels;
         this.threads = threads;
         this.executor = executor;
         this.parallelThreshold = parallelThreshold;
         this.panelBlockBytes = panelBlockBytes;
+        this.observer = observer;
+    }
+
+    /** Tests: sees each chunk of a parallel product start and end, on the thread that runs it. */
+    interface ChunkObserver {
+        void started(int chunk);
+
+        void ended(int chunk);
     }
 
     /**
@@ -80,7 +105,7 @@ public final class GemmEngine {
             if (engine == null) {
                 ProductWorkers.spinNanos(); // a bad -Dtrit4j.spinMicros fails here, not in a product
                 engine = new GemmEngine(KernelProvider.create(isa), defaultThreads(), null, PARALLEL_THRESHOLD_MACS,
-                        PANEL_BLOCK_BYTES);
+                        PANEL_BLOCK_BYTES, null);
                 ENGINES.put(isa, engine);
             }
             return engine;
@@ -89,9 +114,16 @@ public final class GemmEngine {
 
     /**
      * The same kernels on {@code threads} threads: the output is split into disjoint chunks
-     * (a few per thread; none for small products), which the calling thread and
-     * {@code threads - 1} tasks on the executor take in turn. Results are identical for any
-     * thread count.
+     * (a few per thread; none for small products), which the calling thread and up to
+     * {@code threads - 1} helpers take in turn. Results are identical for any thread count.
+     *
+     * <p>On trit4j's own helpers (no {@link #withExecutor}), the helpers a product gets are
+     * those free when it starts, at most {@code availableProcessors - 1} across every product
+     * running in the JVM: {@code threads} above the processor count adds nothing, and many
+     * callers each asking for several threads on few cores get their caller plus whatever
+     * helper is free (often none), never more threads than cores working for them. With
+     * {@link #withExecutor}, {@code threads - 1} tasks go to the executor per product, and the
+     * executor's own size bounds them.
      *
      * @throws IllegalArgumentException if {@code threads < 1}
      */
@@ -99,30 +131,37 @@ public final class GemmEngine {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        return new GemmEngine(kernels, threads, executor, parallelThreshold, panelBlockBytes);
+        return new GemmEngine(kernels, threads, executor, parallelThreshold, panelBlockBytes, observer);
     }
 
     /**
      * The same kernels, running the helpers of a multi-threaded product on {@code executor}
      * instead of trit4j's own helper threads (see the class comment). The calling thread always
-     * works too and returns once every chunk is done; an executor that is slow to run (or
-     * rejects) the helper tasks leaves more chunks to the caller, never a stalled product.
+     * works too and returns once every chunk is done; an executor that is slow to run, rejects,
+     * or throws anything from {@code execute} (logged once per JVM at WARNING) leaves more chunks
+     * to the caller, never a stalled or failed product. A task that the executor runs after
+     * the product has returned finds nothing to do.
      *
      * @throws NullPointerException if {@code executor} is null
      */
     public GemmEngine withExecutor(Executor executor) {
         return new GemmEngine(kernels, threads, Objects.requireNonNull(executor, "executor"), parallelThreshold,
-                panelBlockBytes);
+                panelBlockBytes, observer);
     }
 
     /** Tests: the same engine splitting products from {@code macs} multiply-accumulates up. */
     GemmEngine withParallelThreshold(long macs) {
-        return new GemmEngine(kernels, threads, executor, macs, panelBlockBytes);
+        return new GemmEngine(kernels, threads, executor, macs, panelBlockBytes, observer);
     }
 
     /** Tests: the same engine with macro-kernel blocks of at most {@code bytes} of panels (at least 2 panels). */
     GemmEngine withPanelBlockBytes(int bytes) {
-        return new GemmEngine(kernels, threads, executor, parallelThreshold, bytes);
+        return new GemmEngine(kernels, threads, executor, parallelThreshold, bytes, observer);
+    }
+
+    /** Tests: the same engine telling {@code observer} of every chunk of its parallel products. */
+    GemmEngine withChunkObserver(ChunkObserver observer) {
+        return new GemmEngine(kernels, threads, executor, parallelThreshold, panelBlockBytes, observer);
     }
 
     /** Number of threads a product may use. */
@@ -187,7 +226,9 @@ public final class GemmEngine {
      * @param weights     M x K, one row per output channel
      * @param activations N x K, one row per output column
      * @param algorithm   FATNN or the conventional 2-bit-code algorithm (same result)
-     * @param out         receives M*N results, row-major; untouched if an exception is thrown
+     * @param out         receives M*N results, row-major; untouched if an IllegalArgumentException
+     *                    is thrown (an Error during the product may leave it partly written, see
+     *                    the class comment)
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if the pair is unsupported, K differs, or
      *                                  {@code out.length != M*N}
@@ -295,7 +336,12 @@ public final class GemmEngine {
         int units = byRows ? m : columnUnits;
         int tiles = (units + 1) / 2;
         int chunks = Math.min(tiles, parts * CHUNKS_PER_THREAD);
-        Chunks work = new Chunks(chunks, c -> {
+        ChunkObserver seen = observer;
+        int wanted = Math.min(parts, chunks) - 1;
+        Chunks work = new Chunks(chunks, wanted, c -> {
+            if (seen != null) {
+                seen.started(c);
+            }
             int from = Math.min(units, 2 * (int) ((long) tiles * c / chunks));
             int to = Math.min(units, 2 * (int) ((long) tiles * (c + 1) / chunks));
             if (byRows) {
@@ -303,24 +349,54 @@ public final class GemmEngine {
             } else {
                 block(product, wBits, xBits, words, kWords, shift1, panelBlock, e, out, n, 0, m, from, to);
             }
+            if (seen != null) {
+                seen.ended(c);
+            }
         });
-        int wanted = Math.min(parts, chunks) - 1;
-        Runnable helper = () -> work.takeAll(false);
-        int given = 0;
-        if (executor == null) {
-            given = ProductWorkers.shared().offer(helper, wanted);
+        Runnable helper = work::help;
+        try {
+            if (executor == null) {
+                // trit4j's own helpers only, and only those free now: however many products run
+                // at once, no more than availableProcessors - 1 helper threads work for them
+                ProductWorkers.shared().offer(helper, wanted);
+            } else {
+                handOut(executor, helper, wanted);
+            }
+            work.takeAll();
+        } finally {
+            // whatever happened above, the call does not return before every chunk a helper
+            // took has ended, and no chunk starts after it returns
+            work.cancel();
+            work.awaitTaken();
         }
-        Executor ex = executor != null ? executor : ForkJoinPool.commonPool();
-        for (int t = given; t < wanted; t++) {
+        work.rethrow();
+    }
+
+    /**
+     * Gives {@code helper} to {@code executor} up to {@code count} times. An executor that
+     * rejects or fails to take a task (a {@code ThreadPoolExecutor} that cannot start a thread
+     * throws OutOfMemoryError) only leaves its share to the caller: the product never depends
+     * on a helper, so such a failure is not the product's, and it is logged once per JVM.
+     */
+    private static void handOut(Executor executor, Runnable helper, int count) {
+        for (int t = 0; t < count; t++) {
             try {
-                ex.execute(helper);
+                executor.execute(helper);
             } catch (RejectedExecutionException rejected) {
-                break; // the calling thread does the rest
+                return;
+            } catch (RuntimeException | Error failed) {
+                if (EXECUTOR_FAILURE_LOGGED.compareAndSet(false, true)) {
+                    System.getLogger("io.github.trit4j").log(System.Logger.Level.WARNING, "executor " + executor
+                            + " threw from execute(); the calling thread runs the helpers' share (logged once)",
+                            failed);
+                }
+                return;
             }
         }
-        work.takeAll(true);
-        work.awaitAll();
     }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean EXECUTOR_FAILURE_LOGGED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Lanes of the column panels a product reads for N = {@code n}, or 0 if it reads rows along K. */
     private int panelLanes(Product product, int n) {
@@ -359,81 +435,6 @@ public final class GemmEngine {
 
     /** Chunks per thread of a parallel product: enough to even out a late or slow thread. */
     static final int CHUNKS_PER_THREAD = 4;
-
-    /**
-     * The chunks of one parallel product. Every participating thread takes chunk numbers
-     * from a shared range until none is left (the caller from its front, helpers from its
-     * back); the caller then waits (spinning: a chunk is
-     * short) until every taken chunk has finished, and rethrows the first failure. A worker
-     * that starts after the product has returned finds no chunk and does nothing.
-     */
-    private static final class Chunks {
-        private final int count;
-        private final java.util.function.IntConsumer body;
-        /** The chunks not yet taken, {@code [front, back)}, as {@code front << 32 | back}. */
-        private final AtomicLong left;
-        private final AtomicInteger finished = new AtomicInteger();
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-        Chunks(int count, java.util.function.IntConsumer body) {
-            this.count = count;
-            this.body = body;
-            this.left = new AtomicLong(count);
-        }
-
-        /**
-         * The caller takes chunks from the front and helpers from the back, so that from one
-         * product to the next each thread tends to get the same columns or rows again and
-         * finds their panels and outputs in its own cache (with chunks handed out in turn,
-         * a short product's operands moved between the cores' caches every call).
-         */
-        void takeAll(boolean fromFront) {
-            for (int c = take(fromFront); c >= 0; c = take(fromFront)) {
-                run(c);
-            }
-        }
-
-        private int take(boolean front) {
-            while (true) {
-                long range = left.get();
-                int f = (int) (range >>> 32);
-                int b = (int) range;
-                if (f >= b) {
-                    return -1;
-                }
-                long next = front ? ((long) (f + 1) << 32) | b : ((long) f << 32) | (b - 1);
-                if (left.compareAndSet(range, next)) {
-                    return front ? f : b - 1;
-                }
-            }
-        }
-
-        private void run(int c) {
-            try {
-                body.accept(c);
-            } catch (Throwable t) {
-                failure.compareAndSet(null, t);
-            } finally {
-                finished.incrementAndGet();
-            }
-        }
-
-        void awaitAll() {
-            while (finished.get() < count) {
-                Thread.onSpinWait();
-            }
-            Throwable t = failure.get();
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            if (t instanceof Error err) {
-                throw err;
-            }
-            if (t != null) {
-                throw new IllegalStateException(t);
-            }
-        }
-    }
 
     /** Bytes of column panels a macro-kernel block may hold: a quarter of a typical 1 MiB L2. */
     static final int PANEL_BLOCK_BYTES = 256 * 1024;

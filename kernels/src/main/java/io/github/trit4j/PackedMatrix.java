@@ -364,10 +364,17 @@ public final class PackedMatrix {
      * Unpacks to row-major values, the exact inverse of {@link #pack}.
      *
      * @return a new array of {@code rows * cols} values
+     * @throws IllegalArgumentException if {@code rows * cols} values do not fit a Java array
+     *                                  (possible for matrices wrapped from planes or panels)
      */
     public byte[] unpack() {
+        long size = (long) rows * cols;
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("cannot unpack rows * cols = " + rows + " * " + cols + " = " + size
+                    + " values: more than a Java array holds");
+        }
         long[] bits = bits();
-        byte[] out = new byte[rows * cols];
+        byte[] out = new byte[(int) size];
         int planes = precision.planes();
         for (int r = 0; r < rows; r++) {
             int base = r * planes * wordsPerRow;
@@ -575,8 +582,9 @@ public final class PackedMatrix {
         return validBits(w, cols);
     }
 
-    private static long validBits(int w, int cols) {
-        int from = w * 64;
+    /** In long: near K = 2^31 the first bit of the word after the last one is past int. */
+    static long validBits(int w, int cols) {
+        long from = w * 64L;
         if (from + 64 <= cols) {
             return -1L;
         }

@@ -14,7 +14,15 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>At most {@code availableProcessors - 1} daemon threads named {@code trit4j-helper-N},
  * started on the first product that needs them and kept for the life of the JVM (like
- * {@link java.util.concurrent.ForkJoinPool#commonPool()}). Thread-safe.
+ * {@link java.util.concurrent.ForkJoinPool#commonPool()}). A helper works for one product at a
+ * time, so however many products run at once, at most that many threads help them. Like the
+ * JDK's pools, the helpers are made by a factory of their own: they belong to a thread group
+ * of their own under the root group (never the group of the caller that happened to start
+ * them, so a {@code ThreadGroup.interrupt()} of a caller's group does not reach them), inherit
+ * no inheritable thread-locals and have no context class loader (so they pin no application's
+ * class loader). An interrupt is cleared and ignored: a helper has nothing to cancel. The
+ * caller that first needs the helpers starts one thread; each new helper starts the next, so
+ * the first product does not wait for all of them to start. Thread-safe.
  */
 final class ProductWorkers {
 
@@ -25,12 +33,29 @@ final class ProductWorkers {
 
     private static volatile ProductWorkers shared;
 
+    /** The helpers' own group, under the root group (as the JDK's innocuous threads). */
+    private static final ThreadGroup GROUP = new ThreadGroup(rootGroup(), "trit4j-helpers");
+
+    private static ThreadGroup rootGroup() {
+        ThreadGroup g = Thread.currentThread().getThreadGroup();
+        while (g.getParent() != null) {
+            g = g.getParent();
+        }
+        return g;
+    }
+
     private final Helper[] helpers;
     private final long spinNanos;
+
+    /** Index of the next helper whose thread is to be started. */
+    private final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
 
     private ProductWorkers(int count, long spinNanos) {
         this.helpers = new Helper[count];
         this.spinNanos = spinNanos;
+        for (int i = 0; i < count; i++) {
+            helpers[i] = new Helper(this, i, spinNanos);
+        }
     }
 
     /**
@@ -60,7 +85,7 @@ final class ProductWorkers {
     int offer(Runnable work, int wanted) {
         int given = 0;
         for (int i = 0; i < helpers.length && given < wanted; i++) {
-            Helper h = helper(i);
+            Helper h = helpers[i];
             if (h.task.compareAndSet(null, work)) {
                 given++;
                 if (h.parked) {
@@ -68,22 +93,32 @@ final class ProductWorkers {
                 }
             }
         }
+        if (given > 0 && started.get() == 0) {
+            startNext(); // the rest start from the helpers' own threads
+        }
         return given;
     }
 
-    private Helper helper(int i) {
-        Helper h = helpers[i];
-        if (h == null) {
-            synchronized (this) {
-                h = helpers[i];
-                if (h == null) {
-                    h = new Helper(i, spinNanos);
-                    helpers[i] = h;
-                }
+    /** Starts the next helper not yet started, if any; the first by a caller, each other by its predecessor. */
+    private void startNext() {
+        int i = started.getAndIncrement();
+        if (i >= helpers.length) {
+            return;
+        }
+        try {
+            helpers[i].thread.start();
+        } catch (Throwable noThread) {
+            // no thread to be had (out of native threads, say): this helper and the ones after it
+            // never start; their mailboxes are closed, so that no product counts on them and no
+            // posted task (and the arrays it reaches) stays in a mailbox for ever
+            for (int j = i; j < helpers.length; j++) {
+                helpers[j].task.set(CLOSED);
             }
         }
-        return h;
     }
+
+    /** The mailbox of a helper that will never run. */
+    private static final Runnable CLOSED = () -> { };
 
     /** The spin time from {@value #SPIN_PROPERTY}, checked. */
     static long spinNanos() {
@@ -96,20 +131,25 @@ final class ProductWorkers {
         final AtomicReference<Runnable> task = new AtomicReference<>();
         final Thread thread;
         final long spinNanos;
+        private final ProductWorkers owner;
         /** Set before the helper parks and re-checks its mailbox, so a poster knows to unpark it. */
         volatile boolean parked;
 
-        Helper(int index, long spinNanos) {
+        /** The helper and its thread, not yet started: a task may be posted before it starts. */
+        Helper(ProductWorkers owner, int index, long spinNanos) {
+            this.owner = owner;
             this.spinNanos = spinNanos;
-            thread = new Thread(this, "trit4j-helper-" + index);
-            thread.setDaemon(true);
-            thread.start();
+            thread = Thread.ofPlatform().group(GROUP).name("trit4j-helper-" + index).daemon(true)
+                    .inheritInheritableThreadLocals(false).unstarted(this);
+            thread.setContextClassLoader(null);
         }
 
         @Override
         public void run() {
+            owner.startNext();
             long idleSince = System.nanoTime();
             while (true) {
+                Thread.interrupted(); // an interrupt means nothing to a helper: clear it, or park returns at once
                 Runnable work = task.get();
                 if (work != null) {
                     // empty the mailbox before running, not after: the caller of this product may

@@ -200,7 +200,8 @@ public final class Conv2d {
      *               in {@code layout}
      * @param layout layout of both input and output
      * @param out    receives {@code batch x outChannels x outH x outW} results in {@code layout};
-     *               untouched if an exception is thrown
+     *               untouched if an IllegalArgumentException is thrown (an Error during the
+     *               product may leave it partly written, as {@link GemmEngine} describes)
      * @throws IllegalArgumentException naming the parameter for a bad size or length, or the index
      *                                  of a code outside the activation precision
      */

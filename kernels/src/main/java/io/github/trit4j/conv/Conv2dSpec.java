@@ -189,7 +189,8 @@ public final class Conv2dSpec {
     /**
      * Output height for input height {@code h}.
      *
-     * @throws IllegalArgumentException naming {@code height} if it is below 1 or gives no output row
+     * @throws IllegalArgumentException naming {@code height} if it is below 1, gives no output row,
+     *                                  or with the padding exceeds {@code Integer.MAX_VALUE}
      */
     public int outputHeight(int h) {
         return outputSize("height", h, padH, dilationH, kernelH, strideH);
@@ -198,7 +199,8 @@ public final class Conv2dSpec {
     /**
      * Output width for input width {@code w}.
      *
-     * @throws IllegalArgumentException naming {@code width} if it is below 1 or gives no output column
+     * @throws IllegalArgumentException naming {@code width} if it is below 1, gives no output column,
+     *                                  or with the padding exceeds {@code Integer.MAX_VALUE}
      */
     public int outputWidth(int w) {
         return outputSize("width", w, padW, dilationW, kernelW, strideW);
@@ -210,6 +212,11 @@ public final class Conv2dSpec {
         }
         long span = (long) dilation * (kernel - 1) + 1;
         long padded = in + 2L * pad;
+        if (padded > Integer.MAX_VALUE) {
+            // every coordinate of the padded image is an int in the convolution's loops
+            throw new IllegalArgumentException(name + " = " + in + " with padding " + pad + " on both sides is "
+                    + padded + ", beyond int: the padded " + name + " must be at most " + Integer.MAX_VALUE);
+        }
         if (padded < span) {
             throw new IllegalArgumentException(name + " = " + in + " with padding " + pad + " is smaller than the"
                     + " dilated kernel (" + span + "): the output would be empty");

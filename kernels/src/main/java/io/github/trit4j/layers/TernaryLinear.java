@@ -3,6 +3,7 @@ package io.github.trit4j.layers;
 import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
+import io.github.trit4j.kernel.ActivationPacking;
 import io.github.trit4j.quant.ActivationQuantizer;
 import io.github.trit4j.quant.QuantizedWeights;
 import io.github.trit4j.quant.WeightQuantizer;
@@ -101,8 +102,13 @@ public final class TernaryLinear {
 
     /** {@link #forward(float[], int, float[])} into a new array. */
     public float[] forward(float[] input, int batch) {
-        checkBatch(batch);
-        float[] out = new float[Math.multiplyExact(batch, outFeatures)];
+        checkInput(input, batch);
+        long size = (long) batch * outFeatures;
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("batch * outFeatures = " + batch + " * " + outFeatures + " = " + size
+                    + " outputs do not fit a Java array");
+        }
+        float[] out = new float[(int) size];
         forward(input, batch, out);
         return out;
     }
@@ -131,14 +137,18 @@ public final class TernaryLinear {
 
     /** acc[o * batch + b]. */
     private int[] product(float[] input, int batch) {
+        checkInput(input, batch);
+        PackedMatrix x = ActivationPacking.pack(activations, input, 0, batch, inFeatures, inFeatures, "input");
+        return engine.multiply(packed, x);
+    }
+
+    private void checkInput(float[] input, int batch) {
         Objects.requireNonNull(input, "input");
         checkBatch(batch);
         if (input.length != (long) batch * inFeatures) {
             throw new IllegalArgumentException("input.length is " + input.length + " but batch * inFeatures = "
                     + batch + " * " + inFeatures);
         }
-        PackedMatrix x = activations.pack(input, 0, batch, inFeatures, inFeatures);
-        return engine.multiply(packed, x);
     }
 
     private static void checkBatch(int batch) {

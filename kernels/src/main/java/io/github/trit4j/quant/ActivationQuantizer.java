@@ -3,9 +3,9 @@ package io.github.trit4j.quant;
 import io.github.trit4j.Gemm;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.Precision;
+import io.github.trit4j.kernel.ActivationPacking;
 import io.github.trit4j.kernel.CodeMasks;
 import io.github.trit4j.kernel.KernelProvider;
-import io.github.trit4j.kernel.TrustedPacking;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -93,16 +93,30 @@ public final class ActivationQuantizer {
         termInclusive = inclusive;
     }
 
-    /** The packing kernel of this JVM's dispatched shape, created on first use. */
-    private static final class Dispatch {
-        static final CodeMasks MASKS = KernelProvider.codeMasks(Gemm.isa());
+    /** The packing kernel of this JVM's dispatched shape; null until the dispatch has succeeded. */
+    private static volatile CodeMasks masks;
+
+    /**
+     * The packing kernel of the dispatched shape. Not a static initialiser: a bad
+     * {@code -Dtrit4j.isa} (or thread or spin setting) then fails each call with the dispatch's
+     * own IllegalArgumentException, and a later call succeeds once the property is fixed.
+     */
+    private static CodeMasks masks() {
+        CodeMasks m = masks;
+        if (m == null) {
+            m = KernelProvider.codeMasks(Gemm.isa());
+            masks = m;
+        }
+        return m;
     }
 
     /**
      * FATNN's quantizer from learned alphas (see the class comment).
      *
      * @param scale  the float value of code 1 (finite, {@code > 0})
-     * @param alphas two alphas for {0,1,2} or three for {0,1,2,3}; each finite and {@code > 0}
+     * @param alphas two alphas for {0,1,2} or three for {0,1,2,3}; each finite and {@code > 0},
+     *               and the offsets {@code 1/a0} (and {@code 1/a0 + 1/a1}) finite floats, so no
+     *               alpha below about {@code 2.9e-39}
      * @throws IllegalArgumentException naming the parameter and value otherwise
      */
     public static ActivationQuantizer fatnn(float scale, float... alphas) {
@@ -118,6 +132,14 @@ public final class ActivationQuantizer {
         float[] off = new float[a.length];
         for (int i = 1; i < a.length; i++) {
             off[i] = off[i - 1] + 1f / a[i - 1];
+            if (!Float.isFinite(off[i])) {
+                // an infinite offset makes x - c NaN for x = +Inf, whose sign differs between
+                // paths; no trained quantizer has a step this small
+                throw new IllegalArgumentException(i == 1
+                        ? "alphas[0] = " + a[0] + " is too small: 1 / alphas[0] overflows float"
+                        : "alphas[" + (i - 1) + "] = " + a[i - 1] + " is too small: 1 / alphas[0] + ... + 1 / alphas["
+                                + (i - 1) + "] overflows float");
+            }
         }
         return new ActivationQuantizer(Kind.ALPHAS, p, scale, a, off);
     }
@@ -326,7 +348,7 @@ public final class ActivationQuantizer {
         long span = (long) ((length + 63) / 64 - 1) * stride + 1;
         Objects.checkFromIndexSize(at0, (int) Math.min(span, Integer.MAX_VALUE), plane0.length);
         Objects.checkFromIndexSize(at1, (int) Math.min(span, Integer.MAX_VALUE), plane1.length);
-        return Dispatch.MASKS.quantizeMasks(x, offset, length, precision, termC, termA, termH, termInclusive,
+        return masks().quantizeMasks(x, offset, length, precision, termC, termA, termH, termInclusive,
                 plane0, at0, plane1, at1, stride);
     }
 
@@ -370,17 +392,7 @@ public final class ActivationQuantizer {
             throw new IllegalArgumentException("x.length is " + x.length + " but offset + (rows - 1) * ld + cols = "
                     + last);
         }
-        int words = PackedMatrix.wordsPerRowFor(cols);
-        long[] bits = new long[Math.multiplyExact(Math.multiplyExact(rows, 2), words)];
-        for (int r = 0; r < rows; r++) {
-            int base = r * 2 * words;
-            int nan = packPlanes(x, offset + r * ld, cols, bits, base, bits, base + words, 1);
-            if (nan >= 0) {
-                throw new IllegalArgumentException("x[" + nan + "] is NaN");
-            }
-        }
-        // planes of this quantizer's own codes, pads never written: no word-by-word check needed
-        return TrustedPacking.wrappers().rows(precision, rows, cols, bits);
+        return ActivationPacking.pack(this, x, offset, rows, cols, ld, "x");
     }
 
     /** Throws an IAE naming the first NaN among {@code x[offset + i*stride]}, {@code i < length}. */

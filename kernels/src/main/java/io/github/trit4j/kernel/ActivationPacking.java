@@ -1,0 +1,42 @@
+package io.github.trit4j.kernel;
+
+import io.github.trit4j.PackedMatrix;
+import io.github.trit4j.quant.ActivationQuantizer;
+
+/**
+ * The one loop that quantizes and packs a row-major float matrix into bit-plane rows, shared
+ * by {@link ActivationQuantizer#pack} and the layers, which name their own parameter in the
+ * NaN message ({@code input[i]}, {@code a[i]}). Internal API (the package is not exported).
+ */
+public final class ActivationPacking {
+
+    private ActivationPacking() {
+    }
+
+    /**
+     * Rows {@code r < rows} of {@code x[offset + r*ld + c]}, {@code c < cols}, as codes of
+     * {@code q}; the range must have been checked.
+     *
+     * @param name the caller's name of {@code x}, for the NaN message
+     * @throws IllegalArgumentException naming {@code name[i]} if {@code x[i]} is NaN
+     */
+    public static PackedMatrix pack(ActivationQuantizer q, float[] x, int offset, int rows, int cols, int ld,
+                                    String name) {
+        int words = PackedMatrix.wordsPerRowFor(cols);
+        long size = (long) rows * 2 * words;
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("packing " + rows + " rows of " + cols + " " + name + " values needs "
+                    + size + " longs, more than a Java array holds");
+        }
+        long[] bits = new long[(int) size];
+        for (int r = 0; r < rows; r++) {
+            int base = r * 2 * words;
+            int nan = q.packPlanes(x, offset + r * ld, cols, bits, base, bits, base + words, 1);
+            if (nan >= 0) {
+                throw new IllegalArgumentException(name + "[" + nan + "] is NaN");
+            }
+        }
+        // planes of the quantizer's own codes, pads never written: no word-by-word check needed
+        return TrustedPacking.wrappers().rows(q.precision(), rows, cols, bits);
+    }
+}
