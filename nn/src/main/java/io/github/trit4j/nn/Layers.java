@@ -321,12 +321,22 @@ final class Layers {
                     for (int ox = 0; ox < ow; ox++) {
                         int x0 = Math.max(0, ox * s - p);
                         int x1 = Math.min(w, ox * s - p + k);
-                        float acc = max ? Float.NEGATIVE_INFINITY : 0f;
-                        for (int iy = y0; iy < y1; iy++) {
-                            int r = base + iy * w;
-                            for (int ix = x0; ix < x1; ix++) {
-                                float v = x[r + ix];
-                                acc = max ? Math.max(acc, v) : acc + v;
+                        float acc;
+                        if (max) {
+                            acc = Float.NEGATIVE_INFINITY;
+                            for (int iy = y0; iy < y1; iy++) {
+                                int r = base + iy * w;
+                                for (int ix = x0; ix < x1; ix++) {
+                                    acc = Math.max(acc, x[r + ix]);
+                                }
+                            }
+                        } else {
+                            acc = 0f;
+                            for (int iy = y0; iy < y1; iy++) {
+                                int r = base + iy * w;
+                                for (int ix = x0; ix < x1; ix++) {
+                                    acc += x[r + ix];
+                                }
                             }
                         }
                         y[o++] = max ? acc : acc / div;

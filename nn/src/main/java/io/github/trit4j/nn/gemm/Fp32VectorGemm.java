@@ -373,18 +373,20 @@ public final class Fp32VectorGemm {
                         holder[0] = new float[len];
                     }
                     float[] bp = holder[0];
-                    for (int j = 0; j < n; j++) {
-                        int base = (j / NR) * k * NR + j % NR;
-                        int row = j * k;
-                        for (int q = 0; q < k; q++) {
-                            bp[base + q * NR] = b[row + q];
-                        }
-                    }
-                    // pad columns of the last panel: zero, whatever an earlier product left there
-                    for (int j = n; j < (n + NR - 1) / NR * NR; j++) {
-                        int base = (j / NR) * k * NR + j % NR;
-                        for (int q = 0; q < k; q++) {
-                            bp[base + q * NR] = 0f;
+                    // panel by panel, K outer: the writes are sequential, the reads NR row streams
+                    int panelCount = (n + NR - 1) / NR;
+                    for (int p = 0; p < panelCount; p++) {
+                        int j0 = p * NR;
+                        int cols = Math.min(NR, n - j0);
+                        int dst = p * k * NR;
+                        for (int q = 0; q < k; q++, dst += NR) {
+                            int src = j0 * k + q;
+                            for (int col = 0; col < cols; col++, src += k) {
+                                bp[dst + col] = b[src];
+                            }
+                            for (int col = cols; col < NR; col++) {
+                                bp[dst + col] = 0f; // pad columns: zero, whatever an earlier product left
+                            }
                         }
                     }
                     RowSplit.run((m + MR - 1) / MR, threads,
