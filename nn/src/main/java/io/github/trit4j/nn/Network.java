@@ -144,7 +144,7 @@ public final class Network {
      * @param times  if not null, receives the time spent per layer kind (costs two
      *               {@link System#nanoTime()} calls per layer)
      * @throws IllegalArgumentException for a bad batch or array length (naming it), or a NaN input
-     *                                  reaching a quantized convolution
+     *                                  (naming its index)
      */
     public void predict(float[] input, int batch, float[] logits, LayerTimes times) {
         Objects.requireNonNull(input, "input");
@@ -157,6 +157,11 @@ public final class Network {
         if (logits.length != expectedLogits) {
             throw new IllegalArgumentException("logits.length is " + logits.length + " but batch * classes = "
                     + expectedLogits);
+        }
+        for (int i = 0; i < input.length; i++) {
+            if (Float.isNaN(input[i])) {
+                throw new IllegalArgumentException("input[" + i + "] is NaN");
+            }
         }
         Workspace ws = workspaces.get();
         if (ws.inUse) {

@@ -141,7 +141,8 @@ class NetworkTest {
         float[] nan = new float[784];
         nan[5] = Float.NaN;
         float[] out = new float[10];
-        assertThrows(IllegalArgumentException.class, () -> net.predict(nan, 1, out));
+        e = assertThrows(IllegalArgumentException.class, () -> net.predict(nan, 1, out));
+        assertTrue(e.getMessage().contains("input[5]"), e.getMessage());
         assertArrayEquals(new float[10], out, 0f);
     }
 
