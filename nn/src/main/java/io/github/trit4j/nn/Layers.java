@@ -306,7 +306,61 @@ final class Layers {
         }
 
         @Override
+        Object scratch(int batch) {
+            return max ? new float[in.h() * out.w()] : null;
+        }
+
+        @Override
         void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
+            if (max) {
+                maxPool(x, y, batch, (float[]) scratch);
+            } else {
+                avgPool(x, y, batch);
+            }
+        }
+
+        /**
+         * Separable: the max over each row's horizontal windows, then over the vertical windows of
+         * those (exact: max does not depend on order). Each pass is a run of independent maxima,
+         * instead of a k*k chain per output.
+         */
+        private void maxPool(float[] x, float[] y, int batch, float[] rows) {
+            int h = in.h();
+            int w = in.w();
+            int oh = out.h();
+            int ow = out.w();
+            for (int plane = 0; plane < batch * in.c(); plane++) {
+                int base = plane * h * w;
+                for (int iy = 0; iy < h; iy++) {
+                    int r = base + iy * w;
+                    int d = iy * ow;
+                    for (int ox = 0; ox < ow; ox++) {
+                        int x0 = Math.max(0, ox * s - p);
+                        int x1 = Math.min(w, ox * s - p + k);
+                        float m = Float.NEGATIVE_INFINITY;
+                        for (int ix = x0; ix < x1; ix++) {
+                            m = Math.max(m, x[r + ix]);
+                        }
+                        rows[d + ox] = m;
+                    }
+                }
+                int o = plane * oh * ow;
+                for (int oy = 0; oy < oh; oy++, o += ow) {
+                    int y0 = Math.max(0, oy * s - p);
+                    int y1 = Math.min(h, oy * s - p + k);
+                    System.arraycopy(rows, y0 * ow, y, o, ow);
+                    for (int iy = y0 + 1; iy < y1; iy++) {
+                        int src = iy * ow;
+                        for (int ox = 0; ox < ow; ox++) {
+                            y[o + ox] = Math.max(y[o + ox], rows[src + ox]);
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Direct: each window's valid taps summed in row-major order (PyTorch's), divided by k*k. */
+        private void avgPool(float[] x, float[] y, int batch) {
             int h = in.h();
             int w = in.w();
             int oh = out.h();
@@ -321,25 +375,14 @@ final class Layers {
                     for (int ox = 0; ox < ow; ox++) {
                         int x0 = Math.max(0, ox * s - p);
                         int x1 = Math.min(w, ox * s - p + k);
-                        float acc;
-                        if (max) {
-                            acc = Float.NEGATIVE_INFINITY;
-                            for (int iy = y0; iy < y1; iy++) {
-                                int r = base + iy * w;
-                                for (int ix = x0; ix < x1; ix++) {
-                                    acc = Math.max(acc, x[r + ix]);
-                                }
-                            }
-                        } else {
-                            acc = 0f;
-                            for (int iy = y0; iy < y1; iy++) {
-                                int r = base + iy * w;
-                                for (int ix = x0; ix < x1; ix++) {
-                                    acc += x[r + ix];
-                                }
+                        float acc = 0f;
+                        for (int iy = y0; iy < y1; iy++) {
+                            int r = base + iy * w;
+                            for (int ix = x0; ix < x1; ix++) {
+                                acc += x[r + ix];
                             }
                         }
-                        y[o++] = max ? acc : acc / div;
+                        y[o++] = acc / div;
                     }
                 }
             }
