@@ -1,5 +1,7 @@
 package io.github.trit4j.bench;
 
+import io.github.trit4j.nn.gemm.Fp32VectorGemm;
+import io.github.trit4j.nn.gemm.RowSplit;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -80,7 +82,7 @@ final class ConvBaselines {
         float[] b = new float[panels ? Fp32VectorGemm.packedBLength(n, k) : n * k];
         Fp32VectorGemm gemm = panels ? w.withPackedB(b, n) : w.withB(b, n);
         float[] out = new float[s.m() * n];
-        String kernel = "Vector API " + Fp32VectorGemm.S.vectorBitSize() + "-bit + im2col";
+        String kernel = "Vector API " + Fp32VectorGemm.vectorBits() + "-bit + im2col";
         return new StudyProduct() {
             @Override
             public void run() {

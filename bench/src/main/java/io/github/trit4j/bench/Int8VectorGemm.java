@@ -1,5 +1,7 @@
 package io.github.trit4j.bench;
 
+import io.github.trit4j.nn.gemm.Fp32VectorGemm;
+import io.github.trit4j.nn.gemm.RowSplit;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorShape;

@@ -1,5 +1,6 @@
 package io.github.trit4j.bench;
 
+import io.github.trit4j.nn.gemm.Fp32VectorGemm;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;

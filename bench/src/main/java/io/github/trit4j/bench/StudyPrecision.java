@@ -1,5 +1,6 @@
 package io.github.trit4j.bench;
 
+import io.github.trit4j.nn.gemm.Fp32VectorGemm;
 import io.github.trit4j.Algorithm;
 import io.github.trit4j.Precision;
 

@@ -1,5 +1,6 @@
 package io.github.trit4j.bench;
 
+import io.github.trit4j.nn.gemm.Fp32VectorGemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.Precision;
@@ -133,7 +134,7 @@ public final class StudyProducts {
     static StudyProduct fp32Vector(float[] a, float[] b, int m, int n, int k, int threads) {
         Fp32VectorGemm gemm = Fp32VectorGemm.prepare(a, b, m, n, k);
         float[] c = new float[m * n];
-        String kernel = "Vector API " + Fp32VectorGemm.S.vectorBitSize() + "-bit";
+        String kernel = "Vector API " + Fp32VectorGemm.vectorBits() + "-bit";
         return new StudyProduct() {
             @Override
             public void run() {

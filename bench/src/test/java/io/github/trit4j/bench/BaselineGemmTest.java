@@ -1,5 +1,6 @@
 package io.github.trit4j.bench;
 
+import io.github.trit4j.nn.gemm.Fp32VectorGemm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,21 +1,23 @@
-package io.github.trit4j.bench;
+package io.github.trit4j.nn.gemm;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 
 /**
  * Runs a task over disjoint ranges of units (row blocks) on several threads, as trit4j's
  * engine does: the calling thread takes the first range and {@link ForkJoinPool#commonPool()}
- * the others; the call returns when all are done. Used by the Vector API baselines so that
- * their threading costs the same as trit4j's.
+ * the others; the call returns when all are done. The float GEMMs of this package use it, and
+ * so do the benchmarks' Vector API baselines, so that their threading costs the same.
+ *
+ * <p>Stateless and thread-safe. One thread ({@code threads == 1}, or a single unit) runs the
+ * task on the caller with no allocation.
  */
-final class RowSplit {
+public final class RowSplit {
 
     /** The work on units {@code [from, to)}. */
     @FunctionalInterface
-    interface Range {
+    public interface Range {
+        /** Does units {@code [from, to)}. */
         void run(int from, int to);
     }
 
@@ -23,17 +25,18 @@ final class RowSplit {
     }
 
     /** Splits {@code units} into at most {@code threads} near-equal contiguous ranges and runs them. */
-    static void run(int units, int threads, Range range) {
+    public static void run(int units, int threads, Range range) {
         int parts = Math.max(1, Math.min(threads, units));
         if (parts == 1) {
             range.run(0, units);
             return;
         }
-        List<CompletableFuture<Void>> others = new ArrayList<>(parts - 1);
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void>[] others = new CompletableFuture[parts - 1];
         for (int p = 1; p < parts; p++) {
             int from = (int) ((long) units * p / parts);
             int to = (int) ((long) units * (p + 1) / parts);
-            others.add(CompletableFuture.runAsync(() -> range.run(from, to), ForkJoinPool.commonPool()));
+            others[p - 1] = CompletableFuture.runAsync(() -> range.run(from, to), ForkJoinPool.commonPool());
         }
         range.run(0, units / parts);
         for (CompletableFuture<Void> f : others) {

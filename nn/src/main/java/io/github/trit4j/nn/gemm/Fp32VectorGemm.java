@@ -1,4 +1,4 @@
-package io.github.trit4j.bench;
+package io.github.trit4j.nn.gemm;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -7,9 +7,11 @@ import jdk.incubator.vector.VectorSpecies;
 import java.util.Objects;
 
 /**
- * The pure-JVM fp32 reference of the speedup study: {@code C[i][j] = sum_k A[i][k] * B[j][k]}
+ * The pure-JVM fp32 GEMM: {@code C[i][j] = sum_k A[i][k] * B[j][k]}
  * (the layout of trit4j's products: A is M x K weights, B is N x K activations, both row-major)
- * with the Vector API, written the way BLIS writes a GEMM rather than as a strawman.
+ * with the Vector API, written the way BLIS writes a GEMM rather than as a strawman. It is the
+ * default {@link FloatGemm} of the network runtime ({@link #floatGemm()}) and the fp32 reference
+ * of the speedup study.
  *
  * <ul>
  *   <li>Operands are packed once by {@link #prepare}: A into slivers of {@value #MR} rows,
@@ -26,6 +28,11 @@ import java.util.Objects;
  *
  * <p>As in trit4j's kernels, the micro-kernel is one loop with no helper methods on vectors
  * (C2 boxes vectors that cross a call it did not inline).
+ *
+ * <p>Needs the {@code jdk.incubator.vector} module: load it only when that module is resolved
+ * ({@link FloatGemm#javaDefault()} does). Instances are immutable once made (the operand arrays
+ * are the caller's: do not change them while products run); {@link #multiply} may be called
+ * from several threads on distinct outputs.
  */
 public final class Fp32VectorGemm {
 
@@ -34,7 +41,7 @@ public final class Fp32VectorGemm {
     /** Rows of the register tile. */
     static final int MR = 4;
     /** Columns of the register tile: two vectors. */
-    static final int NR = 2 * L;
+    public static final int NR = 2 * L;
     static final int KC = 256;
     static final int MC = 256;
     static final int ALONG_K_BELOW = 8;
@@ -147,7 +154,17 @@ public final class Fp32VectorGemm {
         return usesPanels(n) ? prepare(a, b, m, n, k) : new Fp32VectorGemm(m, n, k, a, b, null, null);
     }
 
-    static void check(int aLength, int bLength, int m, int n, int k) {
+    /** Bits of the vectors this JVM's kernel uses (the preferred species). */
+    public static int vectorBits() {
+        return S.vectorBitSize();
+    }
+
+    /**
+     * Checks operand lengths of {@code C = A * B^T}.
+     *
+     * @throws IllegalArgumentException if a dimension is below 1 or a length is not M*K / N*K
+     */
+    public static void check(int aLength, int bLength, int m, int n, int k) {
         if (m < 1 || n < 1 || k < 1) {
             throw new IllegalArgumentException("M, N, K must be >= 1, got " + m + ", " + n + ", " + k);
         }
@@ -173,21 +190,20 @@ public final class Fp32VectorGemm {
             throw new IllegalArgumentException("c must have M*N = " + (m * n) + " elements, got " + c.length);
         }
         if (aPacked == null) {
-            RowSplit.run((m + 3) / 4, threads, (from, to) -> alongK(c, from * 4, Math.min(m, to * 4)));
+            RowSplit.run((m + 3) / 4, threads, (from, to) -> alongK(a, b, m, n, k, c, 0, from * 4, Math.min(m, to * 4)));
         } else {
-            RowSplit.run((m + MR - 1) / MR, threads, (from, to) -> panels(c, from, to));
+            RowSplit.run((m + MR - 1) / MR, threads,
+                    (from, to) -> panels(aPacked, bPacked, m, n, k, c, 0, from, to, new float[MR * NR]));
         }
     }
 
     /** Slivers {@code [s0, s1)} of C through the register-tiled kernel. */
-    private void panels(float[] c, int s0, int s1) {
-        final float[] ap = aPacked;
-        final float[] bp = bPacked;
+    static void panels(float[] ap, float[] bp, int m, int n, int k, float[] c, int cOff, int s0, int s1,
+                       float[] tile) {
         final int kk = k;
         final int nn = n;
         final int panels = (nn + NR - 1) / NR;
         final int mcSlivers = MC / MR;
-        final float[] tile = new float[MR * NR];
         for (int k0 = 0; k0 < kk; k0 += KC) {
             final int k1 = Math.min(kk, k0 + KC);
             for (int sb = s0; sb < s1; sb += mcSlivers) {
@@ -220,7 +236,7 @@ public final class Fp32VectorGemm {
                         }
                         // epilogue: full tiles straight to C (adding to it after the first K block);
                         // tiles cut by M or N spill to the scratch tile and are copied element-wise
-                        int off = s * MR * nn + j0;
+                        int off = cOff + s * MR * nn + j0;
                         if (full && s * MR + MR <= m) {
                             if (k0 > 0) {
                                 c00 = c00.add(FloatVector.fromArray(S, c, off));
@@ -265,9 +281,7 @@ public final class Fp32VectorGemm {
     }
 
     /** Rows {@code [i0, i1)} of C with vectors along K (small N). */
-    private void alongK(float[] c, int i0, int i1) {
-        final float[] aa = a;
-        final float[] bb = b;
+    static void alongK(float[] aa, float[] bb, int m, int n, int k, float[] c, int cOff, int i0, int i1) {
         final int kk = k;
         final int kv = S.loopBound(kk);
         int i = i0;
@@ -293,10 +307,10 @@ public final class Fp32VectorGemm {
                     t2 += aa[ar + 2 * kk + q] * x;
                     t3 += aa[ar + 3 * kk + q] * x;
                 }
-                c[i * n + j] = t0;
-                c[(i + 1) * n + j] = t1;
-                c[(i + 2) * n + j] = t2;
-                c[(i + 3) * n + j] = t3;
+                c[cOff + i * n + j] = t0;
+                c[cOff + (i + 1) * n + j] = t1;
+                c[cOff + (i + 2) * n + j] = t2;
+                c[cOff + (i + 3) * n + j] = t3;
             }
         }
         for (; i < i1; i++) {
@@ -309,8 +323,81 @@ public final class Fp32VectorGemm {
                 for (int q = kv; q < kk; q++) {
                     t += aa[i * kk + q] * bb[j * kk + q];
                 }
-                c[i * n + j] = t;
+                c[cOff + i * n + j] = t;
             }
+        }
+    }
+
+    /**
+     * This kernel as the network runtime's {@link FloatGemm}: A packed once into slivers, B
+     * packed per call into a per-thread panel buffer (reused while its size stays), or read in
+     * place when it has fewer than {@value #ALONG_K_BELOW} rows. Thread-safe.
+     */
+    public static FloatGemm floatGemm() {
+        return VectorFloatGemm.INSTANCE;
+    }
+
+    private static final class VectorFloatGemm implements FloatGemm {
+        static final VectorFloatGemm INSTANCE = new VectorFloatGemm();
+        /** Per-thread packed-B buffer of the calling thread. */
+        private static final ThreadLocal<float[][]> PACKED_B = ThreadLocal.withInitial(() -> new float[1][]);
+        /** Per-thread spill tile of the micro-kernel, for every thread that runs a range. */
+        private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+
+        @Override
+        public Prepared prepare(float[] a, int m, int k) {
+            Objects.requireNonNull(a, "a");
+            Fp32VectorGemm g = packWeights(a.clone(), m, k);
+            return new FloatGemm.Prepared() {
+                @Override
+                public int m() {
+                    return m;
+                }
+
+                @Override
+                public int k() {
+                    return k;
+                }
+
+                @Override
+                public void multiply(float[] b, int n, float[] c, int cOffset, int threads) {
+                    FloatGemm.checkMultiply(m, k, b, n, c, cOffset, threads);
+                    if (!usesPanels(n)) {
+                        RowSplit.run((m + 3) / 4, threads,
+                                (from, to) -> alongK(g.a, b, m, n, k, c, cOffset, from * 4, Math.min(m, to * 4)));
+                        return;
+                    }
+                    float[][] holder = PACKED_B.get();
+                    int len = packedBLength(n, k);
+                    if (holder[0] == null || holder[0].length < len) {
+                        holder[0] = new float[len];
+                    }
+                    float[] bp = holder[0];
+                    // panel by panel, K outer: the writes are sequential, the reads NR row streams
+                    int panelCount = (n + NR - 1) / NR;
+                    for (int p = 0; p < panelCount; p++) {
+                        int j0 = p * NR;
+                        int cols = Math.min(NR, n - j0);
+                        int dst = p * k * NR;
+                        for (int q = 0; q < k; q++, dst += NR) {
+                            int src = j0 * k + q;
+                            for (int col = 0; col < cols; col++, src += k) {
+                                bp[dst + col] = b[src];
+                            }
+                            for (int col = cols; col < NR; col++) {
+                                bp[dst + col] = 0f; // pad columns: zero, whatever an earlier product left
+                            }
+                        }
+                    }
+                    RowSplit.run((m + MR - 1) / MR, threads,
+                            (from, to) -> panels(g.aPacked, bp, m, n, k, c, cOffset, from, to, TILE.get()));
+                }
+            };
+        }
+
+        @Override
+        public String name() {
+            return "Vector API " + vectorBits() + "-bit";
         }
     }
 }

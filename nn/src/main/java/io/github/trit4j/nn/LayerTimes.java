@@ -1,0 +1,77 @@
+package io.github.trit4j.nn;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Accumulated wall-clock nanoseconds per {@link LayerKind}, filled by
+ * {@link Network#predict(float[], int, float[], LayerTimes)} ({@link System#nanoTime()} around
+ * each layer, and around each convolution inside a residual block). Meant for finding the next
+ * bottleneck, not for publishing figures (JMH does that).
+ *
+ * <p>Not thread-safe: give each thread its own.
+ */
+public final class LayerTimes {
+
+    private final long[] nanos = new long[LayerKind.values().length];
+    private long images;
+
+    /** Adds {@code nanos} to {@code kind}. */
+    public void add(LayerKind kind, long nanos) {
+        this.nanos[kind.ordinal()] += nanos;
+    }
+
+    /** Counts {@code batch} more images (the predict call does it). */
+    void countImages(int batch) {
+        images += batch;
+    }
+
+    /** Nanoseconds spent on {@code kind} so far. */
+    public long nanos(LayerKind kind) {
+        return nanos[kind.ordinal()];
+    }
+
+    /** Images predicted so far. */
+    public long images() {
+        return images;
+    }
+
+    /** Sum over all kinds. */
+    public long totalNanos() {
+        long t = 0;
+        for (long n : nanos) {
+            t += n;
+        }
+        return t;
+    }
+
+    /** Kinds with time spent, in declaration order. */
+    public Map<LayerKind, Long> asMap() {
+        Map<LayerKind, Long> m = new EnumMap<>(LayerKind.class);
+        for (LayerKind k : LayerKind.values()) {
+            if (nanos[k.ordinal()] > 0) {
+                m.put(k, nanos[k.ordinal()]);
+            }
+        }
+        return m;
+    }
+
+    /** Sets everything to zero. */
+    public void reset() {
+        java.util.Arrays.fill(nanos, 0L);
+        images = 0;
+    }
+
+    /** One line per kind: microseconds per image and share of the total. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        long total = Math.max(1, totalNanos());
+        long per = Math.max(1, images);
+        for (Map.Entry<LayerKind, Long> e : asMap().entrySet()) {
+            sb.append(String.format(java.util.Locale.ROOT, "%-15s %10.1f us/image %5.1f%%%n", e.getKey(),
+                    e.getValue() / 1e3 / per, 100.0 * e.getValue() / total));
+        }
+        return sb.toString();
+    }
+}

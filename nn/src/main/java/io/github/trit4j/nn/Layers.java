@@ -1,0 +1,549 @@
+package io.github.trit4j.nn;
+
+import io.github.trit4j.conv.Conv2d;
+import io.github.trit4j.conv.Conv2dSpec;
+import io.github.trit4j.conv.Layout;
+import io.github.trit4j.quant.ActivationQuantizer;
+import io.github.trit4j.nn.gemm.FloatGemm;
+
+import java.util.Arrays;
+
+/** The runtime's layers. All immutable and thread-safe; per-call buffers come from their scratch. */
+final class Layers {
+
+    private Layers() {
+    }
+
+    /**
+     * A convolution with its float epilogue (folded BatchNorm, optional fused ReLU), the part
+     * shared by {@link ConvLayer} and {@link BasicBlock}.
+     */
+    abstract static class ConvUnit {
+        final String name;
+        final Conv2dSpec spec;
+        final Shape in;
+        final Shape out;
+        final boolean relu;
+
+        ConvUnit(String name, Conv2dSpec spec, Shape in, boolean relu) {
+            this.name = name;
+            this.spec = spec;
+            this.in = in;
+            this.out = new Shape(spec.outChannels(), spec.outputHeight(in.h()), spec.outputWidth(in.w()));
+            this.relu = relu;
+        }
+
+        abstract LayerKind kind();
+
+        abstract Object scratch(int batch);
+
+        /** {@code y = epilogue(conv(x))} for {@code batch} images. */
+        abstract void forward(float[] x, int batch, float[] y, Object scratch);
+
+        String describe() {
+            return name + ": " + kind() + " " + spec + (relu ? " + relu" : "") + " -> " + out;
+        }
+    }
+
+    /**
+     * Float convolution: per image, im2col into rows of K = C*k*k (OIHW order, so the weights are
+     * the GEMM's A as they are), then {@code C = W * cols^T}, which is the image's NCHW output.
+     * Epilogue, in float32 in this order: {@code z = acc + bias[o]}; {@code z = z * g[o] + shift[o]}
+     * when a BatchNorm is folded; {@code max(z, 0)} when a ReLU is fused.
+     */
+    static final class FloatConv extends ConvUnit {
+        private final FloatGemm.Prepared weights;
+        private final float[] bias;
+        private final float[] g;
+        private final float[] shift;
+        private final int threads;
+
+        FloatConv(String name, Conv2dSpec spec, Shape in, float[] weights, float[] bias, float[] g, float[] shift,
+                  boolean relu, FloatGemm gemm, int threads) {
+            super(name, spec, in, relu);
+            this.weights = gemm.prepare(weights, spec.outChannels(), spec.patchLength());
+            this.bias = bias;
+            this.g = g;
+            this.shift = shift;
+            this.threads = threads;
+        }
+
+        @Override
+        LayerKind kind() {
+            return LayerKind.FLOAT_CONV;
+        }
+
+        @Override
+        Object scratch(int batch) {
+            return new float[out.h() * out.w() * spec.patchLength()];
+        }
+
+        @Override
+        void forward(float[] x, int batch, float[] y, Object scratch) {
+            float[] cols = (float[]) scratch;
+            int pixels = out.h() * out.w();
+            int m = spec.outChannels();
+            for (int n = 0; n < batch; n++) {
+                im2col(x, n * in.size(), cols);
+                weights.multiply(cols, pixels, y, n * m * pixels, threads);
+                epilogue(y, n * m * pixels, pixels);
+            }
+        }
+
+        private void im2col(float[] x, int base, float[] cols) {
+            int c = in.c();
+            int h = in.h();
+            int w = in.w();
+            int k = spec.kernelH();
+            int s = spec.strideH();
+            int p = spec.padH();
+            int oh = out.h();
+            int ow = out.w();
+            int kLen = spec.patchLength();
+            int row = 0;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++, row += kLen) {
+                    int q = row;
+                    int iy0 = oy * s - p;
+                    int ix0 = ox * s - p;
+                    for (int ch = 0; ch < c; ch++) {
+                        int plane = base + ch * h * w;
+                        for (int i = 0; i < k; i++) {
+                            int iy = iy0 + i;
+                            if (iy < 0 || iy >= h) {
+                                Arrays.fill(cols, q, q + k, 0f);
+                                q += k;
+                                continue;
+                            }
+                            int src = plane + iy * w;
+                            for (int j = 0; j < k; j++, q++) {
+                                int ix = ix0 + j;
+                                cols[q] = ix >= 0 && ix < w ? x[src + ix] : 0f;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        private void epilogue(float[] y, int off, int pixels) {
+            for (int o = 0; o < spec.outChannels(); o++) {
+                float b = bias == null ? 0f : bias[o];
+                boolean hasBias = bias != null;
+                boolean bn = g != null;
+                float go = bn ? g[o] : 1f;
+                float so = bn ? shift[o] : 0f;
+                int base = off + o * pixels;
+                for (int i = base; i < base + pixels; i++) {
+                    float z = y[i];
+                    if (hasBias) {
+                        z = z + b;
+                    }
+                    if (bn) {
+                        z = z * go + so;
+                    }
+                    y[i] = relu ? Math.max(z, 0f) : z;
+                }
+            }
+        }
+    }
+
+    /**
+     * Quantized convolution: trit4j's {@link Conv2d} quantizes the float input with the conv's
+     * own quantizer, packs and convolves (exact int32), then {@code y = (float) acc * c[o] + shift[o]}
+     * in float32, and {@code max(y, 0)} when a ReLU is fused.
+     */
+    static final class QuantConv extends ConvUnit {
+        final Conv2d conv;
+        final ActivationQuantizer quantizer;
+        final float[] c;
+        final float[] shift;
+
+        QuantConv(String name, Conv2d conv, Shape in, ActivationQuantizer quantizer, float[] c, float[] shift,
+                  boolean relu) {
+            super(name, conv.spec(), in, relu);
+            this.conv = conv;
+            this.quantizer = quantizer;
+            this.c = c;
+            this.shift = shift;
+        }
+
+        @Override
+        LayerKind kind() {
+            return LayerKind.QUANTIZED_CONV;
+        }
+
+        @Override
+        Object scratch(int batch) {
+            return new int[batch * out.size()];
+        }
+
+        @Override
+        void forward(float[] x, int batch, float[] y, Object scratch) {
+            int[] acc = (int[]) scratch;
+            conv.forward(x, quantizer, batch, in.h(), in.w(), Layout.NCHW, acc);
+            int pixels = out.h() * out.w();
+            int m = spec.outChannels();
+            for (int n = 0; n < batch; n++) {
+                for (int o = 0; o < m; o++) {
+                    float co = c[o];
+                    float so = shift[o];
+                    int base = (n * m + o) * pixels;
+                    if (relu) {
+                        for (int i = base; i < base + pixels; i++) {
+                            y[i] = Math.max((float) acc[i] * co + so, 0f);
+                        }
+                    } else {
+                        for (int i = base; i < base + pixels; i++) {
+                            y[i] = (float) acc[i] * co + so;
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        String describe() {
+            return super.describe() + " [" + conv.weightPrecision() + " x " + conv.activationPrecision() + ", "
+                    + quantizer + "]";
+        }
+    }
+
+    /** A standalone convolution. */
+    static final class ConvLayer extends Layer {
+        final ConvUnit unit;
+
+        ConvLayer(ConvUnit unit) {
+            super(unit.kind(), unit.in, unit.out);
+            this.unit = unit;
+        }
+
+        @Override
+        Object scratch(int batch) {
+            return unit.scratch(batch);
+        }
+
+        @Override
+        void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
+            unit.forward(x, batch, y, scratch);
+        }
+
+        @Override
+        String describe() {
+            return unit.describe();
+        }
+    }
+
+    /** {@code (x - mean[c]) / std[c]}. */
+    static final class Normalize extends Layer {
+        private final float[] mean;
+        private final float[] std;
+
+        Normalize(Shape in, float[] mean, float[] std) {
+            super(LayerKind.NORMALIZE, in, in);
+            this.mean = mean.clone();
+            this.std = std.clone();
+        }
+
+        @Override
+        void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
+            int plane = in.h() * in.w();
+            for (int n = 0; n < batch; n++) {
+                for (int c = 0; c < in.c(); c++) {
+                    float m = mean[c];
+                    float s = std[c];
+                    int base = (n * in.c() + c) * plane;
+                    for (int i = base; i < base + plane; i++) {
+                        y[i] = (x[i] - m) / s;
+                    }
+                }
+            }
+        }
+
+        @Override
+        String describe() {
+            return "normalize mean " + Arrays.toString(mean) + " std " + Arrays.toString(std);
+        }
+    }
+
+    /** {@code max(x, 0)}. */
+    static final class Relu extends Layer {
+        Relu(Shape in) {
+            super(LayerKind.RELU, in, in);
+        }
+
+        @Override
+        void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
+            int n = batch * in.size();
+            for (int i = 0; i < n; i++) {
+                y[i] = Math.max(x[i], 0f);
+            }
+        }
+
+        @Override
+        String describe() {
+            return "relu";
+        }
+    }
+
+    /**
+     * PyTorch's {@code MaxPool2d} / {@code AvgPool2d} with {@code ceil_mode=False}; max ignores padded
+     * taps (PyTorch pads with -inf), average counts them as zeros ({@code count_include_pad=True}):
+     * the sum of the window's valid taps in row-major order, divided by {@code k*k}.
+     */
+    static final class Pool extends Layer {
+        final boolean max;
+        final int k;
+        final int s;
+        final int p;
+
+        Pool(Shape in, boolean max, int k, int s, int p) {
+            super(LayerKind.POOL, in, new Shape(in.c(), (in.h() + 2 * p - k) / s + 1, (in.w() + 2 * p - k) / s + 1));
+            this.max = max;
+            this.k = k;
+            this.s = s;
+            this.p = p;
+        }
+
+        @Override
+        Object scratch(int batch) {
+            return max ? new float[in.h() * out.w()] : null;
+        }
+
+        @Override
+        void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
+            if (max) {
+                maxPool(x, y, batch, (float[]) scratch);
+            } else {
+                avgPool(x, y, batch);
+            }
+        }
+
+        /**
+         * Separable: the max over each row's horizontal windows, then over the vertical windows of
+         * those (exact: max does not depend on order). Each pass is a run of independent maxima,
+         * instead of a k*k chain per output.
+         */
+        private void maxPool(float[] x, float[] y, int batch, float[] rows) {
+            int h = in.h();
+            int w = in.w();
+            int oh = out.h();
+            int ow = out.w();
+            for (int plane = 0; plane < batch * in.c(); plane++) {
+                int base = plane * h * w;
+                for (int iy = 0; iy < h; iy++) {
+                    int r = base + iy * w;
+                    int d = iy * ow;
+                    for (int ox = 0; ox < ow; ox++) {
+                        int x0 = Math.max(0, ox * s - p);
+                        int x1 = Math.min(w, ox * s - p + k);
+                        float m = Float.NEGATIVE_INFINITY;
+                        for (int ix = x0; ix < x1; ix++) {
+                            m = Math.max(m, x[r + ix]);
+                        }
+                        rows[d + ox] = m;
+                    }
+                }
+                int o = plane * oh * ow;
+                for (int oy = 0; oy < oh; oy++, o += ow) {
+                    int y0 = Math.max(0, oy * s - p);
+                    int y1 = Math.min(h, oy * s - p + k);
+                    System.arraycopy(rows, y0 * ow, y, o, ow);
+                    for (int iy = y0 + 1; iy < y1; iy++) {
+                        int src = iy * ow;
+                        for (int ox = 0; ox < ow; ox++) {
+                            y[o + ox] = Math.max(y[o + ox], rows[src + ox]);
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Direct: each window's valid taps summed in row-major order (PyTorch's), divided by k*k. */
+        private void avgPool(float[] x, float[] y, int batch) {
+            int h = in.h();
+            int w = in.w();
+            int oh = out.h();
+            int ow = out.w();
+            float div = k * k;
+            int o = 0;
+            for (int plane = 0; plane < batch * in.c(); plane++) {
+                int base = plane * h * w;
+                for (int oy = 0; oy < oh; oy++) {
+                    int y0 = Math.max(0, oy * s - p);
+                    int y1 = Math.min(h, oy * s - p + k);
+                    for (int ox = 0; ox < ow; ox++) {
+                        int x0 = Math.max(0, ox * s - p);
+                        int x1 = Math.min(w, ox * s - p + k);
+                        float acc = 0f;
+                        for (int iy = y0; iy < y1; iy++) {
+                            int r = base + iy * w;
+                            for (int ix = x0; ix < x1; ix++) {
+                                acc += x[r + ix];
+                            }
+                        }
+                        y[o++] = acc / div;
+                    }
+                }
+            }
+        }
+
+        @Override
+        String describe() {
+            return (max ? "max_pool" : "avg_pool") + " k" + k + " s" + s + " p" + p + " -> " + out;
+        }
+    }
+
+    /** Mean over H x W: the plane's sum in row-major order, divided by H*W, giving [N, C]. */
+    static final class GlobalAvgPool extends Layer {
+        GlobalAvgPool(Shape in) {
+            super(LayerKind.GLOBAL_POOL, in, new Shape(in.c(), 1, 1));
+        }
+
+        @Override
+        void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
+            int plane = in.h() * in.w();
+            float div = plane;
+            for (int i = 0; i < batch * in.c(); i++) {
+                float acc = 0f;
+                int base = i * plane;
+                for (int j = base; j < base + plane; j++) {
+                    acc += x[j];
+                }
+                y[i] = acc / div;
+            }
+        }
+
+        @Override
+        String describe() {
+            return "global_avg_pool -> " + out;
+        }
+    }
+
+    /** [N, C, H, W] to [N, C*H*W]: the same values. */
+    static final class Flatten extends Layer {
+        Flatten(Shape in) {
+            super(LayerKind.FLATTEN, in, new Shape(in.size(), 1, 1));
+        }
+
+        @Override
+        void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
+            System.arraycopy(x, 0, y, 0, batch * in.size());
+        }
+
+        @Override
+        String describe() {
+            return "flatten -> " + out;
+        }
+    }
+
+    /** {@code y = x W^T + b}: the GEMM {@code W x^T}, then bias (float32, after the product). */
+    static final class Linear extends Layer {
+        final String name;
+        private final FloatGemm.Prepared weights;
+        private final float[] bias;
+        private final int threads;
+
+        Linear(String name, Shape in, int outFeatures, float[] weights, float[] bias, FloatGemm gemm, int threads) {
+            super(LayerKind.LINEAR, in, new Shape(outFeatures, 1, 1));
+            this.name = name;
+            this.weights = gemm.prepare(weights, outFeatures, in.c());
+            this.bias = bias;
+            this.threads = threads;
+        }
+
+        @Override
+        Object scratch(int batch) {
+            return batch == 1 ? null : new float[batch * out.c()];
+        }
+
+        @Override
+        void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
+            int m = out.c();
+            if (batch == 1) {
+                weights.multiply(x, 1, y, 0, threads);
+                if (bias != null) {
+                    for (int o = 0; o < m; o++) {
+                        y[o] = y[o] + bias[o];
+                    }
+                }
+                return;
+            }
+            float[] t = (float[]) scratch;
+            weights.multiply(x, batch, t, 0, threads);
+            for (int n = 0; n < batch; n++) {
+                for (int o = 0; o < m; o++) {
+                    float v = t[o * batch + n];
+                    y[n * m + o] = bias == null ? v : v + bias[o];
+                }
+            }
+        }
+
+        @Override
+        String describe() {
+            return name + ": linear " + in.c() + " -> " + out.c() + (bias != null ? " + bias" : "");
+        }
+    }
+
+    /**
+     * ResNet basic block: {@code relu(bn2(conv2(relu(bn1(conv1(x))))) + sc)} with {@code sc = x} or
+     * {@code dbn(down(x))}; the BatchNorms are folded into the units, the first ReLU fused.
+     */
+    static final class BasicBlock extends Layer {
+        final String name;
+        final ConvUnit conv1;
+        final ConvUnit conv2;
+        final ConvUnit down;
+
+        BasicBlock(String name, ConvUnit conv1, ConvUnit conv2, ConvUnit down) {
+            super(conv1.kind(), conv1.in, conv2.out);
+            this.name = name;
+            this.conv1 = conv1;
+            this.conv2 = conv2;
+            this.down = down;
+        }
+
+        private record Scratch(float[] h, float[] sc, Object s1, Object s2, Object sd) {
+        }
+
+        @Override
+        Object scratch(int batch) {
+            int n = batch * out.size();
+            return new Scratch(new float[n], down == null ? null : new float[n], conv1.scratch(batch),
+                    conv2.scratch(batch), down == null ? null : down.scratch(batch));
+        }
+
+        @Override
+        boolean timesItself() {
+            return true;
+        }
+
+        @Override
+        void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
+            Scratch s = (Scratch) scratch;
+            long t0 = times == null ? 0 : System.nanoTime();
+            conv1.forward(x, batch, s.h, s.s1);
+            conv2.forward(s.h, batch, y, s.s2);
+            float[] sc = x;
+            if (down != null) {
+                down.forward(x, batch, s.sc, s.sd);
+                sc = s.sc;
+            }
+            long t1 = times == null ? 0 : System.nanoTime();
+            int n = batch * out.size();
+            for (int i = 0; i < n; i++) {
+                y[i] = Math.max(y[i] + sc[i], 0f);
+            }
+            if (times != null) {
+                times.add(conv1.kind(), t1 - t0);
+                times.add(LayerKind.RESIDUAL_ADD, System.nanoTime() - t1);
+            }
+        }
+
+        @Override
+        String describe() {
+            return name + ": basic_block " + in + " -> " + out + "\n    " + conv1.describe() + "\n    "
+                    + conv2.describe() + (down != null ? "\n    " + down.describe() : "");
+        }
+    }
+}

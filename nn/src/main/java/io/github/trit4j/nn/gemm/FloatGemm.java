@@ -1,0 +1,102 @@
+package io.github.trit4j.nn.gemm;
+
+import java.util.Objects;
+
+/**
+ * Row-major single-precision GEMM with a constant left operand, as the network's float layers
+ * use it: {@code C[cOffset + i*N + j] = sum_kk A[i*K + kk] * B[j*K + kk]} (A is M x K, the
+ * weights; B is N x K, one row per output pixel or per sample). A is prepared once
+ * ({@link #prepare}), so an implementation may pack or copy it off-heap.
+ *
+ * <p>Implementations must be thread-safe: one {@link Prepared} is multiplied from several
+ * threads at once (each with its own B and C). The results may differ between implementations
+ * in the last bits (summation order), never more.
+ *
+ * <p>The default is {@link #javaDefault()}: the register-tiled Vector API kernel
+ * ({@link Fp32VectorGemm}) when {@code jdk.incubator.vector} is resolved, else
+ * {@link #scalar()}. The benchmarks plug OpenBLAS in through this interface.
+ */
+public interface FloatGemm {
+
+    /**
+     * Prepares A for repeated products.
+     *
+     * @param a M x K, row-major; copied (or packed), so the caller may reuse it
+     * @throws IllegalArgumentException if {@code m} or {@code k} is below 1 or {@code a.length != m*k}
+     */
+    Prepared prepare(float[] a, int m, int k);
+
+    /** A short name for reports, e.g. {@code "Vector API 512-bit"}. */
+    String name();
+
+    /** A prepared left operand. Thread-safe. */
+    interface Prepared {
+        /** Rows of A. */
+        int m();
+
+        /** Columns of A (the reduction length). */
+        int k();
+
+        /**
+         * {@code c[cOffset + i*n + j] = sum_kk A[i][kk] * b[j*K + kk]} for {@code i < M, j < n}; other
+         * elements of {@code c} are untouched.
+         *
+         * @param b       n x K row-major, at least {@code n*K} long
+         * @param threads threads this product may use (the caller's included)
+         * @throws IllegalArgumentException for a bad size or too short an array
+         */
+        void multiply(float[] b, int n, float[] c, int cOffset, int threads);
+    }
+
+    /**
+     * The Vector API kernel when the vector module is resolved in the boot layer, else
+     * {@link #scalar()}. The vector class is loaded by reflection only in the first case, so a
+     * JVM without the module never links it.
+     */
+    static FloatGemm javaDefault() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            try {
+                return (FloatGemm) Class.forName("io.github.trit4j.nn.gemm.Fp32VectorGemm")
+                        .getMethod("floatGemm").invoke(null);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return scalar();
+            }
+        }
+        return scalar();
+    }
+
+    /** The portable scalar kernel (4 x 4 register blocking, plain loops). */
+    static FloatGemm scalar() {
+        return ScalarFloatGemm.INSTANCE;
+    }
+
+    /** Checks a prepare call's arguments. */
+    static void checkPrepare(float[] a, int m, int k) {
+        Objects.requireNonNull(a, "a");
+        if (m < 1 || k < 1) {
+            throw new IllegalArgumentException("M and K must be >= 1, got " + m + ", " + k);
+        }
+        if (a.length != (long) m * k) {
+            throw new IllegalArgumentException("a.length is " + a.length + " but M*K = " + ((long) m * k));
+        }
+    }
+
+    /** Checks a multiply call's arguments against a prepared M x K. */
+    static void checkMultiply(int m, int k, float[] b, int n, float[] c, int cOffset, int threads) {
+        Objects.requireNonNull(b, "b");
+        Objects.requireNonNull(c, "c");
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1, got " + n);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (b.length < (long) n * k) {
+            throw new IllegalArgumentException("b.length is " + b.length + " but n*K = " + ((long) n * k));
+        }
+        if (cOffset < 0 || c.length < (long) cOffset + (long) m * n) {
+            throw new IllegalArgumentException("c.length is " + c.length + " but cOffset + M*n = " + cOffset
+                    + " + " + ((long) m * n));
+        }
+    }
+}

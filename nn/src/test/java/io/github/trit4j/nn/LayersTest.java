@@ -1,0 +1,327 @@
+package io.github.trit4j.nn;
+
+import io.github.trit4j.quant.ActivationQuantizer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+
+/**
+ * The layers against straightforward references. Tolerances: float paths (float GEMM, BN
+ * folding, pooling, linear) within 1e-4 relative of a double reference (float32 rounding over
+ * sums of up to a few hundred terms); the quantized conv's integer part exactly, and its float
+ * epilogue exactly as the contract's float32 expressions.
+ */
+class LayersTest {
+
+    static final NetworkOptions OPTIONS = NetworkOptions.defaults();
+
+    static String input(int c, int h, int w) {
+        return "\"input\": {\"channels\": " + c + ", \"height\": " + h + ", \"width\": " + w + "}";
+    }
+
+    static Network network(String name, int c, int h, int w, int classes, String layers, List<Tensor> tensors) {
+        String arch = "{\"name\": \"" + name + "\", " + input(c, h, w) + ", \"classes\": " + classes
+                + ", \"layers\": [" + layers + "]}";
+        return Network.of(ModelFile.of(arch, Map.of(), tensors), OPTIONS);
+    }
+
+    static List<Tensor> bn(String name, SplittableRandom r, int c, float[][] keep) {
+        float[] gamma = new float[c];
+        float[] var = new float[c];
+        for (int i = 0; i < c; i++) {
+            gamma[i] = (float) (0.5 + r.nextDouble());
+            var[i] = (float) (0.2 + r.nextDouble());
+        }
+        float[] beta = Naive.randomFloats(r, c, 0.3);
+        float[] mean = Naive.randomFloats(r, c, 0.3);
+        keep[0] = gamma;
+        keep[1] = beta;
+        keep[2] = mean;
+        keep[3] = var;
+        return List.of(Tensor.f32(name + ".weight", gamma, c), Tensor.f32(name + ".bias", beta, c),
+                Tensor.f32(name + ".running_mean", mean, c), Tensor.f32(name + ".running_var", var, c));
+    }
+
+    @Test
+    void floatConvMatchesDirectConvolution() {
+        qt().withExamples(40).forAll(integers().between(1, 6), integers().between(1, 9), integers().between(1, 3),
+                        integers().between(0, 13))
+                .checkAssert((c, o, kk, shw) -> {
+                    int s = 1 + shw % 2;
+                    int hw = 3 + shw / 2;
+                    int k = 2 * kk - 1;
+                    int p = k / 2;
+                    SplittableRandom r = new SplittableRandom(c * 1000L + o * 100 + k * 10 + s + hw);
+                    float[] wt = Naive.randomFloats(r, o * c * k * k, 0.5);
+                    float[] bias = Naive.randomFloats(r, o, 0.5);
+                    int batch = 2;
+                    float[] x = Naive.randomFloats(r, batch * c * hw * hw, 1);
+                    int oh = (hw + 2 * p - k) / s + 1;
+                    Network net = network("conv", c, hw, hw, o * oh * oh,
+                            "{\"type\": \"conv\", \"name\": \"c\", \"mode\": \"float\", \"in\": " + c + ", \"out\": " + o
+                                    + ", \"kernel\": " + k + ", \"stride\": " + s + ", \"padding\": " + p
+                                    + ", \"bias\": true}, {\"type\": \"flatten\"}",
+                            List.of(Tensor.f32("c.weight", wt, o, c, k, k), Tensor.f32("c.bias", bias, o)));
+                    double[] expected = Naive.conv(x, batch, c, hw, hw, wt, o, k, s, p);
+                    int plane = oh * oh;
+                    for (int i = 0; i < expected.length; i++) {
+                        expected[i] += bias[(i / plane) % o];
+                    }
+                    Naive.assertClose(expected, net.predict(x, batch), 1e-4, "float conv " + c + "->" + o + " k" + k);
+                });
+    }
+
+    @Test
+    void batchNormFoldingMatchesUnfusedBatchNorm() {
+        SplittableRandom r = new SplittableRandom(7);
+        int c = 3, o = 8, k = 3, hw = 6;
+        float[] wt = Naive.randomFloats(r, o * c * k * k, 0.5);
+        float[][] bnv = new float[4][];
+        List<Tensor> t = new ArrayList<>(bn("c.bn", r, o, bnv));
+        t.add(Tensor.f32("c.weight", wt, o, c, k, k));
+        Network net = network("bn", c, hw, hw, o * hw * hw,
+                "{\"type\": \"conv\", \"name\": \"c\", \"mode\": \"float\", \"in\": 3, \"out\": 8, \"kernel\": 3, "
+                        + "\"stride\": 1, \"padding\": 1, \"bias\": false}, {\"type\": \"batchnorm\", \"name\": \"c.bn\", "
+                        + "\"eps\": 1e-5}, {\"type\": \"relu\"}, {\"type\": \"flatten\"}", t);
+        float[] x = Naive.randomFloats(r, 2 * c * hw * hw, 1);
+        double[] expected = Naive.relu(Naive.batchnorm(Naive.conv(x, 2, c, hw, hw, wt, o, k, 1, 1), 2, o, hw * hw,
+                bnv[0], bnv[1], bnv[2], bnv[3], 1e-5));
+        Naive.assertClose(expected, net.predict(x, 2), 1e-4, "conv + bn + relu");
+    }
+
+    @Test
+    void quantizedConvIsTheIntegerConvolutionTimesTheFoldedScalePlusShift() {
+        for (ConvMode mode : new ConvMode[] {ConvMode.FATNN, ConvMode.TERNARY_2BIT, ConvMode.CONVENTIONAL}) {
+            SplittableRandom r = new SplittableRandom(11 + mode.ordinal());
+            int c = 5, o = 7, k = 3, hw = 7, s = 2, p = 1, batch = 2;
+            byte[] codes = Naive.randomCodes(r, o * c * k * k);
+            float[] ws = new float[o];
+            for (int i = 0; i < o; i++) {
+                ws[i] = (float) (0.05 + r.nextDouble() * 0.1);
+            }
+            float[][] bnv = new float[4][];
+            List<Tensor> t = new ArrayList<>(bn("q.bn", r, o, bnv));
+            t.add(Tensor.i8("q.weight_codes", codes, o, c, k, k));
+            t.add(Tensor.f32("q.weight_scale", ws, o));
+            ActivationQuantizer q;
+            switch (mode) {
+                case FATNN -> {
+                    t.add(Tensor.f32("q.act_alpha", new float[] {1.7f, 0.9f}, 2));
+                    t.add(Tensor.f32("q.act_scale", new float[] {0.6f}, 1));
+                    q = ActivationQuantizer.fatnn(0.6f, 1.7f, 0.9f);
+                }
+                case TERNARY_2BIT -> {
+                    t.add(Tensor.f32("q.act_alpha", new float[] {1.7f, 0.9f, 1.3f}, 3));
+                    t.add(Tensor.f32("q.act_scale", new float[] {0.6f}, 1));
+                    q = ActivationQuantizer.fatnn(0.6f, 1.7f, 0.9f, 1.3f);
+                }
+                default -> {
+                    t.add(Tensor.f32("q.act_clip", new float[] {1.9f}, 1));
+                    q = ActivationQuantizer.uniform(mode.activationPrecision(), 1.9f);
+                }
+            }
+            int oh = (hw + 2 * p - k) / s + 1;
+            Network net = network("q", c, hw, hw, o * oh * oh,
+                    "{\"type\": \"conv\", \"name\": \"q\", \"mode\": \"" + mode.fileName() + "\", \"in\": 5, \"out\": 7, "
+                            + "\"kernel\": 3, \"stride\": 2, \"padding\": 1, \"bias\": false}, {\"type\": \"batchnorm\", "
+                            + "\"name\": \"q.bn\", \"eps\": 1e-3}, {\"type\": \"flatten\"}", t);
+            float[] x = Naive.randomFloats(r, batch * c * hw * hw, 1.2);
+            byte[] xc = new byte[x.length];
+            for (int i = 0; i < x.length; i++) {
+                xc[i] = (byte) q.code(x[i]);
+            }
+            int[] acc = Naive.conv(xc, batch, c, hw, hw, codes, o, k, s, p);
+            float actScale = mode == ConvMode.CONVENTIONAL ? 1.9f / 2 : 0.6f;
+            float[] expected = new float[acc.length];
+            for (int i = 0; i < acc.length; i++) {
+                int ch = (i / (oh * oh)) % o;
+                // the contract's float32 expressions, in its order
+                float g = bnv[0][ch] / (float) Math.sqrt(bnv[3][ch] + 1e-3f);
+                float shift = bnv[1][ch] - g * bnv[2][ch];
+                float cc = (g * ws[ch]) * actScale;
+                expected[i] = (float) acc[i] * cc + shift;
+            }
+            assertArrayEquals(expected, net.predict(x, batch), 0f, mode.toString());
+        }
+    }
+
+    @Test
+    void poolingMatchesPyTorchSemantics() {
+        qt().withExamples(60).forAll(integers().between(1, 3), integers().between(1, 3), integers().between(0, 3),
+                        integers().between(3, 10))
+                .checkAssert((k, s, padMax, hw) -> {
+                    int p = Math.min(padMax / 2, k / 2);
+                    boolean max = padMax % 2 == 1;
+                    SplittableRandom r = new SplittableRandom(k * 1000L + s * 100 + p * 10 + hw);
+                    int c = 3, batch = 2;
+                    int oh = (hw + 2 * p - k) / s + 1;
+                    float[] x = Naive.randomFloats(r, batch * c * hw * hw, 1);
+                    Network net = network("pool", c, hw, hw, c * oh * oh, "{\"type\": \"" + (max ? "max_pool" : "avg_pool")
+                            + "\", \"kernel\": " + k + ", \"stride\": " + s + ", \"padding\": " + p
+                            + "}, {\"type\": \"flatten\"}", List.of());
+                    Naive.assertClose(Naive.pool(x, batch * c, hw, hw, max, k, s, p), net.predict(x, batch), 1e-6,
+                            (max ? "max" : "avg") + " pool k" + k + " s" + s + " p" + p + " " + hw);
+                });
+    }
+
+    @Test
+    void globalAveragePoolAndLinearMatchReferences() {
+        SplittableRandom r = new SplittableRandom(3);
+        int c = 12, hw = 5, out = 9;
+        float[] wt = Naive.randomFloats(r, out * c, 0.5);
+        float[] b = Naive.randomFloats(r, out, 0.5);
+        Network net = network("gap-fc", c, hw, hw, out, "{\"type\": \"global_avg_pool\"}, {\"type\": \"linear\", "
+                + "\"name\": \"fc\", \"in\": 12, \"out\": 9, \"bias\": true}", List.of(Tensor.f32("fc.weight", wt, out, c),
+                Tensor.f32("fc.bias", b, out)));
+        for (int batch : new int[] {1, 3, 11}) {
+            float[] x = Naive.randomFloats(r, batch * c * hw * hw, 1);
+            double[] expected = new double[batch * out];
+            for (int n = 0; n < batch; n++) {
+                for (int o = 0; o < out; o++) {
+                    double acc = b[o];
+                    for (int ch = 0; ch < c; ch++) {
+                        double mean = 0;
+                        for (int i = 0; i < hw * hw; i++) {
+                            mean += x[(n * c + ch) * hw * hw + i];
+                        }
+                        acc += mean / (hw * hw) * wt[o * c + ch];
+                    }
+                    expected[n * out + o] = acc;
+                }
+            }
+            Naive.assertClose(expected, net.predict(x, batch), 1e-5, "gap + linear, batch " + batch);
+        }
+    }
+
+    @Test
+    void residualBlockMatchesNaiveReference() {
+        for (int[] cfg : new int[][] {{4, 4, 1}, {4, 8, 2}, {3, 6, 1}}) {
+            int in = cfg[0], out = cfg[1], s = cfg[2], hw = 7, batch = 2;
+            SplittableRandom r = new SplittableRandom(in * 100 + out * 10 + s);
+            List<Tensor> t = new ArrayList<>();
+            float[] w1 = Naive.randomFloats(r, out * in * 9, 0.4);
+            float[] w2 = Naive.randomFloats(r, out * out * 9, 0.4);
+            float[] wd = Naive.randomFloats(r, out * in, 0.4);
+            float[][] bn1 = new float[4][], bn2 = new float[4][], bnd = new float[4][];
+            t.add(Tensor.f32("b.conv1.weight", w1, out, in, 3, 3));
+            t.add(Tensor.f32("b.conv2.weight", w2, out, out, 3, 3));
+            t.addAll(bn("b.bn1", r, out, bn1));
+            t.addAll(bn("b.bn2", r, out, bn2));
+            boolean down = s != 1 || in != out;
+            if (down) {
+                t.add(Tensor.f32("b.downsample.weight", wd, out, in, 1, 1));
+                t.addAll(bn("b.downsample_bn", r, out, bnd));
+            }
+            int oh = (hw - 1) / s + 1;
+            Network net = network("block", in, hw, hw, out * oh * oh, "{\"type\": \"basic_block\", \"name\": \"b\", "
+                    + "\"in\": " + in + ", \"out\": " + out + ", \"stride\": " + s + ", \"mode\": \"float\"}, "
+                    + "{\"type\": \"flatten\"}", t);
+            float[] x = Naive.randomFloats(r, batch * in * hw * hw, 1);
+            int plane = oh * oh;
+            double[] h = Naive.relu(Naive.batchnorm(Naive.conv(x, batch, in, hw, hw, w1, out, 3, s, 1), batch, out,
+                    plane, bn1[0], bn1[1], bn1[2], bn1[3], 1e-5));
+            float[] hf = new float[h.length];
+            for (int i = 0; i < h.length; i++) {
+                hf[i] = (float) h[i];
+            }
+            double[] y = Naive.batchnorm(Naive.conv(hf, batch, out, oh, oh, w2, out, 3, 1, 1), batch, out, plane,
+                    bn2[0], bn2[1], bn2[2], bn2[3], 1e-5);
+            double[] sc;
+            if (down) {
+                sc = Naive.batchnorm(Naive.conv(x, batch, in, hw, hw, wd, out, 1, s, 0), batch, out, plane, bnd[0],
+                        bnd[1], bnd[2], bnd[3], 1e-5);
+            } else {
+                sc = new double[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    sc[i] = x[i];
+                }
+            }
+            for (int i = 0; i < y.length; i++) {
+                y[i] = Math.max(0, y[i] + sc[i]);
+            }
+            Naive.assertClose(y, net.predict(x, batch), 2e-4, "block " + in + "->" + out + " s" + s);
+        }
+    }
+
+    @Test
+    void quantizedResidualBlockMatchesNaiveReference() {
+        int in = 4, out = 8, s = 2, hw = 6, batch = 1;
+        SplittableRandom r = new SplittableRandom(5);
+        List<Tensor> t = new ArrayList<>();
+        String[] convs = {"b.conv1", "b.conv2", "b.downsample"};
+        int[][] shapes = {{out, in, 3, 3}, {out, out, 3, 3}, {out, in, 1, 1}};
+        byte[][] codes = new byte[3][];
+        float[][] scales = new float[3][];
+        float[][][] bns = new float[3][4][];
+        String[] bnNames = {"b.bn1", "b.bn2", "b.downsample_bn"};
+        for (int i = 0; i < 3; i++) {
+            int[] sh = shapes[i];
+            codes[i] = Naive.randomCodes(r, sh[0] * sh[1] * sh[2] * sh[3]);
+            scales[i] = new float[out];
+            for (int o = 0; o < out; o++) {
+                scales[i][o] = (float) (0.1 + 0.1 * r.nextDouble());
+            }
+            t.add(Tensor.i8(convs[i] + ".weight_codes", codes[i], sh));
+            t.add(Tensor.f32(convs[i] + ".weight_scale", scales[i], out));
+            t.add(Tensor.f32(convs[i] + ".act_alpha", new float[] {2f, 1.5f}, 2));
+            t.add(Tensor.f32(convs[i] + ".act_scale", new float[] {0.5f}, 1));
+            t.addAll(bn(bnNames[i], r, out, bns[i]));
+        }
+        int oh = (hw - 1) / s + 1;
+        Network net = network("qblock", in, hw, hw, out * oh * oh, "{\"type\": \"basic_block\", \"name\": \"b\", "
+                + "\"in\": 4, \"out\": 8, \"stride\": 2, \"mode\": \"fatnn\"}, {\"type\": \"flatten\"}", t);
+        ActivationQuantizer q = ActivationQuantizer.fatnn(0.5f, 2f, 1.5f);
+        float[] x = Naive.randomFloats(r, batch * in * hw * hw, 1);
+        float[] h = quantConv(q, x, in, hw, codes[0], scales[0], bns[0], out, 3, s, 1, true);
+        float[] y = quantConv(q, h, out, oh, codes[1], scales[1], bns[1], out, 3, 1, 1, false);
+        float[] sc = quantConv(q, x, in, hw, codes[2], scales[2], bns[2], out, 1, s, 0, false);
+        for (int i = 0; i < y.length; i++) {
+            y[i] = Math.max(y[i] + sc[i], 0f);
+        }
+        assertArrayEquals(y, net.predict(x, batch), 0f);
+    }
+
+    /** The contract's quantized conv + folded BN (+ ReLU) for one image, in its float32 order. */
+    private static float[] quantConv(ActivationQuantizer q, float[] x, int c, int hw, byte[] codes, float[] ws,
+                                     float[][] bn, int o, int k, int s, int p, boolean relu) {
+        byte[] xc = new byte[x.length];
+        for (int i = 0; i < x.length; i++) {
+            xc[i] = (byte) q.code(x[i]);
+        }
+        int[] acc = Naive.conv(xc, 1, c, hw, hw, codes, o, k, s, p);
+        int plane = acc.length / o;
+        float[] y = new float[acc.length];
+        for (int i = 0; i < acc.length; i++) {
+            int ch = i / plane;
+            float g = bn[0][ch] / (float) Math.sqrt(bn[3][ch] + 1e-5f);
+            float shift = bn[1][ch] - g * bn[2][ch];
+            float v = (float) acc[i] * ((g * ws[ch]) * q.scale()) + shift;
+            y[i] = relu ? Math.max(v, 0f) : v;
+        }
+        return y;
+    }
+
+    @Test
+    void argmaxAndSoftmax() {
+        float[] logits = {1f, 3f, 3f, -1f, 0f, 0f, 0f, 0f};
+        assertArrayEquals(new int[] {1, 0}, Network.argmax(logits, 4));
+        float[] p = Network.softmax(logits, 4);
+        double sum = 0;
+        for (int i = 0; i < 4; i++) {
+            sum += p[i];
+        }
+        assertEquals(1.0, sum, 1e-6);
+        assertEquals(p[1], p[2]);
+        assertEquals(0.25f, p[5], 1e-7f);
+        float[] big = Network.softmax(new float[] {1000f, 0f}, 2);
+        assertEquals(1f, big[0], 0f);
+    }
+}

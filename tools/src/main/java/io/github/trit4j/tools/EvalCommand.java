@@ -1,0 +1,176 @@
+package io.github.trit4j.tools;
+
+import io.github.trit4j.bench.OpenBlasFloatGemm;
+import io.github.trit4j.nn.ModelFile;
+import io.github.trit4j.nn.Network;
+import io.github.trit4j.nn.NetworkOptions;
+import io.github.trit4j.nn.gemm.FloatGemm;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code trit4j eval}: a model file on an IDX test set (Fashion-MNIST by default): accuracy
+ * through trit4j, the PyTorch accuracy the exporter recorded, agreement with the exporter's
+ * reference outputs, and indicative latency and throughput. Exit code 1 if the model or the
+ * data cannot be read or checked.
+ */
+@Command(name = "eval",
+        mixinStandardHelpOptions = true,
+        versionProvider = Trit4jVersion.class,
+        description = {"Evaluate a trit4j model file (docs/MODEL_FORMAT.md) on the Fashion-MNIST test set: "
+                + "accuracy, agreement with PyTorch's reference outputs, latency and throughput.",
+                "The timings are indicative (a plain timing loop); published figures come from JMH "
+                        + "(NetworkBenchmark)."})
+public final class EvalCommand implements Callable<Integer> {
+
+    /** The float GEMM behind the model's float layers. */
+    enum Fp32Backend {
+        /** The Vector API kernel (scalar without the vector module). */
+        JAVA,
+        /** OpenBLAS sgemm through bytedeco. */
+        OPENBLAS
+    }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file (.safetensors).")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Directory of t10k-images-idx3-ubyte.gz and "
+            + "t10k-labels-idx1-ubyte.gz (default: ${DEFAULT-VALUE}).")
+    Path data = IdxDataset.FASHION_MNIST;
+
+    @Option(names = "--fp32-backend", paramLabel = "java|openblas", description = "Float GEMM of the float layers "
+            + "(default: ${DEFAULT-VALUE}).")
+    Fp32Backend backend = Fp32Backend.JAVA;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads per product (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N test images.")
+    int limit = Integer.MAX_VALUE;
+
+    @Option(names = "--timing-seconds", paramLabel = "S", description = "Seconds per timing loop, after as long a "
+            + "warm-up; 0 skips timing (default: ${DEFAULT-VALUE}).")
+    double timingSeconds = 2;
+
+    /** Created by picocli. */
+    public EvalCommand() {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (limit < 1) {
+            err.println("--limit must be at least 1, got " + limit);
+            return 2;
+        }
+        if (!IdxDataset.present(data)) {
+            err.println("no test set in " + data + " (" + IdxDataset.TEST_IMAGES + ", " + IdxDataset.TEST_LABELS
+                    + "); on Debian: apt-get install dataset-fashion-mnist");
+            return 1;
+        }
+        NetworkOptions options = NetworkOptions.defaults();
+        if (threads != null) {
+            if (threads < 1) {
+                err.println("--threads must be at least 1, got " + threads);
+                return 2;
+            }
+            options = options.withThreads(threads);
+        }
+        FloatGemm gemm = backend == Fp32Backend.OPENBLAS ? new OpenBlasFloatGemm() : FloatGemm.javaDefault();
+        options = options.withFloatGemm(gemm);
+        ModelFile file;
+        Network net;
+        try {
+            file = ModelFile.read(model);
+            net = Network.of(file, options);
+        } catch (IllegalArgumentException e) {
+            err.println(model + ": " + e.getMessage());
+            return 1;
+        }
+        IdxDataset set = IdxDataset.readTestSet(data);
+        int n = Math.min(limit, set.size());
+        row(out, "model", model + " (" + net.name() + ")");
+        row(out, "runtime", "float GEMM " + gemm.name() + "; quantized kernels " + options.engine() + "; "
+                + options.threads() + " thread(s) per product");
+        float[] logits = ModelEvaluation.logits(net, set, n, 64);
+        int[] predicted = Network.argmax(logits, net.classes());
+        int correct = ModelEvaluation.correct(predicted, set);
+        double acc = (double) correct / n;
+        row(out, "accuracy", String.format(Locale.ROOT, "%.4f (%d / %d test images, through trit4j)", acc, correct, n));
+        var recorded = file.pytorchAccuracy();
+        if (recorded.isPresent()) {
+            row(out, "pytorch", String.format(Locale.ROOT, "%.4f (recorded by the exporter%s); difference %+.2f points",
+                    recorded.getAsDouble(), n < set.size() ? ", on all " + set.size() + " images" : "",
+                    100 * (acc - recorded.getAsDouble())));
+        } else {
+            row(out, "pytorch", "no accuracy recorded in the file");
+        }
+        Path ref = ModelEvaluation.referenceFile(model);
+        if (Files.isRegularFile(ref)) {
+            ModelEvaluation.Agreement a;
+            try {
+                a = ModelEvaluation.compare(ref, logits, net.classes(), n);
+            } catch (IllegalArgumentException e) {
+                err.println(e.getMessage());
+                return 1;
+            }
+            row(out, "reference", String.format(Locale.ROOT, "labels agree on %d / %d images (%.2f%%)%s%s", a.agree(),
+                    a.compared(), a.compared() == 0 ? 0.0 : 100.0 * a.agree() / a.compared(),
+                    a.hasLogits() ? String.format(Locale.ROOT, "; max |logit difference| %.3g", a.maxLogitDifference())
+                            : "",
+                    a.firstDisagreement() >= 0 ? "; first disagreement at image " + a.firstDisagreement() : ""));
+        } else {
+            row(out, "reference", "none (" + ref.getFileName() + " not found beside the model)");
+        }
+        if (timingSeconds > 0) {
+            out.println("timing (indicative: a plain timing loop on this machine as it is; published figures come "
+                    + "from JMH, NetworkBenchmark):");
+            int size = net.inputSize();
+            float[] one = java.util.Arrays.copyOf(set.images(), size);
+            double latency = secondsPerCall(net, one, 1);
+            row(out, "  batch 1", String.format(Locale.ROOT, "%.3f ms per image", latency * 1e3));
+            int b = Math.min(64, set.size());
+            float[] many = java.util.Arrays.copyOf(set.images(), b * size);
+            double perBatch = secondsPerCall(net, many, b);
+            row(out, "  batch " + b, String.format(Locale.ROOT, "%.0f images/s", b / perBatch));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Warm-up for {@link #timingSeconds}, then the mean time of calls over as long again. */
+    private double secondsPerCall(Network net, float[] input, int batch) {
+        float[] logits = new float[batch * net.classes()];
+        long budget = (long) (timingSeconds * 1e9);
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < budget) {
+            net.predict(input, batch, logits);
+        }
+        long calls = 0;
+        start = System.nanoTime();
+        long now;
+        do {
+            net.predict(input, batch, logits);
+            calls++;
+            now = System.nanoTime();
+        } while (now - start < budget);
+        return (now - start) / 1e9 / calls;
+    }
+
+    private static void row(PrintWriter out, String key, String value) {
+        out.printf(Locale.ROOT, "%-12s %s%n", key, value);
+    }
+}
