@@ -246,9 +246,13 @@ public final class GemmEngine {
      */
     private static Epilogue epilogue(Kernel kernel, PackedMatrix w, PackedMatrix x) {
         if (kernel.weightsOnly()) {
-            return w.epilogue(kernel, m -> kernel.epilogue(m.cols(), term(kernel.weightTerm(), m), null));
+            return w.epilogue(kernel, GemmEngine::weightsOnlyEpilogue); // no capture: nothing allocated per call
         }
         return kernel.epilogue(w.cols(), term(kernel.weightTerm(), w), term(kernel.activationTerm(), x));
+    }
+
+    private static Epilogue weightsOnlyEpilogue(Kernel kernel, PackedMatrix w) {
+        return kernel.epilogue(w.cols(), term(kernel.weightTerm(), w), null);
     }
 
     private static int[] term(Kernel.Term term, PackedMatrix m) {

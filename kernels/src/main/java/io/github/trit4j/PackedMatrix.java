@@ -6,7 +6,7 @@ import io.github.trit4j.kernel.Kernel;
 import io.github.trit4j.kernel.TrustedPacking;
 
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * A matrix of small integers packed into bit-planes along its columns (K), ready for
@@ -553,10 +553,10 @@ public final class PackedMatrix {
      * The epilogue of {@code kernel} with this matrix as weights, built once. A race builds
      * equal records twice; a record's final fields are safely published.
      */
-    Epilogue epilogue(Kernel kernel, Function<PackedMatrix, Epilogue> build) {
+    Epilogue epilogue(Kernel kernel, BiFunction<Kernel, PackedMatrix, Epilogue> build) {
         Epilogue e = epilogues[kernel.ordinal()];
         if (e == null) {
-            e = build.apply(this);
+            e = build.apply(kernel, this);
             epilogues[kernel.ordinal()] = e;
         }
         return e;
