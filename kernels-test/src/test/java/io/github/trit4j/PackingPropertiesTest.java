@@ -44,6 +44,49 @@ class PackingPropertiesTest {
         });
     }
 
+    /**
+     * The row constants the epilogues add (sums, negatives, non-zeros), of a packed matrix, of
+     * one whose constants are counted from its planes (fromBitPlanes), and of the derived
+     * views the kernels read (offset thermometer, 2-bit codes), against a count over the values.
+     */
+    @Test
+    void rowConstantsEqualAnIndependentCount() {
+        qt().withExamples(TestShapes.EXAMPLES).forAll(matrices()).checkAssert(c -> {
+            Precision p = c.weightPrecision();
+            byte[] values = c.weights();
+            PackedMatrix packed = PackedMatrix.pack(p, values, c.m(), c.k());
+            PackedMatrix counted = PackedMatrix.fromBitPlanes(p, c.m(), c.k(), packed.bits().clone());
+            for (PackedMatrix m : new PackedMatrix[] {packed, counted}) {
+                assertRowConstants(values, 0, c.m(), c.k(), m, c + " " + (m == packed ? "packed" : "counted"));
+            }
+            if (p == Precision.TERNARY) {
+                assertRowConstants(values, 1, c.m(), c.k(), packed.offsetThermometer(), c + " offset thermometer");
+                assertRowConstants(values, 1, c.m(), c.k(), packed.twoBitCodes(), c + " 2-bit codes");
+            } else if (p == Precision.TERNARY_UNSIGNED) {
+                assertRowConstants(values, 0, c.m(), c.k(), packed.twoBitCodes(), c + " 2-bit codes");
+            }
+        });
+    }
+
+    /** Row constants of {@code m} against those of {@code values[i] + offset}, counted one by one. */
+    private static void assertRowConstants(byte[] values, int offset, int rows, int cols, PackedMatrix m,
+                                           String what) {
+        int[] sums = new int[rows];
+        int[] negatives = new int[rows];
+        int[] nonZeros = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            for (int col = 0; col < cols; col++) {
+                int v = values[r * cols + col] + offset;
+                sums[r] += v;
+                negatives[r] += v < 0 ? 1 : 0;
+                nonZeros[r] += v != 0 ? 1 : 0;
+            }
+        }
+        assertArrayEquals(sums, m.rowSums(), () -> what + ": row sums");
+        assertArrayEquals(negatives, m.negatives(), () -> what + ": negatives");
+        assertArrayEquals(nonZeros, m.nonZeros(), () -> what + ": non-zeros");
+    }
+
     /** The bits past K stay zero, which the kernels rely on (docs/DESIGN.md, Padding). */
     @Test
     void padsAreZeroBits() {

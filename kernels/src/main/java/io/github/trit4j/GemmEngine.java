@@ -3,7 +3,9 @@ package io.github.trit4j;
 import io.github.trit4j.kernel.BitKernels;
 import io.github.trit4j.kernel.ColumnPanels;
 import io.github.trit4j.kernel.Epilogue;
+import io.github.trit4j.kernel.Kernel;
 import io.github.trit4j.kernel.KernelProvider;
+import io.github.trit4j.kernel.TileLoops;
 
 import java.util.EnumMap;
 import java.util.concurrent.Executor;
@@ -245,64 +247,63 @@ public final class GemmEngine {
     }
 
     private void compute(PackedMatrix w, PackedMatrix x, Algorithm algorithm, int[] out) {
-        int k = w.cols();
-        Precision pw = w.precision();
-        Precision px = x.precision();
-        if (algorithm == Algorithm.CONVENTIONAL && pw == Precision.TERNARY) {
-            // sum (w+1) x' over 2-bit codes; x' = x + 1 for ternary activations, x otherwise
-            Epilogue e = px == Precision.TERNARY
-                    ? new Epilogue(1, w.rowSums(), -1, x.rowSums(), -1, -k)
-                    : new Epilogue(1, null, 0, x.rowSums(), -1, 0);
-            run(Product.TWO_BIT, w.twoBitCodes(), x.twoBitCodes(), 0, e, out);
-            return;
-        }
-        switch (pw) {
-            case TERNARY -> {
-                switch (px) {
-                    case TERNARY_UNSIGNED -> run(Product.TERNARY, w, x, 0,
-                            w.epilogue(0, GemmEngine::fatnnEpilogue), out);
-                    case TWO_BIT -> run(Product.TERNARY, w, x, 1,
-                            w.epilogue(1, GemmEngine::ternaryTwoBitEpilogue), out);
-                    case TERNARY -> run(Product.TERNARY, w, x.offsetThermometer(), 0,
-                            w.epilogue(2, GemmEngine::ternaryTernaryEpilogue), out);
-                    default -> throw new AssertionError(px);
-                }
+        Kernel kernel = kernel(w.precision(), x.precision(), algorithm);
+        // the operands each kernel reads: the conventional algorithm's 2-bit codes (w + 1, and x + 1 for
+        // ternary x), or ternary activations as their offset thermometer planes (x + 1)
+        PackedMatrix wOperand = w;
+        PackedMatrix xOperand = x;
+        switch (kernel) {
+            case CONVENTIONAL_UNSIGNED, CONVENTIONAL_TERNARY -> {
+                wOperand = w.twoBitCodes();
+                xOperand = x.twoBitCodes();
             }
-            case TWO_BIT -> run(Product.TWO_BIT, w, x, 0, w.epilogue(0, GemmEngine::plainEpilogue), out);
-            case BINARY -> run(Product.BINARY, w, x, 0, w.epilogue(0, GemmEngine::binaryEpilogue), out);
-            default -> throw new AssertionError(pw);
+            case TERNARY_TERNARY -> xOperand = x.offsetThermometer();
+            default -> { }
         }
+        run(kernel, wOperand, xOperand, epilogue(kernel, w, x), out);
     }
 
-    // Epilogues that depend on the weights alone: built once per weight matrix (no allocation per call).
-
-    /** FATNN: A0 + A1 - 2 pop(s). */
-    private static Epilogue fatnnEpilogue(PackedMatrix w) {
-        return new Epilogue(1, w.negatives(), -2, null, 0, 0);
+    /** The kernel of a supported pair. */
+    private static Kernel kernel(Precision pw, Precision px, Algorithm algorithm) {
+        return switch (pw) {
+            case TERNARY -> algorithm == Algorithm.CONVENTIONAL
+                    ? (px == Precision.TERNARY ? Kernel.CONVENTIONAL_TERNARY : Kernel.CONVENTIONAL_UNSIGNED)
+                    : switch (px) {
+                        case TERNARY_UNSIGNED -> Kernel.FATNN;
+                        case TWO_BIT -> Kernel.TERNARY_TWO_BIT;
+                        case TERNARY -> Kernel.TERNARY_TERNARY;
+                        default -> throw new AssertionError(px);
+                    };
+            case TWO_BIT -> Kernel.TWO_BIT;
+            case BINARY -> Kernel.BINARY;
+            default -> throw new AssertionError(pw);
+        };
     }
 
-    /** Ternary x 2-bit: lo + 2 hi - 3 pop(s). */
-    private static Epilogue ternaryTwoBitEpilogue(PackedMatrix w) {
-        return new Epilogue(1, w.negatives(), -3, null, 0, 0);
+    /**
+     * The kernel's epilogue for weights w and activations x (the operands as given, before any
+     * recoding); one that depends on the weights alone is built once per weight matrix, so a
+     * steady-state product allocates none.
+     */
+    private static Epilogue epilogue(Kernel kernel, PackedMatrix w, PackedMatrix x) {
+        if (kernel.weightsOnly()) {
+            return w.epilogue(kernel, GemmEngine::weightsOnlyEpilogue); // no capture: nothing allocated per call
+        }
+        return kernel.epilogue(w.cols(), term(kernel.weightTerm(), w), term(kernel.activationTerm(), x));
     }
 
-    /** Ternary x ternary as FATNN on x + 1, minus the row sum of w: A0 + A1 - 2 neg - sum = A0 + A1 - nonzeros. */
-    private static Epilogue ternaryTernaryEpilogue(PackedMatrix w) {
-        return new Epilogue(1, w.nonZeros(), -1, null, 0, 0);
+    private static Epilogue weightsOnlyEpilogue(Kernel kernel, PackedMatrix w) {
+        return kernel.epilogue(w.cols(), term(kernel.weightTerm(), w), null);
     }
 
-    /** 2-bit x 2-bit: the raw sum is the product. */
-    private static Epilogue plainEpilogue(PackedMatrix w) {
-        return new Epilogue(1, null, 0, null, 0, 0);
+    private static int[] term(Kernel.Term term, PackedMatrix m) {
+        return switch (term) {
+            case NONE -> null;
+            case NEGATIVES -> m.negatives();
+            case NON_ZEROS -> m.nonZeros();
+            case ROW_SUMS -> m.rowSums();
+        };
     }
-
-    /** Binary: K - 2 pop(w ^ x). */
-    private static Epilogue binaryEpilogue(PackedMatrix w) {
-        return new Epilogue(-2, null, 0, null, 0, w.cols());
-    }
-
-    /** The three raw popcount combinations of {@link BitKernels}. */
-    private enum Product { TERNARY, TWO_BIT, BINARY }
 
     /**
      * Runs one raw product. Where the shape has lane-per-column kernels and N fills at
@@ -311,11 +312,11 @@ public final class GemmEngine {
      * panel kernels) the kernels vectorise along K. The output is cut into disjoint blocks along M or along N, whichever has
      * more tiles, one block per thread.
      */
-    private void run(Product product, PackedMatrix w, PackedMatrix x, int shift1, Epilogue e, int[] out) {
+    private void run(Kernel kernel, PackedMatrix w, PackedMatrix x, Epilogue e, int[] out) {
         int m = w.rows();
         int n = x.rows();
         int words = w.wordsPerRow();
-        int lanes = panelLanes(product, n);
+        int lanes = panelLanes(kernel.sum(), n);
         boolean panelled = lanes > 0;
         long[] xBits = panelled ? x.columnPanels(lanes) : x.bits();
         int kWords = ColumnPanels.kWords(w.cols());
@@ -325,7 +326,7 @@ public final class GemmEngine {
         long macs = (long) m * n * w.cols();
         int parts = macs < parallelThreshold ? 1 : threads;
         if (parts == 1) { // no task objects: a steady-state product allocates nothing but its result
-            block(product, wBits, xBits, words, kWords, shift1, panelBlock, e, out, n, 0, m, 0, columnUnits);
+            block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, n, 0, m, 0, columnUnits);
             return;
         }
         // split the longer side into chunks of whole 2-tiles, a few per thread, taken by
@@ -345,9 +346,9 @@ public final class GemmEngine {
             int from = Math.min(units, 2 * (int) ((long) tiles * c / chunks));
             int to = Math.min(units, 2 * (int) ((long) tiles * (c + 1) / chunks));
             if (byRows) {
-                block(product, wBits, xBits, words, kWords, shift1, panelBlock, e, out, n, from, to, 0, columnUnits);
+                block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, n, from, to, 0, columnUnits);
             } else {
-                block(product, wBits, xBits, words, kWords, shift1, panelBlock, e, out, n, 0, m, from, to);
+                block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, n, 0, m, from, to);
             }
             if (seen != null) {
                 seen.ended(c);
@@ -398,10 +399,10 @@ public final class GemmEngine {
     private static final java.util.concurrent.atomic.AtomicBoolean EXECUTOR_FAILURE_LOGGED =
             new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** Lanes of the column panels a product reads for N = {@code n}, or 0 if it reads rows along K. */
-    private int panelLanes(Product product, int n) {
+    /** Lanes of the column panels a sum reads for N = {@code n}, or 0 if it reads rows along K. */
+    private int panelLanes(Kernel.Sum sum, int n) {
         int lanes = kernels.panelLanes();
-        boolean panelled = lanes > 0 && n >= lanes && (product != Product.BINARY || kernels.hasBinaryPanels());
+        boolean panelled = lanes > 0 && n >= lanes && kernels.hasPanels(sum);
         return panelled ? lanes : 0;
     }
 
@@ -430,7 +431,7 @@ public final class GemmEngine {
         if (derived) {
             return 0;
         }
-        return panelLanes(weights == Precision.BINARY ? Product.BINARY : Product.TERNARY, n);
+        return panelLanes(kernel(weights, activations, algorithm).sum(), n);
     }
 
     /** Chunks per thread of a parallel product: enough to even out a late or slow thread. */
@@ -450,26 +451,17 @@ public final class GemmEngine {
      * {@code panelBlock > 0} (then in macro-kernel blocks of that many panels, which stay in
      * L2 while every weight row of the block passes them), activation rows otherwise.
      */
-    private void block(Product product, long[] w, long[] x, int words, int kWords, int shift1, int panelBlock,
+    private void block(Kernel kernel, long[] w, long[] x, int words, int kWords, int panelBlock,
                        Epilogue e, int[] out, int n, int i0, int i1, int c0, int c1) {
         if (panelBlock > 0) {
             for (int b0 = c0; b0 < c1; b0 += panelBlock) {
                 int b1 = Math.min(c1, b0 + panelBlock);
-                switch (product) {
-                    case TERNARY -> kernels.ternaryPanels(w, words, x, kWords, shift1, i0, i1, b0, b1, e, out, n);
-                    case TWO_BIT -> kernels.twoBitPanels(w, words, x, kWords, i0, i1, b0, b1, e, out, n);
-                    case BINARY -> kernels.binaryPanels(w, words, x, kWords, i0, i1, b0, b1, e, out, n);
-                }
+                kernels.panels(kernel, w, words, x, kWords, i0, i1, b0, b1, e, out, n);
             }
             return;
         }
-        switch (product) {
-            case TERNARY -> kernels.ternary(w, x, words, shift1, i0, i1, c0, c1, e, out, n);
-            case TWO_BIT -> kernels.twoBit(w, x, words, i0, i1, c0, c1, e, out, n);
-            case BINARY -> kernels.binary(w, x, words, i0, i1, c0, c1, e, out, n);
-        }
+        TileLoops.alongK(kernels, kernel, w, x, words, i0, i1, c0, c1, e, out, n);
     }
-
 
     static void checkOperands(PackedMatrix w, PackedMatrix x, Algorithm algorithm) {
         Objects.requireNonNull(w, "weights");

@@ -2,10 +2,11 @@ package io.github.trit4j;
 
 import io.github.trit4j.kernel.ColumnPanels;
 import io.github.trit4j.kernel.Epilogue;
+import io.github.trit4j.kernel.Kernel;
 import io.github.trit4j.kernel.TrustedPacking;
 
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * A matrix of small integers packed into bit-planes along its columns (K), ready for
@@ -51,8 +52,8 @@ public final class PackedMatrix {
     private volatile PackedMatrix offsetThermometer;
     private volatile PackedMatrix twoBitCodes;
     private volatile Panels columnPanels;
-    /** Epilogues that depend on this matrix alone (as weights), by product; immutable records. */
-    private final Epilogue[] epilogues = new Epilogue[3];
+    /** Epilogues that depend on this matrix alone (as weights), by kernel ordinal; immutable records. */
+    private final Epilogue[] epilogues = new Epilogue[Kernel.values().length];
 
     static {
         TrustedPacking.register(new TrustedPacking.Wrappers() {
@@ -556,14 +557,14 @@ public final class PackedMatrix {
     }
 
     /**
-     * The epilogue of product {@code slot} with this matrix as weights, built once. A race
-     * builds equal records twice; a record's final fields are safely published.
+     * The epilogue of {@code kernel} with this matrix as weights, built once. A race builds
+     * equal records twice; a record's final fields are safely published.
      */
-    Epilogue epilogue(int slot, Function<PackedMatrix, Epilogue> build) {
-        Epilogue e = epilogues[slot];
+    Epilogue epilogue(Kernel kernel, BiFunction<Kernel, PackedMatrix, Epilogue> build) {
+        Epilogue e = epilogues[kernel.ordinal()];
         if (e == null) {
-            e = build.apply(this);
-            epilogues[slot] = e;
+            e = build.apply(kernel, this);
+            epilogues[kernel.ordinal()] = e;
         }
         return e;
     }

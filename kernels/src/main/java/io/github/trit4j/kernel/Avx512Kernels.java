@@ -47,32 +47,8 @@ public final class Avx512Kernels implements BitKernels {
     // Written, like the panel kernels below, without helper methods on vectors: see there.
 
     @Override
-    public void ternary(long[] w, long[] x, int words, int shift1,
-                        int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
-        long[] raw = Scratch.get().longs;
-        for (int j = j0; j < j1; j++) {
-            for (int i = i0; i < i1; i += 4) {
-                int last = i1 - 1;
-                int r1 = Math.min(i + 1, last);
-                int r2 = Math.min(i + 2, last);
-                int r3 = Math.min(i + 3, last);
-                ternaryAlongK(w, x, words, i, r1, r2, r3, j, raw);
-                out[i * n + j] = e.apply(raw[0] + (raw[4] << shift1), i, j);
-                out[r1 * n + j] = e.apply(raw[1] + (raw[5] << shift1), r1, j);
-                out[r2 * n + j] = e.apply(raw[2] + (raw[6] << shift1), r2, j);
-                out[r3 * n + j] = e.apply(raw[3] + (raw[7] << shift1), r3, j);
-            }
-        }
-    }
-
-    /** raw[r] = sum pop(m_r & (x0 ^ s_r)), raw[4 + r] = sum pop(m_r & (x1 ^ s_r)). */
-    private static void ternaryAlongK(long[] w, long[] x, int words, int r0, int r1, int r2, int r3, int j,
-                                      long[] raw) {
-        int w0 = 2 * r0 * words;
-        int w1 = 2 * r1 * words;
-        int w2 = 2 * r2 * words;
-        int w3 = 2 * r3 * words;
-        int xj = 2 * j * words;
+    public void ternaryAlongK(long[] w, int w0, int w1, int w2, int w3, long[] x, int xj, int words,
+                              long[] raw, byte[] bytes) {
         LongVector p0 = LongVector.zero(L);
         LongVector p1 = p0;
         LongVector p2 = p0;
@@ -101,43 +77,20 @@ public final class Avx512Kernels implements BitKernels {
             p3 = p3.add(a.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
             q3 = q3.add(b.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
         }
-        raw[0] = p0.reduceLanes(VectorOperators.ADD);
-        raw[1] = p1.reduceLanes(VectorOperators.ADD);
-        raw[2] = p2.reduceLanes(VectorOperators.ADD);
-        raw[3] = p3.reduceLanes(VectorOperators.ADD);
-        raw[4] = q0.reduceLanes(VectorOperators.ADD);
-        raw[5] = q1.reduceLanes(VectorOperators.ADD);
-        raw[6] = q2.reduceLanes(VectorOperators.ADD);
-        raw[7] = q3.reduceLanes(VectorOperators.ADD);
+        raw[0] += p0.reduceLanes(VectorOperators.ADD);
+        raw[1] += p1.reduceLanes(VectorOperators.ADD);
+        raw[2] += p2.reduceLanes(VectorOperators.ADD);
+        raw[3] += p3.reduceLanes(VectorOperators.ADD);
+        raw[4] += q0.reduceLanes(VectorOperators.ADD);
+        raw[5] += q1.reduceLanes(VectorOperators.ADD);
+        raw[6] += q2.reduceLanes(VectorOperators.ADD);
+        raw[7] += q3.reduceLanes(VectorOperators.ADD);
     }
 
+    /** The whole 2-bit product, (pop(wl&xl) + 2 pop(wl&xh)) + 2 (pop(wh&xl) + 2 pop(wh&xh)), goes to raw[r]. */
     @Override
-    public void twoBit(long[] w, long[] x, int words,
-                       int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
-        long[] raw = Scratch.get().longs;
-        for (int j = j0; j < j1; j++) {
-            for (int i = i0; i < i1; i += 4) {
-                int last = i1 - 1;
-                int r1 = Math.min(i + 1, last);
-                int r2 = Math.min(i + 2, last);
-                int r3 = Math.min(i + 3, last);
-                twoBitAlongK(w, x, words, i, r1, r2, r3, j, raw);
-                out[i * n + j] = e.apply(raw[0], i, j);
-                out[r1 * n + j] = e.apply(raw[1], r1, j);
-                out[r2 * n + j] = e.apply(raw[2], r2, j);
-                out[r3 * n + j] = e.apply(raw[3], r3, j);
-            }
-        }
-    }
-
-    /** raw[r] = sum over words of (pop(wl&xl) + 2 pop(wl&xh)) + 2 (pop(wh&xl) + 2 pop(wh&xh)) for row r. */
-    private static void twoBitAlongK(long[] w, long[] x, int words, int r0, int r1, int r2, int r3, int j,
-                                     long[] raw) {
-        int w0 = 2 * r0 * words;
-        int w1 = 2 * r1 * words;
-        int w2 = 2 * r2 * words;
-        int w3 = 2 * r3 * words;
-        int xj = 2 * j * words;
+    public void twoBitAlongK(long[] w, int w0, int w1, int w2, int w3, long[] x, int xj, int words,
+                             long[] raw, byte[] bytes) {
         LongVector c0 = LongVector.zero(L);
         LongVector c1 = c0;
         LongVector c2 = c0;
@@ -166,54 +119,34 @@ public final class Avx512Kernels implements BitKernels {
                     .add(xh.and(hi).lanewise(VectorOperators.BIT_COUNT).lanewise(VectorOperators.LSHL, 1));
             c3 = c3.add(xl.and(lo).lanewise(VectorOperators.BIT_COUNT)).add(t.lanewise(VectorOperators.LSHL, 1));
         }
-        raw[0] = c0.reduceLanes(VectorOperators.ADD);
-        raw[1] = c1.reduceLanes(VectorOperators.ADD);
-        raw[2] = c2.reduceLanes(VectorOperators.ADD);
-        raw[3] = c3.reduceLanes(VectorOperators.ADD);
+        raw[0] += c0.reduceLanes(VectorOperators.ADD);
+        raw[1] += c1.reduceLanes(VectorOperators.ADD);
+        raw[2] += c2.reduceLanes(VectorOperators.ADD);
+        raw[3] += c3.reduceLanes(VectorOperators.ADD);
     }
 
     @Override
-    public void binary(long[] w, long[] x, int words,
-                       int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
-        long[] raw = Scratch.get().longs;
-        for (int j = j0; j < j1; j++) {
-            for (int i = i0; i < i1; i += 4) {
-                int last = i1 - 1;
-                int r1 = Math.min(i + 1, last);
-                int r2 = Math.min(i + 2, last);
-                int r3 = Math.min(i + 3, last);
-                binaryAlongK(w, x, words, i, r1, r2, r3, j, raw);
-                out[i * n + j] = e.apply(raw[0], i, j);
-                out[r1 * n + j] = e.apply(raw[1], r1, j);
-                out[r2 * n + j] = e.apply(raw[2], r2, j);
-                out[r3 * n + j] = e.apply(raw[3], r3, j);
-            }
-        }
-    }
-
-    /** raw[r] = sum pop(w_r ^ x). */
-    private static void binaryAlongK(long[] w, long[] x, int words, int r0, int r1, int r2, int r3, int j,
-                                     long[] raw) {
-        int xj = j * words;
+    public void binaryAlongK(long[] w, int w0, int w1, int w2, int w3, long[] x, int xj, int words,
+                             long[] raw, byte[] bytes) {
         LongVector c0 = LongVector.zero(L);
         LongVector c1 = c0;
         LongVector c2 = c0;
         LongVector c3 = c0;
         for (int k = 0; k < words; k += STEP) {
             LongVector v = LongVector.fromArray(L, x, xj + k);
-            c0 = c0.add(LongVector.fromArray(L, w, r0 * words + k).lanewise(VectorOperators.XOR, v)
+            c0 = c0.add(LongVector.fromArray(L, w, w0 + k).lanewise(VectorOperators.XOR, v)
                     .lanewise(VectorOperators.BIT_COUNT));
-            c1 = c1.add(LongVector.fromArray(L, w, r1 * words + k).lanewise(VectorOperators.XOR, v)
+            c1 = c1.add(LongVector.fromArray(L, w, w1 + k).lanewise(VectorOperators.XOR, v)
                     .lanewise(VectorOperators.BIT_COUNT));
-            c2 = c2.add(LongVector.fromArray(L, w, r2 * words + k).lanewise(VectorOperators.XOR, v)
+            c2 = c2.add(LongVector.fromArray(L, w, w2 + k).lanewise(VectorOperators.XOR, v)
                     .lanewise(VectorOperators.BIT_COUNT));
-            c3 = c3.add(LongVector.fromArray(L, w, r3 * words + k).lanewise(VectorOperators.XOR, v)
+            c3 = c3.add(LongVector.fromArray(L, w, w3 + k).lanewise(VectorOperators.XOR, v)
                     .lanewise(VectorOperators.BIT_COUNT));
         }
-        raw[0] = c0.reduceLanes(VectorOperators.ADD);
-        raw[1] = c1.reduceLanes(VectorOperators.ADD);
-        raw[2] = c2.reduceLanes(VectorOperators.ADD);
-        raw[3] = c3.reduceLanes(VectorOperators.ADD);
+        raw[0] += c0.reduceLanes(VectorOperators.ADD);
+        raw[1] += c1.reduceLanes(VectorOperators.ADD);
+        raw[2] += c2.reduceLanes(VectorOperators.ADD);
+        raw[3] += c3.reduceLanes(VectorOperators.ADD);
     }
 
     // ---- lane-per-column kernels: 4 weight rows x 2 panels of 8 columns per micro-tile ----
@@ -248,21 +181,45 @@ public final class Avx512Kernels implements BitKernels {
     }
 
     @Override
-    public void ternaryPanels(long[] w, int words, long[] xp, int kWords, int shift1,
-                              int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
-        assert e.alpha() == 1 && e.colTerm() == null : "ternary epilogues are raw + row constant";
+    public boolean hasPanels(Kernel.Sum sum) {
+        return true;
+    }
+
+    /**
+     * The one panel driver of this shape: 4 rows x 2 panels per micro-tile, whatever the
+     * product. The ternary and binary micro-kernels finish their own outputs with the
+     * epilogue's alpha and row constants, all that {@link Kernel} gives those products; the
+     * 2-bit one spills its sums for {@link #finish}.
+     */
+    @Override
+    public void panels(Kernel kernel, long[] w, int words, long[] xp, int kWords,
+                       int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+        Kernel.Sum sum = kernel.sum();
+        int shift = sum.highShift();
+        int alpha = e.alpha();
+        long[] raw = Scratch.get().longs;
         int limit = Math.min(n, p1 * STEP);
+        int last = i1 - 1;
         for (int i = i0; i < i1; i += TILE_ROWS) {
-            int r1 = Math.min(i + 1, i1 - 1);
-            int r2 = Math.min(i + 2, i1 - 1);
-            int r3 = Math.min(i + 3, i1 - 1);
+            int r1 = Math.min(i + 1, last);
+            int r2 = Math.min(i + 2, last);
+            int r3 = Math.min(i + 3, last);
             int k0 = e.rowConstant(i);
             int k1 = e.rowConstant(r1);
             int k2 = e.rowConstant(r2);
             int k3 = e.rowConstant(r3);
             for (int p = p0; p < p1; p += 2) {
                 int pb = Math.min(p + 1, p1 - 1);
-                ternaryMicro(w, words, xp, kWords, shift1, i, r1, r2, r3, k0, k1, k2, k3, p, pb, out, n, limit);
+                switch (sum) {
+                    case THERMOMETER, TERNARY_TWO_BIT ->
+                            ternaryMicro(w, words, xp, kWords, shift, i, r1, r2, r3, k0, k1, k2, k3, p, pb, out, n, limit);
+                    case BINARY ->
+                            binaryMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, alpha, out, n, limit);
+                    case TWO_BIT -> {
+                        twoBitMicro4(w, words, xp, kWords, i, r1, r2, r3, p, pb, raw);
+                        finish(raw, i, r1, r2, r3, p, pb, e, out, n);
+                    }
+                }
             }
         }
     }
@@ -271,13 +228,13 @@ public final class Avx512Kernels implements BitKernels {
      * Ternary weights (m, s) on 4 rows x 2 panels of two activation planes (x0, x1): per
      * output and word {@code pop(m & (x0 ^ s))} into one accumulator and
      * {@code pop(m & (x1 ^ s))} into another, combined once at the end as
-     * {@code acc0 + (acc1 << shift1)}. FATNN (thermometer planes, shift 0), ternary x 2-bit
+     * {@code acc0 + (acc1 << highShift)}. FATNN (thermometer planes, shift 0), ternary x 2-bit
      * (lo, hi; shift 1) and ternary x ternary (offset thermometer planes) cost the same: C2
      * fuses each XOR-AND into one {@code vpternlogd}, so 2 logic ops, 2 {@code vpopcntq} and
      * 2 adds per output and word. Two add chains per output measured at least as fast as
      * one chain of two adds; 16 accumulators fit AVX-512's 32 registers.
      */
-    private static void ternaryMicro(long[] w, int words, long[] xp, int kWords, int shift1,
+    private static void ternaryMicro(long[] w, int words, long[] xp, int kWords, int highShift,
             int r0, int r1, int r2, int r3, int k0, int k1, int k2, int k3,
             int pa, int pb, int[] out, int n, int limit) {
         int w0 = 2 * r0 * words;
@@ -333,14 +290,14 @@ public final class Avx512Kernels implements BitKernels {
             c3b = c3b.add(vb0.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
             h3b = h3b.add(vb1.lanewise(VectorOperators.XOR, s).and(m).lanewise(VectorOperators.BIT_COUNT));
         }
-        c0a = c0a.add(h0a.lanewise(VectorOperators.LSHL, shift1));
-        c0b = c0b.add(h0b.lanewise(VectorOperators.LSHL, shift1));
-        c1a = c1a.add(h1a.lanewise(VectorOperators.LSHL, shift1));
-        c1b = c1b.add(h1b.lanewise(VectorOperators.LSHL, shift1));
-        c2a = c2a.add(h2a.lanewise(VectorOperators.LSHL, shift1));
-        c2b = c2b.add(h2b.lanewise(VectorOperators.LSHL, shift1));
-        c3a = c3a.add(h3a.lanewise(VectorOperators.LSHL, shift1));
-        c3b = c3b.add(h3b.lanewise(VectorOperators.LSHL, shift1));
+        c0a = c0a.add(h0a.lanewise(VectorOperators.LSHL, highShift));
+        c0b = c0b.add(h0b.lanewise(VectorOperators.LSHL, highShift));
+        c1a = c1a.add(h1a.lanewise(VectorOperators.LSHL, highShift));
+        c1b = c1b.add(h1b.lanewise(VectorOperators.LSHL, highShift));
+        c2a = c2a.add(h2a.lanewise(VectorOperators.LSHL, highShift));
+        c2b = c2b.add(h2b.lanewise(VectorOperators.LSHL, highShift));
+        c3a = c3a.add(h3a.lanewise(VectorOperators.LSHL, highShift));
+        c3b = c3b.add(h3b.lanewise(VectorOperators.LSHL, highShift));
         // the epilogue in int lanes, panel by panel (the lanes of a repeated edge panel, at or past
         // limit, are masked off)
         int ja = pa * STEP;
@@ -363,23 +320,6 @@ public final class Avx512Kernels implements BitKernels {
                 .intoArray(out, r3 * n + ja, ma);
         ((IntVector) c3b.convertShape(VectorOperators.L2I, I, 0)).add(k3)
                 .intoArray(out, r3 * n + jb, mb);
-    }
-
-    @Override
-    public void twoBitPanels(long[] w, int words, long[] xp, int kWords,
-                             int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
-        long[] raw = Scratch.get().longs;
-        for (int i = i0; i < i1; i += TILE_ROWS) {
-            int last = i1 - 1;
-            int r1 = Math.min(i + 1, last);
-            int r2 = Math.min(i + 2, last);
-            int r3 = Math.min(i + 3, last);
-            for (int p = p0; p < p1; p += 2) {
-                int pb = Math.min(p + 1, p1 - 1);
-                twoBitMicro4(w, words, xp, kWords, i, r1, r2, r3, p, pb, raw);
-                finish(raw, i, r1, r2, r3, p, pb, e, out, n);
-            }
-        }
     }
 
     /**
@@ -449,31 +389,6 @@ public final class Avx512Kernels implements BitKernels {
         c2b.intoArray(raw, 5 * STEP);
         c3a.intoArray(raw, 6 * STEP);
         c3b.intoArray(raw, 7 * STEP);
-    }
-
-    @Override
-    public boolean hasBinaryPanels() {
-        return true;
-    }
-
-    @Override
-    public void binaryPanels(long[] w, int words, long[] xp, int kWords,
-                             int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
-        assert e.colTerm() == null : "binary epilogues have no column term";
-        int limit = Math.min(n, p1 * STEP);
-        for (int i = i0; i < i1; i += TILE_ROWS) {
-            int r1 = Math.min(i + 1, i1 - 1);
-            int r2 = Math.min(i + 2, i1 - 1);
-            int r3 = Math.min(i + 3, i1 - 1);
-            int k0 = e.rowConstant(i);
-            int k1 = e.rowConstant(r1);
-            int k2 = e.rowConstant(r2);
-            int k3 = e.rowConstant(r3);
-            for (int p = p0; p < p1; p += 2) {
-                int pb = Math.min(p + 1, p1 - 1);
-                binaryMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, e.alpha(), out, n, limit);
-            }
-        }
     }
 
     /** Binary on 4 rows x 2 one-plane panels: per output and word {@code pop(w ^ x)}. */

@@ -3,79 +3,76 @@ package io.github.trit4j.kernel;
 import io.github.trit4j.Isa;
 
 /**
- * The kernels one ISA shape provides: three popcount combinations that every supported
- * product reduces to. Internal API (the package is not exported by the module).
+ * The micro-kernels of one ISA shape. Internal API (the package is not exported by the module).
  *
  * <p>Operands are packed bit-planes in {@code io.github.trit4j.PackedMatrix} layout: row
  * {@code r}, plane {@code p} starts at {@code (r * planes + p) * words}, where
- * {@code words} is a multiple of 8 (512 bits), so a shape never needs a tail loop.
- * Each method fills the block of outputs {@code [i0, i1) x [j0, j1)} of the row-major
- * {@code out} with {@code n} columns, applying {@code epilogue} to each raw sum. Weights
- * supply rows {@code i}, activations columns {@code j}.
+ * {@code words} is a multiple of 8 (512 bits), so a shape never needs a tail loop. Weights
+ * supply rows {@code i}, activations columns {@code j} of the row-major {@code out} with
+ * {@code n} columns.
+ *
+ * <p>Two kinds of kernel. Along-K micro-kernels (vectors run along K) have one fixed
+ * signature, arrays and ints only, and {@link TileLoops#alongK} owns their tile loops. Lane-
+ * per-column kernels on {@link ColumnPanels} ({@link #panels}) keep their own drivers,
+ * because the tile and its epilogue are what differs between shapes there.
  *
  * <p>Implementations are stateless and thread-safe.
  */
 public interface BitKernels {
 
+    /** Rows per along-K micro-tile. */
+    int ALONG_K_ROWS = 4;
+
     /** The shape these kernels are written for. */
     Isa isa();
 
     /**
-     * Ternary weights (planes m, s) against a two-plane activation (x0, x1):
-     * {@code raw = pop(m & (x0 ^ s)) + (pop(m & (x1 ^ s)) << shift1)}.
-     * With thermometer activations and {@code shift1 = 0} this is FATNN's product; with
-     * 2-bit (lo, hi) activations and {@code shift1 = 1}, the ternary x 2-bit product.
+     * {@link Kernel.Sum#THERMOMETER} and {@link Kernel.Sum#TERNARY_TWO_BIT} along K for four weight
+     * rows (repeats allowed) whose planes m, s start at {@code w0..w3} (s {@code words} further)
+     * and the activation row whose planes x0, x1 start at {@code xj}: adds
+     * {@code sum pop(m_r & (x0 ^ s_r))} to {@code raw[r]} and {@code sum pop(m_r & (x1 ^ s_r))} to
+     * {@code raw[4 + r]}, r = 0..3. {@code bytes} is scratch.
      */
-    void ternary(long[] w, long[] x, int words, int shift1,
-                 int i0, int i1, int j0, int j1, Epilogue epilogue, int[] out, int n);
+    void ternaryAlongK(long[] w, int w0, int w1, int w2, int w3, long[] x, int xj, int words,
+                       long[] raw, byte[] bytes);
 
     /**
-     * Unsigned 2-bit codes (lo, hi) on both sides:
-     * {@code raw = pop(wl & xl) + 2 (pop(wl & xh) + pop(wh & xl)) + 4 pop(wh & xh)}.
+     * {@link Kernel.Sum#TWO_BIT} along K, as {@link #ternaryAlongK} (planes lo, hi on each side):
+     * adds to {@code raw[r]} and {@code raw[4 + r]} two parts whose sum is
+     * {@code raw[r] + 2 raw[4 + r]} (how the product is split between them is the shape's choice).
      */
-    void twoBit(long[] w, long[] x, int words,
-                int i0, int i1, int j0, int j1, Epilogue epilogue, int[] out, int n);
+    void twoBitAlongK(long[] w, int w0, int w1, int w2, int w3, long[] x, int xj, int words,
+                      long[] raw, byte[] bytes);
 
-    /** One plane on each side: {@code raw = pop(w ^ x)}. */
-    void binary(long[] w, long[] x, int words,
-                int i0, int i1, int j0, int j1, Epilogue epilogue, int[] out, int n);
+    /** {@link Kernel.Sum#BINARY} along K, as {@link #ternaryAlongK} (one plane): adds {@code sum pop(w_r ^ x)} to {@code raw[r]}. */
+    void binaryAlongK(long[] w, int w0, int w1, int w2, int w3, long[] x, int xj, int words,
+                      long[] raw, byte[] bytes);
 
     /**
      * Columns per panel of this shape's lane-per-column kernels ({@link ColumnPanels}), or 0
-     * if it has none and {@link #ternaryPanels} / {@link #twoBitPanels} must not be called.
+     * if it has none.
      */
     default int panelLanes() {
         return 0;
     }
 
-    /**
-     * {@link #ternary} on column panels: weights as above but only the first {@code kWords}
-     * words of each plane are read; activations {@code xp} laid out by {@link ColumnPanels}
-     * with 2 planes and {@link #panelLanes()} lanes. Fills rows {@code [i0, i1)} x panels
-     * {@code [p0, p1)} (columns {@code p * lanes ...}, those below {@code n}).
-     */
-    default void ternaryPanels(long[] w, int words, long[] xp, int kWords, int shift1,
-                               int i0, int i1, int p0, int p1, Epilogue epilogue, int[] out, int n) {
-        throw new UnsupportedOperationException(isa() + " has no panel kernels");
-    }
-
-    /** {@link #twoBit} on column panels, as {@link #ternaryPanels}. */
-    default void twoBitPanels(long[] w, int words, long[] xp, int kWords,
-                              int i0, int i1, int p0, int p1, Epilogue epilogue, int[] out, int n) {
-        throw new UnsupportedOperationException(isa() + " has no panel kernels");
-    }
-
-    /** Whether {@link #binaryPanels} is implemented (otherwise binary always runs along K). */
-    default boolean hasBinaryPanels() {
+    /** Whether {@link #panels} computes {@code sum} (otherwise it always runs along K). */
+    default boolean hasPanels(Kernel.Sum sum) {
         return false;
     }
 
     /**
-     * {@link #binary} on column panels of one plane, as {@link #ternaryPanels}. Pad bits past K
-     * are zero on both sides, so they add nothing to {@code pop(w ^ x)}.
+     * {@code kernel}'s product on column panels: weights as above but only the first
+     * {@code kWords} words of each plane are read; activations {@code xp} laid out by
+     * {@link ColumnPanels} with the sum's planes and {@link #panelLanes()} lanes. Fills rows
+     * {@code [i0, i1)} x panels {@code [p0, p1)} (columns {@code p * lanes ...}, those below
+     * {@code n}), applying {@code epilogue}, which is {@code kernel}'s. Pad bits past K are zero on
+     * both sides, so they add nothing.
+     *
+     * @throws UnsupportedOperationException if not {@link #hasPanels} for the kernel's sum
      */
-    default void binaryPanels(long[] w, int words, long[] xp, int kWords,
-                              int i0, int i1, int p0, int p1, Epilogue epilogue, int[] out, int n) {
-        throw new UnsupportedOperationException(isa() + " has no binary panel kernels");
+    default void panels(Kernel kernel, long[] w, int words, long[] xp, int kWords,
+                        int i0, int i1, int p0, int p1, Epilogue epilogue, int[] out, int n) {
+        throw new UnsupportedOperationException(isa() + " has no panel kernel for " + kernel);
     }
 }

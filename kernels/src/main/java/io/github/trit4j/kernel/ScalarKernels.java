@@ -3,9 +3,9 @@ package io.github.trit4j.kernel;
 import io.github.trit4j.Isa;
 
 /**
- * The scalar shape: plain longs and {@link Long#bitCount}. It is the fallback on any JVM
- * (it must not touch {@code jdk.incubator.vector}, so that it loads without the module)
- * and the second opinion the vector shapes are tested against.
+ * The scalar shape: plain longs and {@link Long#bitCount}, along K only. It is the fallback
+ * on any JVM (it must not touch {@code jdk.incubator.vector}, so that it loads without the
+ * module) and the second opinion the vector micro-kernels are tested against.
  */
 public final class ScalarKernels implements BitKernels {
 
@@ -21,66 +21,58 @@ public final class ScalarKernels implements BitKernels {
     }
 
     @Override
-    public void ternary(long[] w, long[] x, int words, int shift1,
-                        int i0, int i1, int j0, int j1, Epilogue epilogue, int[] out, int n) {
-        for (int i = i0; i < i1; i++) {
-            int wm = 2 * i * words;
-            int ws = wm + words;
-            for (int j = j0; j < j1; j++) {
-                int x0 = 2 * j * words;
-                int x1 = x0 + words;
-                long p0 = 0;
-                long p1 = 0;
-                for (int k = 0; k < words; k++) {
-                    long m = w[wm + k];
-                    long s = w[ws + k];
-                    p0 += Long.bitCount(m & (x[x0 + k] ^ s));
-                    p1 += Long.bitCount(m & (x[x1 + k] ^ s));
-                }
-                out[i * n + j] = epilogue.apply(p0 + (p1 << shift1), i, j);
-            }
+    public void ternaryAlongK(long[] w, int w0, int w1, int w2, int w3, long[] x, int xj, int words,
+                              long[] raw, byte[] bytes) {
+        ternaryRow(w, w0, x, xj, words, raw, 0);
+        ternaryRow(w, w1, x, xj, words, raw, 1);
+        ternaryRow(w, w2, x, xj, words, raw, 2);
+        ternaryRow(w, w3, x, xj, words, raw, 3);
+    }
+
+    private static void ternaryRow(long[] w, int wm, long[] x, int x0, int words, long[] raw, int r) {
+        int ws = wm + words;
+        int x1 = x0 + words;
+        for (int k = 0; k < words; k++) {
+            long m = w[wm + k];
+            long s = w[ws + k];
+            raw[r] += Long.bitCount(m & (x[x0 + k] ^ s));
+            raw[4 + r] += Long.bitCount(m & (x[x1 + k] ^ s));
+        }
+    }
+
+    /** raw[r] gets the low weight plane's part, raw[4 + r] the high one's. */
+    @Override
+    public void twoBitAlongK(long[] w, int w0, int w1, int w2, int w3, long[] x, int xj, int words,
+                             long[] raw, byte[] bytes) {
+        twoBitRow(w, w0, x, xj, words, raw, 0);
+        twoBitRow(w, w1, x, xj, words, raw, 1);
+        twoBitRow(w, w2, x, xj, words, raw, 2);
+        twoBitRow(w, w3, x, xj, words, raw, 3);
+    }
+
+    private static void twoBitRow(long[] w, int wl, long[] x, int xl, int words, long[] raw, int r) {
+        int wh = wl + words;
+        int xh = xl + words;
+        for (int k = 0; k < words; k++) {
+            long c = x[xl + k];
+            long d = x[xh + k];
+            raw[r] += Long.bitCount(w[wl + k] & c) + 2L * Long.bitCount(w[wl + k] & d);
+            raw[4 + r] += Long.bitCount(w[wh + k] & c) + 2L * Long.bitCount(w[wh + k] & d);
         }
     }
 
     @Override
-    public void twoBit(long[] w, long[] x, int words,
-                       int i0, int i1, int j0, int j1, Epilogue epilogue, int[] out, int n) {
-        for (int i = i0; i < i1; i++) {
-            int wl = 2 * i * words;
-            int wh = wl + words;
-            for (int j = j0; j < j1; j++) {
-                int xl = 2 * j * words;
-                int xh = xl + words;
-                long ll = 0;
-                long mixed = 0;
-                long hh = 0;
-                for (int k = 0; k < words; k++) {
-                    long a = w[wl + k];
-                    long b = w[wh + k];
-                    long c = x[xl + k];
-                    long d = x[xh + k];
-                    ll += Long.bitCount(a & c);
-                    mixed += Long.bitCount(a & d) + Long.bitCount(b & c);
-                    hh += Long.bitCount(b & d);
-                }
-                out[i * n + j] = epilogue.apply(ll + 2 * mixed + 4 * hh, i, j);
-            }
-        }
+    public void binaryAlongK(long[] w, int w0, int w1, int w2, int w3, long[] x, int xj, int words,
+                             long[] raw, byte[] bytes) {
+        binaryRow(w, w0, x, xj, words, raw, 0);
+        binaryRow(w, w1, x, xj, words, raw, 1);
+        binaryRow(w, w2, x, xj, words, raw, 2);
+        binaryRow(w, w3, x, xj, words, raw, 3);
     }
 
-    @Override
-    public void binary(long[] w, long[] x, int words,
-                       int i0, int i1, int j0, int j1, Epilogue epilogue, int[] out, int n) {
-        for (int i = i0; i < i1; i++) {
-            int wr = i * words;
-            for (int j = j0; j < j1; j++) {
-                int xr = j * words;
-                long p = 0;
-                for (int k = 0; k < words; k++) {
-                    p += Long.bitCount(w[wr + k] ^ x[xr + k]);
-                }
-                out[i * n + j] = epilogue.apply(p, i, j);
-            }
+    private static void binaryRow(long[] w, int wr, long[] x, int xr, int words, long[] raw, int r) {
+        for (int k = 0; k < words; k++) {
+            raw[r] += Long.bitCount(w[wr + k] ^ x[xr + k]);
         }
     }
 }

@@ -1,3 +1,9 @@
+// Written from kernels/src/main/templates/io/github/trit4j/kernel/X-ByteLaneKernels.java, the
+// template of the byte-lane kernel shapes and the only file to edit for them: the build writes
+// one class per shape from it into target/generated-sources/kernels (kernels/pom.xml, phase
+// generate-sources), filling in each name set between dollar signs with that shape's value, as
+// the JDK writes its X-Vector classes from X-Vector.java.template. Each class so keeps its own
+// static final species, which C2 needs as constants.
 package io.github.trit4j.kernel;
 
 import io.github.trit4j.Isa;
@@ -9,36 +15,40 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The 256-bit shape for x86 without AVX-512. AVX2 has no vector popcount: the JIT turns
- * {@code BIT_COUNT} into a nibble table lookup ({@code vpshufb}) on bytes, and a 64-bit
- * lane count would need a further {@code vpsadbw} per operation. So popcounts are taken
- * on byte lanes and accumulated in bytes; the bytes are widened and summed only every few
- * words of K (each kernel's flush interval keeps every byte lane below 256).
+ * The $bits$-bit byte-lane shape: $shapeDoc$
  *
- * <p>Along-K kernels use 4 rows x 1 column; lane-per-column kernels ({@link ColumnPanels})
- * 2 rows x 8 columns, except FATNN's and ternary x 2-bit's for K beyond a few words, which add
- * their words bit-sliced (carry-save) before counting and use 2 rows x 4 columns (see
- * {@link #fatnnPanels}); edge tiles repeat the last row or panel, as in {@link Avx512Kernels}.
- * Loaded only through reflection by {@link KernelProvider}.
+ * <p>Neither AVX2 nor NEON has a 64-bit lane popcount: AVX2's {@code BIT_COUNT} is a nibble
+ * table lookup ({@code vpshufb}) on bytes, NEON's {@code cnt} counts bits per byte, and a
+ * 64-bit lane count costs a further {@code vpsadbw} or three pairwise adds ({@code uaddlp})
+ * per operation. So popcounts are taken on byte lanes and accumulated in bytes; the bytes
+ * are widened and summed only every few words of K (each kernel's flush interval keeps every
+ * byte lane below 256).
+ *
+ * <p>Along-K micro-kernels use 4 rows x 1 column ({@link TileLoops#alongK}); lane-per-column
+ * kernels ({@link ColumnPanels}) 2 rows x 2 panels of $step$ columns, except FATNN's and ternary x
+ * 2-bit's for K beyond {@link #SHORT_K_CSA} words, which add their words bit-sliced (carry-save)
+ * before counting and use 2 rows x 1 panel (see {@link #fatnnPanels}); edge tiles repeat the
+ * last row or panel, as in {@link Avx512Kernels}. Generated from a template (see the
+ * comment above); loaded only through reflection by {@link KernelProvider}.
  */
-public final class Avx2Kernels implements BitKernels {
+public final class $Class$ implements BitKernels {
 
-    private static final VectorSpecies<Long> L = LongVector.SPECIES_256;
-    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_256;
-    private static final int STEP = 4;
+    private static final VectorSpecies<Long> L = LongVector.SPECIES_$bits$;
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_$bits$;
+    private static final int STEP = $step$;
 
     static {
         if (L.length() != STEP || B.vectorBitSize() != L.vectorBitSize()) {
-            throw new AssertionError("256-bit species expected");
+            throw new AssertionError("$bits$-bit species expected");
         }
     }
 
     @Override
     public Isa isa() {
-        return Isa.AVX2;
+        return Isa.$Isa$;
     }
 
-    // ---- along-K kernels (small N, binary): 4 weight rows x 1 activation row per micro-tile ----
+    // ---- along-K micro-kernels (small N, binary): 4 weight rows x 1 activation row ----
     //
     // Popcounts on byte lanes, summed in bytes for up to a flush interval of steps, then
     // spilled to the scratch array and summed there (spilledSums): no helper method takes or
@@ -49,35 +59,10 @@ public final class Avx2Kernels implements BitKernels {
     /** 2-bit along K: pop(lo-ish) + 2 pop(hi-ish) = up to 24 per byte lane per step. */
     private static final int FLUSH_ALONG_K_TWO_BIT = 10; // 10 x 24 = 240
 
-    @Override
-    public void ternary(long[] w, long[] x, int words, int shift1,
-                        int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
-        long[] raw = Scratch.get().longs;
-        byte[] bytes = Scratch.get().bytes;
-        for (int j = j0; j < j1; j++) {
-            for (int i = i0; i < i1; i += 4) {
-                int last = i1 - 1;
-                int r1 = Math.min(i + 1, last);
-                int r2 = Math.min(i + 2, last);
-                int r3 = Math.min(i + 3, last);
-                java.util.Arrays.fill(raw, 0, 8, 0L);
-                ternaryAlongK(w, x, words, i, r1, r2, r3, j, raw, bytes);
-                out[i * n + j] = e.apply(raw[0] + (raw[4 + 0] << shift1), i, j);
-                out[r1 * n + j] = e.apply(raw[1] + (raw[4 + 1] << shift1), r1, j);
-                out[r2 * n + j] = e.apply(raw[2] + (raw[4 + 2] << shift1), r2, j);
-                out[r3 * n + j] = e.apply(raw[3] + (raw[4 + 3] << shift1), r3, j);
-            }
-        }
-    }
-
     /** raw[r] += sum pop(m_r & (x0 ^ s_r)), raw[4 + r] += sum pop(m_r & (x1 ^ s_r)). */
-    private static void ternaryAlongK(long[] w, long[] x, int words, int r0, int r1, int r2, int r3, int j,
-                                      long[] raw, byte[] bytes) {
-        int w0 = 2 * r0 * words;
-        int w1 = 2 * r1 * words;
-        int w2 = 2 * r2 * words;
-        int w3 = 2 * r3 * words;
-        int xj = 2 * j * words;
+    @Override
+    public void ternaryAlongK(long[] w, int w0, int w1, int w2, int w3, long[] x, int xj, int words,
+                              long[] raw, byte[] bytes) {
         for (int k0 = 0; k0 < words; k0 += STEP * FLUSH_ALONG_K) {
             int k1 = Math.min(words, k0 + STEP * FLUSH_ALONG_K);
             ByteVector p0 = ByteVector.zero(B);
@@ -128,38 +113,13 @@ public final class Avx2Kernels implements BitKernels {
         }
     }
 
-    @Override
-    public void twoBit(long[] w, long[] x, int words,
-                       int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
-        long[] raw = Scratch.get().longs;
-        byte[] bytes = Scratch.get().bytes;
-        for (int j = j0; j < j1; j++) {
-            for (int i = i0; i < i1; i += 4) {
-                int last = i1 - 1;
-                int r1 = Math.min(i + 1, last);
-                int r2 = Math.min(i + 2, last);
-                int r3 = Math.min(i + 3, last);
-                java.util.Arrays.fill(raw, 0, 8, 0L);
-                twoBitAlongK(w, x, words, i, r1, r2, r3, j, raw, bytes);
-                out[i * n + j] = e.apply(raw[0] + 2 * raw[4 + 0], i, j);
-                out[r1 * n + j] = e.apply(raw[1] + 2 * raw[4 + 1], r1, j);
-                out[r2 * n + j] = e.apply(raw[2] + 2 * raw[4 + 2], r2, j);
-                out[r3 * n + j] = e.apply(raw[3] + 2 * raw[4 + 3], r3, j);
-            }
-        }
-    }
-
     /**
      * raw[r] += sum (pop(wl_r & xl) + 2 pop(wl_r & xh)), raw[4 + r] += sum (pop(wh_r & xl) + 2 pop(wh_r & xh)):
      * the 2-bit product is raw[r] + 2 raw[4 + r].
      */
-    private static void twoBitAlongK(long[] w, long[] x, int words, int r0, int r1, int r2, int r3, int j,
-                                     long[] raw, byte[] bytes) {
-        int w0 = 2 * r0 * words;
-        int w1 = 2 * r1 * words;
-        int w2 = 2 * r2 * words;
-        int w3 = 2 * r3 * words;
-        int xj = 2 * j * words;
+    @Override
+    public void twoBitAlongK(long[] w, int w0, int w1, int w2, int w3, long[] x, int xj, int words,
+                             long[] raw, byte[] bytes) {
         for (int k0 = 0; k0 < words; k0 += STEP * FLUSH_ALONG_K_TWO_BIT) {
             int k1 = Math.min(words, k0 + STEP * FLUSH_ALONG_K_TWO_BIT);
             ByteVector p0 = ByteVector.zero(B);
@@ -210,35 +170,10 @@ public final class Avx2Kernels implements BitKernels {
         }
     }
 
-    @Override
-    public void binary(long[] w, long[] x, int words,
-                       int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
-        long[] raw = Scratch.get().longs;
-        byte[] bytes = Scratch.get().bytes;
-        for (int j = j0; j < j1; j++) {
-            for (int i = i0; i < i1; i += 4) {
-                int last = i1 - 1;
-                int r1 = Math.min(i + 1, last);
-                int r2 = Math.min(i + 2, last);
-                int r3 = Math.min(i + 3, last);
-                java.util.Arrays.fill(raw, 0, 4, 0L);
-                binaryAlongK(w, x, words, i, r1, r2, r3, j, raw, bytes);
-                out[i * n + j] = e.apply(raw[0], i, j);
-                out[r1 * n + j] = e.apply(raw[1], r1, j);
-                out[r2 * n + j] = e.apply(raw[2], r2, j);
-                out[r3 * n + j] = e.apply(raw[3], r3, j);
-            }
-        }
-    }
-
     /** raw[r] += sum pop(w_r ^ x). */
-    private static void binaryAlongK(long[] w, long[] x, int words, int r0, int r1, int r2, int r3, int j,
-                                     long[] raw, byte[] bytes) {
-        int w0 = r0 * words;
-        int w1 = r1 * words;
-        int w2 = r2 * words;
-        int w3 = r3 * words;
-        int xj = j * words;
+    @Override
+    public void binaryAlongK(long[] w, int w0, int w1, int w2, int w3, long[] x, int xj, int words,
+                             long[] raw, byte[] bytes) {
         for (int k0 = 0; k0 < words; k0 += STEP * FLUSH_ALONG_K) {
             int k1 = Math.min(words, k0 + STEP * FLUSH_ALONG_K);
             ByteVector p0 = ByteVector.zero(B);
@@ -268,13 +203,14 @@ public final class Avx2Kernels implements BitKernels {
     private static void spilledSums(byte[] bytes, int count, long[] raw, int shift) {
         for (int v = 0; v < count; v++) {
             ShortVector s = ByteVector.fromArray(B, bytes, v * B.length()).reinterpretAsShorts();
-            // each short lane at most 2 x 255; all lanes at most 16 x 510 = 8160, within a short
+            // each short lane at most 2 x 255; all lanes at most (B.length() / 2) x 510 = 8160 for
+            // 256 bits, within a short
             long sum = s.and((short) 0xFF).add(s.lanewise(VectorOperators.LSHR, 8)).reduceLanes(VectorOperators.ADD);
             raw[v] += sum << shift;
         }
     }
 
-    // ---- lane-per-column kernels: 2 weight rows x 2 panels of 4 columns per micro-tile ----
+    // ---- lane-per-column kernels: 2 weight rows x 2 panels of STEP columns per micro-tile ----
     //
     // As in Avx512Kernels: no helper methods on vectors in the hot loop (C2 would box them
     // once the method outgrows its inlining budget). Popcounts are taken on byte lanes and
@@ -289,9 +225,10 @@ public final class Avx2Kernels implements BitKernels {
     /**
      * Up to this many words of K, FATNN and ternary x 2-bit stay on the 2 x 2 byte kernels below:
      * with so few words the carry-save tiles' padding to a pair of words and their final counts
-     * cost more than they save (measured at K = 576, 9 words: about 10-15% slower).
+     * cost more than they save (measured on AVX2 at K = 576, 9 words: about 10-15% slower).
+     * $csaDoc$
      */
-    private static final int SHORT_K_CSA = 12;
+    private static final int SHORT_K_CSA = $shortKCsa$;
     private static final int FLUSH_TWO_BIT = 10;         // per half (lo or hi weight plane): 8 + 2 x 8 = 24
 
     @Override
@@ -300,10 +237,26 @@ public final class Avx2Kernels implements BitKernels {
     }
 
     @Override
-    public void ternaryPanels(long[] w, int words, long[] xp, int kWords, int shift1,
-                              int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+    public boolean hasPanels(Kernel.Sum sum) {
+        return sum != Kernel.Sum.BINARY;
+    }
+
+    @Override
+    public void panels(Kernel kernel, long[] w, int words, long[] xp, int kWords,
+                       int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+        switch (kernel.sum()) {
+            case THERMOMETER -> ternaryPanels(true, w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
+            case TERNARY_TWO_BIT -> ternaryPanels(false, w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
+            case TWO_BIT -> twoBitPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
+            case BINARY -> throw new UnsupportedOperationException(isa() + " has no binary panel kernel");
+        }
+    }
+
+    /** FATNN's sum ({@code thermometer}) or ternary x 2-bit's on panels. */
+    private static void ternaryPanels(boolean thermometer, long[] w, int words, long[] xp, int kWords,
+                                      int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
         if (kWords > SHORT_K_CSA) {
-            if (shift1 == 0) {
+            if (thermometer) {
                 fatnnPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
             } else {
                 ternaryTwoBitPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
@@ -321,10 +274,10 @@ public final class Avx2Kernels implements BitKernels {
                 int wb = 2 * ib * words;
                 int xa = p * kWords * 2 * STEP;
                 int xb = pb * kWords * 2 * STEP;
-                int flush = shift1 == 0 ? FLUSH_FATNN : FLUSH_TERNARY_TWO_BIT;
+                int flush = thermometer ? FLUSH_FATNN : FLUSH_TERNARY_TWO_BIT;
                 for (int k0 = 0; k0 < kWords; k0 += flush) {
                     int k1 = Math.min(kWords, k0 + flush);
-                    if (shift1 == 0) {
+                    if (thermometer) {
                         fatnnBytes(w, words, wa, wb, xp, xa, xb, k0, k1, bytes);
                     } else {
                         ternaryTwoBitBytes(w, words, wa, wb, xp, xa, xb, k0, k1, bytes);
@@ -336,7 +289,7 @@ public final class Avx2Kernels implements BitKernels {
         }
     }
 
-    // ---- FATNN on panels: carry-save accumulation, 2 weight rows x 1 panel of 4 columns ----
+    // ---- FATNN on panels: carry-save accumulation, 2 weight rows x 1 panel of STEP columns ----
     //
     // Per bit of K, FATNN adds v0 + v1 with v_t = m & (x_t ^ s), a value in {0, 1, 2}. Its two
     // bits are lo = v0 ^ v1 = m & e and hi = v0 & v1 = (m & g) ^ (s & c), with the panel codes
@@ -355,7 +308,7 @@ public final class Avx2Kernels implements BitKernels {
     // (lo = hi = 0) whatever the weight word there, which is a zero pad of the row anyway.
     //
     // 2 x 1 keeps the loop-carried state (ones, twos, byte counts: 6 vectors) and one word's
-    // codes in the 16 ymm registers; larger tiles, and a further "fours" level (one popcount
+    // codes in AVX2's 16 ymm registers; larger tiles, and a further "fours" level (one popcount
     // per four words), made C2 spill that state and ran slower.
 
     /** Per-thread prepared operands of {@link #fatnnPanels}, grown on demand and then reused. */
@@ -701,9 +654,8 @@ public final class Avx2Kernels implements BitKernels {
         cbb.intoArray(bytes, 3 * B.length());
     }
 
-    @Override
-    public void twoBitPanels(long[] w, int words, long[] xp, int kWords,
-                             int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+    private static void twoBitPanels(long[] w, int words, long[] xp, int kWords,
+                                     int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
         byte[] bytes = Scratch.get().bytes;
         long[] raw = Scratch.get().longs;
         for (int i = i0; i < i1; i += 2) {
