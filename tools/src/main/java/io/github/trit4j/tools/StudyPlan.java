@@ -1,6 +1,6 @@
 package io.github.trit4j.tools;
 
-import io.github.trit4j.bench.OpenBlasSgemm;
+import io.github.trit4j.bench.OpenBlas;
 import io.github.trit4j.bench.StudyPrecision;
 import io.github.trit4j.bench.StudyWorkload;
 
@@ -17,7 +17,7 @@ import java.util.List;
  * @param convThreads       thread counts of the convolution workloads
  * @param convPrecisions    precisions of the convolution workloads
  * @param openBlasCore      which OpenBLAS core(s) the fp32 OpenBLAS measurements run on
- * @param openBlasForcing   the OpenBLAS-forcing environment of this process ({@link OpenBlasSgemm#forcingEnvironment()}), "" if none
+ * @param openBlasForcing   the OpenBLAS-forcing environment of this process ({@link OpenBlas#forcingEnvironment()}), "" if none
  * @param warmupIterations  JMH warm-up iterations per measurement
  * @param warmupMillis      length of each
  * @param measureIterations JMH measurement iterations
@@ -38,7 +38,7 @@ public record StudyPlan(List<String> workloads, List<StudyPrecision> precisions,
     public static StudyPlan of(List<String> workloads, List<StudyPrecision> precisions, List<IsaShape> shapes,
                                List<Integer> threads, int[] timing) {
         return new StudyPlan(workloads, precisions, shapes, threads, threads, precisions, OpenBlasCore.NATIVE,
-                OpenBlasSgemm.forcingEnvironment(), timing[0], timing[1], timing[2], timing[3]);
+                OpenBlas.forcingEnvironment(), timing[0], timing[1], timing[2], timing[3]);
     }
 
     /** This plan with another OpenBLAS core choice. */
@@ -56,7 +56,7 @@ public record StudyPlan(List<String> workloads, List<StudyPrecision> precisions,
     /**
      * One JMH run: a set of workloads x precisions x thread counts in one ISA shape.
      *
-     * @param cleanOpenBlasEnv run in a child JVM whose environment lacks {@link OpenBlasSgemm#FORCING_VARIABLES}
+     * @param cleanOpenBlasEnv run in a child JVM whose environment lacks {@link OpenBlas#FORCING_VARIABLES}
      */
     public record Batch(IsaShape shape, List<String> workloads, List<StudyPrecision> precisions, List<Integer> threads,
                         boolean cleanOpenBlasEnv) {

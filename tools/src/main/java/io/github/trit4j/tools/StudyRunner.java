@@ -1,6 +1,6 @@
 package io.github.trit4j.tools;
 
-import io.github.trit4j.bench.OpenBlasSgemm;
+import io.github.trit4j.bench.OpenBlas;
 import io.github.trit4j.bench.StudyBenchmark;
 import io.github.trit4j.bench.StudyPrecision;
 import io.github.trit4j.bench.StudyWorkload;
@@ -105,7 +105,7 @@ public final class StudyRunner {
     }
 
     /**
-     * Runs a batch in a child JVM ({@link OpenBlasChild}) whose environment lacks {@link OpenBlasSgemm#FORCING_VARIABLES};
+     * Runs a batch in a child JVM ({@link OpenBlasChild}) whose environment lacks {@link OpenBlas#FORCING_VARIABLES};
      * relays its progress lines; labels the kernels with what was removed. A failed child yields no measurement.
      */
     static List<Measurement> runInCleanEnv(StudyPlan.Batch batch, StudyPlan plan, MachineFingerprint fingerprint,
@@ -132,7 +132,7 @@ public final class StudyRunner {
             cmd.add(OpenBlasChild.class.getName());
             cmd.addAll(OpenBlasChild.args(batch, plan.timing(), doneBefore, total, csv));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
-            pb.environment().keySet().removeAll(OpenBlasSgemm.FORCING_VARIABLES);
+            pb.environment().keySet().removeAll(OpenBlas.FORCING_VARIABLES);
             Process child = pb.start();
             child.getOutputStream().close();
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {

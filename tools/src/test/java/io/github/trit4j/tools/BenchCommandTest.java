@@ -47,7 +47,7 @@ class BenchCommandTest {
         assertTrue(convFatnn.kernel().startsWith("trit4j ") && convFatnn.kernel().endsWith(" Conv2d"), convFatnn::toString);
         List<Measurement> blas = rows.stream().filter(m -> m.precision().equals("FP32_OPENBLAS")).toList();
         assertEquals(2, blas.size());
-        String forced = io.github.trit4j.bench.OpenBlasSgemm.forcingEnvironment();
+        String forced = io.github.trit4j.bench.OpenBlas.forcingEnvironment();
         for (Measurement m : blas) {
             assertTrue(m.kernel().startsWith("OpenBLAS "), m::toString);
             assertFalse(m.kernel().contains("(OPENBLAS_"), m::toString); // the anchor never runs on a forced core

@@ -1,6 +1,6 @@
 package io.github.trit4j.tools;
 
-import io.github.trit4j.bench.OpenBlasSgemm;
+import io.github.trit4j.bench.OpenBlas;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +33,7 @@ class ConvCommandTest {
                 "--openblas-core", "both", "--quick", "--out", out.toString());
         assertEquals(0, r.exitCode(), r::toString);
         List<Measurement> rows = StudyFiles.check(out);
-        String forced = OpenBlasSgemm.forcingEnvironment();
+        String forced = OpenBlas.forcingEnvironment();
         assertEquals(forced.isEmpty() ? 1 : 2, rows.size(), rows::toString);
         Measurement anchor = rows.stream().filter(m -> m.precision().equals("FP32_OPENBLAS")).findFirst().orElseThrow();
         assertEquals("CONV", anchor.kind());
