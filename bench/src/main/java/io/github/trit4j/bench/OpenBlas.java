@@ -118,8 +118,14 @@ public final class OpenBlas {
                         + "=FILE)" : "")))));
     }
 
-    /** Whether a source's library can be found on this machine (without loading it). */
+    /**
+     * Whether a source's library can be found on this machine, without loading it: bytedeco's is a dependency of
+     * this module, so always (its jar's natives for this platform are checked when it loads).
+     */
     public static boolean available(Source source) {
+        if (source == Source.BYTEDECO) {
+            return true;
+        }
         try {
             return locate(source).isPresent();
         } catch (RuntimeException e) {

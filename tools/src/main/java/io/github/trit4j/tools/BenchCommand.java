@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
                         + "ternary (conventional, FATNN, x 2-bit) and binary GEMM on the ResNet-18 layer shapes, a "
                         + "square and a batch-1 linear layer, and the ResNet-18 3x3 layers as convolutions (trit4j's "
                         + "Conv2d; fp32 and int8 as im2col + GEMM); speedup over fp32 OpenBLAS and GMAC/s.",
-                "JMH in forked JVMs. Defaults take a few minutes on 2 cores; --quick takes seconds (indicative numbers).",
+                "JMH in forked JVMs; each figure from its settled iterations (warm-up recorded). Defaults take about 10 minutes on 2 cores; --quick takes seconds (indicative numbers).",
                 "fp32 OpenBLAS runs on the CPU's own core: if OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE is set, in a child JVM "
                         + "without them (--openblas-core)."})
 public final class BenchCommand implements Callable<Integer> {
@@ -40,7 +40,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_CONV_PRECISIONS = List.of("FP32_OPENBLAS", "FP32_VECTOR", "INT8",
             "TERNARY_CONVENTIONAL", "TERNARY_FATNN");
 
-    @Option(names = "--quick", description = "Seconds-long smoke run: 1 x 300 ms warm-up, 1 x 200 ms measurement; "
+    @Option(names = "--quick", description = "Seconds-long smoke run, indicative figures only: up to 4 x 200 ms iterations; "
             + "unless given, workloads S4 and threads 1.")
     boolean quick;
 
@@ -101,13 +101,21 @@ public final class BenchCommand implements Callable<Integer> {
         StudyPlan plan = plan();
         PrintWriter console = spec.commandLine().getOut();
         MachineFingerprint fingerprint = MachineFingerprint.current(label);
-        console.printf("trit4j bench: %d measurements (%s; %s; ISA shapes %s; threads %s, convolutions %s), JMH %d x %d ms "
-                        + "warm-up, %d x %d ms measurement, 1 fork each%n", plan.size(), String.join(",", plan.workloads()),
+        console.printf("trit4j bench: %d measurements (%s; %s; ISA shapes %s; threads %s, convolutions %s), JMH up to "
+                        + "%d+%d x %d ms iterations, the first counted as warm-up until %d agree within %d%%, 1 fork each%n",
+                plan.size(), String.join(",", plan.workloads()),
                 String.join(",", plan.precisions().stream().map(Enum::name).toList()),
                 String.join(",", plan.shapes().stream().map(IsaShape::id).toList()), plan.threads(),
                 plan.convThreads() + (plan.convPrecisions().equals(plan.precisions()) ? ""
                         : " " + String.join(",", plan.convPrecisions().stream().map(Enum::name).toList())),
-                plan.warmupIterations(), plan.warmupMillis(), plan.measureIterations(), plan.measureMillis());
+                plan.warmupIterations(), plan.measureIterations(), plan.measureMillis(), SteadyState.WINDOW,
+                SteadyState.TOLERANCE_PERCENT);
+        if (plan.indicative()) {
+            console.println("--quick: " + plan.measureIterations() + " iterations per measurement are too few to show a "
+                    + "steady state; the figures are INDICATIVE ONLY, not for publication.");
+        }
+        console.println("fp32 OpenBLAS libraries: " + String.join(", ", plan.openBlasLibraries())
+                + " (each measured; the faster is the anchor)");
         console.println(StudyReport.machineLine(fingerprint));
         console.flush();
         if (plan.anchorInCleanEnv()) {

@@ -45,6 +45,7 @@ public final class StudyReport {
             out.println(t.markdown());
         }
         StudyTables.openBlasNote(results).ifPresent(out::println);
+        StudyTables.unsettledNote(results).ifPresent(out::println);
         out.println("Wrote " + dir.resolve(CSV) + ", " + dir.resolve(HTML) + " and " + charts.size() + " PNG charts.");
         out.flush();
     }

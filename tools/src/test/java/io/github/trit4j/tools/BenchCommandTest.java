@@ -100,12 +100,15 @@ class BenchCommandTest {
         assertEquals(List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.FP32_VECTOR, StudyPrecision.INT8,
                 StudyPrecision.TERNARY_CONVENTIONAL, StudyPrecision.TERNARY_FATNN), plan.convPrecisions());
         assertEquals(OpenBlasCore.NATIVE, plan.openBlasCore());
-        assertEquals(6 * 8 * plan.threads().size() + 4 * 5, plan.size());
+        int libs = plan.openBlasLibraries().size(); // the anchor runs once per OpenBLAS library
+        assertEquals(6 * (7 + libs) * plan.threads().size() + 4 * (4 + libs), plan.size());
 
         cmd.parseArgs("bench", "--quick");
         StudyPlan quick = ((BenchCommand) cmd.getSubcommands().get("bench").getCommand()).plan();
         assertEquals(List.of("S4"), quick.workloads());
-        assertEquals(8, quick.size());
+        assertEquals(7 + quick.openBlasLibraries().size(), quick.size());
+        assertTrue(quick.indicative());
+        assertFalse(plan.indicative());
     }
 
     /** Which JMH runs a plan makes, and in which environment OpenBLAS runs, for each --openblas-core. */
@@ -113,34 +116,40 @@ class BenchCommandTest {
     void openBlasRunsOnTheNativeCoreInItsOwnJvmWhenTheEnvironmentForcesOne() {
         List<StudyPrecision> p = List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.TERNARY_FATNN);
         List<IsaShape> shapes = List.of(IsaShape.NATIVE, IsaShape.NEON);
+        List<String> libs = List.of("bytedeco", "system");
         StudyPlan forced = new StudyPlan(List.of("S1", "C1"), p, shapes, List.of(1, 2), List.of(1), p,
-                OpenBlasCore.NATIVE, "OPENBLAS_CORETYPE=Haswell", 1, 1, 1, 1);
+                OpenBlasCore.NATIVE, "OPENBLAS_CORETYPE=Haswell", 0, 1, 1, 1, libs);
         assertTrue(forced.anchorInCleanEnv());
         assertEquals(List.of(
-                new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1"), List.of(StudyPrecision.FP32_OPENBLAS), List.of(1, 2), true),
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1"), List.of(StudyPrecision.FP32_OPENBLAS), List.of(1, 2), true, libs),
                 new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1, 2), false),
-                new StudyPlan.Batch(IsaShape.NATIVE, List.of("C1"), List.of(StudyPrecision.FP32_OPENBLAS), List.of(1), true),
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("C1"), List.of(StudyPrecision.FP32_OPENBLAS), List.of(1), true, libs),
                 new StudyPlan.Batch(IsaShape.NATIVE, List.of("C1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1), false),
                 new StudyPlan.Batch(IsaShape.NEON, List.of("S1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1, 2), false),
                 new StudyPlan.Batch(IsaShape.NEON, List.of("C1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1), false)),
                 forced.batches());
-        assertEquals(2 + 2 + 1 + 1 + 2 + 1, forced.size());
+        // OpenBLAS once per library
+        assertEquals(2 * 2 + 2 + 1 * 2 + 1 + 2 + 1, forced.size());
 
         StudyPlan both = forced.withOpenBlasCore(OpenBlasCore.BOTH);
         assertEquals(new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1"),
-                List.of(StudyPrecision.FP32_OPENBLAS_ENV, StudyPrecision.TERNARY_FATNN), List.of(1, 2), false), both.batches().get(1));
-        assertEquals(forced.size() + 3, both.size());
+                List.of(StudyPrecision.FP32_OPENBLAS_ENV), List.of(1, 2), false, libs), both.batches().get(1));
+        assertEquals(new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1"),
+                List.of(StudyPrecision.TERNARY_FATNN), List.of(1, 2), false), both.batches().get(2));
+        assertEquals(forced.size() + 3 * 2, both.size());
 
         StudyPlan env = forced.withOpenBlasCore(OpenBlasCore.ENV);
         assertFalse(env.anchorInCleanEnv());
         assertTrue(env.batches().stream().noneMatch(StudyPlan.Batch::cleanOpenBlasEnv));
         assertEquals(forced.size(), env.size());
 
-        // nothing forced: no child JVM, no env run, one JMH run per shape when conv shares threads and precisions
+        // nothing forced: no child JVM, no env run; OpenBLAS in its own JMH run (per library), the rest in one
         StudyPlan free = new StudyPlan(List.of("S1", "C1"), p, shapes, List.of(1), List.of(1), p,
-                OpenBlasCore.BOTH, "", 1, 1, 1, 1);
+                OpenBlasCore.BOTH, "", 0, 1, 1, 1, List.of("bytedeco"));
         assertEquals(List.of(
-                new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1", "C1"), p, List.of(1), false),
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1", "C1"), List.of(StudyPrecision.FP32_OPENBLAS), List.of(1), false,
+                        List.of("bytedeco")),
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1", "C1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1), false),
                 new StudyPlan.Batch(IsaShape.NEON, List.of("S1", "C1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1), false)),
                 free.batches());
     }
