@@ -45,9 +45,10 @@ public final class BenchCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--isa", split = ",", paramLabel = "SHAPE", defaultValue = "native",
-            description = "ISA shapes, each in its own JVMs: native (the JVM's choice), avx2 (-XX:UseAVX=2, trit4j AVX2), "
-                    + "neon (-XX:MaxVectorSize=16, trit4j NEON shape; x86 numbers, not an ARM claim), all "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Kernel shapes, each in its own JVMs: native (the one the JVM picks), avx512 (native, where "
+                    + "that is AVX512), avx2 (-XX:UseAVX=2, trit4j AVX2), neon (-XX:MaxVectorSize=16, trit4j NEON "
+                    + "shape; x86 numbers, not an ARM claim), scalar, all (native, avx2, neon). Any case; the same "
+                    + "vocabulary as verify (default: ${DEFAULT-VALUE}).")
     List<String> isa;
 
     @Option(names = "--threads", split = ",", paramLabel = "N",

@@ -21,7 +21,7 @@ final class OneOffOptions {
     List<String> threads;
 
     @Option(names = "--isa", split = ",", paramLabel = "SHAPE", defaultValue = "native",
-            description = "ISA shapes: native, avx2, neon, all (default: ${DEFAULT-VALUE}).")
+            description = "Kernel shapes: native, avx512, avx2, neon, scalar, all (as for bench; default: ${DEFAULT-VALUE}).")
     List<String> isa;
 
     @Option(names = "--quick", description = "Up to 4 x 200 ms iterations instead of up to 12 x 300 ms (figures indicative only).")

@@ -10,6 +10,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchCommandTest {
@@ -152,6 +153,28 @@ class BenchCommandTest {
                 new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1", "C1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1), false),
                 new StudyPlan.Batch(IsaShape.NEON, List.of("S1", "C1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1), false)),
                 free.batches());
+    }
+
+    /** bench, gemm and conv speak verify's --isa vocabulary (any case). */
+    @Test
+    void isaTakesTheKernelShapeNames() {
+        picocli.CommandLine cmd = Trit4jCommand.commandLine();
+        cmd.parseArgs("bench", "--isa", "SCALAR,neon");
+        assertEquals(List.of(IsaShape.NEON, IsaShape.SCALAR),
+                ((BenchCommand) cmd.getSubcommands().get("bench").getCommand()).plan().shapes());
+        cmd = Trit4jCommand.commandLine();
+        cmd.parseArgs("bench", "--isa", "all");
+        assertFalse(((BenchCommand) cmd.getSubcommands().get("bench").getCommand()).plan().shapes()
+                .contains(IsaShape.SCALAR));
+        cmd = Trit4jCommand.commandLine();
+        cmd.parseArgs("bench", "--isa", "avx512");
+        if (io.github.trit4j.Gemm.engine().isa() == io.github.trit4j.Isa.AVX512) {
+            assertEquals(List.of(IsaShape.NATIVE), ((BenchCommand) cmd.getSubcommands().get("bench").getCommand()).plan().shapes());
+        } else {
+            picocli.CommandLine c = cmd;
+            assertThrows(picocli.CommandLine.ParameterException.class,
+                    () -> ((BenchCommand) c.getSubcommands().get("bench").getCommand()).plan());
+        }
     }
 
     @Test
