@@ -82,6 +82,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + "TERNARY_TWO_BIT BINARY or all (default: all). Speedups need FP32_OPENBLAS.")
     List<String> precisions;
 
+    @Option(names = "--time-to-peak-jvms", paramLabel = "N",
+            description = "Fresh JVMs per workload for the time-to-peak table (ternary FATNN, 1 thread, native shape; "
+                    + "also with the AOT cache of 'trit4j aot-train' when there is one); 0 skips it (default: 3; with "
+                    + "--quick: 1).")
+    Integer timeToPeakJvms;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "trit4j-results",
             description = "Folder for results.csv, report.html and the PNG charts (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -136,6 +142,7 @@ public final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("trit4j bench: no measurement succeeded");
             return 1;
         }
+        measurements = timeToPeak(plan, measurements, console);
         StudyReport.write(measurements, out, "trit4j speedup study", console);
         if (measurements.size() < plan.size()) {
             spec.commandLine().getErr().printf("trit4j bench: %d of %d measurements failed%n",
@@ -143,6 +150,28 @@ public final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** Runs the time-to-peak JVMs for the plan's workloads, if FATNN ran at 1 thread on the native shape. */
+    private List<Measurement> timeToPeak(StudyPlan plan, List<Measurement> measurements, PrintWriter console)
+            throws Exception {
+        int jvms = timeToPeakJvms != null ? timeToPeakJvms : quick ? 1 : 3;
+        if (jvms < 0) {
+            throw new ParameterException(spec.commandLine(), "--time-to-peak-jvms must be >= 0, got " + jvms);
+        }
+        List<String> ws = plan.workloads().stream().filter(w -> measurements.stream().anyMatch(m -> m.workload().equals(w)
+                && m.precision().equals(TimeToPeakRunner.PRECISION.name()) && m.threads() == 1
+                && m.isaShape().equals(IsaShape.NATIVE.id()))).toList();
+        if (jvms == 0 || ws.isEmpty()) {
+            return measurements;
+        }
+        java.util.Optional<Path> aot = TimeToPeakRunner.usableAotCache();
+        console.println("Time to peak: " + jvms + " fresh JVM(s) per workload" + (aot.isPresent()
+                ? ", with the default JVM and with the AOT cache " + aot.get()
+                : " (no AOT cache: 'trit4j aot-train' records one)") + "; ternary FATNN, 1 thread");
+        console.flush();
+        return TimeToPeakRunner.attach(measurements, TimeToPeakRunner.run(ws, IsaShape.NATIVE, jvms, quick ? 1.5 : 3,
+                aot, console), IsaShape.NATIVE);
     }
 
     StudyPlan plan() {

@@ -26,6 +26,7 @@ public final class StudyTables {
         for (StudyResults.Group g : results.groups()) {
             tables.add(detail(results, g));
         }
+        timeToPeak(results).ifPresent(tables::add);
         return tables;
     }
 
@@ -116,6 +117,50 @@ public final class StudyTables {
             }
         }
         return lines.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join("\n", lines) + "\n");
+    }
+
+    /**
+     * Time to peak per workload (rows with a time to peak: ternary FATNN, 1 thread): the JMH steady figure, and the
+     * median over fresh JVMs of the time from the first call to 90% of steady throughput, with the default JVM and
+     * with the AOT cache. Empty if none was measured.
+     */
+    public static Optional<TextTable> timeToPeak(StudyResults results) {
+        List<Measurement> rows = results.all().stream().filter(m -> !Double.isNaN(m.timeToPeakMillis())
+                || !Double.isNaN(m.timeToPeakAotMillis())).toList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean aot = rows.stream().anyMatch(m -> !Double.isNaN(m.timeToPeakAotMillis()));
+        boolean machines = results.severalMachines();
+        List<String> header = new ArrayList<>();
+        List<Boolean> numeric = new ArrayList<>();
+        if (machines) {
+            header.add("machine");
+            numeric.add(false);
+        }
+        header.addAll(List.of("workload (M,N,K)", "kernel", "steady GMAC/s (JMH)", "time to peak, default JVM (ms)"));
+        numeric.addAll(List.of(false, false, true, true));
+        if (aot) {
+            header.add("with AOT cache (ms)");
+            numeric.add(true);
+        }
+        List<List<String>> body = new ArrayList<>();
+        for (Measurement m : rows) {
+            List<String> row = new ArrayList<>();
+            if (machines) {
+                row.add(m.fingerprint().machine());
+            }
+            row.add(io.github.trit4j.bench.StudyWorkload.parse(m.workload()).label());
+            row.add(m.kernel());
+            row.add(gmacs(m));
+            row.add(TimeToPeakRunner.millis(m.timeToPeakMillis(), true));
+            if (aot) {
+                row.add(TimeToPeakRunner.millis(m.timeToPeakAotMillis(), true));
+            }
+            body.add(row);
+        }
+        return Optional.of(new TextTable("Time to peak: from the first call in a fresh JVM to 90% of steady throughput "
+                + "(ternary FATNN, 1 thread; median over fresh JVMs; lower is better)", header, numeric, body));
     }
 
     /** Whether fp32 OpenBLAS, the anchor of every speedup, was measured. */

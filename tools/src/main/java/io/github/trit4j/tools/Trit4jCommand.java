@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
                 GemmCommand.class,
                 ConvCommand.class,
                 ReportCommand.class,
+                AotTrainCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footer = {"",
