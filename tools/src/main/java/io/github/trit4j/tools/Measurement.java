@@ -26,7 +26,7 @@ import java.util.Map;
  * @param measuredIterations  iterations the figure is the mean of (-1: not recorded)
  * @param settled             whether three consecutive iterations agreed within 5% (null: not recorded)
  * @param timeToPeakMillis    time from the first call in a fresh JVM to 90% of steady throughput, median over fresh
- *                            JVMs, milliseconds (NaN: not measured for this row)
+ *                            JVMs, milliseconds (NaN: not measured for this row; infinite: not reached in the run)
  * @param timeToPeakAotMillis the same with the AOT cache of {@code trit4j aot-train} (NaN: not measured)
  */
 public record Measurement(MachineFingerprint fingerprint, String isaShape, String jvmFlags, String kernel,
@@ -92,7 +92,7 @@ public record Measurement(MachineFingerprint fingerprint, String isaShape, Strin
     }
 
     private static String number(double d) {
-        return Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.3f", d);
+        return Double.isNaN(d) ? "" : Double.isInfinite(d) ? "never" : String.format(Locale.ROOT, "%.3f", d);
     }
 
     /**
@@ -115,7 +115,7 @@ public record Measurement(MachineFingerprint fingerprint, String isaShape, Strin
     }
 
     private static double parse(String s) {
-        return s == null || s.isEmpty() ? Double.NaN : Double.parseDouble(s);
+        return s == null || s.isEmpty() ? Double.NaN : s.equals("never") ? Double.POSITIVE_INFINITY : Double.parseDouble(s);
     }
 
     private static int parseInt(String s) {

@@ -153,9 +153,9 @@ public final class StudyTables {
             row.add(io.github.trit4j.bench.StudyWorkload.parse(m.workload()).label());
             row.add(m.kernel());
             row.add(gmacs(m));
-            row.add(TimeToPeakRunner.millis(m.timeToPeakMillis(), true));
+            row.add(TimeToPeakRunner.millis(m.timeToPeakMillis()));
             if (aot) {
-                row.add(TimeToPeakRunner.millis(m.timeToPeakAotMillis(), true));
+                row.add(TimeToPeakRunner.millis(m.timeToPeakAotMillis()));
             }
             body.add(row);
         }

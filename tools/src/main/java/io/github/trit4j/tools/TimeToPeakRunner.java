@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,15 +40,18 @@ final class TimeToPeakRunner {
      */
     record Figures(String workload, List<TimeToPeak.Result> defaultJvm, List<TimeToPeak.Result> aot) {
 
-        /** Median time to peak in ms of some results (NaN if any never peaked: the median is then unknown). */
+        /**
+         * Median time to peak in ms of some results: a JVM that never peaked in its run counts as infinitely slow (so
+         * the median may be infinite: "never"); NaN without results.
+         */
         static double median(List<TimeToPeak.Result> results) {
             if (results.isEmpty()) {
                 return Double.NaN;
             }
-            double[] v = results.stream().mapToDouble(TimeToPeak.Result::timeToPeakMillis).sorted().toArray();
-            // NaN sorts last: a JVM that never peaked counts as the slowest
+            double[] v = results.stream().mapToDouble(r -> Double.isNaN(r.timeToPeakMillis())
+                    ? Double.POSITIVE_INFINITY : r.timeToPeakMillis()).sorted().toArray();
             double m = v[v.length / 2];
-            return v.length % 2 == 1 || Double.isNaN(m) ? m : (v[v.length / 2 - 1] + m) / 2;
+            return v.length % 2 == 1 ? m : (v[v.length / 2 - 1] + m) / 2;
         }
     }
 
@@ -168,12 +170,8 @@ final class TimeToPeakRunner {
         return out;
     }
 
-    /** {@code "1234"} ms, or "never" / "-". */
-    static String millis(double ms, boolean measured) {
-        return !measured ? "-" : Double.isNaN(ms) ? "never" : String.format(Locale.ROOT, "%.0f", ms);
-    }
-
-    static String seriesOf(TimeToPeak.Result r) {
-        return Arrays.toString(Arrays.stream(r.series()).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v)).toArray());
+    /** {@code "1234"} (ms), "never" (not within the run) or "-" (not measured). */
+    static String millis(double ms) {
+        return Double.isNaN(ms) ? "-" : Double.isInfinite(ms) ? "never" : String.format(Locale.ROOT, "%.0f", ms);
     }
 }

@@ -35,6 +35,7 @@ import java.util.concurrent.Callable;
                 ConvCommand.class,
                 ReportCommand.class,
                 AotTrainCommand.class,
+                SteadyModesCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footer = {"",
