@@ -27,14 +27,17 @@ class BenchCommandTest {
                 "--precisions", "FP32_OPENBLAS,TERNARY_FATNN", "--threads", "1", "--label", "test-machine",
                 "--out", out.toString());
         assertEquals(0, r.exitCode(), r::toString);
-        for (String line : List.of("native 64x64x1024 FP32_OPENBLAS 1t:", "native 64x64x1024 TERNARY_FATNN 1t:",
-                "native " + conv + " FP32_OPENBLAS 1t:", "native " + conv + " TERNARY_FATNN 1t:", "[4/4] native ")) {
+        int libraries = io.github.trit4j.bench.OpenBlas.availableSources().size();
+        int total = 2 + 2 * libraries;
+        for (String line : List.of("native 64x64x1024 FP32_OPENBLAS (bytedeco) 1t:", "native 64x64x1024 TERNARY_FATNN 1t:",
+                "native " + conv + " FP32_OPENBLAS (bytedeco) 1t:", "native " + conv + " TERNARY_FATNN 1t:",
+                "[" + total + "/" + total + "] native ", "INDICATIVE ONLY", "[ttp 1/2] native 64x64x1024")) {
             assertTrue(r.out().contains(line), () -> line + "\n" + r);
         }
         assertTrue(r.out().contains("| ISA shape (kernel) | threads | workloads | fp32 OpenBLAS | ternary FATNN |"), r::toString);
         assertTrue(r.out().contains("| conv 8x10x10 3x3 s1 p1 -> 16 (16,100,72) | 1.00x ("), r::toString);
         List<Measurement> rows = StudyFiles.check(out);
-        assertEquals(4, rows.size());
+        assertEquals(total, rows.size());
         for (Measurement m : rows) {
             assertEquals("test-machine", m.fingerprint().machine());
             assertEquals("native", m.isaShape());
@@ -47,7 +50,13 @@ class BenchCommandTest {
         assertEquals(List.of(16, 100, 72), List.of(convFatnn.m(), convFatnn.n(), convFatnn.k()));
         assertTrue(convFatnn.kernel().startsWith("trit4j ") && convFatnn.kernel().endsWith(" Conv2d"), convFatnn::toString);
         List<Measurement> blas = rows.stream().filter(m -> m.precision().equals("FP32_OPENBLAS")).toList();
-        assertEquals(2, blas.size());
+        assertEquals(2 * libraries, blas.size());
+        // every figure records its warm-up; time to peak only on the FATNN rows (1 thread, native)
+        for (Measurement m : rows) {
+            assertTrue(m.warmupIterations() >= 0 && m.measuredIterations() >= 1 && m.settled() != null, m::toString);
+            assertEquals(m.precision().equals("TERNARY_FATNN"), !Double.isNaN(m.timeToPeakMillis()), m::toString);
+        }
+        assertTrue(r.out().contains("**Time to peak: from the first call in a fresh JVM"), r::toString);
         String forced = io.github.trit4j.bench.OpenBlas.forcingEnvironment();
         for (Measurement m : blas) {
             assertTrue(m.kernel().startsWith("OpenBLAS "), m::toString);
