@@ -25,6 +25,9 @@ for line in "${LIBS[@]}"; do
   echo "=== $source: $path (OpenBLAS $version, $core)"
   echo "--- C driver"
   LD_LIBRARY_PATH="$(dirname "$path")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$DRIVER" "$path" "$SECONDS_PER" 1,2 S1,Q1
+  echo "--- C driver, openblas_set_num_threads before every call (what the earlier bytedeco anchor did)"
+  SGEMM_CHECK_SET_THREADS_EVERY_CALL=1 LD_LIBRARY_PATH="$(dirname "$path")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+    "$DRIVER" "$path" "$SECONDS_PER" 1,2 S1,Q1 | grep GMAC
   echo "--- Java, FFM downcall, JMH (1 fork, 3 x 500 ms warm-up, 5 x $((SECONDS_PER * 200)) ms)"
   "$JAVA" --enable-native-access=ALL-UNNAMED -jar bench/target/benchmarks.jar 'StudyBenchmark.multiply' \
     -p workload=S1,Q1 -p precision=FP32_OPENBLAS -p threads=1,2 -p blas="$source" \

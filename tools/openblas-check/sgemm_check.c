@@ -17,7 +17,8 @@
  * openblas_set_num_threads once per thread count; 0.5 s of warm-up, then five timed runs of a fifth of the
  * seconds each; prints the median and the range of the five in GMAC/s (M*N*K per second / 1e9).
  * OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE in the environment act on it as on any OpenBLAS user; the line
- * "core" says which core ran.
+ * "core" says which core ran. With SGEMM_CHECK_SET_THREADS_EVERY_CALL=1 in the environment it calls
+ * openblas_set_num_threads before every sgemm, as the study's earlier bytedeco anchor did (to measure that cost).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dlfcn.h>
@@ -81,6 +82,10 @@ int main(int argc, char **argv) {
     const char *env[] = {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"};
     for (int i = 0; i < 4; i++) if (getenv(env[i])) printf("env     %s=%s\n", env[i], getenv(env[i]));
 
+    const char *every = getenv("SGEMM_CHECK_SET_THREADS_EVERY_CALL");
+    int set_every_call = every && !strcmp(every, "1");
+    if (set_every_call) printf("openblas_set_num_threads before every call\n");
+
     for (char *w = strtok(work_arg, ","); w; w = strtok(NULL, ",")) {
         int m, n, k;
         if (!shape(w, &m, &n, &k)) { fprintf(stderr, "unknown workload %s\n", w); return 2; }
@@ -98,6 +103,7 @@ int main(int argc, char **argv) {
                 long calls = 0;
                 double start = now(), stop;
                 do {
+                    if (set_every_call) set_threads(threads);
                     sgemm(ROW_MAJOR, NO_TRANS, TRANS, m, n, k, 1.0f, a, k, b, k, 0.0f, c, n);
                     calls++;
                 } while ((stop = now()) - start < seconds / 5);
