@@ -89,9 +89,10 @@ public final class SteadyModesCommand implements Callable<Integer> {
             }
             TimeToPeak.Result t = r.get();
             steady.add(t.steadyGmacs());
-            out.printf(Locale.ROOT, "JVM %2d: steady %.1f GMAC/s, 90%% reached at %s ms; GMAC/s per 0.5 s: %s%n", i,
-                    t.steadyGmacs(), TimeToPeakRunner.millis(Double.isNaN(t.timeToPeakMillis())
-                            ? Double.POSITIVE_INFINITY : t.timeToPeakMillis()),
+            out.printf(Locale.ROOT, "JVM %2d: steady %.1f GMAC/s, first call %.0f ms, 90%% of steady %s; GMAC/s per "
+                            + "0.5 s: %s%n", i, t.steadyGmacs(), t.firstCallMillis(),
+                    Double.isNaN(t.timeToPeakMillis()) ? "never reached"
+                            : String.format(Locale.ROOT, "at %.0f ms", t.timeToPeakMillis()),
                     Arrays.stream(t.series()).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v))
                             .collect(Collectors.joining(" ")));
             out.flush();
