@@ -15,7 +15,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SECONDS_PER=${ANCHOR_SECONDS:-3}
 ./build -q -pl bench -am package -DskipTests >&2
 CC=${CC:-gcc}
-DRIVER=$(mktemp -d)/sgemm_check
+TMP=$(mktemp -d)
+DRIVER=$TMP/sgemm_check
 "$CC" -O2 -std=c11 -o "$DRIVER" tools/openblas-check/sgemm_check.c -ldl
 JAVA="$JAVA_HOME/bin/java"
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
@@ -24,7 +25,8 @@ for line in "${LIBS[@]}"; do
   IFS=$'\t' read -r source path version core config <<<"$line"
   echo "=== $source: $path (OpenBLAS $version, $core)"
   echo "--- C driver"
-  LD_LIBRARY_PATH="$(dirname "$path")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$DRIVER" "$path" "$SECONDS_PER" 1,2 S1,Q1
+  LD_LIBRARY_PATH="$(dirname "$path")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$DRIVER" "$path" "$SECONDS_PER" 1,2 S1,Q1 \
+    | tee "$TMP/c-$source"
   echo "--- C driver, openblas_set_num_threads before every call (what the earlier bytedeco anchor did)"
   SGEMM_CHECK_SET_THREADS_EVERY_CALL=1 LD_LIBRARY_PATH="$(dirname "$path")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
     "$DRIVER" "$path" "$SECONDS_PER" 1,2 S1,Q1 | grep GMAC
@@ -34,5 +36,15 @@ for line in "${LIBS[@]}"; do
     -f 1 -wi 3 -w 500ms -i 5 -r "$((SECONDS_PER * 200))ms" -tu us 2>&1 \
     | awk '/^StudyBenchmark/ { w=$6; t=$5; us=$9; err=$11;
              macs = (w=="S1") ? 64*3136*576 : 1024*1024*1024;
-             printf "%-4s threads %s: %7.1f GMAC/s (JMH %.1f +- %.1f us/op)\n", w, t, macs/us/1e3, us, err }'
+             printf "%-4s threads %s: %7.1f GMAC/s (JMH %.1f +- %.1f us/op)\n", w, t, macs/us/1e3, us, err }' \
+    | tee "$TMP/java-$source"
+  echo "--- $source: Java / C (bar: >= 0.90 at 1 thread) and 2 threads / 1 thread on Q1 (bar: >= 1.6)"
+  awk 'FNR==NR { if ($0 ~ /GMAC/) { split($0, a, "threads "); split(a[2], b, ":"); c[$1 " " b[1]+0] = b[2]+0 }; next }
+       /GMAC/ { split($0, a, "threads "); split(a[2], b, ":"); j[$1 " " b[1]+0] = b[2]+0 }
+       END {
+         for (k in j) if (k ~ / 1$/) printf "  %s 1 thread: Java %.1f, C %.1f GMAC/s: Java/C %.2f %s\n", substr(k, 1, 2),
+           j[k], c[k], j[k]/c[k], (j[k] >= 0.9*c[k] ? "MET" : "NOT MET")
+         if (("Q1 1" in j) && ("Q1 2" in j)) printf "  Q1 Java 2 threads / 1 thread: %.2f %s (C: %.2f)\n",
+           j["Q1 2"]/j["Q1 1"], (j["Q1 2"] >= 1.6*j["Q1 1"] ? "MET" : "NOT MET"), c["Q1 2"]/c["Q1 1"]
+       }' "$TMP/c-$source" "$TMP/java-$source"
 done
