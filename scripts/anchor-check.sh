@@ -5,6 +5,7 @@
 #
 #   scripts/anchor-check.sh            # both libraries this machine has (bytedeco's bundled one, the system's)
 #   ANCHOR_SECONDS=5 scripts/anchor-check.sh
+#   ANCHOR_JAVA_OPTS=-Djmh.ignoreLock=true scripts/anchor-check.sh   # while another JMH run holds its lock (noisy!)
 #
 # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are removed for both runs (as the study does for its anchor), so each library
 # runs on the core it detects; the output names it. Bar (issue 11): Java within 10% of C at 1 thread; 2 threads at
@@ -13,7 +14,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/java-home.sh
 SECONDS_PER=${ANCHOR_SECONDS:-3}
-./build -q -pl bench -am package -DskipTests >&2
+# (Maven 3.8 prints ANSI reset codes even in batch mode; stripped as ./trit4j does)
+./build -q -pl bench -am package -DskipTests 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d' >&2
 CC=${CC:-gcc}
 TMP=$(mktemp -d)
 DRIVER=$TMP/sgemm_check
@@ -31,10 +33,12 @@ for line in "${LIBS[@]}"; do
   SGEMM_CHECK_SET_THREADS_EVERY_CALL=1 LD_LIBRARY_PATH="$(dirname "$path")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
     "$DRIVER" "$path" "$SECONDS_PER" 1,2 S1,Q1 | grep GMAC
   echo "--- Java, FFM downcall, JMH (1 fork, 3 x 500 ms warm-up, 5 x $((SECONDS_PER * 200)) ms)"
-  "$JAVA" --enable-native-access=ALL-UNNAMED -jar bench/target/benchmarks.jar 'StudyBenchmark.multiply' \
+  # shellcheck disable=SC2086
+  "$JAVA" ${ANCHOR_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -jar bench/target/benchmarks.jar 'StudyBenchmark.multiply' \
     -p workload=S1,Q1 -p precision=FP32_OPENBLAS -p threads=1,2 -p blas="$source" \
     -f 1 -wi 3 -w 500ms -i 5 -r "$((SECONDS_PER * 200))ms" -tu us 2>&1 \
-    | awk '/^StudyBenchmark/ { w=$6; t=$5; us=$9; err=$11;
+    | awk '/ERROR|Exception|<failure>/ { print "JMH: " $0 > "/dev/stderr" }
+           /^StudyBenchmark/ { w=$6; t=$5; us=$9; err=$11;
              macs = (w=="S1") ? 64*3136*576 : 1024*1024*1024;
              printf "%-4s threads %s: %7.1f GMAC/s (JMH %.1f +- %.1f us/op)\n", w, t, macs/us/1e3, us, err }' \
     | tee "$TMP/java-$source"
