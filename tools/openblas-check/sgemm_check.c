@@ -1,13 +1,14 @@
 /*
  * sgemm_check: times OpenBLAS cblas_sgemm from C on the speedup study's fp32 anchor shapes, so that the
- * figure trit4j's Java anchor (FFM downcall, `./trit4j anchor`) reports can be checked against the same
+ * figure trit4j's Java anchor (FFM downcall, JMH; scripts/anchor-check.sh runs both) reports can be checked against the same
  * library and core called natively.
  *
  * Build and run (any C compiler; no OpenBLAS headers needed, the library is opened at run time):
  *
  *   gcc -O2 -std=c11 -o /tmp/sgemm_check tools/openblas-check/sgemm_check.c -ldl
  *   /tmp/sgemm_check /usr/lib/x86_64-linux-gnu/libopenblas.so.0          # the system's OpenBLAS
- *   /tmp/sgemm_check ~/.javacpp/cache/.../libopenblas_nolapack.so.0    # bytedeco's (path: ./trit4j anchor prints it)
+ *   D=~/.javacpp/cache/.../linux-x86_64  # bytedeco's (scripts/anchor-check.sh prints the path); it needs the
+ *   LD_LIBRARY_PATH=$D /tmp/sgemm_check $D/libopenblas_nolapack.so.0    # libgfortran extracted beside it
  *
  * Optional arguments after the library: seconds per measurement (default 2), thread counts (default "1,2"),
  * workloads (default "S1,Q1"; also S2,S3,S4 or MxNxK).

@@ -109,13 +109,14 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         MachineFingerprint fingerprint = MachineFingerprint.current(label);
         console.printf("trit4j bench: %d measurements (%s; %s; ISA shapes %s; threads %s, convolutions %s), JMH up to "
-                        + "%d+%d x %d ms iterations, the first counted as warm-up until %d agree within %d%%, 1 fork each%n",
+                        + "%d x %d ms iterations per measurement, the first counted as warm-up until %d agree within %d%%, "
+                        + "1 fork each%n",
                 plan.size(), String.join(",", plan.workloads()),
                 String.join(",", plan.precisions().stream().map(Enum::name).toList()),
                 String.join(",", plan.shapes().stream().map(IsaShape::id).toList()), plan.threads(),
                 plan.convThreads() + (plan.convPrecisions().equals(plan.precisions()) ? ""
                         : " " + String.join(",", plan.convPrecisions().stream().map(Enum::name).toList())),
-                plan.warmupIterations(), plan.measureIterations(), plan.measureMillis(), SteadyState.WINDOW,
+                plan.warmupIterations() + plan.measureIterations(), plan.measureMillis(), SteadyState.WINDOW,
                 SteadyState.TOLERANCE_PERCENT);
         if (plan.indicative()) {
             console.println("--quick: " + plan.measureIterations() + " iterations per measurement are too few to show a "
