@@ -122,8 +122,11 @@ public final class BenchCommand implements Callable<Integer> {
             console.println("--quick: " + plan.measureIterations() + " iterations per measurement are too few to show a "
                     + "steady state; the figures are INDICATIVE ONLY, not for publication.");
         }
-        console.println("fp32 OpenBLAS libraries: " + String.join(", ", plan.openBlasLibraries())
-                + " (each measured; the faster is the anchor)");
+        if (plan.precisions().contains(StudyPrecision.FP32_OPENBLAS)
+                || plan.convPrecisions().contains(StudyPrecision.FP32_OPENBLAS)) {
+            console.println("fp32 OpenBLAS libraries: " + String.join(", ", plan.openBlasLibraries())
+                    + " (each measured; the faster is the anchor)");
+        }
         console.println(StudyReport.machineLine(fingerprint));
         console.flush();
         if (plan.anchorInCleanEnv()) {
