@@ -2,10 +2,8 @@ package io.github.trit4j.bench;
 
 import io.github.trit4j.nn.gemm.Fp32VectorGemm;
 import io.github.trit4j.nn.gemm.RowSplit;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Loader;
-import org.bytedeco.openblas.global.openblas_nolapack;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -29,26 +27,23 @@ final class ConvBaselines {
     private ConvBaselines() {
     }
 
-    /** fp32 im2col + OpenBLAS sgemm; {@code input} C x H x W, {@code weights} O x C x k x k. */
-    static StudyProduct openBlas(ConvShape s, float[] input, float[] weights, int threads) {
+    /** fp32 im2col + OpenBLAS sgemm (FFM, {@link OpenBlas}); {@code input} C x H x W, {@code weights} O x C x k x k. */
+    static StudyProduct openBlas(OpenBlas blas, ConvShape s, float[] input, float[] weights, int threads) {
         check(s, input.length, weights.length);
-        Loader.load(openblas_nolapack.class);
         int m = s.m();
         int n = s.n();
         int k = s.k();
-        FloatPointer a = new FloatPointer(weights);
-        FloatPointer b = new FloatPointer((long) k * n);
-        FloatPointer c = new FloatPointer((long) m * n);
-        MemorySegment cols = MemorySegment.ofAddress(b.address()).reinterpret((long) k * n * Float.BYTES);
-        cols.fill((byte) 0);
-        String kernel = "OpenBLAS " + OpenBlasSgemm.coreName() + " + im2col";
+        Arena arena = Arena.ofShared();
+        MemorySegment a = OpenBlasSgemm.copy(arena, weights);
+        MemorySegment cols = arena.allocate((long) k * n * Float.BYTES, 64); // zeroed: padding taps stay 0
+        MemorySegment c = arena.allocate((long) m * n * Float.BYTES, 64);
+        String kernel = blas.describe() + " + im2col";
         return new StudyProduct() {
             @Override
             public void run() {
                 RowSplit.run(k, threads, (from, to) -> im2colRows(s, input, cols, from, to));
-                openblas_nolapack.blas_set_num_threads(threads);
-                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-                        openblas_nolapack.CblasNoTrans, m, n, k, 1f, a, k, b, n, 0f, c, n);
+                blas.threads(threads);
+                blas.sgemm(false, m, n, k, a, cols, c);
             }
 
             @Override
@@ -58,16 +53,12 @@ final class ConvBaselines {
 
             @Override
             public double[] result() {
-                float[] out = new float[m * n];
-                c.get(out);
-                return widen(out);
+                return widen(c.toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT));
             }
 
             @Override
             public void close() {
-                a.close();
-                b.close();
-                c.close();
+                arena.close();
             }
         };
     }

@@ -69,6 +69,10 @@ public class ConvBenchmark {
     @Param({"1"})
     public int threads;
 
+    /** OpenBLAS library of {@code openBlasConv}: {@code bytedeco} or {@code system} ({@link OpenBlas.Source}). */
+    @Param({"bytedeco"})
+    public String blas;
+
     private int height;
     private int width;
     private Conv2d conv;
@@ -133,8 +137,9 @@ public class ConvBenchmark {
         convOut = new int[conv.outputLength(1, height, width)];
         floatOut = new float[convOut.length];
         ConvShape shape = new ConvShape(spec.inChannels(), height, width, spec.outChannels(), l[3], l[4], l[5]);
-        openBlas = ConvBaselines.openBlas(shape, floats, wf, threads);
-        System.out.println("OpenBLAS core: " + OpenBlasSgemm.coreName());
+        OpenBlas lib = OpenBlas.load(OpenBlas.Source.parse(blas));
+        openBlas = ConvBaselines.openBlas(lib, shape, floats, wf, threads);
+        System.out.println("OpenBLAS: " + lib.describe() + ", " + lib.path());
     }
 
     @TearDown

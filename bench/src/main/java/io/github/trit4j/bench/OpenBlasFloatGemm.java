@@ -1,33 +1,46 @@
 package io.github.trit4j.bench;
 
 import io.github.trit4j.nn.gemm.FloatGemm;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Loader;
-import org.bytedeco.openblas.global.openblas_nolapack;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
- * OpenBLAS {@code cblas_sgemm} (bytedeco) as the network runtime's {@link FloatGemm}: the fp32
- * network "as a Java user would run it", im2col + OpenBLAS. A is copied off-heap once; each
- * product copies B into, and C out of, off-heap buffers kept per thread (a Java user's
- * {@code float[]} has to cross into native memory somehow; these copies are O(N*K + M*N) against
- * the product's O(M*N*K)). {@code threads} is passed to {@code openblas_set_num_threads} on every
- * call, as {@link OpenBlasSgemm} does.
+ * OpenBLAS {@code cblas_sgemm}, called through the FFM API ({@link OpenBlas}), as the network runtime's
+ * {@link FloatGemm}: the fp32 network "as a Java user would run it", im2col + OpenBLAS. A is copied to native memory
+ * once; each product copies B into, and C out of, native buffers kept per thread (a Java user's {@code float[]} has
+ * to cross into native memory somehow; these copies are O(N*K + M*N) against the product's O(M*N*K)). The thread
+ * count is set through {@link OpenBlas#threads(int)}, which calls OpenBLAS only when it changes.
+ *
+ * <p>OpenBLAS picks its core when the library loads: where {@code OPENBLAS_CORETYPE} / {@code OPENBLAS_L2_SIZE} are
+ * set (as on some machines, for old builds), start the JVM without them to get the CPU's own core;
+ * {@link #name()} says which core runs.
  *
  * <p>Thread-safe (each thread has its own B and C buffers; A is read-only).
  */
 public final class OpenBlasFloatGemm implements FloatGemm {
 
-    private static final ThreadLocal<FloatPointer[]> BUFFERS = ThreadLocal.withInitial(() -> new FloatPointer[2]);
+    /** Per thread: {B, C} native buffers, grown on demand, freed with the thread's last reference. */
+    private static final ThreadLocal<MemorySegment[]> BUFFERS = ThreadLocal.withInitial(() -> new MemorySegment[2]);
 
-    /** Loads OpenBLAS. */
+    private final OpenBlas blas;
+
+    /** bytedeco's bundled OpenBLAS (the library the study's anchor found the faster on our machines). */
     public OpenBlasFloatGemm() {
-        Loader.load(openblas_nolapack.class);
+        this(OpenBlas.load(OpenBlas.Source.BYTEDECO));
+    }
+
+    /** The given OpenBLAS library. */
+    public OpenBlasFloatGemm(OpenBlas blas) {
+        this.blas = blas;
     }
 
     @Override
     public Prepared prepare(float[] a, int m, int k) {
         FloatGemm.checkPrepare(a, m, k);
-        FloatPointer pa = new FloatPointer(a);
+        MemorySegment pa = Arena.ofAuto().allocate((long) m * k * Float.BYTES, 64);
+        MemorySegment.copy(a, 0, pa, ValueLayout.JAVA_FLOAT, 0, m * k);
         return new Prepared() {
             @Override
             public int m() {
@@ -42,30 +55,26 @@ public final class OpenBlasFloatGemm implements FloatGemm {
             @Override
             public void multiply(float[] b, int n, float[] c, int cOffset, int threads) {
                 FloatGemm.checkMultiply(m, k, b, n, c, cOffset, threads);
-                FloatPointer[] buf = BUFFERS.get();
+                MemorySegment[] buf = BUFFERS.get();
                 buf[0] = ensure(buf[0], (long) n * k);
                 buf[1] = ensure(buf[1], (long) m * n);
-                buf[0].position(0).put(b, 0, n * k);
-                openblas_nolapack.blas_set_num_threads(threads);
-                openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-                        openblas_nolapack.CblasTrans, m, n, k, 1f, pa, k, buf[0], k, 0f, buf[1], n);
-                buf[1].position(0).get(c, cOffset, m * n);
+                MemorySegment.copy(b, 0, buf[0], ValueLayout.JAVA_FLOAT, 0, n * k);
+                blas.threads(threads);
+                blas.sgemm(true, m, n, k, pa, buf[0], buf[1]);
+                MemorySegment.copy(buf[1], ValueLayout.JAVA_FLOAT, 0, c, cOffset, m * n);
             }
         };
     }
 
-    private static FloatPointer ensure(FloatPointer p, long size) {
-        if (p != null && p.capacity() >= size) {
-            return p;
+    private static MemorySegment ensure(MemorySegment s, long floats) {
+        if (s != null && s.byteSize() >= floats * Float.BYTES) {
+            return s;
         }
-        if (p != null) {
-            p.close();
-        }
-        return new FloatPointer(size);
+        return Arena.ofAuto().allocate(floats * Float.BYTES, 64);
     }
 
     @Override
     public String name() {
-        return "OpenBLAS " + OpenBlasSgemm.coreName();
+        return blas.describe();
     }
 }

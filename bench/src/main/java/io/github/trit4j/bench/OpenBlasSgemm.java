@@ -1,114 +1,74 @@
 package io.github.trit4j.bench;
 
 import io.github.trit4j.nn.gemm.Fp32VectorGemm;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Loader;
-import org.bytedeco.openblas.global.openblas_nolapack;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 
 /**
- * The fp32 anchor of the speedup study: OpenBLAS {@code cblas_sgemm} through bytedeco's
- * presets, which is what a Java user calls for float GEMM. Computes
- * {@code C = A * B^T} (A M x K, B N x K, both row-major, C M x N) on off-heap copies of the
- * operands made once, so a product costs exactly one {@code cblas_sgemm} call (OpenBLAS packs
- * internally on every call, as it would for a user).
+ * The fp32 anchor of the speedup study: OpenBLAS {@code cblas_sgemm} called through the FFM API ({@link OpenBlas})
+ * on native memory, as fast as a Java program can call it. Computes {@code C = A * B^T} (A M x K, B N x K, both
+ * row-major, C M x N) on native copies of the operands made once (64-byte aligned), so a product costs exactly one
+ * {@code cblas_sgemm} downcall (OpenBLAS packs internally on every call, as it would for a user).
  *
  * <p>OpenBLAS picks its kernels at load time from the CPU, unless the environment variable
- * {@code OPENBLAS_CORETYPE} forces a core; {@link #coreName()} tells which one runs.
+ * {@code OPENBLAS_CORETYPE} forces a core; {@link OpenBlas#describe()} tells which library, version and core run.
+ * Not thread-safe (one product, one output).
  */
 public final class OpenBlasSgemm implements AutoCloseable {
 
+    private final OpenBlas blas;
     private final int m;
     private final int n;
     private final int k;
-    private final FloatPointer a;
-    private final FloatPointer b;
-    private final FloatPointer c;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment a;
+    private final MemorySegment b;
+    private final MemorySegment c;
 
     /**
-     * Copies the operands off-heap.
+     * Copies the operands to native memory.
      *
      * @param a M x K, row-major
      * @param b N x K, row-major
      */
-    public OpenBlasSgemm(float[] a, float[] b, int m, int n, int k) {
+    public OpenBlasSgemm(OpenBlas blas, float[] a, float[] b, int m, int n, int k) {
         Fp32VectorGemm.check(a.length, b.length, m, n, k);
-        Loader.load(openblas_nolapack.class);
+        this.blas = blas;
         this.m = m;
         this.n = n;
         this.k = k;
-        this.a = new FloatPointer(a);
-        this.b = new FloatPointer(b);
-        this.c = new FloatPointer((long) m * n);
+        this.a = copy(arena, a);
+        this.b = copy(arena, b);
+        this.c = arena.allocate((long) m * n * Float.BYTES, 64);
     }
 
-    /** One product on {@code threads} OpenBLAS threads ({@code openblas_set_num_threads}). */
+    /** A 64-byte aligned native copy of {@code v}. */
+    static MemorySegment copy(Arena arena, float[] v) {
+        MemorySegment s = arena.allocate((long) v.length * Float.BYTES, 64);
+        MemorySegment.copy(v, 0, s, ValueLayout.JAVA_FLOAT, 0, v.length);
+        return s;
+    }
+
+    /** The library this product calls. */
+    public OpenBlas library() {
+        return blas;
+    }
+
+    /** One product on {@code threads} OpenBLAS threads (set only when it changes: {@link OpenBlas#threads}). */
     public void multiply(int threads) {
-        openblas_nolapack.blas_set_num_threads(threads);
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-                openblas_nolapack.CblasTrans, m, n, k, 1f, a, k, b, k, 0f, c, n);
+        blas.threads(threads);
+        blas.sgemm(true, m, n, k, a, b, c);
     }
 
     /** A copy of the last product's C, M x N row-major. */
     public float[] result() {
-        float[] out = new float[m * n];
-        c.get(out);
-        return out;
+        return c.toArray(ValueLayout.JAVA_FLOAT);
     }
 
     @Override
     public void close() {
-        a.close();
-        b.close();
-        c.close();
-    }
-
-    /**
-     * Environment variables that override OpenBLAS's own choice of kernels and blocking for the CPU:
-     * {@code OPENBLAS_CORETYPE} forces a core's kernels, {@code OPENBLAS_L2_SIZE} the cache size its
-     * blocking assumes.
-     */
-    public static final java.util.List<String> FORCING_VARIABLES = java.util.List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
-
-    /** {@code "OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512"}: those of {@link #FORCING_VARIABLES} set in this process, or "". */
-    public static String forcingEnvironment() {
-        StringBuilder sb = new StringBuilder();
-        for (String name : FORCING_VARIABLES) {
-            String v = System.getenv(name);
-            if (v != null && !v.isBlank()) {
-                sb.append(sb.isEmpty() ? "" : " ").append(name).append('=').append(v.trim());
-            }
-        }
-        return sb.toString();
-    }
-
-    /**
-     * The core OpenBLAS runs on, from {@code openblas_get_corename()} (e.g. {@code Haswell},
-     * {@code SkylakeX}, {@code Zen}, {@code NeoverseN1}), with the {@link #FORCING_VARIABLES} that are
-     * set, e.g. {@code "Haswell (OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512)"}; {@code "unknown (...)"}
-     * if the symbol cannot be called.
-     */
-    public static String coreName() {
-        String forced = forcingEnvironment();
-        String suffix = forced.isEmpty() ? "" : " (" + forced + ")";
-        try {
-            Loader.load(openblas_nolapack.class);
-            org.bytedeco.javacpp.Pointer symbol = Loader.addressof("openblas_get_corename");
-            long address = symbol == null ? 0 : symbol.address();
-            if (address == 0) {
-                return "unknown (openblas_get_corename not found)" + suffix;
-            }
-            MethodHandle call = Linker.nativeLinker().downcallHandle(MemorySegment.ofAddress(address),
-                    FunctionDescriptor.of(ValueLayout.ADDRESS));
-            MemorySegment name = (MemorySegment) call.invokeExact();
-            return name.reinterpret(256).getString(0).trim() + suffix;
-        } catch (Throwable e) {
-            return "unknown (" + e + ")" + suffix;
-        }
+        arena.close();
     }
 }

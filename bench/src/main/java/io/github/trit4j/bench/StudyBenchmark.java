@@ -13,12 +13,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,9 +27,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code workload} is a name of {@link StudyWorkload#NAMED} (GEMMs and convolutions), {@code MxNxK}
  * or a convolution's {@link ConvShape#id()}. If the system
- * property {@value #FACTS_PROPERTY} names a file, setup appends one line per trial:
- * {@code workload|precision|isa|threads|kernel}, where kernel says what ran (e.g.
- * {@code trit4j AVX512}, {@code OpenBLAS Haswell}); the driver reads it back.
+ * property {@value #FACTS_PROPERTY} names a file, setup appends one JSON object per trial and line
+ * ({@link TrialFacts}: the trial's parameters and what ran, e.g. {@code trit4j AVX512},
+ * {@code OpenBLAS 0.3.21 Cooperlake (system)}); the driver reads it back.
  *
  * <p>Fork flags as in {@link GemmBenchmark} (prepended and appended, because JMH's
  * {@code -jvmArgsAppend} replaces the annotation's list).
@@ -86,23 +81,22 @@ public class StudyBenchmark {
     @Param({"1"})
     public int threads;
 
+    /** The OpenBLAS library of the OpenBLAS precisions: {@code bytedeco} or {@code system} ({@link OpenBlas.Source}). */
+    @Param({"bytedeco"})
+    public String blas;
+
     private StudyProduct product;
 
     @Setup
     public void setup() {
         StudyWorkload parsed = StudyWorkload.parse(workload);
         prewarm(parsed);
-        product = StudyProducts.create(parsed, precision, isa, threads);
+        product = StudyProducts.create(parsed, precision, isa, threads, OpenBlas.Source.parse(blas));
         product.run(); // builds anything cached on first use (column panels, derived planes)
         String facts = System.getProperty(FACTS_PROPERTY);
         if (facts != null && !facts.isBlank()) {
-            String line = String.join("|", workload, precision.name(), isa, Integer.toString(threads), product.kernel());
-            try {
-                Files.writeString(Path.of(facts), line + System.lineSeparator(), StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            TrialFacts.append(Path.of(facts),
+                    new TrialFacts(workload, precision.name(), isa, threads, blas, product.kernel()));
         }
     }
 
@@ -119,7 +113,7 @@ public class StudyBenchmark {
         }
         StudyWorkload small = new StudyWorkload(w.name() + "-prewarm", StudyWorkload.Kind.GEMM,
                 Math.min(w.m(), 64), Math.min(w.n(), 64), w.k());
-        StudyProduct warm = StudyProducts.create(small, precision, isa, threads);
+        StudyProduct warm = StudyProducts.create(small, precision, isa, threads, OpenBlas.Source.parse(blas));
         try {
             long end = System.nanoTime() + 300_000_000L;
             for (int i = 0; i < 2000 && System.nanoTime() < end; i++) {

@@ -31,19 +31,30 @@ public final class StudyProducts {
      * @param isa {@code AUTO} or an {@link io.github.trit4j.Isa} name; only trit4j's products use it
      */
     public static StudyProduct create(StudyWorkload workload, StudyPrecision precision, String isa, int threads) {
+        return create(workload, precision, isa, threads, OpenBlas.Source.BYTEDECO);
+    }
+
+    /**
+     * A prepared product; the OpenBLAS precisions call the library of {@code blas}.
+     *
+     * @param isa {@code AUTO} or an {@link io.github.trit4j.Isa} name; only trit4j's products use it
+     */
+    public static StudyProduct create(StudyWorkload workload, StudyPrecision precision, String isa, int threads,
+                                      OpenBlas.Source blas) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         SplittableRandom random = new SplittableRandom(SEED);
         if (workload.kind() == StudyWorkload.Kind.CONV) {
-            return conv(workload.conv(), precision, random, isa, threads);
+            return conv(workload.conv(), precision, random, isa, threads, blas);
         }
         int m = workload.m();
         int n = workload.n();
         int k = workload.k();
         return switch (precision) {
             case FP32_OPENBLAS, FP32_OPENBLAS_ENV ->
-                    openBlas(randomFloats(random, m * k), randomFloats(random, n * k), m, n, k, threads);
+                    openBlas(OpenBlas.load(blas), randomFloats(random, m * k), randomFloats(random, n * k), m, n, k,
+                            threads);
             case FP32_VECTOR -> fp32Vector(randomFloats(random, m * k), randomFloats(random, n * k), m, n, k, threads);
             case INT8 -> int8Vector(randomBytes(random, m * k), randomBytes(random, n * k), m, n, k, threads);
             default -> trit4j(precision, random, m, n, k, isa, threads);
@@ -56,13 +67,14 @@ public final class StudyProducts {
      * packed onto bit-planes per pixel, im2col onto packed patch rows, packed GEMM, int32 NCHW out);
      * the baselines are {@link ConvBaselines}.
      */
-    static StudyProduct conv(ConvShape s, StudyPrecision precision, SplittableRandom random, String isa, int threads) {
+    static StudyProduct conv(ConvShape s, StudyPrecision precision, SplittableRandom random, String isa, int threads,
+                             OpenBlas.Source blas) {
         int weights = s.m() * s.k();
         int inputs = s.channels() * s.height() * s.width();
         return switch (precision) {
             case FP32_OPENBLAS, FP32_OPENBLAS_ENV -> {
                 float[] w = randomFloats(random, weights);
-                yield ConvBaselines.openBlas(s, randomFloats(random, inputs), w, threads);
+                yield ConvBaselines.openBlas(OpenBlas.load(blas), s, randomFloats(random, inputs), w, threads);
             }
             case FP32_VECTOR -> {
                 float[] w = randomFloats(random, weights);
@@ -105,9 +117,9 @@ public final class StudyProducts {
         };
     }
 
-    static StudyProduct openBlas(float[] a, float[] b, int m, int n, int k, int threads) {
-        OpenBlasSgemm sgemm = new OpenBlasSgemm(a, b, m, n, k);
-        String kernel = "OpenBLAS " + OpenBlasSgemm.coreName();
+    static StudyProduct openBlas(OpenBlas blas, float[] a, float[] b, int m, int n, int k, int threads) {
+        OpenBlasSgemm sgemm = new OpenBlasSgemm(blas, a, b, m, n, k);
+        String kernel = blas.describe();
         return new StudyProduct() {
             @Override
             public void run() {

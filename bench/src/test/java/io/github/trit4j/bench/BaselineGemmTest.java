@@ -82,22 +82,43 @@ class BaselineGemmTest {
         SplittableRandom random = new SplittableRandom(m * 31L + n * 17L + k);
         float[] a = StudyProducts.randomFloats(random, m * k);
         float[] b = StudyProducts.randomFloats(random, n * k);
-        try (OpenBlasSgemm sgemm = new OpenBlasSgemm(a, b, m, n, k)) {
-            sgemm.multiply(threads);
-            assertClose(naive(a, b, m, n, k), sgemm.result(), k);
+        for (OpenBlas.Source source : OpenBlas.availableSources()) {
+            try (OpenBlasSgemm sgemm = new OpenBlasSgemm(OpenBlas.load(source), a, b, m, n, k)) {
+                sgemm.multiply(threads);
+                assertClose(naive(a, b, m, n, k), sgemm.result(), k);
+            }
         }
     }
 
     @Test
-    void openBlasReportsItsCore() {
-        String core = OpenBlasSgemm.coreName();
-        System.out.println("OpenBLAS core: " + core);
-        assertFalse(core.isBlank());
-        assertFalse(core.startsWith("unknown"), core);
-        String forced = System.getenv("OPENBLAS_CORETYPE");
-        if (forced != null && !forced.isBlank()) {
-            assertTrue(core.contains("OPENBLAS_CORETYPE=" + forced), core);
+    void everyOpenBlasReportsVersionAndCore() {
+        assertTrue(OpenBlas.availableSources().contains(OpenBlas.Source.BYTEDECO), "bytedeco's OpenBLAS is bundled");
+        for (OpenBlas.Source source : OpenBlas.availableSources()) {
+            OpenBlas lib = OpenBlas.load(source);
+            String described = lib.describe();
+            System.out.println("OpenBLAS: " + described + ", " + lib.path() + ", " + lib.config());
+            assertTrue(lib.version().matches("\\d+\\.\\d+\\.\\d+.*"), lib.config());
+            assertFalse(lib.coreName().isBlank() || lib.coreName().startsWith("?"), described);
+            assertTrue(described.contains("(" + source.id()), described);
+            String forced = System.getenv("OPENBLAS_CORETYPE");
+            if (forced != null && !forced.isBlank()) {
+                assertTrue(described.contains("OPENBLAS_CORETYPE=" + forced), described);
+            }
         }
+    }
+
+    @Test
+    void openBlasRejectsBadArguments() {
+        OpenBlas lib = OpenBlas.load(OpenBlas.Source.BYTEDECO);
+        assertThrows(IllegalArgumentException.class, () -> lib.threads(0));
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment small = arena.allocate(4 * Float.BYTES);
+            assertThrows(IllegalArgumentException.class, () -> lib.sgemm(true, 2, 2, 2, small, small, arena.allocate(3)));
+            assertThrows(IllegalArgumentException.class, () -> lib.sgemm(true, 0, 2, 2, small, small, small));
+            assertThrows(IllegalArgumentException.class, () -> lib.sgemm(true, 2, 2, 2,
+                    java.lang.foreign.MemorySegment.ofArray(new float[4]), small, small));
+        }
+        assertThrows(IllegalArgumentException.class, () -> OpenBlas.Source.parse("mkl"));
     }
 
     @Test

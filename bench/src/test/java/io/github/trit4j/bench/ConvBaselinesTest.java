@@ -47,7 +47,7 @@ class ConvBaselinesTest {
             float[] w = StudyProducts.randomFloats(random, s.m() * s.k());
             float[] x = StudyProducts.randomFloats(random, s.channels() * s.height() * s.width());
             try (StudyProduct product = p == StudyPrecision.FP32_OPENBLAS
-                    ? ConvBaselines.openBlas(s, x, w, threads) : ConvBaselines.fp32Vector(s, x, w, threads)) {
+                    ? ConvBaselines.openBlas(OpenBlas.load(OpenBlas.Source.BYTEDECO), s, x, w, threads) : ConvBaselines.fp32Vector(s, x, w, threads)) {
                 for (int call = 0; call < 2; call++) { // the second call reuses the buffers
                     product.run();
                     double[] expected = direct(s, toDouble(x), toDouble(w));

@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
                         + "ternary (conventional, FATNN, x 2-bit) and binary GEMM on the ResNet-18 layer shapes, a "
                         + "square and a batch-1 linear layer, and the ResNet-18 3x3 layers as convolutions (trit4j's "
                         + "Conv2d; fp32 and int8 as im2col + GEMM); speedup over fp32 OpenBLAS and GMAC/s.",
-                "JMH in forked JVMs. Defaults take a few minutes on 2 cores; --quick takes seconds (indicative numbers).",
+                "JMH in forked JVMs; each figure from its settled iterations (warm-up recorded). Defaults take about 10 minutes on 2 cores; --quick takes seconds (indicative numbers).",
                 "fp32 OpenBLAS runs on the CPU's own core: if OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE is set, in a child JVM "
                         + "without them (--openblas-core)."})
 public final class BenchCommand implements Callable<Integer> {
@@ -40,14 +40,15 @@ public final class BenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_CONV_PRECISIONS = List.of("FP32_OPENBLAS", "FP32_VECTOR", "INT8",
             "TERNARY_CONVENTIONAL", "TERNARY_FATNN");
 
-    @Option(names = "--quick", description = "Seconds-long smoke run: 1 x 300 ms warm-up, 1 x 200 ms measurement; "
+    @Option(names = "--quick", description = "Seconds-long smoke run, indicative figures only: up to 4 x 200 ms iterations; "
             + "unless given, workloads S4 and threads 1.")
     boolean quick;
 
     @Option(names = "--isa", split = ",", paramLabel = "SHAPE", defaultValue = "native",
-            description = "ISA shapes, each in its own JVMs: native (the JVM's choice), avx2 (-XX:UseAVX=2, trit4j AVX2), "
-                    + "neon (-XX:MaxVectorSize=16, trit4j NEON shape; x86 numbers, not an ARM claim), all "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Kernel shapes, each in its own JVMs: native (the one the JVM picks), avx512 (native, where "
+                    + "that is AVX512), avx2 (-XX:UseAVX=2, trit4j AVX2), neon (-XX:MaxVectorSize=16, trit4j NEON "
+                    + "shape; x86 numbers, not an ARM claim), scalar, all (native, avx2, neon). Any case; the same "
+                    + "vocabulary as verify (default: ${DEFAULT-VALUE}).")
     List<String> isa;
 
     @Option(names = "--threads", split = ",", paramLabel = "N",
@@ -81,6 +82,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + "TERNARY_TWO_BIT BINARY or all (default: all). Speedups need FP32_OPENBLAS.")
     List<String> precisions;
 
+    @Option(names = "--time-to-peak-jvms", paramLabel = "N",
+            description = "Fresh JVMs per workload for the time-to-peak table (ternary FATNN, 1 thread, native shape; "
+                    + "also with the AOT cache of 'trit4j aot-train' when there is one); 0 skips it (default: 3; with "
+                    + "--quick: 1).")
+    Integer timeToPeakJvms;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "trit4j-results",
             description = "Folder for results.csv, report.html and the PNG charts (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -101,13 +108,25 @@ public final class BenchCommand implements Callable<Integer> {
         StudyPlan plan = plan();
         PrintWriter console = spec.commandLine().getOut();
         MachineFingerprint fingerprint = MachineFingerprint.current(label);
-        console.printf("trit4j bench: %d measurements (%s; %s; ISA shapes %s; threads %s, convolutions %s), JMH %d x %d ms "
-                        + "warm-up, %d x %d ms measurement, 1 fork each%n", plan.size(), String.join(",", plan.workloads()),
+        console.printf("trit4j bench: %d measurements (%s; %s; ISA shapes %s; threads %s, convolutions %s), JMH up to "
+                        + "%d x %d ms iterations per measurement, the first counted as warm-up until %d agree within %d%%, "
+                        + "1 fork each%n",
+                plan.size(), String.join(",", plan.workloads()),
                 String.join(",", plan.precisions().stream().map(Enum::name).toList()),
                 String.join(",", plan.shapes().stream().map(IsaShape::id).toList()), plan.threads(),
                 plan.convThreads() + (plan.convPrecisions().equals(plan.precisions()) ? ""
                         : " " + String.join(",", plan.convPrecisions().stream().map(Enum::name).toList())),
-                plan.warmupIterations(), plan.warmupMillis(), plan.measureIterations(), plan.measureMillis());
+                plan.warmupIterations() + plan.measureIterations(), plan.measureMillis(), SteadyState.WINDOW,
+                SteadyState.TOLERANCE_PERCENT);
+        if (plan.indicative()) {
+            console.println("--quick: " + plan.measureIterations() + " iterations per measurement are too few to show a "
+                    + "steady state; the figures are INDICATIVE ONLY, not for publication.");
+        }
+        if (plan.precisions().contains(StudyPrecision.FP32_OPENBLAS)
+                || plan.convPrecisions().contains(StudyPrecision.FP32_OPENBLAS)) {
+            console.println("fp32 OpenBLAS libraries: " + String.join(", ", plan.openBlasLibraries())
+                    + " (each measured; the faster is the anchor)");
+        }
         console.println(StudyReport.machineLine(fingerprint));
         console.flush();
         if (plan.anchorInCleanEnv()) {
@@ -127,6 +146,7 @@ public final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("trit4j bench: no measurement succeeded");
             return 1;
         }
+        measurements = timeToPeak(plan, measurements, console);
         StudyReport.write(measurements, out, "trit4j speedup study", console);
         if (measurements.size() < plan.size()) {
             spec.commandLine().getErr().printf("trit4j bench: %d of %d measurements failed%n",
@@ -134,6 +154,28 @@ public final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** Runs the time-to-peak JVMs for the plan's workloads, if FATNN ran at 1 thread on the native shape. */
+    private List<Measurement> timeToPeak(StudyPlan plan, List<Measurement> measurements, PrintWriter console)
+            throws Exception {
+        int jvms = timeToPeakJvms != null ? timeToPeakJvms : quick ? 1 : 3;
+        if (jvms < 0) {
+            throw new ParameterException(spec.commandLine(), "--time-to-peak-jvms must be >= 0, got " + jvms);
+        }
+        List<String> ws = plan.workloads().stream().filter(w -> measurements.stream().anyMatch(m -> m.workload().equals(w)
+                && m.precision().equals(TimeToPeakRunner.PRECISION.name()) && m.threads() == 1
+                && m.isaShape().equals(IsaShape.NATIVE.id()))).toList();
+        if (jvms == 0 || ws.isEmpty()) {
+            return measurements;
+        }
+        java.util.Optional<Path> aot = TimeToPeakRunner.usableAotCache();
+        console.println("Time to peak: " + jvms + " fresh JVM(s) per workload" + (aot.isPresent()
+                ? ", with the default JVM and with the AOT cache " + aot.get()
+                : " (no AOT cache: 'trit4j aot-train' records one)") + "; ternary FATNN, 1 thread");
+        console.flush();
+        return TimeToPeakRunner.attach(measurements, TimeToPeakRunner.run(ws, IsaShape.NATIVE, jvms, quick ? 1.5 : 3,
+                aot, console), IsaShape.NATIVE);
     }
 
     StudyPlan plan() {

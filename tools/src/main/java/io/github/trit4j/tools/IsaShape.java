@@ -14,7 +14,9 @@ public enum IsaShape {
     /** 256-bit vectors, as on an AVX2 machine: {@code -XX:UseAVX=2}, trit4j's AVX2 kernels. x86 only. */
     AVX2("AVX2", List.of("-XX:UseAVX=2")),
     /** 128-bit vectors, as on a NEON machine: {@code -XX:MaxVectorSize=16}, trit4j's NEON kernels. */
-    NEON("NEON", List.of("-XX:MaxVectorSize=16"));
+    NEON("NEON", List.of("-XX:MaxVectorSize=16")),
+    /** trit4j's SCALAR kernels ({@code Long.bitCount}), forced; the JVM's own flags. Only when asked for. */
+    SCALAR("SCALAR", List.of());
 
     /** Value of the benchmark's {@code isa} parameter. */
     public final String isaParam;

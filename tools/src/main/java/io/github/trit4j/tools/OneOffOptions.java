@@ -21,10 +21,10 @@ final class OneOffOptions {
     List<String> threads;
 
     @Option(names = "--isa", split = ",", paramLabel = "SHAPE", defaultValue = "native",
-            description = "ISA shapes: native, avx2, neon, all (default: ${DEFAULT-VALUE}).")
+            description = "Kernel shapes: native, avx512, avx2, neon, scalar, all (as for bench; default: ${DEFAULT-VALUE}).")
     List<String> isa;
 
-    @Option(names = "--quick", description = "1 x 300 ms warm-up and 1 x 200 ms measurement instead of 2 x 300 ms and 3 x 300 ms.")
+    @Option(names = "--quick", description = "Up to 4 x 200 ms iterations instead of up to 12 x 300 ms (figures indicative only).")
     boolean quick;
 
     @Option(names = "--openblas-core", paramLabel = "WHICH", defaultValue = "native",

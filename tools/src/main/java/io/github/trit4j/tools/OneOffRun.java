@@ -16,6 +16,10 @@ final class OneOffRun {
     static int run(CommandSpec spec, String command, String heading, StudyPlan plan, Path out) throws Exception {
         PrintWriter console = spec.commandLine().getOut();
         MachineFingerprint fingerprint = MachineFingerprint.current(null);
+        if (plan.indicative()) {
+            console.println("--quick: too few iterations to show a steady state; the figures are INDICATIVE ONLY.");
+            console.flush();
+        }
         List<Measurement> measurements;
         try {
             measurements = StudyRunner.run(plan, fingerprint, console);
@@ -36,6 +40,7 @@ final class OneOffRun {
                 console.println(StudyTables.detail(results, g).markdown());
             }
             StudyTables.openBlasNote(results).ifPresent(console::println);
+            StudyTables.unsettledNote(results).ifPresent(console::println);
             console.flush();
         }
         return measurements.size() < plan.size() ? 1 : 0;

@@ -53,17 +53,24 @@ final class ProgressFormat implements OutputFormat {
             out.printf(Locale.ROOT, "[%d/%d] %s %s: FAILED%n%s%s%n", done, total, shape, what, messages,
                     held.toString(StandardCharsets.UTF_8));
         } else {
-            double us = result.getPrimaryResult().getScore();
+            double[] iterations = result.getIterationResults().stream()
+                    .mapToDouble(r -> r.getPrimaryResult().getScore()).toArray();
+            SteadyState steady = SteadyState.of(iterations);
             BenchmarkParams p = result.getParams();
             var w = io.github.trit4j.bench.StudyWorkload.parse(p.getParam("workload"));
-            out.printf(Locale.ROOT, "[%d/%d] %s %s: %.1f us/op, %.1f GMAC/s%n", done, total, shape, what, us,
-                    w.macs() / us / 1e3);
+            double gmacs = w.macs() / steady.micros() / 1e3;
+            out.printf(Locale.ROOT, "[%d/%d] %s %s: %.1f us/op, %.1f +- %.1f GMAC/s, %s%n", done, total, shape, what,
+                    steady.micros(), gmacs, Double.isNaN(steady.microsError()) ? Double.NaN
+                            : gmacs * steady.microsError() / steady.micros(), steady.describe());
         }
         out.flush();
     }
 
     static String describe(BenchmarkParams p) {
-        return p.getParam("workload") + " " + p.getParam("precision") + " " + p.getParam("threads") + "t";
+        String precision = p.getParam("precision");
+        boolean blas = precision.startsWith("FP32_OPENBLAS") && p.getParam("blas") != null;
+        return p.getParam("workload") + " " + precision + (blas ? " (" + p.getParam("blas") + ")" : "") + " "
+                + p.getParam("threads") + "t";
     }
 
     @Override

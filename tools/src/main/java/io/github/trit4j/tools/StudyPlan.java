@@ -1,6 +1,6 @@
 package io.github.trit4j.tools;
 
-import io.github.trit4j.bench.OpenBlasSgemm;
+import io.github.trit4j.bench.OpenBlas;
 import io.github.trit4j.bench.StudyPrecision;
 import io.github.trit4j.bench.StudyWorkload;
 
@@ -17,52 +17,82 @@ import java.util.List;
  * @param convThreads       thread counts of the convolution workloads
  * @param convPrecisions    precisions of the convolution workloads
  * @param openBlasCore      which OpenBLAS core(s) the fp32 OpenBLAS measurements run on
- * @param openBlasForcing   the OpenBLAS-forcing environment of this process ({@link OpenBlasSgemm#forcingEnvironment()}), "" if none
- * @param warmupIterations  JMH warm-up iterations per measurement
+ * @param openBlasForcing   the OpenBLAS-forcing environment of this process ({@link OpenBlas#forcingEnvironment()}), "" if none
+ * @param warmupIterations  JMH warm-up iterations per measurement that are thrown away unseen (the study uses 0: its
+ *                          warm-up is found in the measurement iterations, {@link SteadyState})
  * @param warmupMillis      length of each
- * @param measureIterations JMH measurement iterations
+ * @param measureIterations JMH measurement iterations, the cap on warm-up + settled iterations
  * @param measureMillis     length of each
+ * @param openBlasLibraries the OpenBLAS libraries the anchor is measured with ({@link OpenBlas.Source} ids); the faster
+ *                          is the anchor
  */
 public record StudyPlan(List<String> workloads, List<StudyPrecision> precisions, List<IsaShape> shapes,
                         List<Integer> threads, List<Integer> convThreads, List<StudyPrecision> convPrecisions,
                         OpenBlasCore openBlasCore,
                         String openBlasForcing, int warmupIterations, long warmupMillis,
-                        int measureIterations, long measureMillis) {
+                        int measureIterations, long measureMillis, List<String> openBlasLibraries) {
 
-    /** Default timing: a few minutes for the full default study on 2 cores. */
-    public static final int[] DEFAULT_TIMING = {2, 300, 3, 300};
+    /**
+     * Default timing: up to 12 iterations of 300 ms per measurement, the first ones counted as warm-up until three
+     * agree within 5% ({@link SteadyState}); about 10 minutes for the full default study on 2 cores.
+     */
+    public static final int[] DEFAULT_TIMING = {0, 300, 12, 300};
     /** {@code --quick}: seconds, for smoke tests; numbers are indicative only. */
-    public static final int[] QUICK_TIMING = {1, 300, 1, 200};
+    public static final int[] QUICK_TIMING = {0, 200, 4, 200};
 
-    /** A plan with the default OpenBLAS handling (native core) and conv workloads on the GEMM thread counts and precisions. */
+    /**
+     * A plan with the default OpenBLAS handling (native core, every library this machine has) and conv workloads on
+     * the GEMM thread counts and precisions.
+     */
     public static StudyPlan of(List<String> workloads, List<StudyPrecision> precisions, List<IsaShape> shapes,
                                List<Integer> threads, int[] timing) {
         return new StudyPlan(workloads, precisions, shapes, threads, threads, precisions, OpenBlasCore.NATIVE,
-                OpenBlasSgemm.forcingEnvironment(), timing[0], timing[1], timing[2], timing[3]);
+                OpenBlas.forcingEnvironment(), timing[0], timing[1], timing[2], timing[3],
+                OpenBlas.availableSources().stream().map(OpenBlas.Source::id).toList());
     }
 
     /** This plan with another OpenBLAS core choice. */
     public StudyPlan withOpenBlasCore(OpenBlasCore core) {
         return new StudyPlan(workloads, precisions, shapes, threads, convThreads, convPrecisions, core, openBlasForcing,
-                warmupIterations, warmupMillis, measureIterations, measureMillis);
+                warmupIterations, warmupMillis, measureIterations, measureMillis, openBlasLibraries);
     }
 
     /** This plan with other thread counts and precisions for the convolution workloads. */
     public StudyPlan withConv(List<Integer> t, List<StudyPrecision> p) {
         return new StudyPlan(workloads, precisions, shapes, threads, t, p, openBlasCore, openBlasForcing,
-                warmupIterations, warmupMillis, measureIterations, measureMillis);
+                warmupIterations, warmupMillis, measureIterations, measureMillis, openBlasLibraries);
+    }
+
+    /** This plan with other OpenBLAS libraries ({@link OpenBlas.Source} ids). */
+    public StudyPlan withOpenBlasLibraries(List<String> libraries) {
+        return new StudyPlan(workloads, precisions, shapes, threads, convThreads, convPrecisions, openBlasCore,
+                openBlasForcing, warmupIterations, warmupMillis, measureIterations, measureMillis, List.copyOf(libraries));
+    }
+
+    /** Whether the figures are indicative only (too few iterations to find a settled window reliably). */
+    public boolean indicative() {
+        return measureIterations < 2 * SteadyState.WINDOW;
     }
 
     /**
-     * One JMH run: a set of workloads x precisions x thread counts in one ISA shape.
+     * One JMH run: a set of workloads x precisions x thread counts x OpenBLAS libraries in one ISA shape.
      *
-     * @param cleanOpenBlasEnv run in a child JVM whose environment lacks {@link OpenBlasSgemm#FORCING_VARIABLES}
+     * @param cleanOpenBlasEnv run in a child JVM whose environment lacks {@link OpenBlas#FORCING_VARIABLES}
+     * @param blas             values of the benchmark's {@code blas} parameter: the OpenBLAS libraries of an OpenBLAS
+     *                         batch, {@code [bytedeco]} (unused) otherwise
      */
     public record Batch(IsaShape shape, List<String> workloads, List<StudyPrecision> precisions, List<Integer> threads,
-                        boolean cleanOpenBlasEnv) {
+                        boolean cleanOpenBlasEnv, List<String> blas) {
+
+        /** A batch without OpenBLAS precisions. */
+        public Batch(IsaShape shape, List<String> workloads, List<StudyPrecision> precisions, List<Integer> threads,
+                     boolean cleanOpenBlasEnv) {
+            this(shape, workloads, precisions, threads, cleanOpenBlasEnv, List.of(OpenBlas.Source.BYTEDECO.id()));
+        }
+
         /** Measurements in this batch. */
         public int size() {
-            return workloads.size() * precisions.size() * threads.size();
+            return workloads.size() * precisions.size() * threads.size() * blas.size();
         }
     }
 
@@ -127,10 +157,17 @@ public record StudyPlan(List<String> workloads, List<StudyPrecision> precisions,
                 List<StudyPrecision> inherit = clean
                         ? all.stream().filter(p -> p != StudyPrecision.FP32_OPENBLAS).toList() : all;
                 if (clean) {
-                    out.add(new Batch(shape, sets.get(i), List.of(StudyPrecision.FP32_OPENBLAS), setThreads.get(i), true));
+                    out.add(new Batch(shape, sets.get(i), List.of(StudyPrecision.FP32_OPENBLAS), setThreads.get(i), true,
+                            openBlasLibraries));
                 }
-                if (!inherit.isEmpty()) {
-                    out.add(new Batch(shape, sets.get(i), inherit, setThreads.get(i), false));
+                // the OpenBLAS precisions run once per library; the others do not depend on it
+                List<StudyPrecision> blas = inherit.stream().filter(StudyPrecision::isOpenBlas).toList();
+                List<StudyPrecision> rest = inherit.stream().filter(p -> !p.isOpenBlas()).toList();
+                if (!blas.isEmpty()) {
+                    out.add(new Batch(shape, sets.get(i), blas, setThreads.get(i), false, openBlasLibraries));
+                }
+                if (!rest.isEmpty()) {
+                    out.add(new Batch(shape, sets.get(i), rest, setThreads.get(i), false));
                 }
             }
         }

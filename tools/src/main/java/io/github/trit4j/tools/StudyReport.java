@@ -45,6 +45,7 @@ public final class StudyReport {
             out.println(t.markdown());
         }
         StudyTables.openBlasNote(results).ifPresent(out::println);
+        StudyTables.unsettledNote(results).ifPresent(out::println);
         out.println("Wrote " + dir.resolve(CSV) + ", " + dir.resolve(HTML) + " and " + charts.size() + " PNG charts.");
         out.flush();
     }
@@ -55,44 +56,22 @@ public final class StudyReport {
     }
 
     static String html(String heading, StudyResults results, List<TextTable> tables, Map<String, byte[]> charts) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-                .append(TextTable.escape(heading)).append("</title>\n<style>\n")
-                .append("body{font-family:sans-serif;margin:2em;max-width:1200px}")
-                .append("table{border-collapse:collapse;margin:1em 0}")
-                .append("caption{font-weight:bold;text-align:left;padding:.3em 0}")
-                .append("th,td{border:1px solid #ccc;padding:.25em .6em}th{background:#f3f3f3}")
-                .append("td.num{text-align:right;font-variant-numeric:tabular-nums}img{max-width:100%}\n")
-                .append("</style>\n</head>\n<body>\n<h1>").append(TextTable.escape(heading)).append("</h1>\n");
-        sb.append("<h2>Machines</h2>\n<ul>\n");
-        for (MachineFingerprint f : results.machines()) {
-            sb.append("<li>").append(TextTable.escape(machineLine(f))).append("</li>\n");
-        }
-        sb.append("</ul>\n<p>Speedup = time of fp32 OpenBLAS sgemm / time of the precision, on the same machine, "
-                + "workload and threads; GMAC/s = M*N*K / time (K unpadded). Measured with JMH. GEMM workloads: "
-                + "operands packed beforehand. Convolution workloads (batch 1, NCHW; M = output channels, N = output "
-                + "pixels, K = input channels x kernel area): trit4j's Conv2d on integer codes end to end (im2col onto "
-                + "bit-planes, packed GEMM, int32 out); fp32 and int8 as im2col + their GEMM, weights prepared "
-                + "beforehand.</p>\n");
-        StudyTables.openBlasNote(results).ifPresent(note -> sb.append("<p>").append(TextTable.escape(note.strip())
-                .replace("\n", "<br>\n")).append(". An OpenBLAS kernel marked [native core; ... removed] ran in a JVM "
-                + "whose environment had those variables removed, so OpenBLAS chose its kernels for this CPU; one "
-                + "with (OPENBLAS_CORETYPE=...) in brackets ran on the core the environment forced.</p>\n"));
-        sb.append("<p>Kernels that ran:</p>\n<ul>\n");
-        results.all().stream().map(m -> m.fingerprint().machine() + " · " + m.isaShape()
-                        + (m.jvmFlags().isEmpty() ? "" : " [" + m.jvmFlags() + "]") + " · " + m.precision() + ": " + m.kernel())
-                .distinct().forEach(s -> sb.append("<li>").append(TextTable.escape(s)).append("</li>\n"));
-        sb.append("</ul>\n<h2>Tables</h2>\n");
-        for (TextTable t : tables) {
-            sb.append(t.html());
-        }
-        sb.append("<h2>Charts</h2>\n");
-        for (Map.Entry<String, byte[]> chart : charts.entrySet()) {
-            sb.append("<figure><img alt=\"").append(TextTable.escape(chart.getKey()))
-                    .append("\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(chart.getValue()))
-                    .append("\"><figcaption>").append(TextTable.escape(chart.getKey())).append("</figcaption></figure>\n");
-        }
-        return sb.append("</body>\n</html>\n").toString();
+        Map<String, Object> scope = new java.util.HashMap<>();
+        scope.put("heading", heading);
+        scope.put("machines", results.machines().stream().map(StudyReport::machineLine).toList());
+        scope.put("anchored", StudyTables.hasAnchor(results));
+        scope.put("window", SteadyState.WINDOW);
+        scope.put("tolerance", SteadyState.TOLERANCE_PERCENT);
+        scope.put("unsettledMark", StudyTables.UNSETTLED);
+        StudyTables.openBlasNote(results).ifPresent(note ->
+                scope.put("openBlasNote", Map.of("lines", List.of(note.strip().split("\n")))));
+        StudyTables.unsettledNote(results).ifPresent(note -> scope.put("unsettledNote", note.strip()));
+        scope.put("kernels", results.all().stream().map(m -> m.fingerprint().machine() + " \u00b7 " + m.isaShape()
+                + (m.jvmFlags().isEmpty() ? "" : " [" + m.jvmFlags() + "]") + " \u00b7 " + m.precision() + ": "
+                + m.kernel()).distinct().toList());
+        scope.put("tables", tables.stream().map(TextTable::scope).toList());
+        scope.put("charts", charts.entrySet().stream().map(c -> Map.of("name", c.getKey(),
+                "base64", Base64.getEncoder().encodeToString(c.getValue()))).toList());
+        return HtmlTemplates.render("report", scope);
     }
 }

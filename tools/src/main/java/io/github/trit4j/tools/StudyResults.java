@@ -107,10 +107,19 @@ public final class StudyResults {
         return java.util.Arrays.stream(StudyPrecision.values()).filter(p -> present.contains(p.name())).toList();
     }
 
-    /** The measurement of a group, workload and precision, if any. */
+    /**
+     * The measurement of a group, workload and precision, if any. Where the precision ran more than once (fp32
+     * OpenBLAS, once per OpenBLAS library), the fastest: the anchor is OpenBLAS at its best on this machine.
+     */
     public Optional<Measurement> find(Group g, String workload, StudyPrecision precision) {
         return all.stream().filter(m -> group(m).equals(g) && m.workload().equals(workload)
-                && m.precision().equals(precision.name())).findFirst();
+                && m.precision().equals(precision.name())).min(Comparator.comparingDouble(Measurement::microsPerOp));
+    }
+
+    /** Every measurement of a group, workload and precision (one per OpenBLAS library for fp32 OpenBLAS). */
+    public List<Measurement> findAll(Group g, String workload, StudyPrecision precision) {
+        return all.stream().filter(m -> group(m).equals(g) && m.workload().equals(workload)
+                && m.precision().equals(precision.name())).toList();
     }
 
     /** The fp32 OpenBLAS measurement a group's speedups are relative to (its own shape's, else native's, else any). */
@@ -122,7 +131,8 @@ public final class StudyResults {
         List<Measurement> candidates = all.stream().filter(m -> m.fingerprint().machine().equals(g.machine())
                 && m.threads() == g.threads() && m.workload().equals(workload)
                 && m.precision().equals(StudyPrecision.FP32_OPENBLAS.name()))
-                .sorted(Comparator.comparingInt(m -> shapeOrder(m.isaShape()))).toList();
+                .sorted(Comparator.<Measurement>comparingInt(m -> shapeOrder(m.isaShape()))
+                        .thenComparingDouble(Measurement::microsPerOp)).toList();
         return candidates.stream().findFirst();
     }
 

@@ -1,12 +1,11 @@
 package io.github.trit4j.tools;
 
-import io.github.trit4j.bench.OpenBlasSgemm;
+import io.github.trit4j.bench.OpenBlas;
 import io.github.trit4j.bench.StudyBenchmark;
 import io.github.trit4j.bench.StudyPrecision;
 import io.github.trit4j.bench.StudyWorkload;
-import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
+import io.github.trit4j.bench.TrialFacts;
+import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -22,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +29,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a {@link StudyPlan} with JMH: one JMH run of {@link StudyBenchmark} per {@link StudyPlan.Batch},
  * whose trials fork JVMs (this JVM's java and class path) with the vector module, heap flags
- * and the shape's flags. Turns the scores into {@link Measurement}s.
+ * and the shape's flags. JMH writes its JSON result file; the measurements are read back from it (Jackson) with
+ * their per-iteration times, so that each figure is taken from its settled iterations ({@link SteadyState}).
  *
  * <p>A batch that must run OpenBLAS on the CPU's own core while this process's environment
  * forces one ({@code OPENBLAS_CORETYPE}, {@code OPENBLAS_L2_SIZE}) runs in a child JVM
  * ({@link OpenBlasChild}) started with those variables removed from its environment; its JMH forks
- * inherit that environment. Its measurements come back through a CSV file, its progress lines
- * through its stdout. Nothing else in this process's or the tests' environment changes.
+ * inherit that environment. The child writes the same JMH JSON file and facts file, and relays its progress lines
+ * on its stdout. Nothing else in this process's or the tests' environment changes.
  */
 public final class StudyRunner {
 
@@ -55,63 +54,61 @@ public final class StudyRunner {
         int done = 0;
         int total = plan.size();
         for (StudyPlan.Batch batch : plan.batches()) {
-            if (batch.cleanOpenBlasEnv()) {
-                out.addAll(runInCleanEnv(batch, plan, fingerprint, progress, done, total));
-            } else {
-                out.addAll(runBatch(batch, plan.timing(), fingerprint, progress, done, total));
+            Path json = Files.createTempFile("trit4j-study-", ".json");
+            Path facts = Files.createTempFile("trit4j-study-", ".facts");
+            try {
+                if (batch.cleanOpenBlasEnv()) {
+                    runInCleanEnv(batch, plan, json, facts, progress, done, total);
+                } else {
+                    runBatch(batch, plan.timing(), json, facts, progress, done, total);
+                }
+                String note = batch.cleanOpenBlasEnv() ? " [native core; " + plan.openBlasForcing() + " removed]" : "";
+                out.addAll(measurements(JmhJson.read(json), TrialFacts.read(facts), batch.shape(), fingerprint, note));
+            } finally {
+                Files.deleteIfExists(json);
+                Files.deleteIfExists(facts);
             }
             done += batch.size();
         }
         return out;
     }
 
-    /** One JMH run in this JVM; progress lines are numbered from {@code doneBefore + 1} of {@code total}. */
-    static List<Measurement> runBatch(StudyPlan.Batch batch, int[] timing, MachineFingerprint fingerprint,
-                                      PrintWriter progress, int doneBefore, int total) throws IOException, RunnerException {
+    /**
+     * One JMH run in this JVM, its results written to {@code json} (JMH's JSON format) and the forks' facts to
+     * {@code facts}; progress lines are numbered from {@code doneBefore + 1} of {@code total}.
+     */
+    static void runBatch(StudyPlan.Batch batch, int[] timing, Path json, Path facts, PrintWriter progress,
+                         int doneBefore, int total) throws RunnerException {
         IsaShape shape = batch.shape();
-        List<Measurement> out = new ArrayList<>();
-        Path facts = Files.createTempFile("trit4j-study-", ".facts");
-        try {
-            List<String> flags = new ArrayList<>(FORK_FLAGS);
-            flags.addAll(shape.jvmFlags);
-            flags.add("-D" + StudyBenchmark.FACTS_PROPERTY + "=" + facts);
-            ChainedOptionsBuilder options = new OptionsBuilder()
-                    .include("\\." + StudyBenchmark.class.getSimpleName() + "\\.")
-                    .param("workload", batch.workloads().toArray(String[]::new))
-                    .param("precision", batch.precisions().stream().map(Enum::name).toArray(String[]::new))
-                    .param("isa", shape.isaParam)
-                    .param("threads", batch.threads().stream().map(String::valueOf).toArray(String[]::new))
-                    .forks(1)
-                    .warmupIterations(timing[0])
-                    .warmupTime(TimeValue.milliseconds(timing[1]))
-                    .measurementIterations(timing[2])
-                    .measurementTime(TimeValue.milliseconds(timing[3]))
-                    .timeUnit(TimeUnit.MICROSECONDS)
-                    .jvmArgsAppend(flags.toArray(String[]::new))
-                    .shouldFailOnError(false);
-            ProgressFormat format = new ProgressFormat(progress, shape.id(), doneBefore, total);
-            Collection<RunResult> results = new Runner(options.build(), format).run();
-            Map<String, String> kernels = readFacts(facts);
-            for (RunResult r : results) {
-                Measurement m = measurement(r, shape, kernels, fingerprint);
-                if (m != null) {
-                    out.add(m);
-                }
-            }
-        } finally {
-            Files.deleteIfExists(facts);
-        }
-        return out;
+        List<String> flags = new ArrayList<>(FORK_FLAGS);
+        flags.addAll(shape.jvmFlags);
+        flags.add("-D" + StudyBenchmark.FACTS_PROPERTY + "=" + facts);
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include("\\." + StudyBenchmark.class.getSimpleName() + "\\.")
+                .param("workload", batch.workloads().toArray(String[]::new))
+                .param("precision", batch.precisions().stream().map(Enum::name).toArray(String[]::new))
+                .param("isa", shape.isaParam)
+                .param("threads", batch.threads().stream().map(String::valueOf).toArray(String[]::new))
+                .param("blas", batch.blas().toArray(String[]::new))
+                .forks(1)
+                .warmupIterations(timing[0])
+                .warmupTime(TimeValue.milliseconds(timing[1]))
+                .measurementIterations(timing[2])
+                .measurementTime(TimeValue.milliseconds(timing[3]))
+                .timeUnit(TimeUnit.MICROSECONDS)
+                .jvmArgsAppend(flags.toArray(String[]::new))
+                .resultFormat(ResultFormatType.JSON)
+                .result(json.toString())
+                .shouldFailOnError(false);
+        new Runner(options.build(), new ProgressFormat(progress, shape.id(), doneBefore, total)).run();
     }
 
     /**
-     * Runs a batch in a child JVM ({@link OpenBlasChild}) whose environment lacks {@link OpenBlasSgemm#FORCING_VARIABLES};
-     * relays its progress lines; labels the kernels with what was removed. A failed child yields no measurement.
+     * Runs a batch in a child JVM ({@link OpenBlasChild}) whose environment lacks {@link OpenBlas#FORCING_VARIABLES};
+     * relays its progress lines. A failed child yields no measurement (its stderr is shown).
      */
-    static List<Measurement> runInCleanEnv(StudyPlan.Batch batch, StudyPlan plan, MachineFingerprint fingerprint,
-                                           PrintWriter progress, int doneBefore, int total)
-            throws IOException, RunnerException {
-        Path csv = Files.createTempFile("trit4j-openblas-", ".csv");
+    static void runInCleanEnv(StudyPlan.Batch batch, StudyPlan plan, Path json, Path facts, PrintWriter progress,
+                              int doneBefore, int total) throws IOException, RunnerException {
         Path log = Files.createTempFile("trit4j-openblas-", ".log");
         try {
             List<String> cmd = new ArrayList<>();
@@ -130,9 +127,9 @@ public final class StudyRunner {
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(OpenBlasChild.class.getName());
-            cmd.addAll(OpenBlasChild.args(batch, plan.timing(), doneBefore, total, csv));
+            cmd.addAll(OpenBlasChild.args(batch, plan.timing(), doneBefore, total, json, facts));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
-            pb.environment().keySet().removeAll(OpenBlasSgemm.FORCING_VARIABLES);
+            pb.environment().keySet().removeAll(OpenBlas.FORCING_VARIABLES);
             Process child = pb.start();
             child.getOutputStream().close();
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -149,61 +146,51 @@ public final class StudyRunner {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while OpenBLAS ran in a child JVM", e);
             }
-            if (status == 3) {
+            if (status == OpenBlasChild.JMH_FAILED) {
                 String message = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
                         .filter(l -> l.startsWith(OpenBlasChild.RUNNER_FAILED)).findFirst()
                         .map(l -> l.substring(OpenBlasChild.RUNNER_FAILED.length())).orElse("JMH failed in the child JVM");
                 throw new RunnerException(message);
             }
-            List<Measurement> read = status == 0 && Files.size(csv) > 0 ? ResultsCsv.read(csv) : List.of();
             if (status != 0) {
+                Files.deleteIfExists(json); // nothing half-written is read
                 progress.println("OpenBLAS run with " + plan.openBlasForcing() + " removed failed (exit " + status + "):");
                 progress.println(Files.readString(log, StandardCharsets.UTF_8));
                 progress.flush();
             }
-            String note = " [native core; " + plan.openBlasForcing() + " removed]";
-            List<Measurement> out = new ArrayList<>();
-            for (Measurement m : read) {
-                out.add(new Measurement(fingerprint, m.isaShape(), m.jvmFlags(), m.kernel() + note, m.workload(),
-                        m.kind(), m.m(), m.n(), m.k(), m.precision(), m.threads(), m.microsPerOp(), m.microsError()));
-            }
-            return out;
         } finally {
-            Files.deleteIfExists(csv);
             Files.deleteIfExists(log);
         }
     }
 
-    private static Measurement measurement(RunResult r, IsaShape shape, Map<String, String> kernels,
-                                           MachineFingerprint fingerprint) {
-        BenchmarkParams p = r.getParams();
-        Result<?> primary = r.getPrimaryResult();
-        if (primary == null || r.getBenchmarkResults().isEmpty()) {
-            return null;
-        }
-        StudyWorkload w = StudyWorkload.parse(p.getParam("workload"));
-        int threads = Integer.parseInt(p.getParam("threads"));
-        String precision = p.getParam("precision");
-        String kernel = kernels.getOrDefault(key(p.getParam("workload"), precision, shape.isaParam, threads), "?");
-        double err = primary.getScoreError();
-        return new Measurement(fingerprint, shape.id(), String.join(" ", shape.jvmFlags), kernel, w.name(),
-                w.kind().name(), w.m(), w.n(), w.k(), precision, threads, primary.getScore(),
-                Double.isFinite(err) ? err : Double.NaN);
-    }
-
-    private static Map<String, String> readFacts(Path facts) throws IOException {
+    /** The measurements of a JMH run's trials, each from its settled iterations; {@code note} is added to kernels. */
+    static List<Measurement> measurements(List<JmhJson.Trial> trials, List<TrialFacts> facts, IsaShape shape,
+                                          MachineFingerprint fingerprint, String note) {
         Map<String, String> kernels = new HashMap<>();
-        for (String line : Files.readAllLines(facts, StandardCharsets.UTF_8)) {
-            String[] f = line.split("\\|", 5);
-            if (f.length == 5) {
-                kernels.put(key(f[0], f[1], f[2], Integer.parseInt(f[3])), f[4]);
-            }
+        for (TrialFacts f : facts) {
+            kernels.put(key(f.workload(), f.precision(), f.isa(), f.threads(), f.blas()), f.kernel());
         }
-        return kernels;
+        List<Measurement> out = new ArrayList<>();
+        for (JmhJson.Trial t : trials) {
+            if (t.iterations().length == 0) {
+                continue;
+            }
+            Map<String, String> p = t.params();
+            StudyWorkload w = StudyWorkload.parse(p.get("workload"));
+            int threads = Integer.parseInt(p.get("threads"));
+            String precision = p.get("precision");
+            String kernel = kernels.getOrDefault(key(p.get("workload"), precision, p.get("isa"), threads,
+                    p.getOrDefault("blas", OpenBlas.Source.BYTEDECO.id())), "?");
+            SteadyState steady = SteadyState.of(t.iterations());
+            out.add(new Measurement(fingerprint, shape.id(), String.join(" ", shape.jvmFlags), kernel + note, w.name(),
+                    w.kind().name(), w.m(), w.n(), w.k(), precision, threads, steady.micros(), steady.microsError(),
+                    steady.warmupIterations(), steady.measuredIterations(), steady.settled(), Double.NaN, Double.NaN));
+        }
+        return out;
     }
 
-    private static String key(String workload, String precision, String isa, int threads) {
-        return workload + "|" + precision + "|" + isa + "|" + threads;
+    private static String key(String workload, String precision, String isa, int threads, String blas) {
+        return String.join("|", workload, precision, isa, Integer.toString(threads), blas);
     }
 
     /** Whether a precision name is one of the OpenBLAS measurements. */

@@ -26,6 +26,7 @@ public final class StudyTables {
         for (StudyResults.Group g : results.groups()) {
             tables.add(detail(results, g));
         }
+        timeToPeak(results).ifPresent(tables::add);
         return tables;
     }
 
@@ -35,6 +36,7 @@ public final class StudyTables {
      */
     public static TextTable summary(StudyResults results) {
         List<StudyPrecision> precisions = results.precisions();
+        boolean anchored = hasAnchor(results);
         boolean machines = results.severalMachines();
         List<String> kinds = results.kinds();
         boolean byKind = kinds.size() > 1;
@@ -74,14 +76,23 @@ public final class StudyTables {
                     row.add(kindLabel(kind));
                 }
                 for (StudyPrecision p : precisions) {
-                    row.add(times(byKind ? results.geomeanSpeedup(g, p, kind) : results.geomeanSpeedup(g, p)));
+                    if (anchored) {
+                        row.add(times(byKind ? results.geomeanSpeedup(g, p, kind) : results.geomeanSpeedup(g, p)));
+                    } else {
+                        OptionalDouble gm = StudyResults.geomean((byKind ? results.workloads(kind) : results.workloads())
+                                .stream().map(w -> results.find(g, w, p).map(m -> OptionalDouble.of(m.gmacs()))
+                                        .orElse(OptionalDouble.empty())).toList());
+                        row.add(gm.isPresent() ? String.format(Locale.ROOT, "%.1f", gm.getAsDouble()) : "-");
+                    }
                 }
                 row.add(times(byKind ? results.geomeanFatnnOverConventional(g, kind) : results.geomeanFatnnOverConventional(g)));
                 rows.add(row);
             }
         }
-        return new TextTable("Speedup over fp32 OpenBLAS (geometric mean over " + String.join(", ", results.workloads())
-                + (byKind ? ", per kind" : "") + "; higher is faster)", header, numeric, rows);
+        String over = "(geometric mean over " + String.join(", ", results.workloads()) + (byKind ? ", per kind" : "")
+                + "; higher is faster)";
+        return new TextTable(anchored ? "Speedup over fp32 OpenBLAS " + over
+                : "GMAC/s, fp32 OpenBLAS not measured " + over, header, numeric, rows);
     }
 
     /** {@code "GEMM"}, {@code "conv"}. */
@@ -100,13 +111,70 @@ public final class StudyTables {
                     .map(m -> (results.severalMachines() ? m.fingerprint().machine() + ": " : "")
                             + m.kernel().replace(" + im2col", "")).distinct().toList();
             if (!cores.isEmpty()) {
-                lines.add(p.label + " ran: " + String.join("; ", cores));
+                lines.add(p.label + " ran: " + String.join("; ", cores)
+                        + (cores.size() > 1 && p == StudyPrecision.FP32_OPENBLAS
+                        ? " (each library measured; the faster per workload and threads is the anchor)" : ""));
             }
         }
         return lines.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join("\n", lines) + "\n");
     }
 
-    /** Per workload: "speedup (GMAC/s)" per precision, and FATNN over conventional. */
+    /**
+     * Time to peak per workload (rows with a time to peak: ternary FATNN, 1 thread): the JMH steady figure, and the
+     * median over fresh JVMs of the time from the first call to 90% of steady throughput, with the default JVM and
+     * with the AOT cache. Empty if none was measured.
+     */
+    public static Optional<TextTable> timeToPeak(StudyResults results) {
+        List<Measurement> rows = results.all().stream().filter(m -> !Double.isNaN(m.timeToPeakMillis())
+                || !Double.isNaN(m.timeToPeakAotMillis())).toList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean aot = rows.stream().anyMatch(m -> !Double.isNaN(m.timeToPeakAotMillis()));
+        boolean machines = results.severalMachines();
+        List<String> header = new ArrayList<>();
+        List<Boolean> numeric = new ArrayList<>();
+        if (machines) {
+            header.add("machine");
+            numeric.add(false);
+        }
+        header.addAll(List.of("workload (M,N,K)", "kernel", "steady GMAC/s (JMH)", "time to peak, default JVM (ms)"));
+        numeric.addAll(List.of(false, false, true, true));
+        if (aot) {
+            header.add("with AOT cache (ms)");
+            numeric.add(true);
+        }
+        List<List<String>> body = new ArrayList<>();
+        for (Measurement m : rows) {
+            List<String> row = new ArrayList<>();
+            if (machines) {
+                row.add(m.fingerprint().machine());
+            }
+            row.add(io.github.trit4j.bench.StudyWorkload.parse(m.workload()).label());
+            row.add(m.kernel());
+            row.add(gmacs(m));
+            row.add(TimeToPeakRunner.millis(m.timeToPeakMillis()));
+            if (aot) {
+                row.add(TimeToPeakRunner.millis(m.timeToPeakAotMillis()));
+            }
+            body.add(row);
+        }
+        return Optional.of(new TextTable("Time to peak: from the first call in a fresh JVM to 90% of steady throughput "
+                + "(ternary FATNN, 1 thread; median over fresh JVMs; lower is better)", header, numeric, body));
+    }
+
+    /** Whether fp32 OpenBLAS, the anchor of every speedup, was measured. */
+    static boolean hasAnchor(StudyResults results) {
+        return results.all().stream().anyMatch(m -> m.precision().equals(StudyPrecision.FP32_OPENBLAS.name()));
+    }
+
+    /** Marks a figure whose iterations never settled ({@link SteadyState}). */
+    static final String UNSETTLED = "\u2020";
+
+    /**
+     * Per workload: "speedup (GMAC/s ± JMH error)" per precision ({@value #UNSETTLED} after a figure that never
+     * settled), and FATNN over conventional. Without fp32 OpenBLAS: GMAC/s only, and the title says so.
+     */
     public static TextTable detail(StudyResults results, StudyResults.Group g) {
         List<StudyPrecision> precisions = results.precisions();
         List<String> header = new ArrayList<>(List.of("workload (M,N,K)"));
@@ -131,8 +199,8 @@ public final class StudyTables {
                 }
                 found = true;
                 OptionalDouble s = results.speedup(g, w, p);
-                row.add((s.isPresent() ? times(s) + " " : "")
-                        + String.format(Locale.ROOT, "(%.1f)", m.get().gmacs()));
+                row.add((s.isPresent() ? times(s) + " " : "") + "(" + gmacs(m.get()) + ")"
+                        + (Boolean.FALSE.equals(m.get().settled()) ? UNSETTLED : ""));
             }
             row.add(times(results.fatnnOverConventional(g, w)));
             if (found) {
@@ -140,7 +208,8 @@ public final class StudyTables {
             }
         }
         String title = g.label(results.severalMachines()) + trit4jKernel(results, g)
-                + ": speedup over fp32 OpenBLAS (GMAC/s)";
+                + (hasAnchor(results) ? ": speedup over fp32 OpenBLAS (GMAC/s \u00b1 JMH 99.9% error)"
+                : ": GMAC/s \u00b1 JMH 99.9% error (fp32 OpenBLAS not measured)");
         return new TextTable(title, header, numeric, rows);
     }
 
@@ -150,6 +219,21 @@ public final class StudyTables {
                 .filter(m -> m.fingerprint().machine().equals(g.machine()) && m.isaShape().equals(g.isaShape())
                         && m.threads() == g.threads() && m.kernel().startsWith("trit4j "))
                 .map(m -> " (" + m.kernel().substring("trit4j ".length()) + ")").findFirst().orElse("");
+    }
+
+    /** {@code "678.5 ± 12.3"}, or without the error when there is none. */
+    static String gmacs(Measurement m) {
+        double e = m.gmacsError();
+        return Double.isNaN(e) ? String.format(Locale.ROOT, "%.1f", m.gmacs())
+                : String.format(Locale.ROOT, "%.1f \u00b1 %.1f", m.gmacs(), e);
+    }
+
+    /** The note under the tables when some figure never settled, else empty. */
+    public static Optional<String> unsettledNote(StudyResults results) {
+        long n = results.all().stream().filter(m -> Boolean.FALSE.equals(m.settled())).count();
+        return n == 0 ? Optional.empty() : Optional.of(UNSETTLED + " " + n + " measurement(s) never settled: no "
+                + SteadyState.WINDOW + " consecutive JMH iterations agreed within " + SteadyState.TOLERANCE_PERCENT
+                + "%; the figure is the mean of the last " + SteadyState.WINDOW + " (results.csv: settled = no).\n");
     }
 
     static String times(OptionalDouble v) {

@@ -27,25 +27,27 @@ public record TextTable(String title, List<String> header, List<Boolean> numeric
         return sb.toString();
     }
 
-    /** An HTML {@code <table>} with a caption. */
+    /** An HTML {@code <table>} with a caption ({@code templates/table.mustache}). */
     public String html() {
-        StringBuilder sb = new StringBuilder("<table>\n<caption>").append(escape(title)).append("</caption>\n<thead><tr>");
-        for (String h : header) {
-            sb.append("<th>").append(escape(h)).append("</th>");
-        }
-        sb.append("</tr></thead>\n<tbody>\n");
-        for (List<String> row : rows) {
-            sb.append("<tr>");
-            for (int i = 0; i < row.size(); i++) {
-                sb.append(numeric.get(i) ? "<td class=\"num\">" : "<td>").append(escape(row.get(i))).append("</td>");
-            }
-            sb.append("</tr>\n");
-        }
-        return sb.append("</tbody>\n</table>\n").toString();
+        return HtmlTemplates.render("table", scope());
     }
 
-    /** HTML text escaping. */
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    /** What {@code templates/table.mustache} reads. */
+    java.util.Map<String, Object> scope() {
+        return java.util.Map.of("title", title, "header", header, "rows", htmlRows());
+    }
+
+    /** The rows as the template reads them: each cell's text and whether it is a number. */
+    List<Row> htmlRows() {
+        return rows.stream().map(r -> new Row(java.util.stream.IntStream.range(0, r.size())
+                .mapToObj(i -> new Cell(r.get(i), numeric.get(i))).toList())).toList();
+    }
+
+    /** A row of cells, for the template. */
+    public record Row(List<Cell> cells) {
+    }
+
+    /** A cell, for the template. */
+    public record Cell(String text, boolean numeric) {
     }
 }

@@ -35,6 +35,8 @@ import java.util.concurrent.Callable;
                 ConvCommand.class,
                 ReportCommand.class,
                 EvalCommand.class,
+                AotTrainCommand.class,
+                SteadyModesCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footer = {"",

@@ -46,8 +46,9 @@ public final class VerifyCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--isa", paramLabel = "SHAPE",
-            description = "Check only this shape: ${COMPLETION-CANDIDATES} (default: every shape this JVM can create).")
-    Isa isa;
+            description = "Check only this kernel shape: native (the one this JVM picks), avx512, avx2, neon, scalar, "
+                    + "or all (the default: every shape this JVM can create). Any case; the same vocabulary as bench.")
+    String isa;
 
     @Option(names = "--cases", paramLabel = "N",
             description = "Also stop once every shape x pair has run N cases (default: no limit).")
@@ -66,7 +67,7 @@ public final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        List<Isa> shapes = isa == null ? Shapes.creatable() : List.of(isa);
+        List<Isa> shapes = StudyOptions.kernelShapes(spec, isa);
         long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "trit4j verify: shapes %s, %d pairs, algorithms %s, budget %.1f s%s, seed %d%n",
@@ -91,7 +92,7 @@ public final class VerifyCommand implements Callable<Integer> {
         Mismatch m = tally.smallest();
         out.println("smallest failing case:");
         out.println(m.describe(runSeed));
-        out.println("rerun: trit4j verify --seed " + runSeed + " --isa " + m.isa());
+        out.println("rerun: trit4j verify --seed " + runSeed + " --isa " + m.isa().name().toLowerCase(Locale.ROOT));
         out.flush();
         return 1;
     }
@@ -103,10 +104,6 @@ public final class VerifyCommand implements Callable<Integer> {
         if (cases != null && cases <= 0) {
             throw new ParameterException(spec.commandLine(), "--cases must be > 0, got " + cases);
         }
-        if (isa != null && !Shapes.creatable(isa)) {
-            throw new ParameterException(spec.commandLine(), "--isa " + isa + " needs the jdk.incubator.vector module, "
-                    + "which this JVM has not resolved (start it with --add-modules jdk.incubator.vector); "
-                    + "available here: " + Shapes.creatable());
-        }
+        StudyOptions.kernelShapes(spec, isa); // checks the value before any work
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchCommandTest {
@@ -26,14 +27,17 @@ class BenchCommandTest {
                 "--precisions", "FP32_OPENBLAS,TERNARY_FATNN", "--threads", "1", "--label", "test-machine",
                 "--out", out.toString());
         assertEquals(0, r.exitCode(), r::toString);
-        for (String line : List.of("native 64x64x1024 FP32_OPENBLAS 1t:", "native 64x64x1024 TERNARY_FATNN 1t:",
-                "native " + conv + " FP32_OPENBLAS 1t:", "native " + conv + " TERNARY_FATNN 1t:", "[4/4] native ")) {
+        int libraries = io.github.trit4j.bench.OpenBlas.availableSources().size();
+        int total = 2 + 2 * libraries;
+        for (String line : List.of("native 64x64x1024 FP32_OPENBLAS (bytedeco) 1t:", "native 64x64x1024 TERNARY_FATNN 1t:",
+                "native " + conv + " FP32_OPENBLAS (bytedeco) 1t:", "native " + conv + " TERNARY_FATNN 1t:",
+                "[" + total + "/" + total + "] native ", "INDICATIVE ONLY", "[ttp 1/2] native 64x64x1024")) {
             assertTrue(r.out().contains(line), () -> line + "\n" + r);
         }
         assertTrue(r.out().contains("| ISA shape (kernel) | threads | workloads | fp32 OpenBLAS | ternary FATNN |"), r::toString);
         assertTrue(r.out().contains("| conv 8x10x10 3x3 s1 p1 -> 16 (16,100,72) | 1.00x ("), r::toString);
         List<Measurement> rows = StudyFiles.check(out);
-        assertEquals(4, rows.size());
+        assertEquals(total, rows.size());
         for (Measurement m : rows) {
             assertEquals("test-machine", m.fingerprint().machine());
             assertEquals("native", m.isaShape());
@@ -46,8 +50,14 @@ class BenchCommandTest {
         assertEquals(List.of(16, 100, 72), List.of(convFatnn.m(), convFatnn.n(), convFatnn.k()));
         assertTrue(convFatnn.kernel().startsWith("trit4j ") && convFatnn.kernel().endsWith(" Conv2d"), convFatnn::toString);
         List<Measurement> blas = rows.stream().filter(m -> m.precision().equals("FP32_OPENBLAS")).toList();
-        assertEquals(2, blas.size());
-        String forced = io.github.trit4j.bench.OpenBlasSgemm.forcingEnvironment();
+        assertEquals(2 * libraries, blas.size());
+        // every figure records its warm-up; time to peak only on the FATNN rows (1 thread, native)
+        for (Measurement m : rows) {
+            assertTrue(m.warmupIterations() >= 0 && m.measuredIterations() >= 1 && m.settled() != null, m::toString);
+            assertEquals(m.precision().equals("TERNARY_FATNN"), !Double.isNaN(m.timeToPeakMillis()), m::toString);
+        }
+        assertTrue(r.out().contains("**Time to peak: from the first call in a fresh JVM"), r::toString);
+        String forced = io.github.trit4j.bench.OpenBlas.forcingEnvironment();
         for (Measurement m : blas) {
             assertTrue(m.kernel().startsWith("OpenBLAS "), m::toString);
             assertFalse(m.kernel().contains("(OPENBLAS_"), m::toString); // the anchor never runs on a forced core
@@ -100,12 +110,15 @@ class BenchCommandTest {
         assertEquals(List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.FP32_VECTOR, StudyPrecision.INT8,
                 StudyPrecision.TERNARY_CONVENTIONAL, StudyPrecision.TERNARY_FATNN), plan.convPrecisions());
         assertEquals(OpenBlasCore.NATIVE, plan.openBlasCore());
-        assertEquals(6 * 8 * plan.threads().size() + 4 * 5, plan.size());
+        int libs = plan.openBlasLibraries().size(); // the anchor runs once per OpenBLAS library
+        assertEquals(6 * (7 + libs) * plan.threads().size() + 4 * (4 + libs), plan.size());
 
         cmd.parseArgs("bench", "--quick");
         StudyPlan quick = ((BenchCommand) cmd.getSubcommands().get("bench").getCommand()).plan();
         assertEquals(List.of("S4"), quick.workloads());
-        assertEquals(8, quick.size());
+        assertEquals(7 + quick.openBlasLibraries().size(), quick.size());
+        assertTrue(quick.indicative());
+        assertFalse(plan.indicative());
     }
 
     /** Which JMH runs a plan makes, and in which environment OpenBLAS runs, for each --openblas-core. */
@@ -113,36 +126,64 @@ class BenchCommandTest {
     void openBlasRunsOnTheNativeCoreInItsOwnJvmWhenTheEnvironmentForcesOne() {
         List<StudyPrecision> p = List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.TERNARY_FATNN);
         List<IsaShape> shapes = List.of(IsaShape.NATIVE, IsaShape.NEON);
+        List<String> libs = List.of("bytedeco", "system");
         StudyPlan forced = new StudyPlan(List.of("S1", "C1"), p, shapes, List.of(1, 2), List.of(1), p,
-                OpenBlasCore.NATIVE, "OPENBLAS_CORETYPE=Haswell", 1, 1, 1, 1);
+                OpenBlasCore.NATIVE, "OPENBLAS_CORETYPE=Haswell", 0, 1, 1, 1, libs);
         assertTrue(forced.anchorInCleanEnv());
         assertEquals(List.of(
-                new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1"), List.of(StudyPrecision.FP32_OPENBLAS), List.of(1, 2), true),
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1"), List.of(StudyPrecision.FP32_OPENBLAS), List.of(1, 2), true, libs),
                 new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1, 2), false),
-                new StudyPlan.Batch(IsaShape.NATIVE, List.of("C1"), List.of(StudyPrecision.FP32_OPENBLAS), List.of(1), true),
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("C1"), List.of(StudyPrecision.FP32_OPENBLAS), List.of(1), true, libs),
                 new StudyPlan.Batch(IsaShape.NATIVE, List.of("C1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1), false),
                 new StudyPlan.Batch(IsaShape.NEON, List.of("S1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1, 2), false),
                 new StudyPlan.Batch(IsaShape.NEON, List.of("C1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1), false)),
                 forced.batches());
-        assertEquals(2 + 2 + 1 + 1 + 2 + 1, forced.size());
+        // OpenBLAS once per library
+        assertEquals(2 * 2 + 2 + 1 * 2 + 1 + 2 + 1, forced.size());
 
         StudyPlan both = forced.withOpenBlasCore(OpenBlasCore.BOTH);
         assertEquals(new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1"),
-                List.of(StudyPrecision.FP32_OPENBLAS_ENV, StudyPrecision.TERNARY_FATNN), List.of(1, 2), false), both.batches().get(1));
-        assertEquals(forced.size() + 3, both.size());
+                List.of(StudyPrecision.FP32_OPENBLAS_ENV), List.of(1, 2), false, libs), both.batches().get(1));
+        assertEquals(new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1"),
+                List.of(StudyPrecision.TERNARY_FATNN), List.of(1, 2), false), both.batches().get(2));
+        assertEquals(forced.size() + 3 * 2, both.size());
 
         StudyPlan env = forced.withOpenBlasCore(OpenBlasCore.ENV);
         assertFalse(env.anchorInCleanEnv());
         assertTrue(env.batches().stream().noneMatch(StudyPlan.Batch::cleanOpenBlasEnv));
         assertEquals(forced.size(), env.size());
 
-        // nothing forced: no child JVM, no env run, one JMH run per shape when conv shares threads and precisions
+        // nothing forced: no child JVM, no env run; OpenBLAS in its own JMH run (per library), the rest in one
         StudyPlan free = new StudyPlan(List.of("S1", "C1"), p, shapes, List.of(1), List.of(1), p,
-                OpenBlasCore.BOTH, "", 1, 1, 1, 1);
+                OpenBlasCore.BOTH, "", 0, 1, 1, 1, List.of("bytedeco"));
         assertEquals(List.of(
-                new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1", "C1"), p, List.of(1), false),
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1", "C1"), List.of(StudyPrecision.FP32_OPENBLAS), List.of(1), false,
+                        List.of("bytedeco")),
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("S1", "C1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1), false),
                 new StudyPlan.Batch(IsaShape.NEON, List.of("S1", "C1"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1), false)),
                 free.batches());
+    }
+
+    /** bench, gemm and conv speak verify's --isa vocabulary (any case). */
+    @Test
+    void isaTakesTheKernelShapeNames() {
+        picocli.CommandLine cmd = Trit4jCommand.commandLine();
+        cmd.parseArgs("bench", "--isa", "SCALAR,neon");
+        assertEquals(List.of(IsaShape.NEON, IsaShape.SCALAR),
+                ((BenchCommand) cmd.getSubcommands().get("bench").getCommand()).plan().shapes());
+        cmd = Trit4jCommand.commandLine();
+        cmd.parseArgs("bench", "--isa", "all");
+        assertFalse(((BenchCommand) cmd.getSubcommands().get("bench").getCommand()).plan().shapes()
+                .contains(IsaShape.SCALAR));
+        cmd = Trit4jCommand.commandLine();
+        cmd.parseArgs("bench", "--isa", "avx512");
+        if (io.github.trit4j.Gemm.engine().isa() == io.github.trit4j.Isa.AVX512) {
+            assertEquals(List.of(IsaShape.NATIVE), ((BenchCommand) cmd.getSubcommands().get("bench").getCommand()).plan().shapes());
+        } else {
+            picocli.CommandLine c = cmd;
+            assertThrows(picocli.CommandLine.ParameterException.class,
+                    () -> ((BenchCommand) c.getSubcommands().get("bench").getCommand()).plan());
+        }
     }
 
     @Test

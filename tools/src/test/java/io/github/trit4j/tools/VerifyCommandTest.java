@@ -54,11 +54,20 @@ class VerifyCommandTest {
     }
 
     @Test
+    void nativeChecksTheShapeThisJvmPicks() {
+        CommandRun r = CommandRun.of("verify", "--seconds", "1", "--cases", "1", "--isa", "Native");
+        assertEquals(0, r.exitCode(), r::toString);
+        Matcher m = ROW.matcher(r.out());
+        assertTrue(m.find(), r::toString);
+        assertEquals(io.github.trit4j.Gemm.engine().isa().name(), m.group(1), r::toString);
+    }
+
+    @Test
     void anUnknownIsaIsAUsageErrorListingTheShapes() {
         CommandRun r = CommandRun.of("verify", "--isa", "FOO");
         assertEquals(2, r.exitCode(), r::toString);
         assertTrue(r.err().contains("FOO"), r::toString);
-        assertTrue(r.err().contains("AVX512, AVX2, NEON, SCALAR"), r::toString);
+        assertTrue(r.err().contains(StudyOptions.ISA_VALUES), r::toString);
         assertTrue(r.out().isEmpty(), r::toString);
     }
 
@@ -92,7 +101,7 @@ class VerifyCommandTest {
         assertTrue(r.out().contains("case seed "), r::toString);
         assertTrue(r.out().matches("(?s).*first difference at out\\[\\d+] \\(i=\\d+, j=\\d+\\): expected -?\\d+ "
                 + "\\(naive GEMM\\), actual -?\\d+ \\(NEON\\), -?\\d+ \\(SCALAR\\).*"), r::toString);
-        assertTrue(r.out().contains("rerun: trit4j verify --seed 7 --isa NEON"), r::toString);
+        assertTrue(r.out().contains("rerun: trit4j verify --seed 7 --isa neon"), r::toString);
         for (Isa isa : List.of(Isa.AVX512, Isa.AVX2, Isa.SCALAR)) {
             for (PrecisionPair pair : PrecisionPair.SUPPORTED) {
                 assertEquals("0", row(r.out(), isa, pair).group(5), r::toString);

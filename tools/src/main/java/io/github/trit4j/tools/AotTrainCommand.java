@@ -1,0 +1,83 @@
+package io.github.trit4j.tools;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code trit4j aot-train}: a training run that records JDK 25's ahead-of-time cache (JEP 483 class loading and
+ * linking, JEP 515 method profiles) for the study's workloads, {@code -XX:AOTCacheOutput}. {@code trit4j bench} then
+ * also times the first calls of fresh JVMs started with {@code -XX:AOTCache} (the time-to-peak table). The same
+ * recipe works for any application that uses trit4j: run it once with {@code -XX:AOTCacheOutput=app.aot} on a
+ * representative load, then start it with {@code -XX:AOTCache=app.aot} (same JDK, class path and module flags).
+ */
+@Command(name = "aot-train",
+        mixinStandardHelpOptions = true,
+        versionProvider = Trit4jVersion.class,
+        description = {"Record a JDK 25 AOT cache (-XX:AOTCacheOutput) from a training run of the study's GEMM and "
+                + "convolution workloads; bench then reports time to peak with and without it."})
+public final class AotTrainCommand implements Callable<Integer> {
+
+    /** The training workloads: those the time-to-peak table reports. */
+    static final List<String> TRAINING = List.of("S1", "S2", "S3", "S4", "Q1", "C1", "C2", "C3", "C4");
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "2",
+            description = "Seconds of calls per workload in the training run (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "The cache file (default: trit4j-tools.aot beside the tools jar, where bench looks for it).")
+    Path out;
+
+    @Spec
+    private CommandSpec spec;
+
+    /** Created by picocli. */
+    public AotTrainCommand() {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(seconds > 0) || seconds > 600) {
+            throw new ParameterException(spec.commandLine(), "--seconds must be in (0, 600], got " + seconds);
+        }
+        Path cache = out != null ? out : TimeToPeakRunner.defaultAotCache().orElseThrow(() -> new ParameterException(
+                spec.commandLine(), "--out is needed: not running from the tools jar"));
+        PrintWriter console = spec.commandLine().getOut();
+        List<String> cmd = TimeToPeakRunner.command(IsaShape.NATIVE, List.of("-XX:AOTCacheOutput=" + cache),
+                List.of("--workloads", String.join(",", TRAINING), "--precision",
+                        TimeToPeakRunner.PRECISION.name(), "--seconds", String.format(Locale.ROOT, "%.2f", seconds)));
+        console.println("trit4j aot-train: " + TRAINING.size() + " workloads x " + seconds + " s, then the JVM writes "
+                + cache);
+        console.flush();
+        Process p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                // the training run's own figures are not fresh-JVM figures: only the JVM's messages are shown
+                if (!line.startsWith("{")) {
+                    console.println(line);
+                    console.flush();
+                }
+            }
+        }
+        int status = p.waitFor();
+        if (status != 0) {
+            spec.commandLine().getErr().println("trit4j aot-train: the training JVM failed (exit " + status + ")");
+            return 1;
+        }
+        console.println("Wrote " + cache + ". trit4j bench now reports time to peak with it too; an application uses "
+                + "its own: java -XX:AOTCacheOutput=app.aot ... once, then java -XX:AOTCache=app.aot ...");
+        return 0;
+    }
+}

@@ -1,0 +1,177 @@
+package io.github.trit4j.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.trit4j.bench.StudyPrecision;
+import io.github.trit4j.bench.TimeToPeak;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@link TimeToPeak} in fresh JVMs (this JVM's java and class path, the study's fork flags): per workload, a few
+ * JVMs with the default JVM and, when an AOT cache from {@link AotTrainCommand} is there, as many with
+ * {@code -XX:AOTCache}; the median time to peak of each.
+ */
+final class TimeToPeakRunner {
+
+    /** The precision whose time to peak the study reports: trit4j's FATNN product, 1 thread. */
+    static final StudyPrecision PRECISION = StudyPrecision.TERNARY_FATNN;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * One workload's medians.
+     *
+     * @param workload     the workload
+     * @param defaultJvm   the fresh JVMs' results with the default JVM
+     * @param aot          the same with the AOT cache (empty without one)
+     */
+    record Figures(String workload, List<TimeToPeak.Result> defaultJvm, List<TimeToPeak.Result> aot) {
+
+        /**
+         * Median time to peak in ms of some results: a JVM that never peaked in its run counts as infinitely slow (so
+         * the median may be infinite: "never"); NaN without results.
+         */
+        static double median(List<TimeToPeak.Result> results) {
+            if (results.isEmpty()) {
+                return Double.NaN;
+            }
+            double[] v = results.stream().mapToDouble(r -> Double.isNaN(r.timeToPeakMillis())
+                    ? Double.POSITIVE_INFINITY : r.timeToPeakMillis()).sorted().toArray();
+            double m = v[v.length / 2];
+            return v.length % 2 == 1 ? m : (v[v.length / 2 - 1] + m) / 2;
+        }
+    }
+
+    private TimeToPeakRunner() {
+    }
+
+    /** The cache {@link AotTrainCommand} writes by default: beside the tools jar, {@code trit4j-tools.aot}. */
+    static Optional<Path> defaultAotCache() {
+        String cp = System.getProperty("java.class.path");
+        if (cp == null || cp.contains(java.io.File.pathSeparator) || !cp.endsWith(".jar")) {
+            return Optional.empty();
+        }
+        Path jar = Path.of(cp).toAbsolutePath();
+        return Optional.of(jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", ".aot")));
+    }
+
+    /** The AOT cache to use: the default one if it exists and is newer than the jar it was trained on. */
+    static Optional<Path> usableAotCache() {
+        Optional<Path> cache = defaultAotCache();
+        if (cache.isEmpty() || !Files.isRegularFile(cache.get())) {
+            return Optional.empty();
+        }
+        try {
+            Path jar = Path.of(System.getProperty("java.class.path")).toAbsolutePath();
+            return Files.getLastModifiedTime(cache.get()).compareTo(Files.getLastModifiedTime(jar)) >= 0
+                    ? cache : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The command of one fresh JVM: the study's fork flags, the shape's, any extra, then TimeToPeak. */
+    static List<String> command(IsaShape shape, List<String> extraFlags, List<String> timeToPeakArgs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(StudyRunner.FORK_FLAGS);
+        cmd.addAll(shape.jvmFlags);
+        cmd.addAll(extraFlags);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(TimeToPeak.class.getName());
+        cmd.addAll(timeToPeakArgs);
+        return cmd;
+    }
+
+    /** Runs the JVMs; a progress line per JVM. A JVM that fails is reported and left out. */
+    static List<Figures> run(List<String> workloads, IsaShape shape, int jvms, double seconds, Optional<Path> aotCache,
+                             PrintWriter progress) throws IOException, InterruptedException {
+        List<Figures> out = new ArrayList<>();
+        int total = workloads.size() * jvms * (aotCache.isPresent() ? 2 : 1);
+        int done = 0;
+        for (String w : workloads) {
+            Map<Boolean, List<TimeToPeak.Result>> byCache = new LinkedHashMap<>();
+            for (boolean aot : aotCache.isPresent() ? List.of(false, true) : List.of(false)) {
+                List<TimeToPeak.Result> results = new ArrayList<>();
+                for (int i = 0; i < jvms; i++) {
+                    List<String> extra = aot ? List.of("-XX:AOTCache=" + aotCache.get()) : List.of();
+                    Optional<TimeToPeak.Result> r = once(command(shape, extra, List.of("--workloads", w,
+                            "--precision", PRECISION.name(), "--threads", "1", "--isa", shape.isaParam,
+                            "--seconds", String.format(Locale.ROOT, "%.2f", seconds))), progress);
+                    done++;
+                    r.ifPresent(results::add);
+                    if (r.isPresent()) {
+                        TimeToPeak.Result t = r.get();
+                        progress.printf(Locale.ROOT, "[ttp %d/%d] %s %s%s: first call %.1f ms, 90%% of %.1f GMAC/s at "
+                                        + "%s%n", done, total, shape.id(), w, aot ? " (AOT cache)" : "",
+                                t.firstCallMillis(), t.steadyGmacs(), Double.isNaN(t.timeToPeakMillis()) ? "never"
+                                        : String.format(Locale.ROOT, "%.0f ms", t.timeToPeakMillis()));
+                        progress.flush();
+                    }
+                }
+                byCache.put(aot, results);
+            }
+            out.add(new Figures(w, byCache.get(false), byCache.getOrDefault(true, List.of())));
+        }
+        return out;
+    }
+
+    /** One fresh JVM; its JSON line, or empty (and its stderr shown) if it failed. */
+    static Optional<TimeToPeak.Result> once(List<String> cmd, PrintWriter progress) throws IOException, InterruptedException {
+        Path err = Files.createTempFile("trit4j-ttp-", ".log");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+            p.getOutputStream().close();
+            String line;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                line = r.lines().filter(l -> l.startsWith("{")).findFirst().orElse(null);
+            }
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+            }
+            if (p.exitValue() != 0 || line == null) {
+                progress.println("time-to-peak JVM failed (exit " + p.exitValue() + "): " + String.join(" ", cmd));
+                progress.println(Files.readString(err, StandardCharsets.UTF_8));
+                return Optional.empty();
+            }
+            return Optional.of(JSON.readValue(line, TimeToPeak.Result.class));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** The measurements with each workload's median times to peak on its FATNN, 1-thread row of {@code shape}. */
+    static List<Measurement> attach(List<Measurement> measurements, List<Figures> figures, IsaShape shape) {
+        Map<String, Figures> byWorkload = new LinkedHashMap<>();
+        figures.forEach(f -> byWorkload.put(f.workload(), f));
+        List<Measurement> out = new ArrayList<>();
+        for (Measurement m : measurements) {
+            Figures f = byWorkload.get(m.workload());
+            if (f != null && m.precision().equals(PRECISION.name()) && m.threads() == 1 && m.isaShape().equals(shape.id())) {
+                out.add(m.withTimeToPeak(Figures.median(f.defaultJvm()), Figures.median(f.aot())));
+            } else {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** {@code "1234"} (ms), "never" (not within the run) or "-" (not measured). */
+    static String millis(double ms) {
+        return Double.isNaN(ms) ? "-" : Double.isInfinite(ms) ? "never" : String.format(Locale.ROOT, "%.0f", ms);
+    }
+}
