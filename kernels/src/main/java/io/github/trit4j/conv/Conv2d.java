@@ -4,9 +4,7 @@ import io.github.trit4j.Algorithm;
 import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
-import io.github.trit4j.kernel.CodeMasks;
 import io.github.trit4j.kernel.ColumnPanels;
-import io.github.trit4j.kernel.KernelProvider;
 import io.github.trit4j.kernel.TrustedPacking;
 import io.github.trit4j.Precision;
 import io.github.trit4j.quant.ActivationQuantizer;
@@ -49,8 +47,6 @@ public final class Conv2d {
     private final GemmEngine engine;
     private final Algorithm algorithm;
     private final PackedMatrix[] groupWeights;
-    /** The packing kernel of the engine's shape. */
-    private final CodeMasks masks;
     /** BINARY with padding only: sum over input channels of w[o][.][kh][kw], index o * KH*KW + tap. */
     private final int[] tapSums;
     /** This layer's per-thread scratch: packed pixels, patch rows, the GEMM output of a group. */
@@ -114,7 +110,6 @@ public final class Conv2d {
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(weights, "weights");
         GemmEngine.requireSupported(weightPrecision, activationPrecision);
-        this.masks = KernelProvider.codeMasks(engine.isa());
         if (weights.length != spec.weightLength()) {
             throw new IllegalArgumentException("weights.length is " + weights.length + " but " + spec
                     + " needs outChannels * inChannels/groups * kernelH * kernelW = " + spec.weightLength());
@@ -298,7 +293,7 @@ public final class Conv2d {
         }
         buf.pixels = Buffers.exact(buf.pixels, layout.size());
         buf.scratch = Buffers.exact(buf.scratch, PixelPlanes.scratchSize(height * width));
-        return new PixelPlanes(precision, batch, c, height, width, layout, buf.pixels, masks, buf.scratch);
+        return new PixelPlanes(precision, batch, c, height, width, layout, buf.pixels, engine, buf.scratch);
     }
 
     /**

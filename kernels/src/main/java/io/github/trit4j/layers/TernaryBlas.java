@@ -101,7 +101,7 @@ public final class TernaryBlas {
         if (cEnd > c.length) {
             throw new IllegalArgumentException("c.length is " + c.length + " but cOff + (m - 1) * ldc + n = " + cEnd);
         }
-        PackedMatrix x = ActivationPacking.pack(b.activationQuantizer(), a, aOff, m, k, lda, "a");
+        PackedMatrix x = ActivationPacking.pack(b.activationQuantizer(), b.engine(), a, aOff, m, k, lda, "a");
         int[] acc = b.engine().multiply(b.packed(), x); // acc[j * m + i]
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;

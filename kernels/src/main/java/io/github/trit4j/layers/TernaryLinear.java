@@ -138,7 +138,7 @@ public final class TernaryLinear {
     /** acc[o * batch + b]. */
     private int[] product(float[] input, int batch) {
         checkInput(input, batch);
-        PackedMatrix x = ActivationPacking.pack(activations, input, 0, batch, inFeatures, inFeatures, "input");
+        PackedMatrix x = ActivationPacking.pack(activations, engine, input, 0, batch, inFeatures, inFeatures, "input");
         return engine.multiply(packed, x);
     }
 

@@ -1,6 +1,7 @@
 package io.github.trit4j.quant;
 
 import io.github.trit4j.Gemm;
+import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.Precision;
 import io.github.trit4j.kernel.ActivationPacking;
@@ -93,21 +94,15 @@ public final class ActivationQuantizer {
         termInclusive = inclusive;
     }
 
-    /** The packing kernel of this JVM's dispatched shape; null until the dispatch has succeeded. */
-    private static volatile CodeMasks masks;
-
     /**
-     * The packing kernel of the dispatched shape. Not a static initialiser: a bad
-     * {@code -Dtrit4j.isa} (or thread or spin setting) then fails each call with the dispatch's
-     * own IllegalArgumentException, and a later call succeeds once the property is fixed.
+     * The packing kernel of {@code engine}'s shape, or of the dispatched shape for null: the one
+     * place this class chooses one, so a pinned engine never packs with another shape's kernel.
+     * Not cached in a static initialiser: a bad {@code -Dtrit4j.isa} (or thread or spin setting)
+     * then fails each call with the dispatch's own IllegalArgumentException, and a later call
+     * succeeds once the property is fixed. Package-private for the test that pins an engine.
      */
-    private static CodeMasks masks() {
-        CodeMasks m = masks;
-        if (m == null) {
-            m = KernelProvider.codeMasks(Gemm.isa());
-            masks = m;
-        }
-        return m;
+    static CodeMasks masksFor(GemmEngine engine) {
+        return KernelProvider.codeMasks(engine == null ? Gemm.isa() : engine.isa());
     }
 
     /**
@@ -338,6 +333,37 @@ public final class ActivationQuantizer {
      */
     public int packPlanes(float[] x, int offset, int length, long[] plane0, int at0, long[] plane1, int at1,
                           int stride) {
+        return packPlanes(masksFor(null), x, offset, length, plane0, at0, plane1, at1, stride);
+    }
+
+    /**
+     * {@link #packPlanes(float[], int, int, long[], int, long[], int, int)} with the packing kernel
+     * of {@code engine}'s shape, for packers feeding a pinned engine (the words are the same on
+     * every shape; only the speed differs).
+     *
+     * @param engine the engine whose shape packs
+     * @param x      the floats
+     * @param offset index of the first float
+     * @param length number of floats
+     * @param plane0 receives plane 0, one word per 64 floats
+     * @param at0    index of the first plane-0 word
+     * @param plane1 receives plane 1 (may be {@code plane0})
+     * @param at1    index of the first plane-1 word
+     * @param stride distance between consecutive words of one plane, at least 1
+     * @return -1, or the index into {@code x} of a NaN in the range (the words written are then
+     *         unspecified)
+     * @throws IndexOutOfBoundsException if a range is outside its array
+     * @throws IllegalArgumentException  if {@code stride < 1}
+     * @throws NullPointerException      if {@code engine} is null
+     */
+    public int packPlanes(GemmEngine engine, float[] x, int offset, int length, long[] plane0, int at0,
+                          long[] plane1, int at1, int stride) {
+        return packPlanes(masksFor(Objects.requireNonNull(engine, "engine")), x, offset, length, plane0, at0,
+                plane1, at1, stride);
+    }
+
+    private int packPlanes(CodeMasks masks, float[] x, int offset, int length, long[] plane0, int at0,
+                           long[] plane1, int at1, int stride) {
         Objects.checkFromIndexSize(offset, length, x.length);
         if (stride < 1) {
             throw new IllegalArgumentException("stride must be at least 1, got " + stride);
@@ -348,7 +374,7 @@ public final class ActivationQuantizer {
         long span = (long) ((length + 63) / 64 - 1) * stride + 1;
         Objects.checkFromIndexSize(at0, (int) Math.min(span, Integer.MAX_VALUE), plane0.length);
         Objects.checkFromIndexSize(at1, (int) Math.min(span, Integer.MAX_VALUE), plane1.length);
-        return masks().quantizeMasks(x, offset, length, precision, termC, termA, termH, termInclusive,
+        return masks.quantizeMasks(x, offset, length, precision, termC, termA, termH, termInclusive,
                 plane0, at0, plane1, at1, stride);
     }
 
@@ -374,6 +400,26 @@ public final class ActivationQuantizer {
      *                                  NaN (naming its index)
      */
     public PackedMatrix pack(float[] x, int offset, int rows, int cols, int ld) {
+        return pack(Gemm.engine(), x, offset, rows, cols, ld);
+    }
+
+    /**
+     * {@link #pack(float[], int, int, int, int)} with the packing kernel of {@code engine}'s
+     * shape, for products on a pinned engine; the result is the same on every shape.
+     *
+     * @param engine the engine whose shape packs
+     * @param x      the floats
+     * @param offset index of element (0, 0)
+     * @param rows   number of rows (N of the product), at least 1
+     * @param cols   number of columns (K), at least 1
+     * @param ld     leading dimension, {@code >= cols}
+     * @return the packed codes, {@link #precision()}
+     * @throws IllegalArgumentException for bad dimensions (naming them), a too short array, or a
+     *                                  NaN (naming its index)
+     * @throws NullPointerException     if {@code engine} or {@code x} is null
+     */
+    public PackedMatrix pack(GemmEngine engine, float[] x, int offset, int rows, int cols, int ld) {
+        Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(x, "x");
         if (rows < 1) {
             throw new IllegalArgumentException("rows must be at least 1, got " + rows);
@@ -392,7 +438,7 @@ public final class ActivationQuantizer {
             throw new IllegalArgumentException("x.length is " + x.length + " but offset + (rows - 1) * ld + cols = "
                     + last);
         }
-        return ActivationPacking.pack(this, x, offset, rows, cols, ld, "x");
+        return ActivationPacking.pack(this, engine, x, offset, rows, cols, ld, "x");
     }
 
     /** Throws an IAE naming the first NaN among {@code x[offset + i*stride]}, {@code i < length}. */
