@@ -1,6 +1,6 @@
 package io.github.trit4j;
 
-import io.github.trit4j.kernel.KernelProvider;
+import io.github.trit4j.internal.kernel.KernelProvider;
 
 /**
  * Packed GEMM on the kernel shape chosen for this JVM:
@@ -81,6 +81,27 @@ public final class Gemm {
     /** The kernel shape in use. */
     public static Isa isa() {
         return engine().isa();
+    }
+
+    /**
+     * Whether this JVM has resolved the {@code jdk.incubator.vector} module, which every shape
+     * but {@link Isa#SCALAR} needs ({@link Isa#needsVectorModule()}). Does not run the dispatch,
+     * so it never throws for a bad {@code -Dtrit4j.isa}.
+     *
+     * @return true if the vector shapes can be created in this JVM ({@link GemmEngine#of(Isa)})
+     */
+    public static boolean vectorModulePresent() {
+        return KernelProvider.vectorModulePresent();
+    }
+
+    /**
+     * The vector size the JIT prefers ({@code VectorShape.preferredShape()}), which the dispatch
+     * weighs with the CPU's flags. Does not run the dispatch.
+     *
+     * @return the size in bits, or 0 when the vector module is absent
+     */
+    public static int preferredVectorBits() {
+        return KernelProvider.preferredVectorBits();
     }
 
     /** Why {@link #isa()} was chosen, in one line. */

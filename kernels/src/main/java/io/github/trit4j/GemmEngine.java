@@ -1,11 +1,11 @@
 package io.github.trit4j;
 
-import io.github.trit4j.kernel.BitKernels;
-import io.github.trit4j.kernel.ColumnPanels;
-import io.github.trit4j.kernel.Epilogue;
-import io.github.trit4j.kernel.Kernel;
-import io.github.trit4j.kernel.KernelProvider;
-import io.github.trit4j.kernel.TileLoops;
+import io.github.trit4j.internal.kernel.BitKernels;
+import io.github.trit4j.internal.kernel.ColumnPanels;
+import io.github.trit4j.internal.kernel.Epilogue;
+import io.github.trit4j.internal.kernel.Kernel;
+import io.github.trit4j.internal.kernel.KernelProvider;
+import io.github.trit4j.internal.kernel.TileLoops;
 
 import java.util.EnumMap;
 import java.util.concurrent.Executor;

@@ -1,9 +1,9 @@
 package io.github.trit4j;
 
-import io.github.trit4j.kernel.ColumnPanels;
-import io.github.trit4j.kernel.Epilogue;
-import io.github.trit4j.kernel.Kernel;
-import io.github.trit4j.kernel.TrustedPacking;
+import io.github.trit4j.internal.kernel.ColumnPanels;
+import io.github.trit4j.internal.kernel.Epilogue;
+import io.github.trit4j.internal.kernel.Kernel;
+import io.github.trit4j.internal.kernel.TrustedPacking;
 
 import java.util.Objects;
 import java.util.function.BiFunction;

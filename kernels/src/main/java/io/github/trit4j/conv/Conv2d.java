@@ -4,8 +4,8 @@ import io.github.trit4j.Algorithm;
 import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
-import io.github.trit4j.kernel.ColumnPanels;
-import io.github.trit4j.kernel.TrustedPacking;
+import io.github.trit4j.internal.kernel.ColumnPanels;
+import io.github.trit4j.internal.kernel.TrustedPacking;
 import io.github.trit4j.Precision;
 import io.github.trit4j.quant.ActivationQuantizer;
 
@@ -40,6 +40,9 @@ import java.util.Objects;
  * the layer) is gone.
  */
 public final class Conv2d {
+
+    /** The unchecked wrappers for the patch matrices im2col writes; fetched once (the fetch checks its caller). */
+    private static final TrustedPacking.Wrappers TRUSTED = TrustedPacking.wrappers();
 
     private final Conv2dSpec spec;
     private final Precision weightPrecision;
@@ -317,7 +320,7 @@ public final class Conv2d {
         int k = spec.patchLength();
         assert (lanes > 0 ? PackedMatrix.fromColumnPanels(activationPrecision, rows, k, lanes, bits)
                 : PackedMatrix.fromBitPlanes(activationPrecision, rows, k, bits)) != null;
-        TrustedPacking.Wrappers wrap = TrustedPacking.wrappers();
+        TrustedPacking.Wrappers wrap = TRUSTED;
         return lanes > 0
                 ? wrap.columnPanels(activationPrecision, rows, k, lanes, bits)
                 : wrap.rows(activationPrecision, rows, k, bits);

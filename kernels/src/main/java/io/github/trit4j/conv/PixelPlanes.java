@@ -2,8 +2,8 @@ package io.github.trit4j.conv;
 
 import io.github.trit4j.Precision;
 import io.github.trit4j.GemmEngine;
-import io.github.trit4j.kernel.CodeMasks;
-import io.github.trit4j.kernel.KernelProvider;
+import io.github.trit4j.internal.kernel.CodeMasks;
+import io.github.trit4j.internal.kernel.KernelProvider;
 import io.github.trit4j.quant.ActivationQuantizer;
 
 

@@ -1,7 +1,7 @@
 package io.github.trit4j.layers;
 
 import io.github.trit4j.PackedMatrix;
-import io.github.trit4j.kernel.ActivationPacking;
+import io.github.trit4j.internal.kernel.ActivationPacking;
 
 import java.util.Objects;
 

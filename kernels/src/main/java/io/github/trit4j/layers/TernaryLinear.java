@@ -3,7 +3,7 @@ package io.github.trit4j.layers;
 import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
-import io.github.trit4j.kernel.ActivationPacking;
+import io.github.trit4j.internal.kernel.ActivationPacking;
 import io.github.trit4j.quant.ActivationQuantizer;
 import io.github.trit4j.quant.QuantizedWeights;
 import io.github.trit4j.quant.WeightQuantizer;

@@ -4,9 +4,9 @@ import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.Precision;
-import io.github.trit4j.kernel.ActivationPacking;
-import io.github.trit4j.kernel.CodeMasks;
-import io.github.trit4j.kernel.KernelProvider;
+import io.github.trit4j.internal.kernel.ActivationPacking;
+import io.github.trit4j.internal.kernel.CodeMasks;
+import io.github.trit4j.internal.kernel.KernelProvider;
 
 import java.util.Arrays;
 import java.util.Objects;

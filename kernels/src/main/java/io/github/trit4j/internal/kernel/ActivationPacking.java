@@ -1,4 +1,4 @@
-package io.github.trit4j.kernel;
+package io.github.trit4j.internal.kernel;
 
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
@@ -10,6 +10,9 @@ import io.github.trit4j.quant.ActivationQuantizer;
  * NaN message ({@code input[i]}, {@code a[i]}). Internal API (the package is not exported).
  */
 public final class ActivationPacking {
+
+    /** Fetched once: the fetch checks its caller. */
+    private static final TrustedPacking.Wrappers TRUSTED = TrustedPacking.wrappers();
 
     private ActivationPacking() {
     }
@@ -38,6 +41,6 @@ public final class ActivationPacking {
             }
         }
         // planes of the quantizer's own codes, pads never written: no word-by-word check needed
-        return TrustedPacking.wrappers().rows(q.precision(), rows, cols, bits);
+        return TRUSTED.rows(q.precision(), rows, cols, bits);
     }
 }
