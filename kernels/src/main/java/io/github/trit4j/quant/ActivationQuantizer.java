@@ -112,6 +112,7 @@ public final class ActivationQuantizer {
      * @param alphas two alphas for {0,1,2} or three for {0,1,2,3}; each finite and {@code > 0},
      *               and the offsets {@code 1/a0} (and {@code 1/a0 + 1/a1}) finite floats, so no
      *               alpha below about {@code 2.9e-39}
+     * @return the quantizer
      * @throws IllegalArgumentException naming the parameter and value otherwise
      */
     public static ActivationQuantizer fatnn(float scale, float... alphas) {
@@ -145,6 +146,7 @@ public final class ActivationQuantizer {
      * @param scale      the float value of code 1 (finite, {@code > 0})
      * @param thresholds two (for {0,1,2}) or three (for {0,1,2,3}) finite thresholds,
      *                   {@code 0 <= t_0 < t_1 [< t_2]}
+     * @return the quantizer
      * @throws IllegalArgumentException naming the parameter and value otherwise
      */
     public static ActivationQuantizer fatnnThresholds(float scale, float... thresholds) {
@@ -167,6 +169,7 @@ public final class ActivationQuantizer {
      *
      * @param precision {@link Precision#TERNARY_UNSIGNED} or {@link Precision#TWO_BIT}
      * @param clip      the largest representable float, finite and {@code > 0}
+     * @return the quantizer
      * @throws IllegalArgumentException naming the parameter and value otherwise
      */
     public static ActivationQuantizer uniform(Precision precision, float clip) {
@@ -185,12 +188,20 @@ public final class ActivationQuantizer {
         return new ActivationQuantizer(Kind.UNIFORM, precision, clip / levels, new float[] {s}, null);
     }
 
-    /** The precision of the codes: {@link Precision#TERNARY_UNSIGNED} or {@link Precision#TWO_BIT}. */
+    /**
+     * The precision of the codes: {@link Precision#TERNARY_UNSIGNED} or {@link Precision#TWO_BIT}.
+     *
+     * @return the codes' precision
+     */
     public Precision precision() {
         return precision;
     }
 
-    /** The float value of code 1 (per tensor). */
+    /**
+     * The float value of code 1 (per tensor).
+     *
+     * @return the scale
+     */
     public float scale() {
         return scale;
     }
@@ -198,6 +209,8 @@ public final class ActivationQuantizer {
     /**
      * The code of one value (see the class comment for the exact arithmetic).
      *
+     * @param x the value
+     * @return its code, {@code 0 <= code <= precision().max()}
      * @throws IllegalArgumentException if {@code x} is NaN
      */
     public int code(float x) {
@@ -236,6 +249,11 @@ public final class ActivationQuantizer {
     /**
      * Codes of {@code x[offset + i]} for {@code i < length}, into {@code out[outOffset + i]}.
      *
+     * @param x         the floats
+     * @param offset    index of the first
+     * @param length    number of floats
+     * @param out       receives the codes
+     * @param outOffset index of the first code in {@code out}
      * @throws IllegalArgumentException naming the index if an input is NaN; {@code out} is then
      *                                  untouched
      */
@@ -257,6 +275,11 @@ public final class ActivationQuantizer {
      * when the first operand is smaller; equal operands give +0). The products and offsets are
      * exactly {@link #code(float)}'s, so the codes agree bit for bit.
      *
+     * @param x         the floats
+     * @param offset    index of the first
+     * @param length    number of floats
+     * @param out       receives the codes
+     * @param outOffset index of the first code in {@code out}
      * @throws IndexOutOfBoundsException if a range is outside its array
      */
     public void codesAllowingNaN(float[] x, int offset, int length, byte[] out, int outOffset) {
@@ -328,6 +351,14 @@ public final class ActivationQuantizer {
      *
      * @return -1, or the index into {@code x} of a NaN in the range (the words written are then
      *         unspecified)
+     * @param x      the floats
+     * @param offset index of the first float
+     * @param length number of floats
+     * @param plane0 receives plane 0, one word per 64 floats
+     * @param at0    index of the first plane-0 word
+     * @param plane1 receives plane 1 (may be {@code plane0})
+     * @param at1    index of the first plane-1 word
+     * @param stride distance between consecutive words of one plane, at least 1
      * @throws IndexOutOfBoundsException if a range is outside its array
      * @throws IllegalArgumentException  if {@code stride < 1}
      */
@@ -378,7 +409,12 @@ public final class ActivationQuantizer {
                 plane0, at0, plane1, at1, stride);
     }
 
-    /** The codes of all of {@code x}, in a new array; NaN is an IAE naming its index. */
+    /**
+     * The codes of all of {@code x}, in a new array; NaN is an IAE naming its index.
+     *
+     * @param x the floats
+     * @return their codes
+     */
     public byte[] codes(float[] x) {
         byte[] out = new byte[Objects.requireNonNull(x, "x").length];
         codes(x, 0, x.length, out, 0);
@@ -465,6 +501,34 @@ public final class ActivationQuantizer {
         }
     }
 
+    /**
+     * Equal when kind, precision, parameters (alphas, thresholds or clip) and scale are, so
+     * equal quantizers give equal codes.
+     *
+     * @param o the other object
+     * @return whether {@code o} is the same quantizer
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ActivationQuantizer q && kind == q.kind && precision == q.precision
+                && Float.compare(scale, q.scale) == 0 && Arrays.equals(params, q.params);
+    }
+
+    /**
+     * A hash consistent with {@link #equals}.
+     *
+     * @return the hash of kind, precision, parameters and scale
+     */
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, precision, scale, Arrays.hashCode(params));
+    }
+
+    /**
+     * Kind, precision, parameters and scale, for messages and logs.
+     *
+     * @return a one-line description
+     */
     @Override
     public String toString() {
         return "ActivationQuantizer[" + kind + ", " + precision + ", params " + Arrays.toString(params)
