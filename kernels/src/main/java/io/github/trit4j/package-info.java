@@ -4,8 +4,13 @@
  * kernels of one {@link io.github.trit4j.Isa} (exact integer results), and
  * {@link io.github.trit4j.Gemm} is the engine dispatched for this JVM.
  *
- * <p>Sizes follow BLAS: a product multiplies N activation rows by M weight rows over K codes;
- * a matrix has {@code rows} and {@code cols} (= K). Bad input is an
+ * <p>Sizes, one convention throughout: a product multiplies M weight rows by N activation rows
+ * over a reduction length K. A {@link io.github.trit4j.PackedMatrix} has {@code rows} (M or N)
+ * and {@code cols} (K); {@code TernaryBlas} and {@code PackedWeights} use BLAS's {@code m, n, k}
+ * (sgemm's {@code m} counts activation rows, our N, and its {@code n} output channels, our M);
+ * {@code TernaryLinear}'s {@code outFeatures} / {@code inFeatures} are M and
+ * K; a convolution's output channels are M and its patch length K; {@code QuantizedWeights}'
+ * {@code channels} / {@code perChannel} are M and K. Bad input is an
  * {@link java.lang.IllegalArgumentException} naming the parameter. Each class states its
  * thread safety; values and engines are immutable.
  */
