@@ -1,7 +1,7 @@
 package io.github.trit4j;
 
-import io.github.trit4j.kernel.CodeMasks;
-import io.github.trit4j.kernel.KernelProvider;
+import io.github.trit4j.internal.kernel.CodeMasks;
+import io.github.trit4j.internal.kernel.KernelProvider;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

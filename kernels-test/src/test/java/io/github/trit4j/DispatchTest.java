@@ -1,6 +1,6 @@
 package io.github.trit4j;
 
-import io.github.trit4j.kernel.KernelProvider;
+import io.github.trit4j.internal.kernel.KernelProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -102,8 +102,8 @@ class GemmPropertiesTest {
 
     /** The same matrix, made from column panels of {@code lanes} rows. */
     static PackedMatrix asColumnPanels(PackedMatrix x, int lanes) {
-        long[] panels = io.github.trit4j.kernel.ColumnPanels.pack(x.bits(), x.rows(), x.precision().planes(),
-                x.wordsPerRow(), io.github.trit4j.kernel.ColumnPanels.kWords(x.cols()), lanes);
+        long[] panels = io.github.trit4j.internal.kernel.ColumnPanels.pack(x.bits(), x.rows(), x.precision().planes(),
+                x.wordsPerRow(), io.github.trit4j.internal.kernel.ColumnPanels.kWords(x.cols()), lanes);
         return PackedMatrix.fromColumnPanels(x.precision(), x.rows(), x.cols(), lanes, panels);
     }
 

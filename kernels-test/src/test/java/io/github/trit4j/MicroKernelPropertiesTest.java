@@ -1,12 +1,11 @@
 package io.github.trit4j;
 
-import io.github.trit4j.kernel.BitKernels;
-import io.github.trit4j.kernel.ColumnPanels;
-import io.github.trit4j.kernel.Epilogue;
-import io.github.trit4j.kernel.Kernel;
-import io.github.trit4j.kernel.KernelProvider;
-import io.github.trit4j.kernel.ScalarKernels;
-import io.github.trit4j.kernel.TileLoops;
+import io.github.trit4j.internal.kernel.BitKernels;
+import io.github.trit4j.internal.kernel.ColumnPanels;
+import io.github.trit4j.internal.kernel.Epilogue;
+import io.github.trit4j.internal.kernel.Kernel;
+import io.github.trit4j.internal.kernel.KernelProvider;
+import io.github.trit4j.internal.kernel.TileLoops;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -70,7 +69,7 @@ class MicroKernelPropertiesTest {
 
     private static void check(Isa isa, Kernel kernel) {
         BitKernels vector = KernelProvider.create(isa);
-        BitKernels scalar = ScalarKernels.INSTANCE;
+        BitKernels scalar = KernelProvider.create(Isa.SCALAR);
         Precision[] pair = pair(kernel);
         qt().withExamples(Math.max(10, TestShapes.examples(isa) / 6))
                 .withShrinkCycles(100)
@@ -179,7 +178,7 @@ class MicroKernelPropertiesTest {
                         Epilogue e = kernel.epilogue(c.k(), term(kernel.weightTerm(), wp),
                                 term(kernel.activationTerm(), xp));
                         int[] out = new int[c.m() * c.n()];
-                        TileLoops.alongK(ScalarKernels.INSTANCE, kernel, w.bits(), x.bits(), w.wordsPerRow(),
+                        TileLoops.alongK(KernelProvider.create(Isa.SCALAR), kernel, w.bits(), x.bits(), w.wordsPerRow(),
                                 0, c.m(), 0, c.n(), e, out, c.n());
                         assertArrayEquals(NaiveGemm.multiply(wv, xv, c.m(), c.n(), c.k()), out,
                                 () -> "scalar " + kernel + " for " + c);

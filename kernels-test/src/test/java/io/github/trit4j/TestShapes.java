@@ -1,6 +1,6 @@
 package io.github.trit4j;
 
-import io.github.trit4j.kernel.KernelProvider;
+import io.github.trit4j.internal.kernel.KernelProvider;
 
 import java.util.Arrays;
 import java.util.List;

@@ -29,7 +29,11 @@ public final class CpuFeatures {
         this.flagsKnown = flagsKnown;
     }
 
-    /** The CPU this JVM runs on. */
+    /**
+     * The CPU this JVM runs on, read once.
+     *
+     * @return the host's features
+     */
     public static CpuFeatures host() {
         return HOST;
     }
@@ -64,37 +68,66 @@ public final class CpuFeatures {
         return new CpuFeatures(arch, model, flags, known);
     }
 
-    /** {@code os.arch}, lower case ({@code amd64}, {@code x86_64}, {@code aarch64}, ...). */
+    /**
+     * The architecture.
+     *
+     * @return {@code os.arch}, lower case ({@code amd64}, {@code x86_64}, {@code aarch64}, ...)
+     */
     public String arch() {
         return arch;
     }
 
-    /** Whether the architecture is 64-bit x86. */
+    /**
+     * Whether the architecture is 64-bit x86.
+     *
+     * @return true for {@code amd64} or {@code x86_64}
+     */
     public boolean isX86() {
         return arch.equals("amd64") || arch.equals("x86_64");
     }
 
-    /** Whether the architecture is 64-bit ARM. */
+    /**
+     * Whether the architecture is 64-bit ARM.
+     *
+     * @return true for {@code aarch64} or {@code arm64}
+     */
     public boolean isAarch64() {
         return arch.equals("aarch64") || arch.equals("arm64");
     }
 
-    /** The CPU model name, or {@code "unknown"}. */
+    /**
+     * The CPU model name.
+     *
+     * @return the name from {@code /proc/cpuinfo}, or {@code "unknown"}
+     */
     public String model() {
         return model;
     }
 
-    /** Whether feature flags could be read at all (Linux only). */
+    /**
+     * Whether feature flags could be read at all (Linux only).
+     *
+     * @return false where {@link #flags()} is empty for want of {@code /proc/cpuinfo}
+     */
     public boolean flagsKnown() {
         return flagsKnown;
     }
 
-    /** All feature flags, lower case as the kernel spells them ({@code avx512_vpopcntdq}, {@code asimd}). */
+    /**
+     * All feature flags, lower case as the kernel spells them ({@code avx512_vpopcntdq}, {@code asimd}).
+     *
+     * @return an unmodifiable set
+     */
     public Set<String> flags() {
         return flags;
     }
 
-    /** Whether the kernel lists {@code flag} (lower case). */
+    /**
+     * Whether the kernel lists a feature flag.
+     *
+     * @param flag the flag, in any case
+     * @return whether {@link #flags()} holds it
+     */
     public boolean has(String flag) {
         return flags.contains(flag.toLowerCase(Locale.ROOT));
     }

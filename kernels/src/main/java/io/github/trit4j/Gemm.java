@@ -1,6 +1,6 @@
 package io.github.trit4j;
 
-import io.github.trit4j.kernel.KernelProvider;
+import io.github.trit4j.internal.kernel.KernelProvider;
 
 /**
  * Packed GEMM on the kernel shape chosen for this JVM:
@@ -35,6 +35,7 @@ public final class Gemm {
     /**
      * The engine of the shape chosen for this JVM.
      *
+     * @return the dispatched engine, created once
      * @throws IllegalArgumentException if {@code -Dtrit4j.isa} names no shape, or a vector shape
      *                                  on a JVM without the vector module (thrown on every call)
      */
@@ -78,33 +79,94 @@ public final class Gemm {
                 .start(() -> System.getLogger("io.github.trit4j").log(level, message));
     }
 
-    /** The kernel shape in use. */
+    /**
+     * The kernel shape in use.
+     *
+     * @return the shape of {@link #engine()}
+     * @throws IllegalArgumentException as {@link #engine()}
+     */
     public static Isa isa() {
         return engine().isa();
     }
 
-    /** Why {@link #isa()} was chosen, in one line. */
+    /**
+     * Whether this JVM has resolved the {@code jdk.incubator.vector} module, which every shape
+     * but {@link Isa#SCALAR} needs ({@link Isa#needsVectorModule()}). Does not run the dispatch,
+     * so it never throws for a bad {@code -Dtrit4j.isa}.
+     *
+     * @return true if the vector shapes can be created in this JVM ({@link GemmEngine#of(Isa)})
+     */
+    public static boolean vectorModulePresent() {
+        return KernelProvider.vectorModulePresent();
+    }
+
+    /**
+     * The vector size the JIT prefers ({@code VectorShape.preferredShape()}), which the dispatch
+     * weighs with the CPU's flags. Does not run the dispatch.
+     *
+     * @return the size in bits, or 0 when the vector module is absent
+     */
+    public static int preferredVectorBits() {
+        return KernelProvider.preferredVectorBits();
+    }
+
+    /**
+     * Why {@link #isa()} was chosen, in one line.
+     *
+     * @return the reason, for logs and {@code trit4j info}
+     * @throws IllegalArgumentException as {@link #engine()}
+     */
     public static String dispatchReason() {
         engine();
         return reason;
     }
 
-    /** FATNN product into a new array; see {@link GemmEngine#multiply(PackedMatrix, PackedMatrix, Algorithm, int[])}. */
+    /**
+     * FATNN product into a new array; see {@link GemmEngine#multiply(PackedMatrix, PackedMatrix, Algorithm, int[])}.
+     *
+     * @param weights     M x K, one row per output channel
+     * @param activations N x K, one row per output column
+     * @return the M*N results, row-major
+     * @throws IllegalArgumentException as the engine's multiply
+     */
     public static int[] multiply(PackedMatrix weights, PackedMatrix activations) {
         return engine().multiply(weights, activations);
     }
 
-    /** FATNN product into {@code out}; see {@link GemmEngine#multiply(PackedMatrix, PackedMatrix, Algorithm, int[])}. */
+    /**
+     * FATNN product into {@code out}; see {@link GemmEngine#multiply(PackedMatrix, PackedMatrix, Algorithm, int[])}.
+     *
+     * @param weights     M x K, one row per output channel
+     * @param activations N x K, one row per output column
+     * @param out         receives the M*N results, row-major
+     * @throws IllegalArgumentException as the engine's multiply
+     */
     public static void multiply(PackedMatrix weights, PackedMatrix activations, int[] out) {
         engine().multiply(weights, activations, out);
     }
 
-    /** Product with a chosen algorithm, into a new array. */
+    /**
+     * Product with a chosen algorithm, into a new array.
+     *
+     * @param weights     M x K, one row per output channel
+     * @param activations N x K, one row per output column
+     * @param algorithm   FATNN or CONVENTIONAL (same result)
+     * @return the M*N results, row-major
+     * @throws IllegalArgumentException as the engine's multiply
+     */
     public static int[] multiply(PackedMatrix weights, PackedMatrix activations, Algorithm algorithm) {
         return engine().multiply(weights, activations, algorithm);
     }
 
-    /** Product with a chosen algorithm, into {@code out}; see {@link GemmEngine}. */
+    /**
+     * Product with a chosen algorithm, into {@code out}; see {@link GemmEngine}.
+     *
+     * @param weights     M x K, one row per output channel
+     * @param activations N x K, one row per output column
+     * @param algorithm   FATNN or CONVENTIONAL (same result)
+     * @param out         receives the M*N results, row-major
+     * @throws IllegalArgumentException as the engine's multiply
+     */
     public static void multiply(PackedMatrix weights, PackedMatrix activations, Algorithm algorithm, int[] out) {
         engine().multiply(weights, activations, algorithm, out);
     }

@@ -1,11 +1,11 @@
 package io.github.trit4j;
 
-import io.github.trit4j.kernel.BitKernels;
-import io.github.trit4j.kernel.ColumnPanels;
-import io.github.trit4j.kernel.Epilogue;
-import io.github.trit4j.kernel.Kernel;
-import io.github.trit4j.kernel.KernelProvider;
-import io.github.trit4j.kernel.TileLoops;
+import io.github.trit4j.internal.kernel.BitKernels;
+import io.github.trit4j.internal.kernel.ColumnPanels;
+import io.github.trit4j.internal.kernel.Epilogue;
+import io.github.trit4j.internal.kernel.Kernel;
+import io.github.trit4j.internal.kernel.KernelProvider;
+import io.github.trit4j.internal.kernel.TileLoops;
 
 import java.util.EnumMap;
 import java.util.concurrent.Executor;
@@ -94,6 +94,8 @@ public final class GemmEngine {
      * The engine for a shape. Any shape works on any host that has the vector module;
      * one wider than the hardware is correct but slow.
      *
+     * @param isa the kernel shape
+     * @return the engine of that shape, one per shape and JVM
      * @throws NullPointerException  if {@code isa} is null
      * @throws IllegalStateException    if {@code isa} needs {@code jdk.incubator.vector} and the
      *                                  JVM was started without it
@@ -127,6 +129,8 @@ public final class GemmEngine {
      * {@link #withExecutor}, {@code threads - 1} tasks go to the executor per product, and the
      * executor's own size bounds them.
      *
+     * @param threads the most threads a product may use, the caller included
+     * @return a new engine
      * @throws IllegalArgumentException if {@code threads < 1}
      */
     public GemmEngine withThreads(int threads) {
@@ -144,6 +148,8 @@ public final class GemmEngine {
      * to the caller, never a stalled or failed product. A task that the executor runs after
      * the product has returned finds nothing to do.
      *
+     * @param executor runs the helper tasks of a product
+     * @return a new engine
      * @throws NullPointerException if {@code executor} is null
      */
     public GemmEngine withExecutor(Executor executor) {
@@ -166,7 +172,11 @@ public final class GemmEngine {
         return new GemmEngine(kernels, threads, executor, parallelThreshold, panelBlockBytes, observer);
     }
 
-    /** Number of threads a product may use. */
+    /**
+     * Number of threads a product may use.
+     *
+     * @return the thread count, at least 1
+     */
     public int threads() {
         return threads;
     }
@@ -199,17 +209,34 @@ public final class GemmEngine {
         throw new IllegalArgumentException("-D" + name + "=" + value + " is not " + what);
     }
 
-    /** The shape this engine's kernels are written for. */
+    /**
+     * The shape this engine's kernels are written for.
+     *
+     * @return the shape
+     */
     public Isa isa() {
         return kernels.isa();
     }
 
-    /** {@link #multiply(PackedMatrix, PackedMatrix, Algorithm, int[])} with FATNN, into a new array. */
+    /**
+     * {@link #multiply(PackedMatrix, PackedMatrix, Algorithm, int[])} with FATNN, into a new array.
+     *
+     * @param weights     M x K, one row per output channel
+     * @param activations N x K, one row per output column
+     * @return the M*N results, row-major
+     */
     public int[] multiply(PackedMatrix weights, PackedMatrix activations) {
         return multiply(weights, activations, Algorithm.FATNN);
     }
 
-    /** {@link #multiply(PackedMatrix, PackedMatrix, Algorithm, int[])} into a new array of M*N. */
+    /**
+     * {@link #multiply(PackedMatrix, PackedMatrix, Algorithm, int[])} into a new array of M*N.
+     *
+     * @param weights     M x K, one row per output channel
+     * @param activations N x K, one row per output column
+     * @param algorithm   FATNN or CONVENTIONAL (same result)
+     * @return the M*N results, row-major
+     */
     public int[] multiply(PackedMatrix weights, PackedMatrix activations, Algorithm algorithm) {
         checkOperands(weights, activations, algorithm);
         int[] out = new int[outputLength(weights, activations)];
@@ -217,7 +244,13 @@ public final class GemmEngine {
         return out;
     }
 
-    /** {@link #multiply(PackedMatrix, PackedMatrix, Algorithm, int[])} with FATNN. */
+    /**
+     * {@link #multiply(PackedMatrix, PackedMatrix, Algorithm, int[])} with FATNN.
+     *
+     * @param weights     M x K, one row per output channel
+     * @param activations N x K, one row per output column
+     * @param out         receives the M*N results, row-major
+     */
     public void multiply(PackedMatrix weights, PackedMatrix activations, int[] out) {
         multiply(weights, activations, Algorithm.FATNN, out);
     }
@@ -416,6 +449,10 @@ public final class GemmEngine {
      * layout gives the same result.
      *
      * @param n number of activation rows (N), at least 1
+     * @param weights     the weights' precision
+     * @param activations the activations' precision
+     * @param algorithm   the algorithm of the product
+     * @return the panel width, or 0 for rows
      * @throws IllegalArgumentException if the pair is unsupported or {@code n < 1}
      * @throws NullPointerException     if an argument is null
      */
@@ -495,6 +532,9 @@ public final class GemmEngine {
     /**
      * Whether trit4j multiplies this pair (weights x activations); see the class comment.
      *
+     * @param weights     the weights' precision
+     * @param activations the activations' precision
+     * @return whether {@link #multiply} accepts the pair
      * @throws NullPointerException if an argument is null
      */
     public static boolean supports(Precision weights, Precision activations) {
@@ -513,6 +553,8 @@ public final class GemmEngine {
      * Rejects a pair trit4j does not multiply, naming it and the supported ones; the one check
      * every entry point (GEMM, convolution, layers) uses.
      *
+     * @param weights     the weights' precision
+     * @param activations the activations' precision
      * @throws IllegalArgumentException if {@link #supports} is false
      * @throws NullPointerException     if an argument is null
      */

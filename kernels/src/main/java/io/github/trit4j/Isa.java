@@ -20,12 +20,20 @@ public enum Isa {
         this.vectorBits = vectorBits;
     }
 
-    /** Width of the vectors this shape's kernels use (64 for scalar). */
+    /**
+     * Width of the vectors this shape's kernels use.
+     *
+     * @return bits per vector, 64 for scalar
+     */
     public int vectorBits() {
         return vectorBits;
     }
 
-    /** Whether this shape's kernels need the {@code jdk.incubator.vector} module. */
+    /**
+     * Whether this shape's kernels need the {@code jdk.incubator.vector} module.
+     *
+     * @return true for every shape but {@link #SCALAR}
+     */
     public boolean needsVectorModule() {
         return this != SCALAR;
     }

@@ -1,9 +1,9 @@
 package io.github.trit4j;
 
-import io.github.trit4j.kernel.ColumnPanels;
-import io.github.trit4j.kernel.Epilogue;
-import io.github.trit4j.kernel.Kernel;
-import io.github.trit4j.kernel.TrustedPacking;
+import io.github.trit4j.internal.kernel.ColumnPanels;
+import io.github.trit4j.internal.kernel.Epilogue;
+import io.github.trit4j.internal.kernel.Kernel;
+import io.github.trit4j.internal.kernel.TrustedPacking;
 
 import java.util.Objects;
 import java.util.function.BiFunction;
@@ -179,6 +179,7 @@ public final class PackedMatrix {
      * @param rows      number of rows, at least 1
      * @param cols      K, at least 1
      * @param bits      {@code rows * precision.planes() * wordsPerRow(cols)} longs
+     * @return the matrix over {@code bits}
      * @throws NullPointerException     if {@code precision} or {@code bits} is null
      * @throws IllegalArgumentException if a dimension is not positive, {@code bits} has the wrong
      *                                  length, a pad bit (past K) is set, or the planes do not
@@ -237,6 +238,7 @@ public final class PackedMatrix {
      * @param cols      K, at least 1
      * @param lanes     rows per panel, at least 1
      * @param panels    {@code ceil(rows / lanes) * kWords * planes * lanes} longs
+     * @return the matrix over {@code panels}
      * @throws NullPointerException     if {@code precision} or {@code panels} is null
      * @throws IllegalArgumentException if a dimension is not positive, {@code panels} has the
      *                                  wrong length, a bit past K or past the last row is set, or
@@ -328,7 +330,13 @@ public final class PackedMatrix {
                         + (firstRow + lanes - 1) + ")");
     }
 
-    /** Longs per plane per row for K = {@code cols}: {@code cols} rounded up to {@value #K_GRANULE_BITS} bits. */
+    /**
+     * Longs per plane per row for a reduction length.
+     *
+     * @param cols K, at least 1
+     * @return {@code cols} rounded up to {@value #K_GRANULE_BITS} bits, in longs
+     * @throws IllegalArgumentException if {@code cols < 1}
+     */
     public static int wordsPerRowFor(int cols) {
         if (cols <= 0) {
             throw new IllegalArgumentException("cols must be at least 1, got " + cols);
@@ -336,27 +344,49 @@ public final class PackedMatrix {
         return wordsPerRow(cols);
     }
 
-    /** Number of rows (M for weights, N for activations). */
+    /**
+     * Number of rows (M for weights, N for activations).
+     *
+     * @return the row count
+     */
     public int rows() {
         return rows;
     }
 
-    /** Number of columns: the reduction length K, unpadded. */
+    /**
+     * Number of columns: the reduction length K, unpadded.
+     *
+     * @return K
+     */
     public int cols() {
         return cols;
     }
 
-    /** The value set of the packed values. */
+    /**
+     * The value set of the packed values.
+     *
+     * @return the precision
+     */
     public Precision precision() {
         return precision;
     }
 
-    /** Longs per plane per row: {@code cols} rounded up to {@value #K_GRANULE_BITS} bits. */
+    /**
+     * Longs per plane per row.
+     *
+     * @return {@code cols} rounded up to {@value #K_GRANULE_BITS} bits, in longs
+     */
     public int wordsPerRow() {
         return wordsPerRow;
     }
 
-    /** Sum of row {@code r}'s values (a pack-time constant). */
+    /**
+     * Sum of one row's values (a pack-time constant).
+     *
+     * @param r the row, {@code 0 <= r < rows()}
+     * @return the sum of row {@code r}'s values
+     * @throws IndexOutOfBoundsException if {@code r} is outside the rows
+     */
     public int rowSum(int r) {
         return rowSums()[Objects.checkIndex(r, rows)];
     }

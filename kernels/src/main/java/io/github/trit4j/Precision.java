@@ -33,27 +33,48 @@ public enum Precision {
         this.max = max;
     }
 
-    /** Number of bit-planes a packed row of this precision holds. */
+    /**
+     * Number of bit-planes a packed row of this precision holds.
+     *
+     * @return 1 or 2
+     */
     public int planes() {
         return planes;
     }
 
-    /** Smallest value of the set. */
+    /**
+     * Smallest value of the set.
+     *
+     * @return -1 or 0
+     */
     public int min() {
         return min;
     }
 
-    /** Largest value of the set. */
+    /**
+     * Largest value of the set.
+     *
+     * @return 1, 2 or 3
+     */
     public int max() {
         return max;
     }
 
-    /** Whether {@code v} belongs to this value set. */
+    /**
+     * Whether a value belongs to this value set.
+     *
+     * @param v the value
+     * @return whether {@code v} is a code of this precision
+     */
     public boolean contains(int v) {
         return v >= min && v <= max && !(this == BINARY && v == 0);
     }
 
-    /** The set written out, for messages: {@code {-1, 0, 1}}. */
+    /**
+     * The set written out, for messages.
+     *
+     * @return for example {@code {-1, 0, 1}}
+     */
     public String valueSet() {
         return switch (this) {
             case BINARY -> "{-1, +1}";

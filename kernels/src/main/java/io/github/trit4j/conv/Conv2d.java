@@ -4,10 +4,8 @@ import io.github.trit4j.Algorithm;
 import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
-import io.github.trit4j.kernel.CodeMasks;
-import io.github.trit4j.kernel.ColumnPanels;
-import io.github.trit4j.kernel.KernelProvider;
-import io.github.trit4j.kernel.TrustedPacking;
+import io.github.trit4j.internal.kernel.ColumnPanels;
+import io.github.trit4j.internal.kernel.TrustedPacking;
 import io.github.trit4j.Precision;
 import io.github.trit4j.quant.ActivationQuantizer;
 
@@ -43,14 +41,15 @@ import java.util.Objects;
  */
 public final class Conv2d {
 
+    /** The unchecked wrappers for the patch matrices im2col writes; fetched once (the fetch checks its caller). */
+    private static final TrustedPacking.Wrappers TRUSTED = TrustedPacking.wrappers();
+
     private final Conv2dSpec spec;
     private final Precision weightPrecision;
     private final Precision activationPrecision;
     private final GemmEngine engine;
     private final Algorithm algorithm;
     private final PackedMatrix[] groupWeights;
-    /** The packing kernel of the engine's shape. */
-    private final CodeMasks masks;
     /** BINARY with padding only: sum over input channels of w[o][.][kh][kw], index o * KH*KW + tap. */
     private final int[] tapSums;
     /** This layer's per-thread scratch: packed pixels, patch rows, the GEMM output of a group. */
@@ -88,6 +87,11 @@ public final class Conv2d {
      * Packs {@code weights} for a convolution on the dispatched engine ({@link Gemm#engine()}).
      *
      * @see #Conv2d(Conv2dSpec, Precision, byte[], Precision, GemmEngine, Algorithm)
+     * @param spec                the geometry
+     * @param weightPrecision     TERNARY, TWO_BIT or BINARY
+     * @param weights             OIHW codes, {@link Conv2dSpec#weightLength()} of them; not retained
+     * @param activationPrecision the inputs' precision; the pair must be supported
+     * @throws IllegalArgumentException as the full constructor
      */
     public Conv2d(Conv2dSpec spec, Precision weightPrecision, byte[] weights, Precision activationPrecision) {
         this(spec, weightPrecision, weights, activationPrecision, Gemm.engine(), Algorithm.FATNN);
@@ -114,7 +118,6 @@ public final class Conv2d {
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(weights, "weights");
         GemmEngine.requireSupported(weightPrecision, activationPrecision);
-        this.masks = KernelProvider.codeMasks(engine.isa());
         if (weights.length != spec.weightLength()) {
             throw new IllegalArgumentException("weights.length is " + weights.length + " but " + spec
                     + " needs outChannels * inChannels/groups * kernelH * kernelW = " + spec.weightLength());
@@ -160,23 +163,51 @@ public final class Conv2d {
     }
 
 
+    /**
+     * The geometry.
+     *
+     * @return the spec
+     */
     public Conv2dSpec spec() {
         return spec;
     }
 
+    /**
+     * The weights' precision.
+     *
+     * @return TERNARY, TWO_BIT or BINARY
+     */
     public Precision weightPrecision() {
         return weightPrecision;
     }
 
+    /**
+     * The inputs' precision.
+     *
+     * @return the precision {@link #forward} expects
+     */
     public Precision activationPrecision() {
         return activationPrecision;
     }
 
+    /**
+     * The engine that packs the inputs and runs the products.
+     *
+     * @return the engine
+     */
     public GemmEngine engine() {
         return engine;
     }
 
-    /** Length of the output for this input size: {@code batch * outChannels * outH * outW}. */
+    /**
+     * Length of the output for this input size: {@code batch * outChannels * outH * outW}.
+     *
+     * @param batch  number of images, at least 1
+     * @param height input height, at least 1
+     * @param width  input width, at least 1
+     * @return the length
+     * @throws IllegalArgumentException naming {@code batch}, {@code height} or {@code width} if it is bad, or if the output does not fit a Java array
+     */
     public int outputLength(int batch, int height, int width) {
         positive("batch", batch);
         long len = (long) batch * spec.outChannels() * spec.outputHeight(height) * spec.outputWidth(width);
@@ -186,7 +217,17 @@ public final class Conv2d {
         return (int) len;
     }
 
-    /** {@link #forward(byte[], int, int, int, Layout, int[])} into a new array. */
+    /**
+     * {@link #forward(byte[], int, int, int, Layout, int[])} into a new array.
+     *
+     * @param input  {@code batch x inChannels x height x width} codes in {@code layout}
+     * @param batch  number of images, at least 1
+     * @param height input height, at least 1
+     * @param width  input width, at least 1
+     * @param layout layout of both input and output
+     * @return the results, {@link #outputLength} of them
+     * @throws IllegalArgumentException as the overload with {@code out}
+     */
     public int[] forward(byte[] input, int batch, int height, int width, Layout layout) {
         int[] out = new int[outputLength(batch, height, width)];
         forward(input, batch, height, width, layout, out);
@@ -198,6 +239,9 @@ public final class Conv2d {
      *
      * @param input  {@code batch x inChannels x height x width} codes of the activation precision,
      *               in {@code layout}
+     * @param batch  number of images, at least 1
+     * @param height input height, at least 1
+     * @param width  input width, at least 1
      * @param layout layout of both input and output
      * @param out    receives {@code batch x outChannels x outH x outW} results in {@code layout};
      *               untouched if an IllegalArgumentException is thrown (an Error during the
@@ -218,7 +262,18 @@ public final class Conv2d {
         }
     }
 
-    /** {@link #forward(float[], ActivationQuantizer, int, int, int, Layout, int[])} into a new array. */
+    /**
+     * {@link #forward(float[], ActivationQuantizer, int, int, int, Layout, int[])} into a new array.
+     *
+     * @param input     {@code batch x inChannels x height x width} floats in {@code layout}
+     * @param quantizer the activation quantizer, of the activation precision
+     * @param batch     number of images, at least 1
+     * @param height    input height, at least 1
+     * @param width     input width, at least 1
+     * @param layout    layout of both input and output
+     * @return the results, {@link #outputLength} of them
+     * @throws IllegalArgumentException as the overload with {@code out}
+     */
     public int[] forward(float[] input, ActivationQuantizer quantizer, int batch, int height, int width,
                          Layout layout) {
         int[] out = new int[outputLength(batch, height, width)];
@@ -231,6 +286,14 @@ public final class Conv2d {
      * each input value is quantized once, straight into bit-planes, and im2col copies bits.
      * Padding is the code of 0, which is also the code every quantizer gives {@code 0.0f}.
      *
+     * @param input     {@code batch x inChannels x height x width} floats in {@code layout}
+     * @param quantizer the activation quantizer, of the activation precision
+     * @param batch     number of images, at least 1
+     * @param height    input height, at least 1
+     * @param width     input width, at least 1
+     * @param layout    layout of both input and output
+     * @param out       receives {@code batch x outChannels x outH x outW} results in {@code layout};
+     *                  untouched if an IllegalArgumentException is thrown
      * @throws IllegalArgumentException if the quantizer's precision is not the activation
      *                                  precision, for a bad size or length (naming the parameter),
      *                                  or a NaN input (naming its index)
@@ -298,7 +361,7 @@ public final class Conv2d {
         }
         buf.pixels = Buffers.exact(buf.pixels, layout.size());
         buf.scratch = Buffers.exact(buf.scratch, PixelPlanes.scratchSize(height * width));
-        return new PixelPlanes(precision, batch, c, height, width, layout, buf.pixels, masks, buf.scratch);
+        return new PixelPlanes(precision, batch, c, height, width, layout, buf.pixels, engine, buf.scratch);
     }
 
     /**
@@ -322,7 +385,7 @@ public final class Conv2d {
         int k = spec.patchLength();
         assert (lanes > 0 ? PackedMatrix.fromColumnPanels(activationPrecision, rows, k, lanes, bits)
                 : PackedMatrix.fromBitPlanes(activationPrecision, rows, k, bits)) != null;
-        TrustedPacking.Wrappers wrap = TrustedPacking.wrappers();
+        TrustedPacking.Wrappers wrap = TRUSTED;
         return lanes > 0
                 ? wrap.columnPanels(activationPrecision, rows, k, lanes, bits)
                 : wrap.rows(activationPrecision, rows, k, bits);

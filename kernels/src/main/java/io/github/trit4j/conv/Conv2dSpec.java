@@ -44,6 +44,11 @@ public final class Conv2dSpec {
     /**
      * A convolution with stride 1, no padding, dilation 1 and one group.
      *
+     * @param inChannels  input channels C, at least 1
+     * @param outChannels output channels O, at least 1
+     * @param kernelH     kernel height, at least 1
+     * @param kernelW     kernel width, at least 1
+     * @return the spec
      * @throws IllegalArgumentException naming the parameter if one is below 1
      */
     public static Conv2dSpec of(int inChannels, int outChannels, int kernelH, int kernelW) {
@@ -54,12 +59,25 @@ public final class Conv2dSpec {
         return new Conv2dSpec(inChannels, outChannels, kernelH, kernelW, 1, 1, 0, 0, 1, 1, 1);
     }
 
-    /** The same with stride {@code s} on both axes; {@code s >= 1}. */
+    /**
+     * The same with one stride on both axes.
+     *
+     * @param s the stride, at least 1
+     * @return a new spec
+     * @throws IllegalArgumentException if {@code s < 1}
+     */
     public Conv2dSpec stride(int s) {
         return stride(s, s);
     }
 
-    /** The same with strides {@code sh}, {@code sw}, each {@code >= 1}. */
+    /**
+     * The same with a stride per axis.
+     *
+     * @param sh the vertical stride, at least 1
+     * @param sw the horizontal stride, at least 1
+     * @return a new spec
+     * @throws IllegalArgumentException naming the stride below 1
+     */
     public Conv2dSpec stride(int sh, int sw) {
         positive("strideH", sh);
         positive("strideW", sw);
@@ -67,12 +85,25 @@ public final class Conv2dSpec {
                 groups);
     }
 
-    /** The same with zero padding {@code p} on all four sides; {@code p >= 0}. */
+    /**
+     * The same with one zero padding on all four sides.
+     *
+     * @param p the padding, at least 0
+     * @return a new spec
+     * @throws IllegalArgumentException if {@code p < 0}
+     */
     public Conv2dSpec padding(int p) {
         return padding(p, p);
     }
 
-    /** The same with zero padding {@code ph} above and below, {@code pw} left and right; each {@code >= 0}. */
+    /**
+     * The same with zero padding per axis.
+     *
+     * @param ph rows of zeros above and below, at least 0
+     * @param pw columns of zeros left and right, at least 0
+     * @return a new spec
+     * @throws IllegalArgumentException naming the padding below 0
+     */
     public Conv2dSpec padding(int ph, int pw) {
         if (ph < 0) {
             throw new IllegalArgumentException("padH must be >= 0, got " + ph);
@@ -84,12 +115,25 @@ public final class Conv2dSpec {
                 dilationW, groups);
     }
 
-    /** The same with dilation {@code d} on both axes; {@code d >= 1}. */
+    /**
+     * The same with one dilation on both axes.
+     *
+     * @param d the dilation, at least 1
+     * @return a new spec
+     * @throws IllegalArgumentException if {@code d < 1}
+     */
     public Conv2dSpec dilation(int d) {
         return dilation(d, d);
     }
 
-    /** The same with dilations {@code dh}, {@code dw}, each {@code >= 1}. */
+    /**
+     * The same with a dilation per axis.
+     *
+     * @param dh the vertical dilation, at least 1
+     * @param dw the horizontal dilation, at least 1
+     * @return a new spec
+     * @throws IllegalArgumentException naming the dilation below 1
+     */
     public Conv2dSpec dilation(int dh, int dw) {
         positive("dilationH", dh);
         positive("dilationW", dw);
@@ -98,8 +142,11 @@ public final class Conv2dSpec {
     }
 
     /**
-     * The same with {@code g} groups.
+     * The same with {@code g} groups: group {@code i} convolves input channels
+     * {@code [i C/g, (i+1) C/g)} into output channels {@code [i O/g, (i+1) O/g)}.
      *
+     * @param g the number of groups, at least 1, dividing both channel counts
+     * @return a new spec
      * @throws IllegalArgumentException if {@code g < 1} or does not divide both channel counts
      */
     public Conv2dSpec groups(int g) {
@@ -114,61 +161,129 @@ public final class Conv2dSpec {
                 dilationW, g);
     }
 
+    /**
+     * Input channels C.
+     *
+     * @return the input channel count
+     */
     public int inChannels() {
         return inChannels;
     }
 
+    /**
+     * Output channels O.
+     *
+     * @return the output channel count
+     */
     public int outChannels() {
         return outChannels;
     }
 
+    /**
+     * Kernel height.
+     *
+     * @return the kernel's rows
+     */
     public int kernelH() {
         return kernelH;
     }
 
+    /**
+     * Kernel width.
+     *
+     * @return the kernel's columns
+     */
     public int kernelW() {
         return kernelW;
     }
 
+    /**
+     * Vertical stride.
+     *
+     * @return the step between output rows, in input rows
+     */
     public int strideH() {
         return strideH;
     }
 
+    /**
+     * Horizontal stride.
+     *
+     * @return the step between output columns, in input columns
+     */
     public int strideW() {
         return strideW;
     }
 
+    /**
+     * Vertical zero padding.
+     *
+     * @return rows of zeros above and below the input
+     */
     public int padH() {
         return padH;
     }
 
+    /**
+     * Horizontal zero padding.
+     *
+     * @return columns of zeros left and right of the input
+     */
     public int padW() {
         return padW;
     }
 
+    /**
+     * Vertical dilation.
+     *
+     * @return the distance between kernel rows, in input rows
+     */
     public int dilationH() {
         return dilationH;
     }
 
+    /**
+     * Horizontal dilation.
+     *
+     * @return the distance between kernel columns, in input columns
+     */
     public int dilationW() {
         return dilationW;
     }
 
+    /**
+     * Number of groups.
+     *
+     * @return the group count, dividing both channel counts
+     */
     public int groups() {
         return groups;
     }
 
-    /** Input channels per group. */
+    /**
+     * Input channels per group.
+     *
+     * @return {@code inChannels() / groups()}
+     */
     public int inChannelsPerGroup() {
         return inChannels / groups;
     }
 
-    /** Output channels per group. */
+    /**
+     * Output channels per group.
+     *
+     * @return {@code outChannels() / groups()}
+     */
     public int outChannelsPerGroup() {
         return outChannels / groups;
     }
 
-    /** The GEMM reduction length per group: {@code kernelH * kernelW * inChannels / groups}. */
+    /**
+     * The GEMM reduction length K per group.
+     *
+     * @return {@code kernelH * kernelW * inChannels / groups}
+     * @throws IllegalArgumentException if that is too large for a packed row
+     */
     public int patchLength() {
         long k = (long) kernelH * kernelW * inChannelsPerGroup();
         if (k > Integer.MAX_VALUE - 1024) {
@@ -177,7 +292,12 @@ public final class Conv2dSpec {
         return (int) k;
     }
 
-    /** Length of the OIHW weight tensor: {@code outChannels * inChannels/groups * kernelH * kernelW}. */
+    /**
+     * Length of the OIHW weight tensor.
+     *
+     * @return {@code outChannels * inChannels/groups * kernelH * kernelW}
+     * @throws IllegalArgumentException if that does not fit a Java array
+     */
     public int weightLength() {
         long len = (long) outChannels * patchLength();
         if (len > Integer.MAX_VALUE - 16) {
@@ -187,8 +307,10 @@ public final class Conv2dSpec {
     }
 
     /**
-     * Output height for input height {@code h}.
+     * Output height for an input height.
      *
+     * @param h the input height
+     * @return {@code (h + 2 padH - dilationH (kernelH - 1) - 1) / strideH + 1}
      * @throws IllegalArgumentException naming {@code height} if it is below 1, gives no output row,
      *                                  or with the padding exceeds {@code Integer.MAX_VALUE}
      */
@@ -197,8 +319,10 @@ public final class Conv2dSpec {
     }
 
     /**
-     * Output width for input width {@code w}.
+     * Output width for an input width.
      *
+     * @param w the input width
+     * @return {@code (w + 2 padW - dilationW (kernelW - 1) - 1) / strideW + 1}
      * @throws IllegalArgumentException naming {@code width} if it is below 1, gives no output column,
      *                                  or with the padding exceeds {@code Integer.MAX_VALUE}
      */
@@ -230,6 +354,36 @@ public final class Conv2dSpec {
         }
     }
 
+    /**
+     * Two specs are equal when every size, stride, padding, dilation and group count is.
+     *
+     * @param o the other object
+     * @return whether {@code o} is a {@code Conv2dSpec} describing the same convolution
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Conv2dSpec s && inChannels == s.inChannels && outChannels == s.outChannels
+                && kernelH == s.kernelH && kernelW == s.kernelW && strideH == s.strideH && strideW == s.strideW
+                && padH == s.padH && padW == s.padW && dilationH == s.dilationH && dilationW == s.dilationW
+                && groups == s.groups;
+    }
+
+    /**
+     * A hash consistent with {@link #equals}.
+     *
+     * @return the hash of all eleven parameters
+     */
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(new int[] {inChannels, outChannels, kernelH, kernelW, strideH, strideW,
+                padH, padW, dilationH, dilationW, groups});
+    }
+
+    /**
+     * Every parameter, for messages and logs.
+     *
+     * @return for example {@code Conv2dSpec[in 64, out 64, kernel 3x3, stride 1x1, pad 1x1, dilation 1x1, groups 1]}
+     */
     @Override
     public String toString() {
         return "Conv2dSpec[in " + inChannels + ", out " + outChannels + ", kernel " + kernelH + "x" + kernelW

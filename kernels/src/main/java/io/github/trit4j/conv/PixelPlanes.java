@@ -1,7 +1,9 @@
 package io.github.trit4j.conv;
 
 import io.github.trit4j.Precision;
-import io.github.trit4j.kernel.CodeMasks;
+import io.github.trit4j.GemmEngine;
+import io.github.trit4j.internal.kernel.CodeMasks;
+import io.github.trit4j.internal.kernel.KernelProvider;
 import io.github.trit4j.quant.ActivationQuantizer;
 
 
@@ -44,7 +46,9 @@ final class PixelPlanes {
     /** Distance between a pixel's planes, and between its consecutive words of one plane. */
     final int planeStride;
     final int wordStride;
-    /** Codes to plane words: the ISA-specific step. */
+    /** The engine whose shape packs: its {@link CodeMasks} for codes, and the quantizer's floats through it. */
+    private final GemmEngine engine;
+    /** Codes to plane words: the ISA-specific step, of {@link #engine}'s shape. */
     private final CodeMasks masks;
     /** The NCHW packer's channel masks, {@link #scratchSize} longs. */
     private final long[] scratch;
@@ -53,12 +57,13 @@ final class PixelPlanes {
      * @param layout  one row per pixel ({@code batch * height * width}), {@code precision.planes()}
      *                planes of at least {@code ceil(channels / 64)} words
      * @param bits    at least {@code layout.size()} longs; any content
-     * @param masks   the packing kernel
+     * @param engine  the engine the planes are for; its shape packs them
      * @param scratch at least {@link #scratchSize scratchSize(height * width)} longs; any content
      */
     PixelPlanes(Precision precision, int batch, int channels, int height, int width, PlaneLayout layout,
-                long[] bits, CodeMasks masks, long[] scratch) {
-        this.masks = masks;
+                long[] bits, GemmEngine engine, long[] scratch) {
+        this.engine = engine;
+        this.masks = KernelProvider.codeMasks(engine.isa());
         this.scratch = scratch;
         this.precision = precision;
         this.planes = precision.planes();
@@ -120,7 +125,7 @@ final class PixelPlanes {
         if (layout == Layout.NHWC) {
             for (int pixel = 0; pixel < batch * hw; pixel++) {
                 int dst = origin(pixel);
-                rejectNaN(q.packPlanes(input, pixel * channels, channels, bits, dst, bits, dst + planeStride,
+                rejectNaN(q.packPlanes(engine, input, pixel * channels, channels, bits, dst, bits, dst + planeStride,
                         wordStride));
             }
         } else {
@@ -204,7 +209,7 @@ final class PixelPlanes {
 
         /** Channel {@code c} from the {@code hw} floats at {@code src[off]}; a NaN's index or -1. */
         int channel(float[] src, int off, int c, ActivationQuantizer q) {
-            return q.packPlanes(src, off, hw, m0, c * pixelWords, m1, at1 + c * pixelWords, 1);
+            return q.packPlanes(engine, src, off, hw, m0, c * pixelWords, m1, at1 + c * pixelWords, 1);
         }
 
         /** Transposes the masks of channels {@code [0, cc)} into word {@code cw} of pixels from {@code pixel0}. */

@@ -1,6 +1,6 @@
 package io.github.trit4j.conv;
 
-import io.github.trit4j.kernel.ColumnPanels;
+import io.github.trit4j.internal.kernel.ColumnPanels;
 
 /**
  * Where packed row {@code r}'s word {@code k} of plane {@code q} sits in a {@code long[]}:

@@ -38,7 +38,19 @@ public final class PackedWeights {
         this.combined = new OutputScaling(weights, activations, null, false).combined;
     }
 
-    /** {@link #pack(float[], int, int, int, int, WeightQuantizer, ActivationQuantizer, GemmEngine)} on the dispatched engine. */
+    /**
+     * {@link #pack(float[], int, int, int, int, WeightQuantizer, ActivationQuantizer, GemmEngine)} on the dispatched engine.
+     *
+     * @param b                   the floats of B
+     * @param offset              index of element (0, 0)
+     * @param k                   K, rows of B, at least 1
+     * @param n                   N, columns of B (output channels), at least 1
+     * @param ldb                 leading dimension, {@code >= n}
+     * @param weightQuantizer     a ternary weight quantizer (per column)
+     * @param activationQuantizer the quantizer A will go through
+     * @return the packed weights
+     * @throws IllegalArgumentException as the full overload
+     */
     public static PackedWeights pack(float[] b, int offset, int k, int n, int ldb, WeightQuantizer weightQuantizer,
                                      ActivationQuantizer activationQuantizer) {
         return pack(b, offset, k, n, ldb, weightQuantizer, activationQuantizer, Gemm.engine());
@@ -49,6 +61,15 @@ public final class PackedWeights {
      * transpose: element {@code (kk, j)} is {@code b[offset + kk * ldb + j]}; column {@code j}
      * is output channel {@code j} (its own scale).
      *
+     * @param b                   the floats of B
+     * @param offset              index of element (0, 0)
+     * @param k                   K, rows of B, at least 1
+     * @param n                   N, columns of B (output channels), at least 1
+     * @param ldb                 leading dimension, {@code >= n}
+     * @param weightQuantizer     a ternary weight quantizer (per column)
+     * @param activationQuantizer the quantizer A will go through
+     * @param engine              the engine that packs A and runs the products
+     * @return the packed weights
      * @throws IllegalArgumentException for bad dimensions, {@code ldb < n}, a too short array
      *                                  (naming them), a NaN (naming its index in {@code b}), or a
      *                                  non-ternary weight quantizer
@@ -93,25 +114,47 @@ public final class PackedWeights {
         return new PackedWeights(k, n, weightQuantizer.quantize(channelMajor, n), activationQuantizer, engine);
     }
 
-    /** K, the reduction length. */
+    /**
+     * K, the reduction length.
+     *
+     * @return K
+     */
     public int k() {
         return k;
     }
 
-    /** N, the number of output channels (columns of B). */
+    /**
+     * N, the number of output channels (columns of B).
+     *
+     * @return N
+     */
     public int n() {
         return n;
     }
 
-    /** The codes (channel j = column j) and per-column scales. */
+    /**
+     * The codes (channel j = column j) and per-column scales.
+     *
+     * @return the quantized weights
+     */
     public QuantizedWeights quantizedWeights() {
         return weights;
     }
 
+    /**
+     * The quantizer sgemm applies to A.
+     *
+     * @return the activation quantizer
+     */
     public ActivationQuantizer activationQuantizer() {
         return activations;
     }
 
+    /**
+     * The engine that packs A and runs the products.
+     *
+     * @return the engine
+     */
     public GemmEngine engine() {
         return engine;
     }

@@ -1,7 +1,7 @@
 package io.github.trit4j.layers;
 
 import io.github.trit4j.PackedMatrix;
-import io.github.trit4j.kernel.ActivationPacking;
+import io.github.trit4j.internal.kernel.ActivationPacking;
 
 import java.util.Objects;
 
@@ -39,7 +39,21 @@ public final class TernaryBlas {
     private TernaryBlas() {
     }
 
-    /** {@link #sgemm(int, int, int, float, float[], int, int, PackedWeights, float, float[], int, int)} with zero offsets. */
+    /**
+     * {@link #sgemm(int, int, int, float, float[], int, int, PackedWeights, float, float[], int, int)} with zero offsets.
+     *
+     * @param m     rows of A and C (e.g. output pixels or batch)
+     * @param n     columns of B and C (output channels); must equal {@code b.n()}
+     * @param k     columns of A, rows of B; must equal {@code b.k()}
+     * @param alpha finite
+     * @param a     {@code a[i*lda + kk]}; NaN is an IAE naming its index
+     * @param lda   leading dimension of A, {@code >= k}
+     * @param b     the packed weights
+     * @param beta  finite
+     * @param c     {@code c[i*ldc + j]}; untouched if an exception is thrown
+     * @param ldc   leading dimension of C, {@code >= n}
+     * @throws IllegalArgumentException naming the parameter and value for any mismatch
+     */
     public static void sgemm(int m, int n, int k, float alpha, float[] a, int lda, PackedWeights b, float beta,
                              float[] c, int ldc) {
         sgemm(m, n, k, alpha, a, 0, lda, b, beta, c, 0, ldc);
@@ -53,9 +67,13 @@ public final class TernaryBlas {
      * @param k     columns of A, rows of B; must equal {@code b.k()}
      * @param alpha finite
      * @param a     {@code a[aOff + i*lda + kk]}; NaN is an IAE naming its index
+     * @param aOff  index of A's element (0, 0)
+     * @param lda   leading dimension of A, {@code >= k}
      * @param b     the packed weights
      * @param beta  finite
      * @param c     {@code c[cOff + i*ldc + j]}; untouched if an exception is thrown
+     * @param cOff  index of C's element (0, 0)
+     * @param ldc   leading dimension of C, {@code >= n}
      * @throws IllegalArgumentException naming the parameter and value for any mismatch
      */
     public static void sgemm(int m, int n, int k, float alpha, float[] a, int aOff, int lda, PackedWeights b,
@@ -101,7 +119,7 @@ public final class TernaryBlas {
         if (cEnd > c.length) {
             throw new IllegalArgumentException("c.length is " + c.length + " but cOff + (m - 1) * ldc + n = " + cEnd);
         }
-        PackedMatrix x = ActivationPacking.pack(b.activationQuantizer(), a, aOff, m, k, lda, "a");
+        PackedMatrix x = ActivationPacking.pack(b.activationQuantizer(), b.engine(), a, aOff, m, k, lda, "a");
         int[] acc = b.engine().multiply(b.packed(), x); // acc[j * m + i]
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;

@@ -38,7 +38,17 @@ public final class TernaryConv2d {
     private final ThreadLocal<int[]> accBuffer = new ThreadLocal<>();
     private final ThreadLocal<Boolean> accInUse = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
-    /** The layer on the dispatched engine; see {@link #TernaryConv2d(Conv2dSpec, float[], WeightQuantizer, ActivationQuantizer, float[], boolean, GemmEngine)}. */
+    /**
+     * The layer on the dispatched engine; see {@link #TernaryConv2d(Conv2dSpec, float[], WeightQuantizer, ActivationQuantizer, float[], boolean, GemmEngine)}.
+     *
+     * @param spec                the geometry
+     * @param weights             OIHW floats, {@link Conv2dSpec#weightLength()} of them; not retained
+     * @param weightQuantizer     a ternary weight quantizer (per output channel)
+     * @param activationQuantizer the input quantizer and per-tensor scale
+     * @param bias                one per output channel, or null for none
+     * @param relu                whether to fuse {@code max(y, 0)}
+     * @throws IllegalArgumentException as the full constructor
+     */
     public TernaryConv2d(Conv2dSpec spec, float[] weights, WeightQuantizer weightQuantizer,
                          ActivationQuantizer activationQuantizer, float[] bias, boolean relu) {
         this(spec, weights, weightQuantizer, activationQuantizer, bias, relu, Gemm.engine());
@@ -74,30 +84,72 @@ public final class TernaryConv2d {
                 engine, Algorithm.FATNN);
     }
 
+    /**
+     * The geometry.
+     *
+     * @return the spec
+     */
     public Conv2dSpec spec() {
         return conv.spec();
     }
 
-    /** The quantized weights (codes and per-channel scales). */
+    /**
+     * The quantized weights (codes and per-channel scales).
+     *
+     * @return the codes and scales
+     */
     public QuantizedWeights quantizedWeights() {
         return weights;
     }
 
+    /**
+     * The input quantizer.
+     *
+     * @return the activation quantizer
+     */
     public ActivationQuantizer activationQuantizer() {
         return activations;
     }
 
-    /** {@code batch * outChannels * outH * outW}. */
+    /**
+     * {@code batch * outChannels * outH * outW}.
+     *
+     * @param batch  number of images, at least 1
+     * @param height input height, at least 1
+     * @param width  input width, at least 1
+     * @return the length
+     * @throws IllegalArgumentException as {@link Conv2dSpec#outputHeight} and {@link Conv2dSpec#outputWidth}
+     */
     public int outputLength(int batch, int height, int width) {
         return conv.outputLength(batch, height, width);
     }
 
-    /** The exact integer convolution of the codes, before rescaling (same layout as the input). */
+    /**
+     * The exact integer convolution of the codes, before rescaling (same layout as the input).
+     *
+     * @param input  {@code batch x inChannels x height x width} floats in {@code layout}
+     * @param batch  number of images, at least 1
+     * @param height input height, at least 1
+     * @param width  input width, at least 1
+     * @param layout layout of input and output
+     * @return the integer results, {@link #outputLength} of them
+     * @throws IllegalArgumentException for bad sizes or lengths (naming the parameter) or a NaN input (naming its index)
+     */
     public int[] accumulate(float[] input, int batch, int height, int width, Layout layout) {
         return conv.forward(input, activations, batch, height, width, layout);
     }
 
-    /** {@link #forward(float[], int, int, int, Layout, float[])} into a new array. */
+    /**
+     * {@link #forward(float[], int, int, int, Layout, float[])} into a new array.
+     *
+     * @param input  {@code batch x inChannels x height x width} floats in {@code layout}
+     * @param batch  number of images, at least 1
+     * @param height input height, at least 1
+     * @param width  input width, at least 1
+     * @param layout layout of input and output
+     * @return the outputs, {@link #outputLength} of them
+     * @throws IllegalArgumentException as the overload with {@code out}
+     */
     public float[] forward(float[] input, int batch, int height, int width, Layout layout) {
         float[] out = new float[outputLength(batch, height, width)];
         forward(input, batch, height, width, layout, out);
@@ -108,6 +160,9 @@ public final class TernaryConv2d {
      * Runs the layer.
      *
      * @param input  {@code batch x inChannels x height x width} floats in {@code layout}
+     * @param batch  number of images, at least 1
+     * @param height input height, at least 1
+     * @param width  input width, at least 1
      * @param layout layout of input and output
      * @param out    receives {@code batch x outChannels x outH x outW} floats in {@code layout};
      *               untouched if an exception is thrown

@@ -3,7 +3,7 @@ package io.github.trit4j.layers;
 import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
-import io.github.trit4j.kernel.ActivationPacking;
+import io.github.trit4j.internal.kernel.ActivationPacking;
 import io.github.trit4j.quant.ActivationQuantizer;
 import io.github.trit4j.quant.QuantizedWeights;
 import io.github.trit4j.quant.WeightQuantizer;
@@ -30,7 +30,18 @@ public final class TernaryLinear {
     private final OutputScaling scaling;
     private final GemmEngine engine;
 
-    /** The layer on the dispatched engine. */
+    /**
+     * The layer on the dispatched engine.
+     *
+     * @param weights             row-major {@code [outFeatures][inFeatures]}; not retained
+     * @param outFeatures         output features M, at least 1
+     * @param inFeatures          input features K, at least 1
+     * @param weightQuantizer     a ternary weight quantizer (per output feature)
+     * @param activationQuantizer the input quantizer and per-tensor scale
+     * @param bias                {@code outFeatures} values, or null
+     * @param relu                whether to fuse {@code max(y, 0)}
+     * @throws IllegalArgumentException as the full constructor
+     */
     public TernaryLinear(float[] weights, int outFeatures, int inFeatures, WeightQuantizer weightQuantizer,
                          ActivationQuantizer activationQuantizer, float[] bias, boolean relu) {
         this(weights, outFeatures, inFeatures, weightQuantizer, activationQuantizer, bias, relu, Gemm.engine());
@@ -39,8 +50,14 @@ public final class TernaryLinear {
     /**
      * Quantizes and packs the weights.
      *
-     * @param weights row-major {@code [outFeatures][inFeatures]}; not retained
-     * @param bias    {@code outFeatures} values, or null
+     * @param weights             row-major {@code [outFeatures][inFeatures]}; not retained
+     * @param outFeatures         output features M, at least 1
+     * @param inFeatures          input features K, at least 1
+     * @param weightQuantizer     a ternary weight quantizer (per output feature)
+     * @param activationQuantizer the input quantizer and per-tensor scale
+     * @param bias                {@code outFeatures} values, or null
+     * @param relu                whether to fuse {@code max(y, 0)}
+     * @param engine              the engine that packs the input and runs the products
      * @throws IllegalArgumentException for bad sizes or lengths (naming them), a NaN weight (naming its
      *                                  index), a non-finite bias or combined scale, or a non-ternary
      *                                  weight quantizer
@@ -72,23 +89,50 @@ public final class TernaryLinear {
         this.packed = PackedMatrix.pack(this.weights.precision(), this.weights.codes(), outFeatures, inFeatures);
     }
 
+    /**
+     * Input features K.
+     *
+     * @return the length of one input row
+     */
     public int inFeatures() {
         return inFeatures;
     }
 
+    /**
+     * Output features M.
+     *
+     * @return the length of one output row
+     */
     public int outFeatures() {
         return outFeatures;
     }
 
+    /**
+     * The quantized weights.
+     *
+     * @return the codes and per-feature scales
+     */
     public QuantizedWeights quantizedWeights() {
         return weights;
     }
 
+    /**
+     * The input quantizer.
+     *
+     * @return the activation quantizer
+     */
     public ActivationQuantizer activationQuantizer() {
         return activations;
     }
 
-    /** The exact integer products of the codes, {@code [batch][outFeatures]}. */
+    /**
+     * The exact integer products of the codes, {@code [batch][outFeatures]}.
+     *
+     * @param input {@code batch} rows of {@code inFeatures} floats
+     * @param batch number of rows, at least 1
+     * @return {@code batch * outFeatures} integers
+     * @throws IllegalArgumentException for bad sizes or lengths (naming the parameter) or a NaN input (naming its index)
+     */
     public int[] accumulate(float[] input, int batch) {
         int[] acc = product(input, batch);
         int[] out = new int[acc.length];
@@ -100,7 +144,14 @@ public final class TernaryLinear {
         return out;
     }
 
-    /** {@link #forward(float[], int, float[])} into a new array. */
+    /**
+     * {@link #forward(float[], int, float[])} into a new array.
+     *
+     * @param input {@code batch} rows of {@code inFeatures} floats
+     * @param batch number of rows, at least 1
+     * @return {@code [batch][outFeatures]} floats
+     * @throws IllegalArgumentException as the overload with {@code out}
+     */
     public float[] forward(float[] input, int batch) {
         checkInput(input, batch);
         long size = (long) batch * outFeatures;
@@ -116,7 +167,9 @@ public final class TernaryLinear {
     /**
      * Runs the layer on {@code batch} rows of {@code inFeatures} floats.
      *
-     * @param out receives {@code [batch][outFeatures]}; untouched if an exception is thrown
+     * @param input {@code batch} rows of {@code inFeatures} floats
+     * @param batch number of rows, at least 1
+     * @param out   receives {@code [batch][outFeatures]}; untouched if an exception is thrown
      * @throws IllegalArgumentException for bad sizes or lengths (naming the parameter) or a NaN
      *                                  input (naming its index)
      */
@@ -138,7 +191,7 @@ public final class TernaryLinear {
     /** acc[o * batch + b]. */
     private int[] product(float[] input, int batch) {
         checkInput(input, batch);
-        PackedMatrix x = ActivationPacking.pack(activations, input, 0, batch, inFeatures, inFeatures, "input");
+        PackedMatrix x = ActivationPacking.pack(activations, engine, input, 0, batch, inFeatures, inFeatures, "input");
         return engine.multiply(packed, x);
     }
 

@@ -1,11 +1,12 @@
 package io.github.trit4j.quant;
 
 import io.github.trit4j.Gemm;
+import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.Precision;
-import io.github.trit4j.kernel.ActivationPacking;
-import io.github.trit4j.kernel.CodeMasks;
-import io.github.trit4j.kernel.KernelProvider;
+import io.github.trit4j.internal.kernel.ActivationPacking;
+import io.github.trit4j.internal.kernel.CodeMasks;
+import io.github.trit4j.internal.kernel.KernelProvider;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -93,21 +94,15 @@ public final class ActivationQuantizer {
         termInclusive = inclusive;
     }
 
-    /** The packing kernel of this JVM's dispatched shape; null until the dispatch has succeeded. */
-    private static volatile CodeMasks masks;
-
     /**
-     * The packing kernel of the dispatched shape. Not a static initialiser: a bad
-     * {@code -Dtrit4j.isa} (or thread or spin setting) then fails each call with the dispatch's
-     * own IllegalArgumentException, and a later call succeeds once the property is fixed.
+     * The packing kernel of {@code engine}'s shape, or of the dispatched shape for null: the one
+     * place this class chooses one, so a pinned engine never packs with another shape's kernel.
+     * Not cached in a static initialiser: a bad {@code -Dtrit4j.isa} (or thread or spin setting)
+     * then fails each call with the dispatch's own IllegalArgumentException, and a later call
+     * succeeds once the property is fixed. Package-private for the test that pins an engine.
      */
-    private static CodeMasks masks() {
-        CodeMasks m = masks;
-        if (m == null) {
-            m = KernelProvider.codeMasks(Gemm.isa());
-            masks = m;
-        }
-        return m;
+    static CodeMasks masksFor(GemmEngine engine) {
+        return KernelProvider.codeMasks(engine == null ? Gemm.isa() : engine.isa());
     }
 
     /**
@@ -117,6 +112,7 @@ public final class ActivationQuantizer {
      * @param alphas two alphas for {0,1,2} or three for {0,1,2,3}; each finite and {@code > 0},
      *               and the offsets {@code 1/a0} (and {@code 1/a0 + 1/a1}) finite floats, so no
      *               alpha below about {@code 2.9e-39}
+     * @return the quantizer
      * @throws IllegalArgumentException naming the parameter and value otherwise
      */
     public static ActivationQuantizer fatnn(float scale, float... alphas) {
@@ -150,6 +146,7 @@ public final class ActivationQuantizer {
      * @param scale      the float value of code 1 (finite, {@code > 0})
      * @param thresholds two (for {0,1,2}) or three (for {0,1,2,3}) finite thresholds,
      *                   {@code 0 <= t_0 < t_1 [< t_2]}
+     * @return the quantizer
      * @throws IllegalArgumentException naming the parameter and value otherwise
      */
     public static ActivationQuantizer fatnnThresholds(float scale, float... thresholds) {
@@ -172,6 +169,7 @@ public final class ActivationQuantizer {
      *
      * @param precision {@link Precision#TERNARY_UNSIGNED} or {@link Precision#TWO_BIT}
      * @param clip      the largest representable float, finite and {@code > 0}
+     * @return the quantizer
      * @throws IllegalArgumentException naming the parameter and value otherwise
      */
     public static ActivationQuantizer uniform(Precision precision, float clip) {
@@ -190,12 +188,20 @@ public final class ActivationQuantizer {
         return new ActivationQuantizer(Kind.UNIFORM, precision, clip / levels, new float[] {s}, null);
     }
 
-    /** The precision of the codes: {@link Precision#TERNARY_UNSIGNED} or {@link Precision#TWO_BIT}. */
+    /**
+     * The precision of the codes: {@link Precision#TERNARY_UNSIGNED} or {@link Precision#TWO_BIT}.
+     *
+     * @return the codes' precision
+     */
     public Precision precision() {
         return precision;
     }
 
-    /** The float value of code 1 (per tensor). */
+    /**
+     * The float value of code 1 (per tensor).
+     *
+     * @return the scale
+     */
     public float scale() {
         return scale;
     }
@@ -203,6 +209,8 @@ public final class ActivationQuantizer {
     /**
      * The code of one value (see the class comment for the exact arithmetic).
      *
+     * @param x the value
+     * @return its code, {@code 0 <= code <= precision().max()}
      * @throws IllegalArgumentException if {@code x} is NaN
      */
     public int code(float x) {
@@ -241,6 +249,11 @@ public final class ActivationQuantizer {
     /**
      * Codes of {@code x[offset + i]} for {@code i < length}, into {@code out[outOffset + i]}.
      *
+     * @param x         the floats
+     * @param offset    index of the first
+     * @param length    number of floats
+     * @param out       receives the codes
+     * @param outOffset index of the first code in {@code out}
      * @throws IllegalArgumentException naming the index if an input is NaN; {@code out} is then
      *                                  untouched
      */
@@ -262,6 +275,11 @@ public final class ActivationQuantizer {
      * when the first operand is smaller; equal operands give +0). The products and offsets are
      * exactly {@link #code(float)}'s, so the codes agree bit for bit.
      *
+     * @param x         the floats
+     * @param offset    index of the first
+     * @param length    number of floats
+     * @param out       receives the codes
+     * @param outOffset index of the first code in {@code out}
      * @throws IndexOutOfBoundsException if a range is outside its array
      */
     public void codesAllowingNaN(float[] x, int offset, int length, byte[] out, int outOffset) {
@@ -333,11 +351,50 @@ public final class ActivationQuantizer {
      *
      * @return -1, or the index into {@code x} of a NaN in the range (the words written are then
      *         unspecified)
+     * @param x      the floats
+     * @param offset index of the first float
+     * @param length number of floats
+     * @param plane0 receives plane 0, one word per 64 floats
+     * @param at0    index of the first plane-0 word
+     * @param plane1 receives plane 1 (may be {@code plane0})
+     * @param at1    index of the first plane-1 word
+     * @param stride distance between consecutive words of one plane, at least 1
      * @throws IndexOutOfBoundsException if a range is outside its array
      * @throws IllegalArgumentException  if {@code stride < 1}
      */
     public int packPlanes(float[] x, int offset, int length, long[] plane0, int at0, long[] plane1, int at1,
                           int stride) {
+        return packPlanes(masksFor(null), x, offset, length, plane0, at0, plane1, at1, stride);
+    }
+
+    /**
+     * {@link #packPlanes(float[], int, int, long[], int, long[], int, int)} with the packing kernel
+     * of {@code engine}'s shape, for packers feeding a pinned engine (the words are the same on
+     * every shape; only the speed differs).
+     *
+     * @param engine the engine whose shape packs
+     * @param x      the floats
+     * @param offset index of the first float
+     * @param length number of floats
+     * @param plane0 receives plane 0, one word per 64 floats
+     * @param at0    index of the first plane-0 word
+     * @param plane1 receives plane 1 (may be {@code plane0})
+     * @param at1    index of the first plane-1 word
+     * @param stride distance between consecutive words of one plane, at least 1
+     * @return -1, or the index into {@code x} of a NaN in the range (the words written are then
+     *         unspecified)
+     * @throws IndexOutOfBoundsException if a range is outside its array
+     * @throws IllegalArgumentException  if {@code stride < 1}
+     * @throws NullPointerException      if {@code engine} is null
+     */
+    public int packPlanes(GemmEngine engine, float[] x, int offset, int length, long[] plane0, int at0,
+                          long[] plane1, int at1, int stride) {
+        return packPlanes(masksFor(Objects.requireNonNull(engine, "engine")), x, offset, length, plane0, at0,
+                plane1, at1, stride);
+    }
+
+    private int packPlanes(CodeMasks masks, float[] x, int offset, int length, long[] plane0, int at0,
+                           long[] plane1, int at1, int stride) {
         Objects.checkFromIndexSize(offset, length, x.length);
         if (stride < 1) {
             throw new IllegalArgumentException("stride must be at least 1, got " + stride);
@@ -348,11 +405,16 @@ public final class ActivationQuantizer {
         long span = (long) ((length + 63) / 64 - 1) * stride + 1;
         Objects.checkFromIndexSize(at0, (int) Math.min(span, Integer.MAX_VALUE), plane0.length);
         Objects.checkFromIndexSize(at1, (int) Math.min(span, Integer.MAX_VALUE), plane1.length);
-        return masks().quantizeMasks(x, offset, length, precision, termC, termA, termH, termInclusive,
+        return masks.quantizeMasks(x, offset, length, precision, termC, termA, termH, termInclusive,
                 plane0, at0, plane1, at1, stride);
     }
 
-    /** The codes of all of {@code x}, in a new array; NaN is an IAE naming its index. */
+    /**
+     * The codes of all of {@code x}, in a new array; NaN is an IAE naming its index.
+     *
+     * @param x the floats
+     * @return their codes
+     */
     public byte[] codes(float[] x) {
         byte[] out = new byte[Objects.requireNonNull(x, "x").length];
         codes(x, 0, x.length, out, 0);
@@ -374,6 +436,26 @@ public final class ActivationQuantizer {
      *                                  NaN (naming its index)
      */
     public PackedMatrix pack(float[] x, int offset, int rows, int cols, int ld) {
+        return pack(Gemm.engine(), x, offset, rows, cols, ld);
+    }
+
+    /**
+     * {@link #pack(float[], int, int, int, int)} with the packing kernel of {@code engine}'s
+     * shape, for products on a pinned engine; the result is the same on every shape.
+     *
+     * @param engine the engine whose shape packs
+     * @param x      the floats
+     * @param offset index of element (0, 0)
+     * @param rows   number of rows (N of the product), at least 1
+     * @param cols   number of columns (K), at least 1
+     * @param ld     leading dimension, {@code >= cols}
+     * @return the packed codes, {@link #precision()}
+     * @throws IllegalArgumentException for bad dimensions (naming them), a too short array, or a
+     *                                  NaN (naming its index)
+     * @throws NullPointerException     if {@code engine} or {@code x} is null
+     */
+    public PackedMatrix pack(GemmEngine engine, float[] x, int offset, int rows, int cols, int ld) {
+        Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(x, "x");
         if (rows < 1) {
             throw new IllegalArgumentException("rows must be at least 1, got " + rows);
@@ -392,7 +474,7 @@ public final class ActivationQuantizer {
             throw new IllegalArgumentException("x.length is " + x.length + " but offset + (rows - 1) * ld + cols = "
                     + last);
         }
-        return ActivationPacking.pack(this, x, offset, rows, cols, ld, "x");
+        return ActivationPacking.pack(this, engine, x, offset, rows, cols, ld, "x");
     }
 
     /** Throws an IAE naming the first NaN among {@code x[offset + i*stride]}, {@code i < length}. */
@@ -419,6 +501,34 @@ public final class ActivationQuantizer {
         }
     }
 
+    /**
+     * Equal when kind, precision, parameters (alphas, thresholds or clip) and scale are, so
+     * equal quantizers give equal codes.
+     *
+     * @param o the other object
+     * @return whether {@code o} is the same quantizer
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ActivationQuantizer q && kind == q.kind && precision == q.precision
+                && Float.compare(scale, q.scale) == 0 && Arrays.equals(params, q.params);
+    }
+
+    /**
+     * A hash consistent with {@link #equals}.
+     *
+     * @return the hash of kind, precision, parameters and scale
+     */
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, precision, scale, Arrays.hashCode(params));
+    }
+
+    /**
+     * Kind, precision, parameters and scale, for messages and logs.
+     *
+     * @return a one-line description
+     */
     @Override
     public String toString() {
         return "ActivationQuantizer[" + kind + ", " + precision + ", params " + Arrays.toString(params)

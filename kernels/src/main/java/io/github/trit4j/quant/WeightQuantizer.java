@@ -2,6 +2,7 @@ package io.github.trit4j.quant;
 
 import io.github.trit4j.Precision;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -61,6 +62,7 @@ public final class WeightQuantizer {
      * @param a1        step of the positive half, finite and {@code > 0}
      * @param normalize whether to normalise each channel to zero mean, unit std first
      * @param scales    the float value of code 1: one per output channel, or one for all
+     * @return the quantizer
      * @throws IllegalArgumentException naming the parameter and value when one is out of range
      */
     public static WeightQuantizer fatnn(float a0, float a1, boolean normalize, float... scales) {
@@ -76,6 +78,7 @@ public final class WeightQuantizer {
      * @param tPos      finite, {@code >= 0}: above it a weight is +1
      * @param normalize whether to normalise each channel to zero mean, unit std first
      * @param scales    one per output channel, or one for all; finite and {@code > 0}
+     * @return the quantizer
      * @throws IllegalArgumentException naming the parameter and value when one is out of range
      */
     public static WeightQuantizer fatnnThresholds(float tNeg, float tPos, boolean normalize, float... scales) {
@@ -88,17 +91,29 @@ public final class WeightQuantizer {
         return new WeightQuantizer(Kind.FATNN_THRESHOLDS, tNeg, tPos, normalize, checkScales(scales));
     }
 
-    /** The TWN baseline: threshold 0.7 * mean|w| and a fitted scale, per channel. */
+    /**
+     * The TWN baseline: threshold 0.7 * mean|w| and a fitted scale, per channel.
+     *
+     * @return the quantizer (TERNARY codes)
+     */
     public static WeightQuantizer twn() {
         return new WeightQuantizer(Kind.TWN, 0, 0, false, null);
     }
 
-    /** Sign binarisation with scale mean|w| per channel, giving {@link Precision#BINARY} codes. */
+    /**
+     * Sign binarisation with scale mean|w| per channel, giving {@link Precision#BINARY} codes.
+     *
+     * @return the quantizer
+     */
     public static WeightQuantizer sign() {
         return new WeightQuantizer(Kind.SIGN, 0, 0, false, null);
     }
 
-    /** {@link Precision#BINARY} for {@link #sign()}, {@link Precision#TERNARY} otherwise. */
+    /**
+     * {@link Precision#BINARY} for {@link #sign()}, {@link Precision#TERNARY} otherwise.
+     *
+     * @return the precision of the codes {@link #quantize} gives
+     */
     public Precision precision() {
         return kind == Kind.SIGN ? Precision.BINARY : Precision.TERNARY;
     }
@@ -107,6 +122,9 @@ public final class WeightQuantizer {
      * Quantizes {@code channels} channels of {@code weights.length / channels} weights each,
      * channel-major ({@code weights[o * perChannel + i]}).
      *
+     * @param weights  the float weights, channel-major; not retained
+     * @param channels number of output channels, at least 1
+     * @return the codes and one scale per channel
      * @throws IllegalArgumentException if {@code channels < 1}, the length is not a positive
      *                                  multiple of it, the scales do not match the channel count,
      *                                  or a weight is NaN (naming its index)
@@ -235,6 +253,34 @@ public final class WeightQuantizer {
         return s;
     }
 
+    /**
+     * Equal when kind, parameters, normalisation and scales are, so equal quantizers give equal
+     * codes and scales.
+     *
+     * @param o the other object
+     * @return whether {@code o} is the same quantizer
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WeightQuantizer q && kind == q.kind && Float.compare(p0, q.p0) == 0
+                && Float.compare(p1, q.p1) == 0 && normalize == q.normalize && Arrays.equals(scales, q.scales);
+    }
+
+    /**
+     * A hash consistent with {@link #equals}.
+     *
+     * @return the hash of kind, parameters, normalisation and scales
+     */
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, p0, p1, normalize, Arrays.hashCode(scales));
+    }
+
+    /**
+     * Kind and normalisation, for messages and logs.
+     *
+     * @return a one-line description
+     */
     @Override
     public String toString() {
         return "WeightQuantizer[" + kind + (normalize ? ", normalised" : "") + "]";

@@ -4,7 +4,6 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import io.github.trit4j.CpuFeatures;
 import io.github.trit4j.Gemm;
 import io.github.trit4j.Isa;
-import io.github.trit4j.kernel.KernelProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -45,7 +44,7 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         CpuFeatures cpu = CpuFeatures.host();
-        boolean vectorModule = KernelProvider.vectorModulePresent();
+        boolean vectorModule = Gemm.vectorModulePresent();
         row(out, "trit4j", Trit4jVersion.version());
         row(out, "java", Runtime.version() + " (" + System.getProperty("java.vendor") + ", "
                 + System.getProperty("java.vm.name") + ")");
@@ -60,7 +59,7 @@ public final class InfoCommand implements Callable<Integer> {
         row(out, "processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
         row(out, "vm flags", vmFlags());
         row(out, "vector bits", vectorModule
-                ? KernelProvider.preferredVectorBits() + " (VectorShape.preferredShape())"
+                ? Gemm.preferredVectorBits() + " (VectorShape.preferredShape())"
                 : "n/a (no vector module)");
         row(out, "shapes", Shapes.creatable().stream().map(Isa::name).collect(Collectors.joining(" "))
                 + " (creatable in this JVM)");

@@ -1,7 +1,7 @@
 package io.github.trit4j.tools;
 
+import io.github.trit4j.Gemm;
 import io.github.trit4j.Isa;
-import io.github.trit4j.kernel.KernelProvider;
 
 import java.util.List;
 
@@ -12,10 +12,10 @@ final class Shapes {
     }
 
     static List<Isa> creatable() {
-        return KernelProvider.vectorModulePresent() ? List.of(Isa.values()) : List.of(Isa.SCALAR);
+        return Gemm.vectorModulePresent() ? List.of(Isa.values()) : List.of(Isa.SCALAR);
     }
 
     static boolean creatable(Isa isa) {
-        return !isa.needsVectorModule() || KernelProvider.vectorModulePresent();
+        return !isa.needsVectorModule() || Gemm.vectorModulePresent();
     }
 }

@@ -1,4 +1,4 @@
-package io.github.trit4j.kernel;
+package io.github.trit4j.internal.kernel;
 
 /**
  * Re-lays packed activation rows as column panels for the lane-per-column kernels: a

@@ -1,4 +1,4 @@
-package io.github.trit4j.kernel;
+package io.github.trit4j.internal.kernel;
 
 import io.github.trit4j.Isa;
 import jdk.incubator.vector.IntVector;
@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Loaded only through reflection by {@link KernelProvider}, after it has checked that
  * the vector module is present.
  */
-public final class Avx512Kernels implements BitKernels {
+final class Avx512Kernels implements BitKernels {
 
     private static final VectorSpecies<Long> L = LongVector.SPECIES_512;
     /** Eight int lanes: the finished outputs of one panel of eight columns. */

@@ -1,4 +1,4 @@
-package io.github.trit4j.kernel;
+package io.github.trit4j.internal.kernel;
 
 import io.github.trit4j.Precision;
 import jdk.incubator.vector.ByteVector;
@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the masks are the same for any width. Loaded only through reflection by
  * {@link KernelProvider}, never in a JVM without the vector module.
  */
-public final class VectorCodeMasks implements CodeMasks {
+final class VectorCodeMasks implements CodeMasks {
 
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED;
     private static final int LANES = B.length();

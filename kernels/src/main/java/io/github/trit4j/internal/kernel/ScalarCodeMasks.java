@@ -1,4 +1,4 @@
-package io.github.trit4j.kernel;
+package io.github.trit4j.internal.kernel;
 
 import io.github.trit4j.Precision;
 
@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
  * one little-endian long, their plane bits isolated with shifts and masks (no per-element
  * switch) and gathered into 8 consecutive bits with one multiply.
  */
-public final class ScalarCodeMasks implements CodeMasks {
+final class ScalarCodeMasks implements CodeMasks {
 
     /** The instance; stateless. */
     public static final ScalarCodeMasks INSTANCE = new ScalarCodeMasks();

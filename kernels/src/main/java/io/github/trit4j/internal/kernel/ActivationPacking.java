@@ -1,5 +1,6 @@
-package io.github.trit4j.kernel;
+package io.github.trit4j.internal.kernel;
 
+import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.quant.ActivationQuantizer;
 
@@ -10,17 +11,20 @@ import io.github.trit4j.quant.ActivationQuantizer;
  */
 public final class ActivationPacking {
 
+    /** Fetched once: the fetch checks its caller. */
+    private static final TrustedPacking.Wrappers TRUSTED = TrustedPacking.wrappers();
+
     private ActivationPacking() {
     }
 
     /**
      * Rows {@code r < rows} of {@code x[offset + r*ld + c]}, {@code c < cols}, as codes of
-     * {@code q}; the range must have been checked.
+     * {@code q}, packed with {@code engine}'s shape; the range must have been checked.
      *
      * @param name the caller's name of {@code x}, for the NaN message
      * @throws IllegalArgumentException naming {@code name[i]} if {@code x[i]} is NaN
      */
-    public static PackedMatrix pack(ActivationQuantizer q, float[] x, int offset, int rows, int cols, int ld,
+    public static PackedMatrix pack(ActivationQuantizer q, GemmEngine engine, float[] x, int offset, int rows, int cols, int ld,
                                     String name) {
         int words = PackedMatrix.wordsPerRowFor(cols);
         long size = (long) rows * 2 * words;
@@ -31,12 +35,12 @@ public final class ActivationPacking {
         long[] bits = new long[(int) size];
         for (int r = 0; r < rows; r++) {
             int base = r * 2 * words;
-            int nan = q.packPlanes(x, offset + r * ld, cols, bits, base, bits, base + words, 1);
+            int nan = q.packPlanes(engine, x, offset + r * ld, cols, bits, base, bits, base + words, 1);
             if (nan >= 0) {
                 throw new IllegalArgumentException(name + "[" + nan + "] is NaN");
             }
         }
         // planes of the quantizer's own codes, pads never written: no word-by-word check needed
-        return TrustedPacking.wrappers().rows(q.precision(), rows, cols, bits);
+        return TRUSTED.rows(q.precision(), rows, cols, bits);
     }
 }

@@ -1,4 +1,4 @@
-package io.github.trit4j.kernel;
+package io.github.trit4j.internal.kernel;
 
 /**
  * Turns a kernel's raw popcount combination into the integer dot product:

@@ -1,4 +1,4 @@
-package io.github.trit4j.kernel;
+package io.github.trit4j.internal.kernel;
 
 import io.github.trit4j.CpuFeatures;
 import io.github.trit4j.Isa;
@@ -65,8 +65,17 @@ public final class KernelProvider {
         if (!isa.needsVectorModule()) {
             return ScalarCodeMasks.INSTANCE;
         }
-        return load(isa, "VectorCodeMasks", CodeMasks.class);
+        // one stateless instance for every vector shape (its species is the preferred one), loaded
+        // once: packers ask per call, so the reflective load must not repeat
+        CodeMasks m = vectorMasks;
+        if (m == null) {
+            m = load(isa, "VectorCodeMasks", CodeMasks.class);
+            vectorMasks = m;
+        }
+        return m;
     }
+
+    private static volatile CodeMasks vectorMasks;
 
     private static <T> T load(Isa isa, String name, Class<T> type) {
         if (!vectorModulePresent()) {

@@ -1,4 +1,4 @@
-package io.github.trit4j.kernel;
+package io.github.trit4j.internal.kernel;
 
 import io.github.trit4j.Isa;
 
@@ -7,7 +7,7 @@ import io.github.trit4j.Isa;
  * on any JVM (it must not touch {@code jdk.incubator.vector}, so that it loads without the
  * module) and the second opinion the vector micro-kernels are tested against.
  */
-public final class ScalarKernels implements BitKernels {
+final class ScalarKernels implements BitKernels {
 
     /** The one instance; the class is stateless. */
     public static final ScalarKernels INSTANCE = new ScalarKernels();

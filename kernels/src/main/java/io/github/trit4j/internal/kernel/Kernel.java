@@ -1,4 +1,4 @@
-package io.github.trit4j.kernel;
+package io.github.trit4j.internal.kernel;
 
 /**
  * The products the engine runs, each one raw popcount combination ({@link Sum}, what a

@@ -1,4 +1,4 @@
-package io.github.trit4j.kernel;
+package io.github.trit4j.internal.kernel;
 
 /**
  * Per-thread scratch arrays into which micro-kernels spill raw sums (and byte-lane

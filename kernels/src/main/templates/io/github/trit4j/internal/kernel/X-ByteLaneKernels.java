@@ -1,10 +1,10 @@
-// Written from kernels/src/main/templates/io/github/trit4j/kernel/X-ByteLaneKernels.java, the
+// Written from kernels/src/main/templates/io/github/trit4j/internal/kernel/X-ByteLaneKernels.java, the
 // template of the byte-lane kernel shapes and the only file to edit for them: the build writes
 // one class per shape from it into target/generated-sources/kernels (kernels/pom.xml, phase
 // generate-sources), filling in each name set between dollar signs with that shape's value, as
 // the JDK writes its X-Vector classes from X-Vector.java.template. Each class so keeps its own
 // static final species, which C2 needs as constants.
-package io.github.trit4j.kernel;
+package io.github.trit4j.internal.kernel;
 
 import io.github.trit4j.Isa;
 import jdk.incubator.vector.ByteVector;
@@ -31,7 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
  * last row or panel, as in {@link Avx512Kernels}. Generated from a template (see the
  * comment above); loaded only through reflection by {@link KernelProvider}.
  */
-public final class $Class$ implements BitKernels {
+final class $Class$ implements BitKernels {
 
     private static final VectorSpecies<Long> L = LongVector.SPECIES_$bits$;
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_$bits$;
