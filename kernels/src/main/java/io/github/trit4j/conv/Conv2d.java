@@ -65,6 +65,19 @@ public final class Conv2d {
         long[] patches;
         long[] scratch;
         int[] gemm;
+        /** The views of the last call's sizes over these buffers, kept so that a call with the
+         *  same sizes allocates nothing (each is rebuilt when a size changes). */
+        PixelPlanes planes;
+        PlaneLayout patchLayout;
+        /** Whether the patch bits of these sizes went through the checking factories (assertions on). */
+        boolean patchesChecked;
+        /** im2col's per-call tap tables and row buffer (values rewritten on every call). */
+        int[] dy;
+        int[] dx;
+        int[] tapPixel;
+        int[] tapWord;
+        int[] laneSrc;
+        long[] rowBuf;
         /** Set while a call uses these buffers: a re-entrant call on the same thread (a fork-join
          *  worker that runs another task while it waits for the GEMM) gets fresh ones instead. */
         boolean inUse;
@@ -80,6 +93,10 @@ public final class Conv2d {
 
         static long[] exact(long[] current, int size) {
             return current != null && current.length == size ? current : new long[size];
+        }
+
+        static int[] exact(int[] current, int size) {
+            return current != null && current.length == size ? current : new int[size];
         }
     }
 
@@ -349,6 +366,11 @@ public final class Conv2d {
      * fill whole words (runs of patch rows copy runs of words), rows otherwise.
      */
     private PixelPlanes pixelPlanes(Buffers buf, Precision precision, int batch, int height, int width) {
+        PixelPlanes last = buf.planes;
+        if (last != null && last.precision == precision && last.batch == batch && last.height == height
+                && last.width == width) {
+            return last; // same sizes: same layout over the same (exact-length) buffers
+        }
         int c = spec.inChannels();
         int pixels = batch * height * width;
         PlaneLayout layout;
@@ -361,7 +383,8 @@ public final class Conv2d {
         }
         buf.pixels = Buffers.exact(buf.pixels, layout.size());
         buf.scratch = Buffers.exact(buf.scratch, PixelPlanes.scratchSize(height * width));
-        return new PixelPlanes(precision, batch, c, height, width, layout, buf.pixels, engine, buf.scratch);
+        buf.planes = new PixelPlanes(precision, batch, c, height, width, layout, buf.pixels, engine, buf.scratch);
+        return buf.planes;
     }
 
     /**
@@ -375,16 +398,21 @@ public final class Conv2d {
                 : PlaneLayout.rows(rows, planes, PackedMatrix.wordsPerRowFor(k));
     }
 
+    /** The patch matrix through the public, checking factories: true, or an exception. */
+    private boolean checkedPatches(int rows, int lanes, long[] bits) {
+        int k = spec.patchLength();
+        return (lanes > 0 ? PackedMatrix.fromColumnPanels(activationPrecision, rows, k, lanes, bits)
+                : PackedMatrix.fromBitPlanes(activationPrecision, rows, k, bits)) != null;
+    }
+
     /**
      * The patch matrix over {@code bits}, in the layout {@code lanes} says. The planes are this
      * class's own (codes checked when packed, pads and padded taps written as zeros), so they
      * are wrapped without the public factories' pass over every word; with assertions on (as
-     * in the test suite) the public, checking factories run too.
+     * in the test suite) {@link #checkedPatches} runs on the first call of each size.
      */
     private PackedMatrix patchMatrix(int rows, int lanes, long[] bits) {
         int k = spec.patchLength();
-        assert (lanes > 0 ? PackedMatrix.fromColumnPanels(activationPrecision, rows, k, lanes, bits)
-                : PackedMatrix.fromBitPlanes(activationPrecision, rows, k, bits)) != null;
         TrustedPacking.Wrappers wrap = TRUSTED;
         return lanes > 0
                 ? wrap.columnPanels(activationPrecision, rows, k, lanes, bits)
@@ -405,16 +433,27 @@ public final class Conv2d {
             buf.gemm = buf.gemm != null && buf.gemm.length == mg * rows ? buf.gemm : new int[mg * rows];
             gemmOut = buf.gemm;
         }
-        PlaneLayout to = patchLayout(pp.planes, spec.patchLength(), rows);
+        PlaneLayout to = buf.patchLayout;
+        if (to == null || to.rows() != rows || to.planes() != pp.planes) {
+            to = patchLayout(pp.planes, spec.patchLength(), rows);
+            buf.patchLayout = to;
+            buf.patchesChecked = false;
+        }
         for (int g = 0; g < spec.groups(); g++) {
-            PackedMatrix patches;
+            long[] patchBits;
             if (pointwise()) {
-                patches = patchMatrix(rows, to.lanes(), pp.bits);
+                patchBits = pp.bits;
             } else {
                 buf.patches = Buffers.exact(buf.patches, to.size());
-                im2col(pp, g, oh, ow, to, buf.patches);
-                patches = patchMatrix(rows, to.lanes(), buf.patches);
+                im2col(buf, pp, g, oh, ow, to, buf.patches);
+                patchBits = buf.patches;
             }
+            // a new view per call: a PackedMatrix memoizes values derived from its bits (row
+            // constants, converted layouts), so one cannot serve bits that have changed
+            PackedMatrix patches = patchMatrix(rows, to.lanes(), patchBits);
+            // with assertions on (the test suite), the first call of each size also goes through the
+            // public, checking factories (every call would allocate per call, which a test forbids)
+            assert buf.patchesChecked || (buf.patchesChecked = checkedPatches(rows, to.lanes(), patchBits));
             int[] target = direct ? out : gemmOut;
             engine.multiply(groupWeights[g], patches, algorithm, target);
             if (direct) {
@@ -449,7 +488,7 @@ public final class Conv2d {
      * then stored. Tap offsets are computed once; interior pixels (all taps inside the image)
      * skip the bounds checks.
      */
-    private void im2col(PixelPlanes pp, int g, int oh, int ow, PlaneLayout to, long[] bits) {
+    private void im2col(Buffers buf, PixelPlanes pp, int g, int oh, int ow, PlaneLayout to, long[] bits) {
         int cg = spec.inChannelsPerGroup();
         int kH = spec.kernelH();
         int kW = spec.kernelW();
@@ -462,9 +501,9 @@ public final class Conv2d {
         int w = pp.width;
         int sH = spec.strideH();
         int sW = spec.strideW();
-        int[] dy = new int[taps];
-        int[] dx = new int[taps];
-        int[] tapPixel = new int[taps];
+        int[] dy = buf.dy = Buffers.exact(buf.dy, taps);
+        int[] dx = buf.dx = Buffers.exact(buf.dx, taps);
+        int[] tapPixel = buf.tapPixel = Buffers.exact(buf.tapPixel, taps);
         for (int i = 0; i < kH; i++) {
             for (int j = 0; j < kW; j++) {
                 int t = i * kW + j;
@@ -485,17 +524,17 @@ public final class Conv2d {
         int sq = pp.planeStride;
         int sk = pp.wordStride;
         int srcWord = g * gw * sk;        // first word of the group's channels when aligned
-        int[] tapWord = new int[taps];
+        int[] tapWord = buf.tapWord = Buffers.exact(buf.tapWord, taps);
         for (int t = 0; t < taps; t++) {
             tapWord[t] = tapPixel[t] * sp;
         }
-        long[] rowBuf = aligned ? null : new long[planes * words];
+        long[] rowBuf = aligned ? null : (buf.rowBuf = Buffers.exact(buf.rowBuf, planes * words));
         long[] src = pp.bits;
         int lanes = to.lanes();
         // whole panels of interior rows: the lanes of one (word, plane) are adjacent in the
         // panel, so each is written by a short run of stores instead of strided ones per row
         boolean panelRuns = lanes > 0 && aligned;
-        int[] laneSrc = new int[Math.max(1, lanes)];
+        int[] laneSrc = buf.laneSrc = Buffers.exact(buf.laneSrc, Math.max(1, lanes));
         int rows = to.rows();
         int n = 0;
         int oy = 0;

@@ -30,7 +30,8 @@ import io.github.trit4j.quant.ActivationQuantizer;
  * words per pixel. Every word of the layout's {@code size()} prefix of {@code bits} is
  * written, so the array may be reused between calls without clearing.
  *
- * <p>Not thread-safe; one instance per call.
+ * <p>Not thread-safe: one instance per thread's buffers, reused by that thread's calls of the same
+ * sizes (it holds no per-call state but its NCHW packer's block, which each store overwrites).
  */
 final class PixelPlanes {
 
@@ -52,6 +53,8 @@ final class PixelPlanes {
     private final CodeMasks masks;
     /** The NCHW packer's channel masks, {@link #scratchSize} longs. */
     private final long[] scratch;
+    /** Made on the first NCHW pack and kept, so that repeated calls allocate nothing. */
+    private NchwPacker nchw;
 
     /**
      * @param layout  one row per pixel ({@code batch * height * width}), {@code precision.planes()}
@@ -99,7 +102,7 @@ final class PixelPlanes {
                 rejectCode(input, packPixel(input, pixel * channels, origin(pixel)));
             }
         } else {
-            NchwPacker packer = new NchwPacker(hw);
+            NchwPacker packer = nchwPacker();
             for (int n = 0; n < batch; n++) {
                 for (int cw = 0; cw < (channels + 63) >>> 6; cw++) {
                     int c0 = cw << 6;
@@ -129,7 +132,7 @@ final class PixelPlanes {
                         wordStride));
             }
         } else {
-            NchwPacker packer = new NchwPacker(hw);
+            NchwPacker packer = nchwPacker();
             for (int n = 0; n < batch; n++) {
                 for (int cw = 0; cw < (channels + 63) >>> 6; cw++) {
                     int c0 = cw << 6;
@@ -179,6 +182,13 @@ final class PixelPlanes {
             throw new IllegalArgumentException("input[" + index + "] = " + input[index] + " is outside " + precision
                     + " " + precision.valueSet());
         }
+    }
+
+    private NchwPacker nchwPacker() {
+        if (nchw == null) {
+            nchw = new NchwPacker(height * width);
+        }
+        return nchw;
     }
 
     /**

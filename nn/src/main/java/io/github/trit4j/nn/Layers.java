@@ -5,6 +5,7 @@ import io.github.trit4j.conv.Conv2dSpec;
 import io.github.trit4j.conv.Layout;
 import io.github.trit4j.quant.ActivationQuantizer;
 import io.github.trit4j.nn.gemm.FloatGemm;
+import io.github.trit4j.nn.gemm.PanelPrepared;
 
 import java.util.Arrays;
 
@@ -50,6 +51,10 @@ final class Layers {
      * the GEMM's A as they are), then {@code C = W * cols^T}, which is the image's NCHW output.
      * Epilogue, in float32 in this order: {@code z = acc + bias[o]}; {@code z = z * g[o] + shift[o]}
      * when a BatchNorm is folded; {@code max(z, 0)} when a ReLU is fused.
+     *
+     * <p>When the GEMM takes its B as packed panels ({@link PanelPrepared}, the Vector API GEMM),
+     * im2col writes the patches straight into them: one pass over the patches instead of a
+     * row-major im2col and the GEMM's packing pass (the ResNet stem's patch matrix is 12544 x 147).
      */
     static final class FloatConv extends ConvUnit {
         private final FloatGemm.Prepared weights;
@@ -57,6 +62,11 @@ final class Layers {
         private final float[] g;
         private final float[] shift;
         private final int threads;
+        /** The GEMM when it takes panels for this layer's pixel count, else null. */
+        private final PanelPrepared panels;
+
+        private record PanelScratch(float[] panels, int[] iy0, int[] ix0) {
+        }
 
         FloatConv(String name, Conv2dSpec spec, Shape in, float[] weights, float[] bias, float[] g, float[] shift,
                   boolean relu, FloatGemm gemm, int threads) {
@@ -66,6 +76,8 @@ final class Layers {
             this.g = g;
             this.shift = shift;
             this.threads = threads;
+            int pixels = out.h() * out.w();
+            this.panels = this.weights instanceof PanelPrepared pp && pp.takesPanels(pixels) ? pp : null;
         }
 
         @Override
@@ -75,14 +87,28 @@ final class Layers {
 
         @Override
         Object scratch(int batch) {
-            return new float[out.h() * out.w() * spec.patchLength()];
+            int pixels = out.h() * out.w();
+            if (panels != null) {
+                int nr = panels.panelWidth();
+                int len = Math.multiplyExact((pixels + nr - 1) / nr * nr, spec.patchLength());
+                return new PanelScratch(new float[len], new int[nr], new int[nr]);
+            }
+            return new float[pixels * spec.patchLength()];
         }
 
         @Override
         void forward(float[] x, int batch, float[] y, Object scratch) {
-            float[] cols = (float[]) scratch;
             int pixels = out.h() * out.w();
             int m = spec.outChannels();
+            if (scratch instanceof PanelScratch ps) {
+                for (int n = 0; n < batch; n++) {
+                    im2colPanels(x, n * in.size(), ps);
+                    panels.multiplyPanels(ps.panels, pixels, y, n * m * pixels, threads);
+                    epilogue(y, n * m * pixels, pixels);
+                }
+                return;
+            }
+            float[] cols = (float[]) scratch;
             for (int n = 0; n < batch; n++) {
                 im2col(x, n * in.size(), cols);
                 weights.multiply(cols, pixels, y, n * m * pixels, threads);
@@ -119,6 +145,50 @@ final class Layers {
                             for (int j = 0; j < k; j++, q++) {
                                 int ix = ix0 + j;
                                 cols[q] = ix >= 0 && ix < w ? x[src + ix] : 0f;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * The patch matrix of one image as the GEMM's panels: for each panel of NR output pixels,
+         * K = (c, i, j) outer and the panel's pixels inner, so the writes are sequential; pad
+         * columns of the last panel and padded taps are zeros.
+         */
+        private void im2colPanels(float[] x, int base, PanelScratch ps) {
+            float[] bp = ps.panels;
+            int[] iy0 = ps.iy0;
+            int[] ix0 = ps.ix0;
+            int nr = panels.panelWidth();
+            int c = in.c();
+            int h = in.h();
+            int w = in.w();
+            int k = spec.kernelH();
+            int s = spec.strideH();
+            int p = spec.padH();
+            int ow = out.w();
+            int pixels = out.h() * ow;
+            int dst = 0;
+            for (int j0 = 0; j0 < pixels; j0 += nr) {
+                int cols = Math.min(nr, pixels - j0);
+                for (int col = 0; col < cols; col++) {
+                    int pixel = j0 + col;
+                    iy0[col] = pixel / ow * s - p;
+                    ix0[col] = pixel % ow * s - p;
+                }
+                for (int ch = 0; ch < c; ch++) {
+                    int plane = base + ch * h * w;
+                    for (int i = 0; i < k; i++) {
+                        for (int j = 0; j < k; j++, dst += nr) {
+                            for (int col = 0; col < cols; col++) {
+                                int iy = iy0[col] + i;
+                                int ix = ix0[col] + j;
+                                bp[dst + col] = iy >= 0 && iy < h && ix >= 0 && ix < w ? x[plane + iy * w + ix] : 0f;
+                            }
+                            for (int col = cols; col < nr; col++) {
+                                bp[dst + col] = 0f;
                             }
                         }
                     }
@@ -307,7 +377,7 @@ final class Layers {
 
         @Override
         Object scratch(int batch) {
-            return max ? new float[in.h() * out.w()] : null;
+            return max ? new float[in.w()] : null;
         }
 
         @Override
@@ -320,40 +390,41 @@ final class Layers {
         }
 
         /**
-         * Separable: the max over each row's horizontal windows, then over the vertical windows of
-         * those (exact: max does not depend on order). Each pass is a run of independent maxima,
-         * instead of a k*k chain per output.
+         * Separable, columns first: for each output row, the maxima over its window's input rows
+         * for every column (whole rows, element-wise: loops C2 vectorises), then each output's
+         * horizontal window over those, so the scalar, strided pass runs on the output rows only.
+         * Exact: {@link Math#max} does not depend on the order (NaN and signed zeros included).
          */
-        private void maxPool(float[] x, float[] y, int batch, float[] rows) {
+        private void maxPool(float[] x, float[] y, int batch, float[] col) {
             int h = in.h();
             int w = in.w();
             int oh = out.h();
             int ow = out.w();
+            int o = 0;
             for (int plane = 0; plane < batch * in.c(); plane++) {
                 int base = plane * h * w;
-                for (int iy = 0; iy < h; iy++) {
-                    int r = base + iy * w;
-                    int d = iy * ow;
+                for (int oy = 0; oy < oh; oy++, o += ow) {
+                    int y0 = Math.max(0, oy * s - p);
+                    int y1 = Math.min(h, oy * s - p + k);
+                    if (y0 >= y1) {
+                        java.util.Arrays.fill(y, o, o + ow, Float.NEGATIVE_INFINITY);
+                        continue;
+                    }
+                    System.arraycopy(x, base + y0 * w, col, 0, w);
+                    for (int iy = y0 + 1; iy < y1; iy++) {
+                        int r = base + iy * w;
+                        for (int ix = 0; ix < w; ix++) {
+                            col[ix] = Math.max(col[ix], x[r + ix]);
+                        }
+                    }
                     for (int ox = 0; ox < ow; ox++) {
                         int x0 = Math.max(0, ox * s - p);
                         int x1 = Math.min(w, ox * s - p + k);
                         float m = Float.NEGATIVE_INFINITY;
                         for (int ix = x0; ix < x1; ix++) {
-                            m = Math.max(m, x[r + ix]);
+                            m = Math.max(m, col[ix]);
                         }
-                        rows[d + ox] = m;
-                    }
-                }
-                int o = plane * oh * ow;
-                for (int oy = 0; oy < oh; oy++, o += ow) {
-                    int y0 = Math.max(0, oy * s - p);
-                    int y1 = Math.min(h, oy * s - p + k);
-                    System.arraycopy(rows, y0 * ow, y, o, ow);
-                    for (int iy = y0 + 1; iy < y1; iy++) {
-                        int src = iy * ow;
-                        for (int ox = 0; ox < ow; ox++) {
-                            y[o + ox] = Math.max(y[o + ox], rows[src + ox]);
-                        }
+                        y[o + ox] = m;
                     }
                 }
             }

@@ -348,7 +348,37 @@ public final class Fp32VectorGemm {
         public Prepared prepare(float[] a, int m, int k) {
             Objects.requireNonNull(a, "a");
             Fp32VectorGemm g = packWeights(a.clone(), m, k);
-            return new FloatGemm.Prepared() {
+            return new PanelPrepared() {
+                @Override
+                public int panelWidth() {
+                    return NR;
+                }
+
+                @Override
+                public boolean takesPanels(int n) {
+                    return usesPanels(n);
+                }
+
+                @Override
+                public void multiplyPanels(float[] bp, int n, float[] c, int cOffset, int threads) {
+                    java.util.Objects.requireNonNull(bp, "panels");
+                    if (!usesPanels(n)) {
+                        throw new IllegalArgumentException("n = " + n + " is below " + ALONG_K_BELOW
+                                + ": not given as panels");
+                    }
+                    if (bp.length < packedBLength(n, k)) {
+                        throw new IllegalArgumentException("panels.length is " + bp.length + " but N rounded up "
+                                + "to panels of " + NR + " times K = " + packedBLength(n, k));
+                    }
+                    FloatGemm.checkMultiply(m, k, bp, n, c, cOffset, threads); // bp is at least n * K long
+                    if (threads == 1) {
+                        panels(g.aPacked, bp, m, n, k, c, cOffset, 0, (m + MR - 1) / MR, TILE.get());
+                        return;
+                    }
+                    RowSplit.run((m + MR - 1) / MR, threads,
+                            (from, to) -> panels(g.aPacked, bp, m, n, k, c, cOffset, from, to, TILE.get()));
+                }
+
                 @Override
                 public int m() {
                     return m;
@@ -362,6 +392,12 @@ public final class Fp32VectorGemm {
                 @Override
                 public void multiply(float[] b, int n, float[] c, int cOffset, int threads) {
                     FloatGemm.checkMultiply(m, k, b, n, c, cOffset, threads);
+                    // one thread: the kernels called directly, with no capturing lambda (nothing
+                    // allocated per call, whatever the JIT's escape analysis does)
+                    if (!usesPanels(n) && threads == 1) {
+                        alongK(g.a, b, m, n, k, c, cOffset, 0, m);
+                        return;
+                    }
                     if (!usesPanels(n)) {
                         RowSplit.run((m + 3) / 4, threads,
                                 (from, to) -> alongK(g.a, b, m, n, k, c, cOffset, from * 4, Math.min(m, to * 4)));
@@ -388,6 +424,10 @@ public final class Fp32VectorGemm {
                                 bp[dst + col] = 0f; // pad columns: zero, whatever an earlier product left
                             }
                         }
+                    }
+                    if (threads == 1) {
+                        panels(g.aPacked, bp, m, n, k, c, cOffset, 0, (m + MR - 1) / MR, TILE.get());
+                        return;
                     }
                     RowSplit.run((m + MR - 1) / MR, threads,
                             (from, to) -> panels(g.aPacked, bp, m, n, k, c, cOffset, from, to, TILE.get()));

@@ -23,6 +23,10 @@ final class ScalarFloatGemm implements FloatGemm {
             @Override
             public void multiply(float[] b, int n, float[] c, int cOffset, int threads) {
                 FloatGemm.checkMultiply(m, k, b, n, c, cOffset, threads);
+                if (threads == 1) { // no capturing lambda: nothing allocated per call
+                    rows(w, b, m, n, k, c, cOffset, 0, m);
+                    return;
+                }
                 RowSplit.run((m + 3) / 4, threads, (from, to) -> rows(w, b, m, n, k, c, cOffset, from * 4,
                         Math.min(m, to * 4)));
             }

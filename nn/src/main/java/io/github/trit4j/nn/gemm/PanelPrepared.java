@@ -1,0 +1,29 @@
+package io.github.trit4j.nn.gemm;
+
+/**
+ * A prepared left operand that also takes B already in its packed panel layout, so that a caller
+ * which produces B anyway (a convolution's im2col) writes it there once instead of row-major and
+ * then packed again by {@link #multiply}. Panels are {@link #panelWidth()} columns of B (rows of
+ * the caller's N x K matrix) interleaved along K: {@code B[j][kk]} is at
+ * {@code ((j / NR) * K + kk) * NR + j % NR}, with {@code NR = panelWidth()} and the pad columns
+ * of the last panel zero.
+ *
+ * <p>Thread-safe, as {@link FloatGemm.Prepared}.
+ */
+public interface PanelPrepared extends FloatGemm.Prepared {
+
+    /** Columns of B per panel. */
+    int panelWidth();
+
+    /** Whether a B of {@code n} columns may be given as panels ({@link #multiplyPanels}). */
+    boolean takesPanels(int n);
+
+    /**
+     * {@code c[cOffset + i*n + j] = sum_kk A[i][kk] * B[j][kk]}, B given as panels.
+     *
+     * @param panels B in the panel layout, at least {@code ceil(n / NR) * NR * K} long (not copied)
+     * @throws IllegalArgumentException for an {@code n} that {@link #takesPanels} refuses, a bad
+     *                                  thread count, or too short an array
+     */
+    void multiplyPanels(float[] panels, int n, float[] c, int cOffset, int threads);
+}
