@@ -62,7 +62,9 @@ def main(argv=None):
     p.add_argument("--widths", default="16,32,64", help="channels per stage, one basic block each")
     p.add_argument("--from-scratch", action="store_true",
                    help="train fatnn/conventional from random weights instead of the fp32 checkpoint")
-    p.add_argument("--max-steps", type=int, default=None, help="stop each model after this many steps (smoke runs)")
+    p.add_argument("--max-steps", type=int, default=None,
+                   help="stop the fp32 model after this many steps (the cosine schedule spans them)")
+    p.add_argument("--max-steps-quant", type=int, default=None, help="the same for fatnn and conventional")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--data", default=data.DEFAULT_DIR)
     p.add_argument("--runs", default=os.path.join(HERE, "runs"), help="checkpoint directory")
@@ -83,9 +85,9 @@ def main(argv=None):
         torch.manual_seed(a.seed)
         init = None
         if mode == "float":
-            model, epochs, lr = ResNet("float", widths), a.epochs_fp32, a.lr_fp32
+            model, epochs, lr, max_steps = ResNet("float", widths), a.epochs_fp32, a.lr_fp32, a.max_steps
         else:
-            epochs, lr = a.epochs_quant, a.lr_quant
+            epochs, lr, max_steps = a.epochs_quant, a.lr_quant, a.max_steps_quant
             if a.from_scratch:
                 model = ResNet(mode, widths)
             else:
@@ -95,14 +97,15 @@ def main(argv=None):
                         "fp32_git_commit": fp32_training["git_commit"],
                         "fp32_test_accuracy": fp32_training["test_accuracy_fake_quant"]}
         started, t = utc(), time.time()
-        history = training.train(model, train_x, train_y, test_x, test_y, epochs, lr, a.batch, a.seed,
-                                 a.weight_decay, log=lambda s: print(s, flush=True), max_steps=a.max_steps)
+        history, logits = training.train(model, train_x, train_y, test_x, test_y, epochs, lr, a.batch, a.seed,
+                                 a.weight_decay, log=lambda s: print(s, flush=True), max_steps=max_steps)
         seconds = time.time() - t
         acc = history[-1]["test_accuracy_fake_quant"]  # evaluated after the last epoch, in eval mode
         info = {
             "dataset": "Fashion-MNIST (Debian dataset-fashion-mnist), 60000 train / 10000 test (t10k)",
             "input": "pixel/255 as float32, NCHW [N,1,28,28]; the normalize layer does the rest",
-            "mode": mode, "widths": list(widths), "epochs": len(history), "max_steps": a.max_steps,
+            "mode": mode, "widths": list(widths), "epochs": len(history), "max_steps": max_steps,
+            "steps": history[-1]["steps"], "steps_per_epoch": (len(train_x) + a.batch - 1) // a.batch,
             "optimizer": "SGD momentum 0.9 nesterov, cosine lr per step to 0, no warmup",
             "lr": lr, "batch": a.batch, "weight_decay": a.weight_decay,
             "weight_decay_on": "conv and linear weights (not BN, biases, quantizer alphas/scales/clips)",
@@ -115,7 +118,7 @@ def main(argv=None):
         }
         path = checkpoint_path(a.runs, model.name)
         torch.save({"mode": mode, "widths": list(widths), "classes": model.classes, "name": model.name,
-                    "state_dict": model.state_dict(), "training": info}, path)
+                    "state_dict": model.state_dict(), "training": info, "test_logits_fake_quant": logits}, path)
         print(f"{model.name}: test accuracy (fake-quant graph) {acc:.4f}, {seconds:.0f} s; checkpoint {path}",
               flush=True)
     print(f"total {time.time() - t0:.0f} s")

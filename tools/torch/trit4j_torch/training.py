@@ -25,12 +25,13 @@ def evaluate(fn, x, y, batch=1000):
 
 def train(model, train_x, train_y, test_x, test_y, epochs, lr, batch, seed, weight_decay=5e-4, log=print,
           max_steps=None):
-    """SGD (momentum 0.9, nesterov) with a per-step cosine learning rate from lr to 0; random horizontal flips.
-    Returns a list of per-epoch records (loss, train accuracy, fake-quant test accuracy, seconds)."""
+    """SGD (momentum 0.9, nesterov) with a per-step cosine learning rate from lr to 0 over the run (epochs, or
+    max_steps when given); random horizontal flips. Returns (per-epoch records (loss, train accuracy, fake-quant
+    test accuracy, seconds), the test logits after the last epoch)."""
     g = torch.Generator().manual_seed(seed)
     opt = torch.optim.SGD(param_groups(model, weight_decay), lr=lr, momentum=0.9, nesterov=True)
     steps_per_epoch = (len(train_x) + batch - 1) // batch
-    total = epochs * steps_per_epoch
+    total = epochs * steps_per_epoch if max_steps is None else min(max_steps, epochs * steps_per_epoch)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: 0.5 * (1 + torch.cos(torch.tensor(s / total * 3.141592653589793)).item()))
     history, step = [], 0
@@ -58,15 +59,15 @@ def train(model, train_x, train_y, test_x, test_y, epochs, lr, batch, seed, weig
                 break
         train_s = time.time() - t0
         model.eval()
-        acc, _ = evaluate(model, test_x, test_y)
-        rec = {"epoch": epoch + 1, "loss": round(loss_sum / seen, 4), "train_accuracy": round(correct / seen, 4),
+        acc, logits = evaluate(model, test_x, test_y)
+        rec = {"epoch": epoch + 1, "steps": step, "loss": round(loss_sum / seen, 4), "train_accuracy": round(correct / seen, 4),
                "test_accuracy_fake_quant": round(acc, 4), "seconds": round(train_s, 1)}
         history.append(rec)
         log(f"{model.name} epoch {epoch + 1}/{epochs}: loss {rec['loss']:.4f} train acc {rec['train_accuracy']:.4f} "
             f"test acc {acc:.4f}  {train_s:.1f} s")
         if max_steps is not None and step >= max_steps:
             break
-    return history
+    return history, logits
 
 
 def quantized_from_float(fp32, mode):
