@@ -55,6 +55,8 @@ def train(model, train_x, train_y, test_x, test_y, epochs, lr, batch, seed, weig
             loss_sum += float(loss) * len(idx)
             correct += int((out.argmax(1) == yb).sum())
             seen += len(idx)
+            if step % 100 == 0:
+                log(f"  step {step}: loss {loss_sum / seen:.4f}, {time.time() - t0:.0f} s")
             if max_steps is not None and step >= max_steps:
                 break
         train_s = time.time() - t0
