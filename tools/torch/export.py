@@ -77,7 +77,7 @@ def main(argv=None):
     p.add_argument("--runs", default=os.path.join(HERE, "runs"))
     p.add_argument("--out", default=os.path.join(HERE, "..", "models"))
     p.add_argument("--data", default=data.DEFAULT_DIR)
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=1)
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     widths = tuple(int(w) for w in a.widths.split(","))

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Train the Fashion-MNIST ResNet in one or all modes; writes checkpoints (not model files: export.py does that).
 
-    /usr/bin/python3 tools/torch/train.py --model all      # the committed schedule: fp32, then fatnn and
-                                                           # conventional fine-tuned from the fp32 weights
+    /usr/bin/python3 tools/torch/train.py --model all      # the committed schedule: fp32 (2 epochs), then fatnn
+                                                           # and conventional fine-tuned 2 epochs from its weights
 """
 import argparse
 import datetime
@@ -53,7 +53,7 @@ def main(argv=None):
     p.add_argument("--model", choices=["fp32", "fatnn", "conventional", "quantized", "all"], default="all",
                    help="quantized = fatnn and conventional (from an existing fp32 checkpoint)")
     p.add_argument("--epochs-fp32", type=int, default=2)
-    p.add_argument("--epochs-quant", type=int, default=1, help="fine-tuning epochs of fatnn and conventional")
+    p.add_argument("--epochs-quant", type=int, default=2, help="fine-tuning epochs of fatnn and conventional")
     p.add_argument("--lr-fp32", type=float, default=0.1)
     p.add_argument("--lr-quant", type=float, default=0.01)
     p.add_argument("--batch", type=int, default=128)
@@ -65,7 +65,9 @@ def main(argv=None):
     p.add_argument("--max-steps", type=int, default=None,
                    help="stop the fp32 model after this many steps (the cosine schedule spans them)")
     p.add_argument("--max-steps-quant", type=int, default=None, help="the same for fatnn and conventional")
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch threads; 2 is faster on a quiet 2-core machine, but on a shared busy one OpenMP's "
+                        "barriers made 2 threads many times slower than 1 (see README)")
     p.add_argument("--data", default=data.DEFAULT_DIR)
     p.add_argument("--runs", default=os.path.join(HERE, "runs"), help="checkpoint directory")
     a = p.parse_args(argv)
