@@ -98,7 +98,7 @@ def main(argv=None):
                 init = {"from": fp32_name, "fp32_epochs": fp32_training["epochs"],
                         "fp32_git_commit": fp32_training["git_commit"],
                         "fp32_test_accuracy": fp32_training["test_accuracy_fake_quant"]}
-        started, t = utc(), time.time()
+        started, t, commit = utc(), time.time(), git_commit()
         history, logits = training.train(model, train_x, train_y, test_x, test_y, epochs, lr, a.batch, a.seed,
                                  a.weight_decay, log=lambda s: print(s, flush=True), max_steps=max_steps)
         seconds = time.time() - t
@@ -116,7 +116,7 @@ def main(argv=None):
             "seed": a.seed, "threads": torch.get_num_threads(), "torch": torch.__version__,
             "python": platform.python_version(), "machine": f"{platform.machine()}, {os.cpu_count()} cpus",
             "started_utc": started, "finished_utc": utc(), "train_seconds": round(seconds, 1),
-            "history": history, "test_accuracy_fake_quant": acc, "git_commit": git_commit(),
+            "history": history, "test_accuracy_fake_quant": acc, "git_commit": commit,
         }
         path = checkpoint_path(a.runs, model.name)
         torch.save({"mode": mode, "widths": list(widths), "classes": model.classes, "name": model.name,
