@@ -23,7 +23,7 @@ from trit4j_torch.model import ResNet  # noqa: E402
 FIXTURE_IMAGES = 32
 
 
-def write_fixture(path, ref, test_x, test_y):
+def write_fixture(path, ref, test_x, test_y, all_labels):
     """Reads the model file back, checks it gives the in-memory network's logits bit for bit (same batch: the float
     convs' summation order depends on the batch size), and writes NAME.reference.json beside it."""
     back = ReferenceNet.from_file(path)
@@ -41,6 +41,8 @@ def write_fixture(path, ref, test_x, test_y):
         "true_labels": test_y[:FIXTURE_IMAGES].tolist(),
         "labels": logits.argmax(1).tolist(),
         "logits": [[float(v) for v in row] for row in logits.numpy()],
+        "all_labels_from": "the integer reference's label for every test image, in order (evaluated in batches)",
+        "all_labels": all_labels,
     }
     with open(path[: -len(".safetensors")] + ".reference.json", "w") as f:
         json.dump(fixture, f, indent=1)
@@ -65,7 +67,7 @@ def export_one(ck_path, out_dir, test_x, test_y, log=print):
                  "pytorch_accuracy_is": "the integer reference (the exported network as the contract defines it)"})
     path = os.path.join(out_dir, f"{model.name}.safetensors")
     safetensors.write(path, tensors, export.metadata(arch, ref_acc, info))
-    write_fixture(path, ref, test_x, test_y)
+    write_fixture(path, ref, test_x, test_y, ref_logits.argmax(1).tolist())
     log(f"{path}: integer reference accuracy {ref_acc:.4f}, fake-quant {fq_acc:.4f}, label agreement {agree:.4f}")
     return ref_acc, fq_acc, agree
 

@@ -121,12 +121,18 @@ public final class EvalCommand implements Callable<Integer> {
         Path ref = ModelEvaluation.referenceFile(model);
         if (Files.isRegularFile(ref)) {
             ModelEvaluation.Agreement a;
+            java.util.Optional<ModelEvaluation.Agreement> all;
             try {
                 a = ModelEvaluation.compare(ref, logits, net.classes(), n);
+                all = ModelEvaluation.compareAllLabels(ref, logits, net.classes(), n);
             } catch (IllegalArgumentException e) {
                 err.println(e.getMessage());
                 return 1;
             }
+            all.ifPresent(b -> row(out, "agreement", String.format(Locale.ROOT,
+                    "trit4j's label = PyTorch's on %d / %d test images (%.2f%%)%s", b.agree(), b.compared(),
+                    b.compared() == 0 ? 0.0 : 100.0 * b.agree() / b.compared(),
+                    b.firstDisagreement() >= 0 ? "; first difference at image " + b.firstDisagreement() : "")));
             row(out, "reference", String.format(Locale.ROOT, "labels agree on %d / %d images (%.2f%%)%s%s", a.agree(),
                     a.compared(), a.compared() == 0 ? 0.0 : 100.0 * a.agree() / a.compared(),
                     a.hasLogits() ? String.format(Locale.ROOT, "; max |logit difference| %.3g", a.maxLogitDifference())

@@ -79,7 +79,29 @@ final class ModelEvaluation {
         if (indices != null && (!indices.isArray() || indices.size() != labels.size())) {
             throw new IllegalArgumentException(reference + ": \"indices\" must be an array as long as \"labels\"");
         }
-        JsonNode refLogits = root.get("logits");
+        return compare(reference, labels, indices, root.get("logits"), logits, classes, evaluated);
+    }
+
+    /**
+     * Compares the predicted labels of the first {@code evaluated} images with the reference file's optional
+     * {@code "all_labels"} (PyTorch's label for every test image, in order), or empty if the file has none.
+     *
+     * @throws IllegalArgumentException if the field is malformed
+     */
+    static java.util.Optional<Agreement> compareAllLabels(Path reference, float[] logits, int classes, int evaluated)
+            throws IOException {
+        JsonNode all = new ObjectMapper().readTree(Files.readString(reference)).get("all_labels");
+        if (all == null) {
+            return java.util.Optional.empty();
+        }
+        if (!all.isArray()) {
+            throw new IllegalArgumentException(reference + ": \"all_labels\" must be an array");
+        }
+        return java.util.Optional.of(compare(reference, all, null, null, logits, classes, evaluated));
+    }
+
+    private static Agreement compare(Path reference, JsonNode labels, JsonNode indices, JsonNode refLogits,
+                                     float[] logits, int classes, int evaluated) {
         boolean hasLogits = refLogits != null && !refLogits.isNull();
         if (hasLogits && (!refLogits.isArray() || refLogits.size() != labels.size())) {
             throw new IllegalArgumentException(reference + ": \"logits\" must be an array as long as \"labels\"");

@@ -197,6 +197,12 @@ class EvalCommandTest {
                 assertTrue(a.maxLogitDifference() <= LOGIT_TOLERANCE, ref + ": max |logit difference| "
                         + a.maxLogitDifference());
             }
+            ModelEvaluation.compareAllLabels(ref, logits, net.classes(), set.size()).ifPresent(all -> {
+                assertEquals(set.size(), all.compared(), ref + ": all_labels must cover the test set");
+                assertTrue(all.agree() >= all.compared() - all.compared() / 1000, ref + ": trit4j's labels equal "
+                        + "PyTorch's on " + all.agree() + " / " + all.compared() + " test images (bar: 99.9%), first "
+                        + "difference at image " + all.firstDisagreement());
+            });
         }
     }
 
