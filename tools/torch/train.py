@@ -53,7 +53,7 @@ def main(argv=None):
     p.add_argument("--model", choices=["fp32", "fatnn", "conventional", "quantized", "all"], default="all",
                    help="quantized = fatnn and conventional (from an existing fp32 checkpoint)")
     p.add_argument("--epochs-fp32", type=int, default=2)
-    p.add_argument("--epochs-quant", type=int, default=2, help="fine-tuning epochs of fatnn and conventional")
+    p.add_argument("--epochs-quant", type=int, default=5, help="fine-tuning epochs of fatnn and conventional (the committed models: 5)")
     p.add_argument("--lr-fp32", type=float, default=0.1)
     p.add_argument("--lr-quant", type=float, default=0.01)
     p.add_argument("--batch", type=int, default=128)
