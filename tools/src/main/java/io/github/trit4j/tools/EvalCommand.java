@@ -123,8 +123,9 @@ public final class EvalCommand implements Callable<Integer> {
             ModelEvaluation.Agreement a;
             java.util.Optional<ModelEvaluation.Agreement> all;
             try {
-                a = ModelEvaluation.compare(ref, logits, net.classes(), n);
-                all = ModelEvaluation.compareAllLabels(ref, logits, net.classes(), n);
+                var root = ModelEvaluation.read(ref);
+                a = ModelEvaluation.compare(ref, root, logits, net.classes(), n);
+                all = ModelEvaluation.compareAllLabels(ref, root, logits, net.classes(), n);
             } catch (IllegalArgumentException e) {
                 err.println(e.getMessage());
                 return 1;

@@ -64,13 +64,18 @@ final class ModelEvaluation {
         return model.resolveSibling(stem + ".reference.json");
     }
 
+    /** The parsed reference file, to be compared by both {@code compare} and {@code compareAllLabels}. */
+    static JsonNode read(Path reference) throws IOException {
+        return new ObjectMapper().readTree(Files.readString(reference));
+    }
+
     /**
-     * Compares logits of the first {@code evaluated} images with the reference file.
+     * Compares logits of the first {@code evaluated} images with the reference file ({@code root}, read by
+     * {@link #read}; {@code reference} names it in messages).
      *
      * @throws IllegalArgumentException if the file's fields are malformed (naming the field)
      */
-    static Agreement compare(Path reference, float[] logits, int classes, int evaluated) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(Files.readString(reference));
+    static Agreement compare(Path reference, JsonNode root, float[] logits, int classes, int evaluated) {
         JsonNode labels = root.get("labels");
         if (labels == null || !labels.isArray()) {
             throw new IllegalArgumentException(reference + ": \"labels\" missing or not an array");
@@ -88,9 +93,9 @@ final class ModelEvaluation {
      *
      * @throws IllegalArgumentException if the field is malformed
      */
-    static java.util.Optional<Agreement> compareAllLabels(Path reference, float[] logits, int classes, int evaluated)
-            throws IOException {
-        JsonNode all = new ObjectMapper().readTree(Files.readString(reference)).get("all_labels");
+    static java.util.Optional<Agreement> compareAllLabels(Path reference, JsonNode root, float[] logits, int classes,
+                                                          int evaluated) {
+        JsonNode all = root.get("all_labels");
         if (all == null) {
             return java.util.Optional.empty();
         }

@@ -189,7 +189,8 @@ class EvalCommandTest {
         assertEquals(recorded, accuracy, 0.001 + 1e-9, model + ": accuracy through trit4j vs recorded");
         Path ref = ModelEvaluation.referenceFile(model);
         if (Files.isRegularFile(ref)) {
-            ModelEvaluation.Agreement a = ModelEvaluation.compare(ref, logits, net.classes(), set.size());
+            var root = ModelEvaluation.read(ref);
+            ModelEvaluation.Agreement a = ModelEvaluation.compare(ref, root, logits, net.classes(), set.size());
             assertTrue(a.compared() > 0, ref + " compares no image");
             assertTrue(a.agree() >= a.compared() - a.compared() / 1000, ref + ": labels agree on " + a.agree() + " / "
                     + a.compared() + ", first disagreement at image " + a.firstDisagreement());
@@ -197,7 +198,7 @@ class EvalCommandTest {
                 assertTrue(a.maxLogitDifference() <= LOGIT_TOLERANCE, ref + ": max |logit difference| "
                         + a.maxLogitDifference());
             }
-            ModelEvaluation.compareAllLabels(ref, logits, net.classes(), set.size()).ifPresent(all -> {
+            ModelEvaluation.compareAllLabels(ref, root, logits, net.classes(), set.size()).ifPresent(all -> {
                 assertEquals(set.size(), all.compared(), ref + ": all_labels must cover the test set");
                 assertTrue(all.agree() >= all.compared() - all.compared() / 1000, ref + ": trit4j's labels equal "
                         + "PyTorch's on " + all.agree() + " / " + all.compared() + " test images (bar: 99.9%), first "
