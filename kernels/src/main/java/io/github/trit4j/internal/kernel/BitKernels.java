@@ -12,7 +12,8 @@ import io.github.trit4j.Isa;
  * {@code n} columns.
  *
  * <p>Two kinds of kernel. Along-K micro-kernels (vectors run along K) have one fixed
- * signature, arrays and ints only, and {@link TileLoops#alongK} owns their tile loops. Lane-
+ * signature, arrays and ints only, and one text owns their tile loops ({@link #alongK}, generated
+ * per shape from the template {@code X-AlongKLoops.java}). Lane-
  * per-column kernels on {@link ColumnPanels} ({@link #panels}) keep their own drivers,
  * because the tile and its epilogue are what differs between shapes there.
  *
@@ -25,6 +26,15 @@ public interface BitKernels {
 
     /** The shape these kernels are written for. */
     Isa isa();
+
+    /**
+     * {@code kernel}'s product along K on the block {@code [i0, i1) x [j0, j1)} of {@code out}:
+     * this shape's along-K micro-kernels in the tile loops generated for it from
+     * {@code X-AlongKLoops.java}, 4 weight rows x 1 activation row per tile, applying
+     * {@code epilogue}.
+     */
+    void alongK(Kernel kernel, long[] w, long[] x, int words,
+                int i0, int i1, int j0, int j1, Epilogue epilogue, int[] out, int n);
 
     /**
      * {@link Kernel.Sum#THERMOMETER} and {@link Kernel.Sum#TERNARY_TWO_BIT} along K for four weight

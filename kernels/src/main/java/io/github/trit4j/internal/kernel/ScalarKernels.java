@@ -21,6 +21,12 @@ final class ScalarKernels implements BitKernels {
     }
 
     @Override
+    public void alongK(Kernel kernel, long[] w, long[] x, int words,
+                       int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
+        ScalarKernelsAlongK.alongK(this, kernel, w, x, words, i0, i1, j0, j1, e, out, n);
+    }
+
+    @Override
     public void ternaryAlongK(long[] w, int w0, int w1, int w2, int w3, long[] x, int xj, int words,
                               long[] raw, byte[] bytes) {
         ternaryRow(w, w0, x, xj, words, raw, 0);
