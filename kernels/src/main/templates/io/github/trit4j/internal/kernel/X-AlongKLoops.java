@@ -12,11 +12,13 @@ import java.util.Arrays;
  * is then written twice with the same value, so edges run the same micro-kernel).
  *
  * <p>Why one copy per shape, generated, rather than one method over {@link BitKernels}: the
- * micro-kernel runs once per tile, a few words of K each at batch 1, so the call must be one
- * that C2 binds statically (the receiver here is a final class) and may inline; the same loops
- * calling through the interface measured about 30% slower on a 4096 x 4096 matrix-vector
- * product (the call per tile could not be inlined, and its profile was shared by every shape).
- * Internal API.
+ * micro-kernel runs once per tile, a few words of K each at batch 1, so its call should be one
+ * that C2 binds statically. Here the receiver is a final class, so it is, whatever other shapes
+ * the JVM runs; a single shared method would call through the interface at one call site whose
+ * type profile every shape in the JVM shares (polymorphic with two shapes, megamorphic from
+ * three; the tests run all four in one JVM). Most micro-kernels are larger than C2 inlines at a
+ * hot call site ({@code FreqInlineSize}, 325 bytes of bytecode), so their call stays a call, a
+ * direct one here; a smaller one (AVX-512's binary kernel) can now be inlined. Internal API.
  */
 final class $Kernels$AlongK {
 

@@ -32,8 +32,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the last row or panel (a repeated row is written twice with the same value, a repeated
  * panel's lanes are masked off), so odd M or N run at vector speed without a scalar tail.
  *
- * <p>Loaded only through reflection by {@link KernelProvider}, after it has checked that
- * the vector module is present.
+ * <p>Generated from a template (see the comment above); loaded only through reflection by
+ * {@link KernelProvider}, after it has checked that the vector module is present.
 //#end[lanes]
 //#if[bytes]
  * The $bits$-bit byte-lane shape: $shapeDoc$
