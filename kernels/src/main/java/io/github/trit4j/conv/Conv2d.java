@@ -5,6 +5,8 @@ import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.internal.kernel.ColumnPanels;
+import io.github.trit4j.internal.kernel.Operand;
+import io.github.trit4j.internal.kernel.Planes;
 import io.github.trit4j.internal.kernel.TrustedPacking;
 import io.github.trit4j.Precision;
 import io.github.trit4j.quant.ActivationQuantizer;
@@ -42,7 +44,7 @@ import java.util.Objects;
 public final class Conv2d {
 
     /** The unchecked wrappers for the patch matrices im2col writes; fetched once (the fetch checks its caller). */
-    private static final TrustedPacking.Wrappers TRUSTED = TrustedPacking.wrappers();
+    private static final TrustedPacking.Wrapper<PackedMatrix> TRUSTED = TrustedPacking.wrapper(PackedMatrix.class);
 
     private final Conv2dSpec spec;
     private final Precision weightPrecision;
@@ -69,6 +71,10 @@ public final class Conv2d {
          *  same sizes allocates nothing (each is rebuilt when a size changes). */
         PixelPlanes planes;
         PlaneLayout patchLayout;
+        /** The patch matrix handed to the engine and its operand, over the patch bits of the last
+         *  call's sizes; rewritten in place per call (see {@link #patchMatrix}). */
+        Operand patchOperand;
+        PackedMatrix patchView;
         /** Whether the patch bits of these sizes went through the checking factories (assertions on). */
         boolean patchesChecked;
         /** im2col's per-call tap tables and row buffer (values rewritten on every call). */
@@ -410,13 +416,26 @@ public final class Conv2d {
      * class's own (codes checked when packed, pads and padded taps written as zeros), so they
      * are wrapped without the public factories' pass over every word; with assertions on (as
      * in the test suite) {@link #checkedPatches} runs on the first call of each size.
+     *
+     * <p>The matrix is this thread's, over this thread's buffer, and kept between calls: the
+     * engine memoizes values derived from a matrix's bits (row constants, other layouts), so
+     * when the same buffer holds new patches the operand is told to forget them, and a call
+     * of the same size allocates no view. The matrix never leaves this class and the product,
+     * which keeps nothing after it returns.
      */
-    private PackedMatrix patchMatrix(int rows, int lanes, long[] bits) {
-        int k = spec.patchLength();
-        TrustedPacking.Wrappers wrap = TRUSTED;
-        return lanes > 0
-                ? wrap.columnPanels(activationPrecision, rows, k, lanes, bits)
-                : wrap.rows(activationPrecision, rows, k, bits);
+    private PackedMatrix patchMatrix(Buffers buf, int rows, int lanes, long[] bits) {
+        Operand op = buf.patchOperand;
+        Planes p = op == null ? null : op.planes();
+        if (p == null || p.rows() != rows || p.lanes() != lanes || (lanes > 0 ? p.panels() : p.bits()) != bits) {
+            int k = spec.patchLength();
+            op = lanes > 0 ? Operand.ofPanels(activationPrecision, rows, k, lanes, bits)
+                    : Operand.ofRows(activationPrecision, rows, k, bits);
+            buf.patchOperand = op;
+            buf.patchView = TRUSTED.wrap(op);
+        } else {
+            op.rewritten();
+        }
+        return buf.patchView;
     }
 
     private void run(Buffers buf, PixelPlanes pp, Layout layout, int[] out) {
@@ -448,11 +467,9 @@ public final class Conv2d {
                 im2col(buf, pp, g, oh, ow, to, buf.patches);
                 patchBits = buf.patches;
             }
-            // a new view per call: a PackedMatrix memoizes values derived from its bits (row
-            // constants, converted layouts), so one cannot serve bits that have changed
-            PackedMatrix patches = patchMatrix(rows, to.lanes(), patchBits);
+            PackedMatrix patches = patchMatrix(buf, rows, to.lanes(), patchBits);
             // with assertions on (the test suite), the first call of each size also goes through the
-            // public, checking factories (every call would allocate per call, which a test forbids)
+            // public, checking factories (every call would allocate, which a test forbids)
             assert buf.patchesChecked || (buf.patchesChecked = checkedPatches(rows, to.lanes(), patchBits));
             int[] target = direct ? out : gemmOut;
             engine.multiply(groupWeights[g], patches, algorithm, target);
