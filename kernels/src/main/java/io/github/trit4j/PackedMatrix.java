@@ -19,7 +19,7 @@ import java.util.Objects;
  * both operands pad with the same bit, which the formula {@code K - 2 pop(w ^ x)} with
  * the unpadded K ignores.
  *
- * <p>Row constants (per-row sum, count of negatives, count of non-zeros) are kept here so
+ * <p>Row constants (per-row sum, count of negatives, count of non-zeros) are kept with the matrix so
  * that the kernels' corrections cost nothing per call: computed by {@link #pack}, and on
  * first use for matrices wrapped from planes or panels (activations of the FATNN product
  * never need them).

@@ -4,11 +4,14 @@ import io.github.trit4j.nn.gemm.FloatGemm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The issue's "no per-call allocation in steady state", on the calling thread at one engine thread
@@ -65,6 +68,19 @@ class AllocationTest {
     void smallFatnnNetworkAllocatesNothingPerCall() {
         Network net = ResNets.small(ConvMode.FATNN, 11, NetworkOptions.defaults().withThreads(1), 8, 16, 32);
         assertEquals(0, steadyStateBytesPerCall(net, 20, 0, 60), "small FATNN ResNet: bytes per warm predict");
+    }
+
+    /** The committed Fashion-MNIST models (2.5 KB per image for FATNN with a patch view per call). */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void committedModelsAllocateNothingPerCall() throws IOException {
+        String dir = System.getProperty("trit4j.models");
+        assumeTrue(dir != null, "trit4j.models is not set");
+        for (String name : new String[] {"fashion-resnet8-fatnn", "fashion-resnet8-fp32"}) {
+            Path file = Path.of(dir, name + ".safetensors");
+            Network net = Network.load(file, NetworkOptions.defaults().withThreads(1));
+            assertEquals(0, steadyStateBytesPerCall(net, 20, 0, 50), name + ": bytes per warm predict");
+        }
     }
 
     @Test
