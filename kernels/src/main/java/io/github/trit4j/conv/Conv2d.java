@@ -72,7 +72,7 @@ public final class Conv2d {
         PixelPlanes planes;
         PlaneLayout patchLayout;
         /** The patch matrix handed to the engine and its operand, over the patch bits of the last
-         *  call's sizes; rewritten in place per call (see {@link #patchMatrix}). */
+         *  call's sizes; rewritten in place per call (see {@link Conv2d#patchMatrix}). */
         Operand patchOperand;
         PackedMatrix patchView;
         /** Whether the patch bits of these sizes went through the checking factories (assertions on). */
