@@ -24,24 +24,16 @@ class TrustedPackingAccessTest {
 
     @Test
     void anOutsiderCannotFetchTheWrappers() {
-        IllegalCallerException e = assertThrows(IllegalCallerException.class, () -> TrustedPacking.wrappers());
+        IllegalCallerException e = assertThrows(IllegalCallerException.class, () -> TrustedPacking.wrapper(PackedMatrix.class));
         assertTrue(e.getMessage().contains(TrustedPackingAccessTest.class.getName()), e.getMessage());
     }
 
     @Test
     void anOutsiderCannotRegisterWrappers() {
-        TrustedPacking.Wrappers fake = new TrustedPacking.Wrappers() {
-            @Override
-            public PackedMatrix rows(Precision precision, int rows, int cols, long[] bits) {
-                throw new AssertionError();
-            }
-
-            @Override
-            public PackedMatrix columnPanels(Precision precision, int rows, int cols, int lanes, long[] panels) {
-                throw new AssertionError();
-            }
+        TrustedPacking.Wrapper<PackedMatrix> fake = operand -> {
+            throw new AssertionError();
         };
-        assertThrows(IllegalCallerException.class, () -> TrustedPacking.register(fake));
+        assertThrows(IllegalCallerException.class, () -> TrustedPacking.register(PackedMatrix.class, fake));
         // the library's own packers still work, so the fake did not get in
         PackedMatrix m = io.github.trit4j.quant.ActivationQuantizer.uniform(Precision.TERNARY_UNSIGNED, 1f)
                 .pack(new float[] {0f, 0.5f, 1f}, 0, 1, 3, 3);

@@ -5,6 +5,7 @@ import io.github.trit4j.internal.kernel.ColumnPanels;
 import io.github.trit4j.internal.kernel.Epilogue;
 import io.github.trit4j.internal.kernel.Kernel;
 import io.github.trit4j.internal.kernel.KernelProvider;
+import io.github.trit4j.internal.kernel.Operand;
 import io.github.trit4j.internal.kernel.TileLoops;
 
 import java.util.EnumMap;
@@ -281,19 +282,11 @@ public final class GemmEngine {
 
     private void compute(PackedMatrix w, PackedMatrix x, Algorithm algorithm, int[] out) {
         Kernel kernel = kernel(w.precision(), x.precision(), algorithm);
-        // the operands each kernel reads: the conventional algorithm's 2-bit codes (w + 1, and x + 1 for
-        // ternary x), or ternary activations as their offset thermometer planes (x + 1)
-        PackedMatrix wOperand = w;
-        PackedMatrix xOperand = x;
-        switch (kernel) {
-            case CONVENTIONAL_UNSIGNED, CONVENTIONAL_TERNARY -> {
-                wOperand = w.twoBitCodes();
-                xOperand = x.twoBitCodes();
-            }
-            case TERNARY_TERNARY -> xOperand = x.offsetThermometer();
-            default -> { }
-        }
-        run(kernel, wOperand, xOperand, epilogue(kernel, w, x), out);
+        Operand wo = w.operand();
+        Operand xo = x.operand();
+        // each kernel reads its own view of the operands (the conventional algorithm's 2-bit codes,
+        // ternary activations as offset thermometer planes); the epilogue is of the operands as given
+        run(kernel, wo.asWeights(kernel), xo.asActivations(kernel), Operand.epilogue(kernel, wo, xo), out);
     }
 
     /** The kernel of a supported pair. */
@@ -314,38 +307,13 @@ public final class GemmEngine {
     }
 
     /**
-     * The kernel's epilogue for weights w and activations x (the operands as given, before any
-     * recoding); one that depends on the weights alone is built once per weight matrix, so a
-     * steady-state product allocates none.
-     */
-    private static Epilogue epilogue(Kernel kernel, PackedMatrix w, PackedMatrix x) {
-        if (kernel.weightsOnly()) {
-            return w.epilogue(kernel, GemmEngine::weightsOnlyEpilogue); // no capture: nothing allocated per call
-        }
-        return kernel.epilogue(w.cols(), term(kernel.weightTerm(), w), term(kernel.activationTerm(), x));
-    }
-
-    private static Epilogue weightsOnlyEpilogue(Kernel kernel, PackedMatrix w) {
-        return kernel.epilogue(w.cols(), term(kernel.weightTerm(), w), null);
-    }
-
-    private static int[] term(Kernel.Term term, PackedMatrix m) {
-        return switch (term) {
-            case NONE -> null;
-            case NEGATIVES -> m.negatives();
-            case NON_ZEROS -> m.nonZeros();
-            case ROW_SUMS -> m.rowSums();
-        };
-    }
-
-    /**
      * Runs one raw product. Where the shape has lane-per-column kernels and N fills at
      * least one panel, activations go through column panels (K padded to 64 bits only);
      * otherwise (small N, such as a batch-1 linear layer, and binary on shapes without binary
      * panel kernels) the kernels vectorise along K. The output is cut into disjoint blocks along M or along N, whichever has
      * more tiles, one block per thread.
      */
-    private void run(Kernel kernel, PackedMatrix w, PackedMatrix x, Epilogue e, int[] out) {
+    private void run(Kernel kernel, Operand w, Operand x, Epilogue e, int[] out) {
         int m = w.rows();
         int n = x.rows();
         int words = w.wordsPerRow();

@@ -1,12 +1,10 @@
 package io.github.trit4j;
 
-import io.github.trit4j.internal.kernel.ColumnPanels;
-import io.github.trit4j.internal.kernel.Epilogue;
-import io.github.trit4j.internal.kernel.Kernel;
+import io.github.trit4j.internal.kernel.Operand;
+import io.github.trit4j.internal.kernel.Planes;
 import io.github.trit4j.internal.kernel.TrustedPacking;
 
 import java.util.Objects;
-import java.util.function.BiFunction;
 
 /**
  * A matrix of small integers packed into bit-planes along its columns (K), ready for
@@ -21,7 +19,7 @@ import java.util.function.BiFunction;
  * both operands pad with the same bit, which the formula {@code K - 2 pop(w ^ x)} with
  * the unpadded K ignores.
  *
- * <p>Row constants (per-row sum, count of negatives, count of non-zeros) are kept here so
+ * <p>Row constants (per-row sum, count of negatives, count of non-zeros) are kept with the matrix so
  * that the kernels' corrections cost nothing per call: computed by {@link #pack}, and on
  * first use for matrices wrapped from planes or panels (activations of the FATNN product
  * never need them).
@@ -33,65 +31,21 @@ import java.util.function.BiFunction;
  * by some products are computed on first use and cached; a race computes identical
  * values twice and is harmless.
  */
+// A handle: the planes, their layout rules and checks (internal Planes) and what the engine
+// derives from them (internal Operand) live with the kernels, so that this type is the API alone.
 public final class PackedMatrix {
 
     /** Rows are padded to a multiple of this many bits (one 512-bit vector). */
-    public static final int K_GRANULE_BITS = 512;
+    public static final int K_GRANULE_BITS = Planes.K_GRANULE_BITS;
 
-    private static final int WORDS_PER_GRANULE = K_GRANULE_BITS / 64;
-
-    private final Precision precision;
-    private final int rows;
-    private final int cols;
-    private final int wordsPerRow;
-    /** Row layout (see the class comment); built on first use for a matrix made from column panels. */
-    private volatile long[] bits;
-    /** Row constants; computed on first use for a matrix made from planes or panels. */
-    private volatile RowConstants constants;
-
-    private volatile PackedMatrix offsetThermometer;
-    private volatile PackedMatrix twoBitCodes;
-    private volatile Panels columnPanels;
-    /** Epilogues that depend on this matrix alone (as weights), by kernel ordinal; immutable records. */
-    private final Epilogue[] epilogues = new Epilogue[Kernel.values().length];
+    private final Operand operand;
 
     static {
-        TrustedPacking.register(new TrustedPacking.Wrappers() {
-            @Override
-            public PackedMatrix rows(Precision precision, int rows, int cols, long[] bits) {
-                return new PackedMatrix(precision, rows, cols, bits, null, null);
-            }
-
-            @Override
-            public PackedMatrix columnPanels(Precision precision, int rows, int cols, int lanes, long[] panels) {
-                return new PackedMatrix(precision, rows, cols, null, new Panels(lanes, panels), null);
-            }
-        });
+        TrustedPacking.register(PackedMatrix.class, PackedMatrix::new);
     }
 
-    /** Column panels and the lane count they were laid out for, published together. */
-    private record Panels(int lanes, long[] words) {
-    }
-
-    /** Per row: sum of the values, count of negatives, count of non-zeros. */
-    private record RowConstants(int[] sums, int[] negatives, int[] nonZeros) {
-    }
-
-    /** At least one of {@code bits} and {@code panels} is non-null; {@code constants} may be null (lazy). */
-    private PackedMatrix(Precision precision, int rows, int cols, long[] bits, Panels panels,
-                         RowConstants constants) {
-        this.precision = precision;
-        this.rows = rows;
-        this.cols = cols;
-        this.wordsPerRow = wordsPerRow(cols);
-        this.bits = bits;
-        this.columnPanels = panels;
-        this.constants = constants;
-    }
-
-    private PackedMatrix(Precision precision, int rows, int cols, long[] bits,
-                         int[] rowSums, int[] negatives, int[] nonZeros) {
-        this(precision, rows, cols, bits, null, new RowConstants(rowSums, negatives, nonZeros));
+    private PackedMatrix(Operand operand) {
+        this.operand = operand;
     }
 
     /**
@@ -110,7 +64,7 @@ public final class PackedMatrix {
     public static PackedMatrix pack(Precision precision, byte[] values, int rows, int cols) {
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(values, "values");
-        checkDimensions(rows, cols);
+        Planes.checkDimensions(rows, cols);
         long count = (long) rows * cols;
         if (values.length != count) {
             throw new IllegalArgumentException("values.length is " + values.length + " but rows * cols = "
@@ -123,50 +77,7 @@ public final class PackedMatrix {
                         + precision.valueSet());
             }
         }
-        int words = wordsPerRow(cols);
-        int planes = precision.planes();
-        long[] bits = new long[allocationSize(rows, planes, words)];
-        int[] sums = new int[rows];
-        int[] neg = new int[rows];
-        int[] nz = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            int src = r * cols;
-            int base = r * planes * words;
-            int sum = 0;
-            int negCount = 0;
-            int nzCount = 0;
-            for (int c = 0; c < cols; c++) {
-                int v = values[src + c];
-                sum += v;
-                if (v < 0) {
-                    negCount++;
-                }
-                if (v != 0) {
-                    nzCount++;
-                }
-                long bit = 1L << c;
-                int word = base + (c >>> 6);
-                int p0;
-                int p1;
-                switch (precision) {
-                    case BINARY -> { p0 = v < 0 ? 1 : 0; p1 = 0; }
-                    case TERNARY -> { p0 = v != 0 ? 1 : 0; p1 = v < 0 ? 1 : 0; }
-                    case TERNARY_UNSIGNED -> { p0 = v >= 1 ? 1 : 0; p1 = v >= 2 ? 1 : 0; }
-                    case TWO_BIT -> { p0 = v & 1; p1 = v >> 1; }
-                    default -> throw new AssertionError(precision);
-                }
-                if (p0 != 0) {
-                    bits[word] |= bit;
-                }
-                if (p1 != 0) {
-                    bits[word + words] |= bit;
-                }
-            }
-            sums[r] = sum;
-            neg[r] = negCount;
-            nz[r] = nzCount;
-        }
-        return new PackedMatrix(precision, rows, cols, bits, sums, neg, nz);
+        return new PackedMatrix(Operand.pack(precision, values, rows, cols));
     }
 
     /**
@@ -189,38 +100,8 @@ public final class PackedMatrix {
     public static PackedMatrix fromBitPlanes(Precision precision, int rows, int cols, long[] bits) {
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(bits, "bits");
-        checkDimensions(rows, cols);
-        int words = wordsPerRow(cols);
-        int planes = precision.planes();
-        int expected = allocationSize(rows, planes, words);
-        if (bits.length != expected) {
-            throw new IllegalArgumentException("bits.length is " + bits.length + " but " + rows + " rows x "
-                    + planes + " planes x " + words + " words = " + expected);
-        }
-        int kWords = ColumnPanels.kWords(cols);
-        long lastValid = validBits(kWords - 1, cols);
-        boolean thermometer = precision == Precision.TERNARY || precision == Precision.TERNARY_UNSIGNED;
-        for (int r = 0; r < rows; r++) {
-            int base = r * planes * words;
-            long pad = 0;
-            long orphan = 0;
-            for (int q = 0; q < planes; q++) {
-                int b = base + q * words;
-                pad |= bits[b + kWords - 1] & ~lastValid;
-                for (int w = kWords; w < words; w++) {
-                    pad |= bits[b + w];
-                }
-            }
-            if (thermometer) {
-                for (int w = 0; w < kWords; w++) {
-                    orphan |= bits[base + words + w] & ~bits[base + w];
-                }
-            }
-            if ((pad | orphan) != 0) {
-                throw badPlanes(precision, cols, r, 1, bits, base, words, 1);
-            }
-        }
-        return new PackedMatrix(precision, rows, cols, bits, null, null);
+        Planes.checkRows(precision, rows, cols, bits);
+        return new PackedMatrix(Operand.ofRows(precision, rows, cols, bits));
     }
 
     /**
@@ -248,86 +129,8 @@ public final class PackedMatrix {
     public static PackedMatrix fromColumnPanels(Precision precision, int rows, int cols, int lanes, long[] panels) {
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(panels, "panels");
-        checkDimensions(rows, cols);
-        if (lanes < 1) {
-            throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
-        }
-        int planes = precision.planes();
-        int kWords = ColumnPanels.kWords(cols);
-        int panelCount = (int) (((long) rows + lanes - 1) / lanes);
-        long expected = (long) panelCount * kWords * planes * lanes;
-        if (panels.length != expected) {
-            throw new IllegalArgumentException("panels.length is " + panels.length + " but " + panelCount
-                    + " panels x " + kWords + " words x " + planes + " planes x " + lanes + " lanes = " + expected);
-        }
-        long lastValid = validBits(kWords - 1, cols);
-        boolean thermometer = precision == Precision.TERNARY || precision == Precision.TERNARY_UNSIGNED;
-        int block = planes * lanes;
-        int tailLanes = panelCount * lanes - rows; // unused lanes of the last panel
-        for (int p = 0; p < panelCount; p++) {
-            int base = p * kWords * block;
-            long bad = 0;
-            int last = base + (kWords - 1) * block;
-            for (int i = 0; i < block; i++) {
-                bad |= panels[last + i] & ~lastValid;
-            }
-            if (thermometer) {
-                for (int k = 0; k < kWords; k++) {
-                    int b = base + k * block;
-                    for (int lane = 0; lane < lanes; lane++) {
-                        bad |= panels[b + lanes + lane] & ~panels[b + lane];
-                    }
-                }
-            }
-            if (p == panelCount - 1 && tailLanes > 0) {
-                for (int k = 0; k < kWords; k++) {
-                    for (int q = 0; q < planes; q++) {
-                        int b = base + k * block + q * lanes;
-                        for (int lane = lanes - tailLanes; lane < lanes; lane++) {
-                            bad |= panels[b + lane];
-                        }
-                    }
-                }
-            }
-            if (bad != 0) {
-                throw badPlanes(precision, cols, p * lanes, lanes, panels, base, lanes, block);
-            }
-        }
-        return new PackedMatrix(precision, rows, cols, null, new Panels(lanes, panels), null);
-    }
-
-    /**
-     * The message for planes that failed a check: names the row and word of the first bit
-     * past K, or of the first word whose plane 1 has a bit that plane 0 lacks. Rows
-     * {@code firstRow + lane} for {@code lane < lanes}; word k of plane q of a lane at
-     * {@code base + lane + q*planeStride + k*wordStride}.
-     */
-    private static IllegalArgumentException badPlanes(Precision precision, int cols, int firstRow, int lanes,
-                                                      long[] a, int base, int planeStride, int wordStride) {
-        int kWords = ColumnPanels.kWords(cols);
-        long lastValid = validBits(kWords - 1, cols);
-        int planes = precision.planes();
-        boolean thermometer = precision == Precision.TERNARY || precision == Precision.TERNARY_UNSIGNED;
-        for (int lane = 0; lane < lanes; lane++) {
-            String where = lanes == 1 ? "row " + firstRow : "row " + (firstRow + lane) + " (lane " + lane + ")";
-            int b = base + lane;
-            for (int k = 0; k < kWords; k++) {
-                for (int q = 0; q < planes; q++) {
-                    if (k == kWords - 1 && (a[b + q * planeStride + k * wordStride] & ~lastValid) != 0) {
-                        return new IllegalArgumentException("pad bits past K = " + cols + " are set in " + where
-                                + ", word " + k);
-                    }
-                }
-                if (thermometer && (a[b + planeStride + k * wordStride] & ~a[b + k * wordStride]) != 0) {
-                    return new IllegalArgumentException(where + ", word " + k + ": plane 1 has a bit that plane 0 "
-                            + "lacks, which encodes no " + precision + " value");
-                }
-            }
-        }
-        return new IllegalArgumentException(lanes == 1
-                ? "pad bits past K = " + cols + " are set in row " + firstRow + " (in a word past ceil(K / 64))"
-                : "bits are set in lanes past the last row of the last panel (rows " + firstRow + ".."
-                        + (firstRow + lanes - 1) + ")");
+        Planes.checkPanels(precision, rows, cols, lanes, panels);
+        return new PackedMatrix(Operand.ofPanels(precision, rows, cols, lanes, panels));
     }
 
     /**
@@ -341,7 +144,7 @@ public final class PackedMatrix {
         if (cols <= 0) {
             throw new IllegalArgumentException("cols must be at least 1, got " + cols);
         }
-        return wordsPerRow(cols);
+        return Planes.wordsPerRow(cols);
     }
 
     /**
@@ -350,7 +153,7 @@ public final class PackedMatrix {
      * @return the row count
      */
     public int rows() {
-        return rows;
+        return operand.rows();
     }
 
     /**
@@ -359,7 +162,7 @@ public final class PackedMatrix {
      * @return K
      */
     public int cols() {
-        return cols;
+        return operand.cols();
     }
 
     /**
@@ -368,7 +171,7 @@ public final class PackedMatrix {
      * @return the precision
      */
     public Precision precision() {
-        return precision;
+        return operand.precision();
     }
 
     /**
@@ -377,7 +180,7 @@ public final class PackedMatrix {
      * @return {@code cols} rounded up to {@value #K_GRANULE_BITS} bits, in longs
      */
     public int wordsPerRow() {
-        return wordsPerRow;
+        return operand.wordsPerRow();
     }
 
     /**
@@ -388,7 +191,7 @@ public final class PackedMatrix {
      * @throws IndexOutOfBoundsException if {@code r} is outside the rows
      */
     public int rowSum(int r) {
-        return rowSums()[Objects.checkIndex(r, rows)];
+        return operand.rowSums()[Objects.checkIndex(r, rows())];
     }
 
     /**
@@ -399,257 +202,48 @@ public final class PackedMatrix {
      *                                  (possible for matrices wrapped from planes or panels)
      */
     public byte[] unpack() {
-        long size = (long) rows * cols;
+        long size = (long) rows() * cols();
         if (size > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("cannot unpack rows * cols = " + rows + " * " + cols + " = " + size
-                    + " values: more than a Java array holds");
+            throw new IllegalArgumentException("cannot unpack rows * cols = " + rows() + " * " + cols() + " = "
+                    + size + " values: more than a Java array holds");
         }
-        long[] bits = bits();
-        byte[] out = new byte[(int) size];
-        int planes = precision.planes();
-        for (int r = 0; r < rows; r++) {
-            int base = r * planes * wordsPerRow;
-            for (int c = 0; c < cols; c++) {
-                int word = base + (c >>> 6);
-                int p0 = (int) (bits[word] >>> c) & 1;
-                int p1 = planes > 1 ? (int) (bits[word + wordsPerRow] >>> c) & 1 : 0;
-                out[r * cols + c] = (byte) switch (precision) {
-                    case BINARY -> p0 == 1 ? -1 : 1;
-                    case TERNARY -> p0 == 0 ? 0 : (p1 == 1 ? -1 : 1);
-                    case TERNARY_UNSIGNED -> p0 + p1;
-                    case TWO_BIT -> p0 | (p1 << 1);
-                };
-            }
-        }
-        return out;
+        return operand.unpack();
     }
 
     @Override
     public String toString() {
-        return "PackedMatrix[" + precision + ", " + rows + " x " + cols + "]";
+        return "PackedMatrix[" + precision() + ", " + rows() + " x " + cols() + "]";
     }
 
-    // ---- package-private: what the engine needs ----
+    /** What the engine multiplies. */
+    Operand operand() {
+        return operand;
+    }
 
-    /** The row layout; for a matrix made from column panels, built from them on first use. */
+    // ---- the engine's derived values, for the white-box tests of this package ----
+
     long[] bits() {
-        long[] b = bits;
-        if (b == null) {
-            Panels p = columnPanels;
-            b = ColumnPanels.unpack(p.words(), rows, precision.planes(), wordsPerRow, ColumnPanels.kWords(cols),
-                    p.lanes());
-            bits = b;
-        }
-        return b;
+        return operand.bits();
     }
 
     int[] rowSums() {
-        return constants().sums();
+        return operand.rowSums();
     }
 
     int[] negatives() {
-        return constants().negatives();
+        return operand.negatives();
     }
 
     int[] nonZeros() {
-        return constants().nonZeros();
+        return operand.nonZeros();
     }
 
-    /** Row constants, counted from the planes on first use when not known at construction. */
-    private RowConstants constants() {
-        RowConstants c = constants;
-        if (c == null) {
-            c = countRowConstants();
-            constants = c;
-        }
-        return c;
-    }
-
-    private RowConstants countRowConstants() {
-        long[] bits = bits();
-        int planes = precision.planes();
-        int words = wordsPerRow;
-        int[] sums = new int[rows];
-        int[] neg = new int[rows];
-        int[] nz = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            int base = r * planes * words;
-            long p0Count = 0;
-            long p1Count = 0;
-            long nonZero = 0;
-            for (int w = 0; w < words; w++) {
-                long p0 = bits[base + w];
-                long p1 = planes > 1 ? bits[base + words + w] : 0;
-                p0Count += Long.bitCount(p0);
-                p1Count += Long.bitCount(p1);
-                nonZero += precision == Precision.TWO_BIT ? Long.bitCount(p0 | p1) : Long.bitCount(p0);
-            }
-            switch (precision) {
-                case BINARY -> { sums[r] = (int) (cols - 2 * p0Count); neg[r] = (int) p0Count; nonZero = cols; }
-                case TERNARY -> { sums[r] = (int) (p0Count - 2 * p1Count); neg[r] = (int) p1Count; }
-                case TERNARY_UNSIGNED -> sums[r] = (int) (p0Count + p1Count);
-                case TWO_BIT -> sums[r] = (int) (p0Count + 2 * p1Count);
-                default -> throw new AssertionError(precision);
-            }
-            nz[r] = (int) nonZero;
-        }
-        return new RowConstants(sums, neg, nz);
-    }
-
-    /**
-     * For a TERNARY matrix: the same rows as TERNARY_UNSIGNED codes of {@code v + 1},
-     * so that the FATNN product can serve ternary activations (docs/DESIGN.md, <i>Inner products</i>).
-     * Planes: a = [v &gt;= 0] = ~s (within K), b = [v &gt;= 1] = m &amp; ~s.
-     */
     PackedMatrix offsetThermometer() {
-        requirePrecision(Precision.TERNARY);
-        PackedMatrix view = offsetThermometer;
-        if (view == null) {
-            long[] bits = bits();
-            int[] rowSums = rowSums();
-            long[] out = new long[bits.length];
-            for (int r = 0; r < rows; r++) {
-                int base = r * 2 * wordsPerRow;
-                for (int w = 0; w < wordsPerRow; w++) {
-                    long m = bits[base + w];
-                    long s = bits[base + wordsPerRow + w];
-                    out[base + w] = ~s & validBits(w);
-                    out[base + wordsPerRow + w] = m & ~s;
-                }
-            }
-            int[] sums = new int[rows];
-            for (int r = 0; r < rows; r++) {
-                sums[r] = rowSums[r] + cols;
-            }
-            view = new PackedMatrix(Precision.TERNARY_UNSIGNED, rows, cols, out, sums, new int[rows], nonZerosOfOffset());
-            offsetThermometer = view;
-        }
-        return view;
+        return new PackedMatrix(operand.offsetThermometer());
     }
 
-    /**
-     * The conventional network's view: TERNARY as TWO_BIT codes of {@code v + 1}, TERNARY_UNSIGNED
-     * as TWO_BIT codes of {@code v}, TWO_BIT as itself.
-     */
     PackedMatrix twoBitCodes() {
-        if (precision == Precision.TWO_BIT) {
-            return this;
-        }
-        if (precision == Precision.BINARY) {
-            throw new IllegalStateException("BINARY has no 2-bit code view");
-        }
-        PackedMatrix view = twoBitCodes;
-        if (view == null) {
-            long[] bits = bits();
-            int[] rowSums = rowSums();
-            long[] out = new long[bits.length];
-            for (int r = 0; r < rows; r++) {
-                int base = r * 2 * wordsPerRow;
-                for (int w = 0; w < wordsPerRow; w++) {
-                    long p0 = bits[base + w];
-                    long p1 = bits[base + wordsPerRow + w];
-                    long lo;
-                    long hi;
-                    if (precision == Precision.TERNARY) { // v + 1: 0 where s, 1 where !m, 2 where m & !s
-                        lo = ~p0 & validBits(w);
-                        hi = p0 & ~p1;
-                    } else { // thermometer a, b: v = a + b
-                        lo = p0 ^ p1;
-                        hi = p1;
-                    }
-                    out[base + w] = lo;
-                    out[base + wordsPerRow + w] = hi;
-                }
-            }
-            int[] sums = new int[rows];
-            for (int r = 0; r < rows; r++) {
-                sums[r] = rowSums[r] + (precision == Precision.TERNARY ? cols : 0);
-            }
-            int[] nz = precision == Precision.TERNARY ? nonZerosOfOffset() : nonZeros();
-            view = new PackedMatrix(Precision.TWO_BIT, rows, cols, out, sums, new int[rows], nz);
-            twoBitCodes = view;
-        }
-        return view;
-    }
-
-    /**
-     * These rows as column panels of {@code lanes} columns ({@link ColumnPanels}), for the
-     * lane-per-column kernels; cached for the last lane count asked for.
-     */
-    long[] columnPanels(int lanes) {
-        Panels panels = columnPanels;
-        if (panels == null || panels.lanes() != lanes) {
-            panels = new Panels(lanes, ColumnPanels.pack(bits(), rows, precision.planes(), wordsPerRow,
-                    ColumnPanels.kWords(cols), lanes));
-            columnPanels = panels;
-        }
-        return panels.words();
-    }
-
-    /**
-     * The epilogue of {@code kernel} with this matrix as weights, built once. A race builds
-     * equal records twice; a record's final fields are safely published.
-     */
-    Epilogue epilogue(Kernel kernel, BiFunction<Kernel, PackedMatrix, Epilogue> build) {
-        Epilogue e = epilogues[kernel.ordinal()];
-        if (e == null) {
-            e = build.apply(kernel, this);
-            epilogues[kernel.ordinal()] = e;
-        }
-        return e;
-    }
-
-    /** Non-zeros of v + 1 for ternary v: every value but -1. */
-    private int[] nonZerosOfOffset() {
-        int[] nz = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            nz[r] = cols - negatives()[r];
-        }
-        return nz;
-    }
-
-    /** Mask of the bits of word {@code w} that lie inside K. */
-    private long validBits(int w) {
-        return validBits(w, cols);
-    }
-
-    /** In long: near K = 2^31 the first bit of the word after the last one is past int. */
-    static long validBits(int w, int cols) {
-        long from = w * 64L;
-        if (from + 64 <= cols) {
-            return -1L;
-        }
-        if (from >= cols) {
-            return 0L;
-        }
-        return (1L << (cols - from)) - 1;
-    }
-
-    private void requirePrecision(Precision expected) {
-        if (precision != expected) {
-            throw new IllegalStateException("expected " + expected + ", is " + precision);
-        }
-    }
-
-    static int wordsPerRow(int cols) {
-        return (int) (((long) cols + K_GRANULE_BITS - 1) / K_GRANULE_BITS) * WORDS_PER_GRANULE;
-    }
-
-    private static void checkDimensions(int rows, int cols) {
-        if (rows <= 0) {
-            throw new IllegalArgumentException("rows must be at least 1, got " + rows);
-        }
-        if (cols <= 0) {
-            throw new IllegalArgumentException("cols must be at least 1, got " + cols);
-        }
-    }
-
-    private static int allocationSize(int rows, int planes, int words) {
-        long size = (long) rows * planes * words;
-        if (size > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("packed size " + size + " longs for " + rows + " rows of "
-                    + words + " words x " + planes + " planes exceeds a Java array");
-        }
-        return (int) size;
+        Operand view = operand.twoBitCodes();
+        return view == operand ? this : new PackedMatrix(view);
     }
 }

@@ -5,6 +5,9 @@ import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.internal.kernel.ColumnPanels;
+import io.github.trit4j.internal.kernel.Operand;
+import io.github.trit4j.internal.kernel.PerThread;
+import io.github.trit4j.internal.kernel.Planes;
 import io.github.trit4j.internal.kernel.TrustedPacking;
 import io.github.trit4j.Precision;
 import io.github.trit4j.quant.ActivationQuantizer;
@@ -42,7 +45,7 @@ import java.util.Objects;
 public final class Conv2d {
 
     /** The unchecked wrappers for the patch matrices im2col writes; fetched once (the fetch checks its caller). */
-    private static final TrustedPacking.Wrappers TRUSTED = TrustedPacking.wrappers();
+    private static final TrustedPacking.Wrapper<PackedMatrix> TRUSTED = TrustedPacking.wrapper(PackedMatrix.class);
 
     private final Conv2dSpec spec;
     private final Precision weightPrecision;
@@ -53,12 +56,11 @@ public final class Conv2d {
     /** BINARY with padding only: sum over input channels of w[o][.][kh][kw], index o * KH*KW + tap. */
     private final int[] tapSums;
     /** This layer's per-thread scratch: packed pixels, patch rows, the GEMM output of a group. */
-    private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
+    private final PerThread<Buffers> buffers;
 
     /**
-     * Per-thread buffers, reused between calls of one thread on one layer and never shared
-     * between threads. Arrays handed to {@link PackedMatrix#fromBitPlanes} must have the exact
-     * length, so a buffer is replaced when the size changes.
+     * One thread's buffers for this layer. Arrays wrapped as packed matrices must have the exact
+     * length, so a buffer is replaced when the size changes ({@link PerThread#exact}).
      */
     private static final class Buffers {
         long[] pixels;
@@ -69,34 +71,16 @@ public final class Conv2d {
          *  same sizes allocates nothing (each is rebuilt when a size changes). */
         PixelPlanes planes;
         PlaneLayout patchLayout;
+        /** The patch matrix handed to the engine and its operand, over the patch bits of the last
+         *  call's sizes; rewritten in place per call (see {@link Conv2d#patchMatrix}). */
+        Operand patchOperand;
+        PackedMatrix patchView;
         /** Whether the patch bits of these sizes went through the checking factories (assertions on). */
         boolean patchesChecked;
-        /** im2col's per-call tap tables and row buffer (values rewritten on every call). */
-        int[] dy;
-        int[] dx;
-        int[] tapPixel;
-        int[] tapWord;
-        int[] laneSrc;
-        long[] rowBuf;
-        /** Set while a call uses these buffers: a re-entrant call on the same thread (a fork-join
-         *  worker that runs another task while it waits for the GEMM) gets fresh ones instead. */
-        boolean inUse;
+        final Im2col im2col;
 
-        static Buffers acquire(ThreadLocal<Buffers> local) {
-            Buffers b = local.get();
-            if (b.inUse) {
-                b = new Buffers();
-            }
-            b.inUse = true;
-            return b;
-        }
-
-        static long[] exact(long[] current, int size) {
-            return current != null && current.length == size ? current : new long[size];
-        }
-
-        static int[] exact(int[] current, int size) {
-            return current != null && current.length == size ? current : new int[size];
+        Buffers(Conv2dSpec spec) {
+            im2col = new Im2col(spec);
         }
     }
 
@@ -135,6 +119,7 @@ public final class Conv2d {
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(weights, "weights");
         GemmEngine.requireSupported(weightPrecision, activationPrecision);
+        this.buffers = new PerThread<>(() -> new Buffers(spec));
         if (weights.length != spec.weightLength()) {
             throw new IllegalArgumentException("weights.length is " + weights.length + " but " + spec
                     + " needs outChannels * inChannels/groups * kernelH * kernelW = " + spec.weightLength());
@@ -269,13 +254,13 @@ public final class Conv2d {
     public void forward(byte[] input, int batch, int height, int width, Layout layout, int[] out) {
         Objects.requireNonNull(input, "input");
         checkCall(input.length, batch, height, width, layout, out);
-        Buffers buf = Buffers.acquire(buffers);
+        Buffers buf = buffers.acquire();
         try {
             PixelPlanes pp = pixelPlanes(buf, activationPrecision, batch, height, width);
             pp.packCodes(input, layout);
             run(buf, pp, layout, out);
         } finally {
-            buf.inUse = false;
+            buffers.release(buf);
         }
     }
 
@@ -324,13 +309,13 @@ public final class Conv2d {
                     + " differs from the activation precision " + activationPrecision);
         }
         checkCall(input.length, batch, height, width, layout, out);
-        Buffers buf = Buffers.acquire(buffers);
+        Buffers buf = buffers.acquire();
         try {
             PixelPlanes pp = pixelPlanes(buf, activationPrecision, batch, height, width);
             pp.packFloats(input, quantizer, layout);
             run(buf, pp, layout, out);
         } finally {
-            buf.inUse = false;
+            buffers.release(buf);
         }
     }
 
@@ -381,8 +366,8 @@ public final class Conv2d {
         } else {
             layout = PlaneLayout.rows(pixels, precision.planes(), (c + 63) >>> 6);
         }
-        buf.pixels = Buffers.exact(buf.pixels, layout.size());
-        buf.scratch = Buffers.exact(buf.scratch, PixelPlanes.scratchSize(height * width));
+        buf.pixels = PerThread.exact(buf.pixels, layout.size());
+        buf.scratch = PerThread.exact(buf.scratch, PixelPlanes.scratchSize(height * width));
         buf.planes = new PixelPlanes(precision, batch, c, height, width, layout, buf.pixels, engine, buf.scratch);
         return buf.planes;
     }
@@ -410,13 +395,26 @@ public final class Conv2d {
      * class's own (codes checked when packed, pads and padded taps written as zeros), so they
      * are wrapped without the public factories' pass over every word; with assertions on (as
      * in the test suite) {@link #checkedPatches} runs on the first call of each size.
+     *
+     * <p>The matrix is this thread's, over this thread's buffer, and kept between calls: the
+     * engine memoizes values derived from a matrix's bits (row constants, other layouts), so
+     * when the same buffer holds new patches the operand is told to forget them, and a call
+     * of the same size allocates no view. The matrix never leaves this class and the product,
+     * which keeps nothing after it returns.
      */
-    private PackedMatrix patchMatrix(int rows, int lanes, long[] bits) {
-        int k = spec.patchLength();
-        TrustedPacking.Wrappers wrap = TRUSTED;
-        return lanes > 0
-                ? wrap.columnPanels(activationPrecision, rows, k, lanes, bits)
-                : wrap.rows(activationPrecision, rows, k, bits);
+    private PackedMatrix patchMatrix(Buffers buf, int rows, int lanes, long[] bits) {
+        Operand op = buf.patchOperand;
+        Planes p = op == null ? null : op.planes();
+        if (p == null || p.rows() != rows || p.lanes() != lanes || (lanes > 0 ? p.panels() : p.bits()) != bits) {
+            int k = spec.patchLength();
+            op = lanes > 0 ? Operand.ofPanels(activationPrecision, rows, k, lanes, bits)
+                    : Operand.ofRows(activationPrecision, rows, k, bits);
+            buf.patchOperand = op;
+            buf.patchView = TRUSTED.wrap(op);
+        } else {
+            op.rewritten();
+        }
+        return buf.patchView;
     }
 
     private void run(Buffers buf, PixelPlanes pp, Layout layout, int[] out) {
@@ -444,15 +442,13 @@ public final class Conv2d {
             if (pointwise()) {
                 patchBits = pp.bits;
             } else {
-                buf.patches = Buffers.exact(buf.patches, to.size());
-                im2col(buf, pp, g, oh, ow, to, buf.patches);
+                buf.patches = PerThread.exact(buf.patches, to.size());
+                buf.im2col.pack(pp, g, oh, ow, to, buf.patches);
                 patchBits = buf.patches;
             }
-            // a new view per call: a PackedMatrix memoizes values derived from its bits (row
-            // constants, converted layouts), so one cannot serve bits that have changed
-            PackedMatrix patches = patchMatrix(rows, to.lanes(), patchBits);
+            PackedMatrix patches = patchMatrix(buf, rows, to.lanes(), patchBits);
             // with assertions on (the test suite), the first call of each size also goes through the
-            // public, checking factories (every call would allocate per call, which a test forbids)
+            // public, checking factories (every call would allocate, which a test forbids)
             assert buf.patchesChecked || (buf.patchesChecked = checkedPatches(rows, to.lanes(), patchBits));
             int[] target = direct ? out : gemmOut;
             engine.multiply(groupWeights[g], patches, algorithm, target);
@@ -460,7 +456,7 @@ public final class Conv2d {
                 return;
             }
             if (tapSums != null) {
-                correctBinaryPadding(gemmOut, g, batch, pp.height, pp.width, oh, ow);
+                buf.im2col.correctBinaryPadding(tapSums, gemmOut, g, batch, pp.height, pp.width, oh, ow);
             }
             for (int ol = 0; ol < mg; ol++) {
                 int o = g * mg + ol;
@@ -473,212 +469,6 @@ public final class Conv2d {
                         for (int p = 0; p < pixelsOut; p++, dst += cout) {
                             out[dst] = gemmOut[src + p];
                         }
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Packs group {@code g}'s patches into {@code bits} in layout {@code to}: one row per output
-     * pixel (n, oy, ox), K = (kh, kw, c). Every word of every row is written (padded taps, the
-     * pad past K and the lanes past the last row as zeros), so {@code bits} may hold anything
-     * before. When a group's channels fill whole words, each tap is a copy of whole words;
-     * otherwise each tap is ORed in as shifted word pairs into a cleared row buffer, which is
-     * then stored. Tap offsets are computed once; interior pixels (all taps inside the image)
-     * skip the bounds checks.
-     */
-    private void im2col(Buffers buf, PixelPlanes pp, int g, int oh, int ow, PlaneLayout to, long[] bits) {
-        int cg = spec.inChannelsPerGroup();
-        int kH = spec.kernelH();
-        int kW = spec.kernelW();
-        int taps = kH * kW;
-        int planes = pp.planes;
-        int words = to.words();
-        int ps = to.planeStride();
-        int ws = to.wordStride();
-        int h = pp.height;
-        int w = pp.width;
-        int sH = spec.strideH();
-        int sW = spec.strideW();
-        int[] dy = buf.dy = Buffers.exact(buf.dy, taps);
-        int[] dx = buf.dx = Buffers.exact(buf.dx, taps);
-        int[] tapPixel = buf.tapPixel = Buffers.exact(buf.tapPixel, taps);
-        for (int i = 0; i < kH; i++) {
-            for (int j = 0; j < kW; j++) {
-                int t = i * kW + j;
-                dy[t] = i * spec.dilationH() - spec.padH();
-                dx[t] = j * spec.dilationW() - spec.padW();
-                tapPixel[t] = dy[t] * w + dx[t];
-            }
-        }
-        int minDy = -spec.padH();
-        int maxDy = (kH - 1) * spec.dilationH() - spec.padH();
-        int minDx = -spec.padW();
-        int maxDx = (kW - 1) * spec.dilationW() - spec.padW();
-        boolean aligned = (cg & 63) == 0;
-        int gw = cg >>> 6;               // words per tap when aligned
-        int srcBit = g * cg;
-        // source word k of plane q of pixel p: p * sp + q * sq + k * sk (word-major when aligned)
-        int sp = pp.origin(1) - pp.origin(0);
-        int sq = pp.planeStride;
-        int sk = pp.wordStride;
-        int srcWord = g * gw * sk;        // first word of the group's channels when aligned
-        int[] tapWord = buf.tapWord = Buffers.exact(buf.tapWord, taps);
-        for (int t = 0; t < taps; t++) {
-            tapWord[t] = tapPixel[t] * sp;
-        }
-        long[] rowBuf = aligned ? null : (buf.rowBuf = Buffers.exact(buf.rowBuf, planes * words));
-        long[] src = pp.bits;
-        int lanes = to.lanes();
-        // whole panels of interior rows: the lanes of one (word, plane) are adjacent in the
-        // panel, so each is written by a short run of stores instead of strided ones per row
-        boolean panelRuns = lanes > 0 && aligned;
-        int[] laneSrc = buf.laneSrc = Buffers.exact(buf.laneSrc, Math.max(1, lanes));
-        int rows = to.rows();
-        int n = 0;
-        int oy = 0;
-        int ox = 0;
-        int row = 0;
-        while (row < rows) {
-            if (panelRuns && row % lanes == 0 && row + lanes <= rows) {
-                boolean interior = true;
-                int n2 = n;
-                int oy2 = oy;
-                int ox2 = ox;
-                for (int lane = 0; lane < lanes && interior; lane++) {
-                    int iy0 = oy2 * sH;
-                    int ix0 = ox2 * sW;
-                    interior = iy0 + minDy >= 0 && iy0 + maxDy < h && ix0 + minDx >= 0 && ix0 + maxDx < w;
-                    laneSrc[lane] = ((n2 * h + iy0) * w + ix0) * sp + srcWord;
-                    if (++ox2 == ow) {
-                        ox2 = 0;
-                        if (++oy2 == oh) {
-                            oy2 = 0;
-                            n2++;
-                        }
-                    }
-                }
-                if (interior) {
-                    int base = to.origin(row); // lane 0 of the panel
-                    // one output row, stride 1, word-major source: the lanes read adjacent words
-                    boolean run = laneSrc[lanes - 1] - laneSrc[0] == lanes - 1;
-                    for (int t = 0; t < taps; t++) {
-                        for (int j = 0; j < gw; j++) {
-                            for (int q = 0; q < planes; q++) {
-                                int d = base + ((t * gw + j) * planes + q) * lanes;
-                                int off = tapWord[t] + q * sq + j * sk;
-                                if (run) {
-                                    System.arraycopy(src, laneSrc[0] + off, bits, d, lanes);
-                                } else {
-                                    for (int lane = 0; lane < lanes; lane++) {
-                                        bits[d + lane] = src[laneSrc[lane] + off];
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    row += lanes;
-                    n = n2;
-                    oy = oy2;
-                    ox = ox2;
-                    continue;
-                }
-            }
-            int iy0 = oy * sH;
-            int ix0 = ox * sW;
-            boolean inside = iy0 + minDy >= 0 && iy0 + maxDy < h && ix0 + minDx >= 0 && ix0 + maxDx < w;
-            int center = (n * h + iy0) * w + ix0;
-            int rowBase = to.origin(row);
-            if (aligned) {
-                for (int q = 0; q < planes; q++) {
-                    int d = rowBase + q * ps;
-                    int qOff = q * sq + srcWord;
-                    if (inside && gw == 1) {
-                        int c = center * sp + qOff;
-                        for (int t = 0; t < taps; t++) {
-                            bits[d + t * ws] = src[c + tapWord[t]];
-                        }
-                    } else {
-                        for (int t = 0; t < taps; t++) {
-                            int iy = iy0 + dy[t];
-                            int ix = ix0 + dx[t];
-                            int dt = d + t * gw * ws;
-                            boolean in = inside || (iy >= 0 && iy < h && ix >= 0 && ix < w);
-                            int s = (center + tapPixel[t]) * sp + qOff;
-                            for (int j = 0; j < gw; j++) {
-                                bits[dt + j * ws] = in ? src[s + j * sk] : 0L;
-                            }
-                        }
-                    }
-                    for (int z = taps * gw; z < words; z++) {
-                        bits[d + z * ws] = 0L;
-                    }
-                }
-            } else {
-                java.util.Arrays.fill(rowBuf, 0L);
-                for (int t = 0; t < taps; t++) {
-                    int iy = iy0 + dy[t];
-                    int ix = ix0 + dx[t];
-                    if (!inside && (iy < 0 || iy >= h || ix < 0 || ix >= w)) {
-                        continue;
-                    }
-                    int s = (center + tapPixel[t]) * sp; // ROWS: a pixel's words are adjacent
-                    for (int q = 0; q < planes; q++) {
-                        PixelPlanes.orBits(src, s + q * sq, srcBit, rowBuf, q * words, t * cg, cg);
-                    }
-                }
-                for (int q = 0; q < planes; q++) {
-                    for (int k = 0; k < words; k++) {
-                        bits[rowBase + q * ps + k * ws] = rowBuf[q * words + k];
-                    }
-                }
-            }
-            row++;
-            if (++ox == ow) {
-                ox = 0;
-                if (++oy == oh) {
-                    oy = 0;
-                    n++;
-                }
-            }
-        }
-        to.zeroRowsFrom(bits, row); // lanes past the last row of the last panel
-    }
-
-    /** Binary padded taps were packed as +1: subtract the weights' sum over them. */
-    private void correctBinaryPadding(int[] gemmOut, int g, int batch, int h, int w, int oh, int ow) {
-        int kH = spec.kernelH();
-        int kW = spec.kernelW();
-        int taps = kH * kW;
-        int mg = spec.outChannelsPerGroup();
-        int rows = batch * oh * ow;
-        boolean[] padded = new boolean[taps];
-        for (int oy = 0; oy < oh; oy++) {
-            for (int ox = 0; ox < ow; ox++) {
-                boolean any = false;
-                for (int i = 0; i < kH; i++) {
-                    int iy = oy * spec.strideH() - spec.padH() + i * spec.dilationH();
-                    for (int j = 0; j < kW; j++) {
-                        int ix = ox * spec.strideW() - spec.padW() + j * spec.dilationW();
-                        boolean outside = iy < 0 || iy >= h || ix < 0 || ix >= w;
-                        padded[i * kW + j] = outside;
-                        any |= outside;
-                    }
-                }
-                if (!any) {
-                    continue;
-                }
-                for (int ol = 0; ol < mg; ol++) {
-                    int o = g * mg + ol;
-                    int corr = 0;
-                    for (int t = 0; t < taps; t++) {
-                        if (padded[t]) {
-                            corr += tapSums[o * taps + t];
-                        }
-                    }
-                    for (int n = 0; n < batch; n++) {
-                        gemmOut[ol * rows + (n * oh + oy) * ow + ox] -= corr;
                     }
                 }
             }

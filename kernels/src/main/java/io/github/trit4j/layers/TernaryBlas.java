@@ -2,6 +2,7 @@ package io.github.trit4j.layers;
 
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.internal.kernel.ActivationPacking;
+import io.github.trit4j.internal.kernel.TrustedPacking;
 
 import java.util.Objects;
 
@@ -35,6 +36,9 @@ import java.util.Objects;
  * <p>Stateless and thread-safe (calls on disjoint C may run concurrently).
  */
 public final class TernaryBlas {
+
+    /** Wraps the activation planes this library packs itself; fetched once (the fetch checks its caller). */
+    private static final TrustedPacking.Wrapper<PackedMatrix> TRUSTED = TrustedPacking.wrapper(PackedMatrix.class);
 
     private TernaryBlas() {
     }
@@ -119,7 +123,7 @@ public final class TernaryBlas {
         if (cEnd > c.length) {
             throw new IllegalArgumentException("c.length is " + c.length + " but cOff + (m - 1) * ldc + n = " + cEnd);
         }
-        PackedMatrix x = ActivationPacking.pack(b.activationQuantizer(), b.engine(), a, aOff, m, k, lda, "a");
+        PackedMatrix x = TRUSTED.wrap(ActivationPacking.pack(b.activationQuantizer(), b.engine(), a, aOff, m, k, lda, "a"));
         int[] acc = b.engine().multiply(b.packed(), x); // acc[j * m + i]
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;

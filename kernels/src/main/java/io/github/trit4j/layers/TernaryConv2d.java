@@ -6,6 +6,7 @@ import io.github.trit4j.GemmEngine;
 import io.github.trit4j.conv.Conv2d;
 import io.github.trit4j.conv.Conv2dSpec;
 import io.github.trit4j.conv.Layout;
+import io.github.trit4j.internal.kernel.PerThread;
 import io.github.trit4j.quant.ActivationQuantizer;
 import io.github.trit4j.quant.QuantizedWeights;
 import io.github.trit4j.quant.WeightQuantizer;
@@ -35,8 +36,12 @@ public final class TernaryConv2d {
     private final QuantizedWeights weights;
     private final OutputScaling scaling;
     /** Per-thread integer accumulators, reused by the thread's next call of the same size. */
-    private final ThreadLocal<int[]> accBuffer = new ThreadLocal<>();
-    private final ThreadLocal<Boolean> accInUse = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    private final PerThread<Accumulators> accumulators = new PerThread<>(Accumulators::new);
+
+    /** One thread's accumulators. */
+    private static final class Accumulators {
+        int[] ints;
+    }
 
     /**
      * The layer on the dispatched engine; see {@link #TernaryConv2d(Conv2dSpec, float[], WeightQuantizer, ActivationQuantizer, float[], boolean, GemmEngine)}.
@@ -176,8 +181,9 @@ public final class TernaryConv2d {
             throw new IllegalArgumentException("out.length is " + out.length + " but batch * outChannels * outH"
                     + " * outW = " + len);
         }
-        int[] acc = acquire(len);
+        Accumulators scratch = accumulators.acquire();
         try {
+            int[] acc = scratch.ints = PerThread.exact(scratch.ints, len);
             conv.forward(input, activations, batch, height, width, layout, acc);
             int cout = spec().outChannels();
             int pixels = spec().outputHeight(height) * spec().outputWidth(width);
@@ -193,22 +199,8 @@ public final class TernaryConv2d {
                 }
             }
         } finally {
-            accInUse.set(Boolean.FALSE);
+            accumulators.release(scratch);
         }
-    }
-
-    /** This thread's accumulator buffer of {@code len} ints (fresh if a call on this thread is using it). */
-    private int[] acquire(int len) {
-        if (accInUse.get()) {
-            return new int[len];
-        }
-        int[] acc = accBuffer.get();
-        if (acc == null || acc.length != len) {
-            acc = new int[len];
-            accBuffer.set(acc);
-        }
-        accInUse.set(Boolean.TRUE);
-        return acc;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.internal.kernel.ActivationPacking;
+import io.github.trit4j.internal.kernel.TrustedPacking;
 import io.github.trit4j.quant.ActivationQuantizer;
 import io.github.trit4j.quant.QuantizedWeights;
 import io.github.trit4j.quant.WeightQuantizer;
@@ -21,6 +22,9 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  */
 public final class TernaryLinear {
+
+    /** Wraps the activation planes this library packs itself; fetched once (the fetch checks its caller). */
+    private static final TrustedPacking.Wrapper<PackedMatrix> TRUSTED = TrustedPacking.wrapper(PackedMatrix.class);
 
     private final int inFeatures;
     private final int outFeatures;
@@ -191,7 +195,7 @@ public final class TernaryLinear {
     /** acc[o * batch + b]. */
     private int[] product(float[] input, int batch) {
         checkInput(input, batch);
-        PackedMatrix x = ActivationPacking.pack(activations, engine, input, 0, batch, inFeatures, inFeatures, "input");
+        PackedMatrix x = TRUSTED.wrap(ActivationPacking.pack(activations, engine, input, 0, batch, inFeatures, inFeatures, "input"));
         return engine.multiply(packed, x);
     }
 

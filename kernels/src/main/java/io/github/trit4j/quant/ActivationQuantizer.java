@@ -5,6 +5,7 @@ import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.Precision;
 import io.github.trit4j.internal.kernel.ActivationPacking;
+import io.github.trit4j.internal.kernel.TrustedPacking;
 import io.github.trit4j.internal.kernel.CodeMasks;
 import io.github.trit4j.internal.kernel.KernelProvider;
 
@@ -46,6 +47,9 @@ import java.util.Objects;
  * <p>Instances are immutable and thread-safe.
  */
 public final class ActivationQuantizer {
+
+    /** Wraps the activation planes this library packs itself; fetched once (the fetch checks its caller). */
+    private static final TrustedPacking.Wrapper<PackedMatrix> TRUSTED = TrustedPacking.wrapper(PackedMatrix.class);
 
     private enum Kind { ALPHAS, THRESHOLDS, UNIFORM }
 
@@ -474,7 +478,7 @@ public final class ActivationQuantizer {
             throw new IllegalArgumentException("x.length is " + x.length + " but offset + (rows - 1) * ld + cols = "
                     + last);
         }
-        return ActivationPacking.pack(this, engine, x, offset, rows, cols, ld, "x");
+        return TRUSTED.wrap(ActivationPacking.pack(this, engine, x, offset, rows, cols, ld, "x"));
     }
 
     /** Throws an IAE naming the first NaN among {@code x[offset + i*stride]}, {@code i < length}. */

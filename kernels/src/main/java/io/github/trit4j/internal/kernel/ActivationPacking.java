@@ -1,7 +1,6 @@
 package io.github.trit4j.internal.kernel;
 
 import io.github.trit4j.GemmEngine;
-import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.quant.ActivationQuantizer;
 
 /**
@@ -11,22 +10,20 @@ import io.github.trit4j.quant.ActivationQuantizer;
  */
 public final class ActivationPacking {
 
-    /** Fetched once: the fetch checks its caller. */
-    private static final TrustedPacking.Wrappers TRUSTED = TrustedPacking.wrappers();
-
     private ActivationPacking() {
     }
 
     /**
      * Rows {@code r < rows} of {@code x[offset + r*ld + c]}, {@code c < cols}, as codes of
-     * {@code q}, packed with {@code engine}'s shape; the range must have been checked.
+     * {@code q}, packed with {@code engine}'s shape; the range must have been checked. The planes
+     * are the quantizer's own codes with pads never written, so the caller may wrap them unchecked.
      *
      * @param name the caller's name of {@code x}, for the NaN message
      * @throws IllegalArgumentException naming {@code name[i]} if {@code x[i]} is NaN
      */
-    public static PackedMatrix pack(ActivationQuantizer q, GemmEngine engine, float[] x, int offset, int rows, int cols, int ld,
+    public static Operand pack(ActivationQuantizer q, GemmEngine engine, float[] x, int offset, int rows, int cols, int ld,
                                     String name) {
-        int words = PackedMatrix.wordsPerRowFor(cols);
+        int words = Planes.wordsPerRow(cols);
         long size = (long) rows * 2 * words;
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("packing " + rows + " rows of " + cols + " " + name + " values needs "
@@ -40,7 +37,6 @@ public final class ActivationPacking {
                 throw new IllegalArgumentException(name + "[" + nan + "] is NaN");
             }
         }
-        // planes of the quantizer's own codes, pads never written: no word-by-word check needed
-        return TRUSTED.rows(q.precision(), rows, cols, bits);
+        return Operand.ofRows(q.precision(), rows, cols, bits);
     }
 }

@@ -1,99 +1,103 @@
 package io.github.trit4j.internal.kernel;
 
-import io.github.trit4j.PackedMatrix;
-import io.github.trit4j.Precision;
-
 /**
- * Module-internal access to {@link PackedMatrix}'s unchecked wrappers, for this library's own
+ * Module-internal access to the public handle's unchecked constructor, for this library's own
  * packers (im2col, activation packing), whose planes the property suite proves well-formed: the
- * public {@code fromBitPlanes} / {@code fromColumnPanels} check every word of input they cannot
- * trust, which costs a pass over the activations per call. After the JDK's
- * {@code SharedSecrets}: {@code PackedMatrix} registers the wrappers when it initialises.
+ * public {@code PackedMatrix.fromBitPlanes} / {@code fromColumnPanels} check every word of input
+ * they cannot trust, which costs a pass over the activations per call. After the JDK's
+ * {@code SharedSecrets}: the handle registers its constructor when it initialises. The handle's
+ * type is a type parameter here, so that this package does not depend on the public one (the
+ * handle depends on {@link Operand}, not the other way round).
  *
  * <p>Reachable only from trit4j's own code, twice over: the module does not export this package,
- * and, because that holds only on the module path, {@link #register} and {@link #wrappers} also
+ * and, because that holds only on the module path, {@link #register} and {@link #wrapper} also
  * check their caller ({@link IllegalCallerException} otherwise). A caller qualifies if it is in
  * this module when the library runs as a named module, or in an {@code io.github.trit4j}
- * package loaded by this class's loader on the class path. Callers fetch the wrappers once, into
+ * package loaded by this class's loader on the class path. Callers fetch the wrapper once, into
  * a static final field, so the stack walk is not paid per product.
  */
 public final class TrustedPacking {
 
-    /** The unchecked wrappers; arguments exactly as the public factories require. */
-    public interface Wrappers {
+    /**
+     * Makes the public handle over an operand, without checks.
+     *
+     * @param <M> the handle type
+     */
+    @FunctionalInterface
+    public interface Wrapper<M> {
         /**
-         * {@link PackedMatrix#fromBitPlanes} without its checks.
+         * The handle over {@code operand}.
          *
-         * @param precision the codes' precision
-         * @param rows      number of rows
-         * @param cols      number of codes per row
-         * @param bits      the planes, well-formed, taken without a copy
-         * @return the matrix over {@code bits}
+         * @param operand well-formed planes (see {@link Planes#checkRows}, {@link Planes#checkPanels})
+         * @return the handle
          */
-        PackedMatrix rows(Precision precision, int rows, int cols, long[] bits);
-
-        /**
-         * {@link PackedMatrix#fromColumnPanels} without its checks.
-         *
-         * @param precision the codes' precision
-         * @param rows      number of rows
-         * @param cols      number of codes per row
-         * @param lanes     rows per panel
-         * @param panels    the panels, well-formed, taken without a copy
-         * @return the matrix over {@code panels}
-         */
-        PackedMatrix columnPanels(Precision precision, int rows, int cols, int lanes, long[] panels);
+        M wrap(Operand operand);
     }
+
+    /** The one handle type that may register. */
+    private static final String HANDLE = "io.github.trit4j.PackedMatrix";
 
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private static final String OWN_PACKAGE = "io.github.trit4j";
 
-    private static volatile Wrappers wrappers;
+    /** The handle type and its wrapper, published together. */
+    private record Registration(Class<?> type, Wrapper<?> wrapper) {
+    }
+
+    private static volatile Registration registration;
 
     private TrustedPacking() {
     }
 
     /**
-     * Called once, by {@code PackedMatrix}'s static initialiser.
+     * Called once, by the handle's static initialiser.
      *
-     * @param w the wrappers
-     * @throws IllegalCallerException if the caller is not {@code PackedMatrix}
+     * @param type the handle type
+     * @param w    its unchecked constructor
+     * @param <M>  the handle type
+     * @throws IllegalCallerException if the caller is not the handle type of trit4j
      * @throws IllegalStateException  if already registered
      */
-    public static void register(Wrappers w) {
+    public static <M> void register(Class<M> type, Wrapper<M> w) {
         Class<?> caller = WALKER.getCallerClass();
-        if (caller != PackedMatrix.class) {
-            throw new IllegalCallerException(caller.getName() + " may not register the trusted packing wrappers");
+        if (caller != type || !HANDLE.equals(type.getName()) || !trusted(caller)) {
+            throw new IllegalCallerException(caller.getName() + " may not register the trusted packing wrapper");
         }
-        if (wrappers != null) {
+        if (registration != null) {
             throw new IllegalStateException("already registered");
         }
-        wrappers = w;
+        registration = new Registration(type, w);
     }
 
     /**
-     * The wrappers, initialising {@code PackedMatrix} first if need be.
+     * The handle's unchecked constructor, initialising the handle type first if need be.
      *
-     * @return the unchecked wrappers
+     * @param type the handle type
+     * @param <M>  the handle type
+     * @return the wrapper
      * @throws IllegalCallerException if the caller is not trit4j's own code (see the class comment)
      */
-    public static Wrappers wrappers() {
+    @SuppressWarnings("unchecked")
+    public static <M> Wrapper<M> wrapper(Class<M> type) {
         Class<?> caller = WALKER.getCallerClass();
         if (!trusted(caller)) {
             throw new IllegalCallerException(caller.getName() + " is not part of trit4j and may not wrap unchecked"
                     + " planes; use PackedMatrix.fromBitPlanes or fromColumnPanels");
         }
-        Wrappers w = wrappers;
-        if (w == null) {
+        Registration r = registration;
+        if (r == null) {
             try {
-                Class.forName(PackedMatrix.class.getName(), true, PackedMatrix.class.getClassLoader());
+                Class.forName(type.getName(), true, type.getClassLoader());
             } catch (ClassNotFoundException e) {
                 throw new AssertionError(e);
             }
-            w = wrappers;
+            r = registration;
         }
-        return w;
+        if (r == null || r.type() != type) {
+            throw new IllegalArgumentException(type.getName() + " has no trusted wrapper");
+        }
+        return (Wrapper<M>) r.wrapper();
     }
 
     /** Whether {@code caller} is this library's code (see the class comment). */

@@ -1,0 +1,241 @@
+package io.github.trit4j.conv;
+
+import io.github.trit4j.internal.kernel.PerThread;
+
+/**
+ * im2col on bit-planes: copies words (or bit ranges) of packed pixels into the patch matrix,
+ * one row per output pixel, K = (kh, kw, c), in the layout the engine reads. Holds the tap
+ * tables and row buffer it rewrites on every call, so one instance serves one thread's calls
+ * of a {@link Conv2d} (kept in the layer's per-thread scratch); not thread-safe.
+ */
+final class Im2col {
+
+    private final Conv2dSpec spec;
+    /** Per tap: row and column offset from the window's corner, pixel offset, word offset. */
+    private final int[] dy;
+    private final int[] dx;
+    private final int[] tapPixel;
+    private final int[] tapWord;
+    /** Per tap: whether it falls outside the image (binary padding correction). */
+    private final boolean[] padded;
+    /** Per lane of a panel: the first source word of its pixel. */
+    private int[] laneSrc;
+    /** One patch row, when channel groups do not fill whole words. */
+    private long[] rowBuf;
+
+    Im2col(Conv2dSpec spec) {
+        this.spec = spec;
+        int taps = spec.kernelH() * spec.kernelW();
+        dy = new int[taps];
+        dx = new int[taps];
+        tapPixel = new int[taps];
+        tapWord = new int[taps];
+        padded = new boolean[taps];
+    }
+
+    /**
+     * Packs group {@code g}'s patches into {@code bits} in layout {@code to}: one row per output
+     * pixel (n, oy, ox), K = (kh, kw, c). Every word of every row is written (padded taps, the
+     * pad past K and the lanes past the last row as zeros), so {@code bits} may hold anything
+     * before. When a group's channels fill whole words, each tap is a copy of whole words;
+     * otherwise each tap is ORed in as shifted word pairs into a cleared row buffer, which is
+     * then stored. Tap offsets are computed once; interior pixels (all taps inside the image)
+     * skip the bounds checks.
+     */
+    void pack(PixelPlanes pp, int g, int oh, int ow, PlaneLayout to, long[] bits) {
+        int cg = spec.inChannelsPerGroup();
+        int kH = spec.kernelH();
+        int kW = spec.kernelW();
+        int taps = kH * kW;
+        int planes = pp.planes;
+        int words = to.words();
+        int ps = to.planeStride();
+        int ws = to.wordStride();
+        int h = pp.height;
+        int w = pp.width;
+        int sH = spec.strideH();
+        int sW = spec.strideW();
+        for (int i = 0; i < kH; i++) {
+            for (int j = 0; j < kW; j++) {
+                int t = i * kW + j;
+                dy[t] = i * spec.dilationH() - spec.padH();
+                dx[t] = j * spec.dilationW() - spec.padW();
+                tapPixel[t] = dy[t] * w + dx[t];
+            }
+        }
+        int minDy = -spec.padH();
+        int maxDy = (kH - 1) * spec.dilationH() - spec.padH();
+        int minDx = -spec.padW();
+        int maxDx = (kW - 1) * spec.dilationW() - spec.padW();
+        boolean aligned = (cg & 63) == 0;
+        int gw = cg >>> 6;               // words per tap when aligned
+        int srcBit = g * cg;
+        // source word k of plane q of pixel p: p * sp + q * sq + k * sk (word-major when aligned)
+        int sp = pp.origin(1) - pp.origin(0);
+        int sq = pp.planeStride;
+        int sk = pp.wordStride;
+        int srcWord = g * gw * sk;        // first word of the group's channels when aligned
+        for (int t = 0; t < taps; t++) {
+            tapWord[t] = tapPixel[t] * sp;
+        }
+        long[] rowBuf = aligned ? null : (this.rowBuf = PerThread.exact(this.rowBuf, planes * words));
+        long[] src = pp.bits;
+        int lanes = to.lanes();
+        // whole panels of interior rows: the lanes of one (word, plane) are adjacent in the
+        // panel, so each is written by a short run of stores instead of strided ones per row
+        boolean panelRuns = lanes > 0 && aligned;
+        int[] laneSrc = this.laneSrc = PerThread.exact(this.laneSrc, Math.max(1, lanes));
+        int rows = to.rows();
+        int n = 0;
+        int oy = 0;
+        int ox = 0;
+        int row = 0;
+        while (row < rows) {
+            if (panelRuns && row % lanes == 0 && row + lanes <= rows) {
+                boolean interior = true;
+                int n2 = n;
+                int oy2 = oy;
+                int ox2 = ox;
+                for (int lane = 0; lane < lanes && interior; lane++) {
+                    int iy0 = oy2 * sH;
+                    int ix0 = ox2 * sW;
+                    interior = iy0 + minDy >= 0 && iy0 + maxDy < h && ix0 + minDx >= 0 && ix0 + maxDx < w;
+                    laneSrc[lane] = ((n2 * h + iy0) * w + ix0) * sp + srcWord;
+                    if (++ox2 == ow) {
+                        ox2 = 0;
+                        if (++oy2 == oh) {
+                            oy2 = 0;
+                            n2++;
+                        }
+                    }
+                }
+                if (interior) {
+                    int base = to.origin(row); // lane 0 of the panel
+                    // one output row, stride 1, word-major source: the lanes read adjacent words
+                    boolean run = laneSrc[lanes - 1] - laneSrc[0] == lanes - 1;
+                    for (int t = 0; t < taps; t++) {
+                        for (int j = 0; j < gw; j++) {
+                            for (int q = 0; q < planes; q++) {
+                                int d = base + ((t * gw + j) * planes + q) * lanes;
+                                int off = tapWord[t] + q * sq + j * sk;
+                                if (run) {
+                                    System.arraycopy(src, laneSrc[0] + off, bits, d, lanes);
+                                } else {
+                                    for (int lane = 0; lane < lanes; lane++) {
+                                        bits[d + lane] = src[laneSrc[lane] + off];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    row += lanes;
+                    n = n2;
+                    oy = oy2;
+                    ox = ox2;
+                    continue;
+                }
+            }
+            int iy0 = oy * sH;
+            int ix0 = ox * sW;
+            boolean inside = iy0 + minDy >= 0 && iy0 + maxDy < h && ix0 + minDx >= 0 && ix0 + maxDx < w;
+            int center = (n * h + iy0) * w + ix0;
+            int rowBase = to.origin(row);
+            if (aligned) {
+                for (int q = 0; q < planes; q++) {
+                    int d = rowBase + q * ps;
+                    int qOff = q * sq + srcWord;
+                    if (inside && gw == 1) {
+                        int c = center * sp + qOff;
+                        for (int t = 0; t < taps; t++) {
+                            bits[d + t * ws] = src[c + tapWord[t]];
+                        }
+                    } else {
+                        for (int t = 0; t < taps; t++) {
+                            int iy = iy0 + dy[t];
+                            int ix = ix0 + dx[t];
+                            int dt = d + t * gw * ws;
+                            boolean in = inside || (iy >= 0 && iy < h && ix >= 0 && ix < w);
+                            int s = (center + tapPixel[t]) * sp + qOff;
+                            for (int j = 0; j < gw; j++) {
+                                bits[dt + j * ws] = in ? src[s + j * sk] : 0L;
+                            }
+                        }
+                    }
+                    for (int z = taps * gw; z < words; z++) {
+                        bits[d + z * ws] = 0L;
+                    }
+                }
+            } else {
+                java.util.Arrays.fill(rowBuf, 0L);
+                for (int t = 0; t < taps; t++) {
+                    int iy = iy0 + dy[t];
+                    int ix = ix0 + dx[t];
+                    if (!inside && (iy < 0 || iy >= h || ix < 0 || ix >= w)) {
+                        continue;
+                    }
+                    int s = (center + tapPixel[t]) * sp; // ROWS: a pixel's words are adjacent
+                    for (int q = 0; q < planes; q++) {
+                        PixelPlanes.orBits(src, s + q * sq, srcBit, rowBuf, q * words, t * cg, cg);
+                    }
+                }
+                for (int q = 0; q < planes; q++) {
+                    for (int k = 0; k < words; k++) {
+                        bits[rowBase + q * ps + k * ws] = rowBuf[q * words + k];
+                    }
+                }
+            }
+            row++;
+            if (++ox == ow) {
+                ox = 0;
+                if (++oy == oh) {
+                    oy = 0;
+                    n++;
+                }
+            }
+        }
+        to.zeroRowsFrom(bits, row); // lanes past the last row of the last panel
+    }
+
+    /**
+     * BINARY has no 0, so {@link #pack} wrote padded taps as +1: subtracts the weights' sum over
+     * them ({@code tapSums[o * taps + t]}, summed over input channels) from group {@code g}'s
+     * product, which makes it the zero-padded convolution.
+     */
+    void correctBinaryPadding(int[] tapSums, int[] gemmOut, int g, int batch, int h, int w, int oh,
+                              int ow) {
+        int kH = spec.kernelH();
+        int kW = spec.kernelW();
+        int taps = kH * kW;
+        int mg = spec.outChannelsPerGroup();
+        int rows = batch * oh * ow;
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+                boolean any = false;
+                for (int i = 0; i < kH; i++) {
+                    int iy = oy * spec.strideH() - spec.padH() + i * spec.dilationH();
+                    for (int j = 0; j < kW; j++) {
+                        int ix = ox * spec.strideW() - spec.padW() + j * spec.dilationW();
+                        boolean outside = iy < 0 || iy >= h || ix < 0 || ix >= w;
+                        padded[i * kW + j] = outside;
+                        any |= outside;
+                    }
+                }
+                if (!any) {
+                    continue;
+                }
+                for (int ol = 0; ol < mg; ol++) {
+                    int o = g * mg + ol;
+                    int corr = 0;
+                    for (int t = 0; t < taps; t++) {
+                        if (padded[t]) {
+                            corr += tapSums[o * taps + t];
+                        }
+                    }
+                    for (int n = 0; n < batch; n++) {
+                        gemmOut[ol * rows + (n * oh + oy) * ow + ox] -= corr;
+                    }
+                }
+            }
+        }
+    }
+}
