@@ -6,7 +6,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +57,20 @@ public final class AotTrainCommand implements Callable<Integer> {
         Path cache = out != null ? out : TimeToPeakRunner.defaultAotCache().orElseThrow(() -> new ParameterException(
                 spec.commandLine(), "--out is needed: not running from the tools jar"));
         PrintWriter console = spec.commandLine().getOut();
+        if (!record(cache, seconds, console)) {
+            spec.commandLine().getErr().println("trit4j aot-train: the training JVM failed");
+            return 1;
+        }
+        console.println("Wrote " + cache + ". trit4j bench now reports time to peak with it too; an application uses "
+                + "its own: java -XX:AOTCacheOutput=app.aot ... once, then java -XX:AOTCache=app.aot ...");
+        return 0;
+    }
+
+    /**
+     * Runs the training JVM (every {@link #TRAINING} workload for {@code seconds}), which writes the cache when it
+     * exits; its messages (not its figures) go to {@code console}. True if it succeeded.
+     */
+    static boolean record(Path cache, double seconds, PrintWriter console) throws IOException, InterruptedException {
         List<String> cmd = TimeToPeakRunner.command(IsaShape.NATIVE, List.of("-XX:AOTCacheOutput=" + cache),
                 List.of("--workloads", String.join(",", TRAINING), "--precision",
                         TimeToPeakRunner.PRECISION.name(), "--seconds", String.format(Locale.ROOT, "%.2f", seconds)));
@@ -61,8 +79,7 @@ public final class AotTrainCommand implements Callable<Integer> {
         console.flush();
         Process p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).start();
         p.getOutputStream().close();
-        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                java.nio.charset.StandardCharsets.UTF_8))) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 // the training run's own figures are not fresh-JVM figures: only the JVM's messages are shown
                 if (!line.startsWith("{")) {
@@ -71,13 +88,6 @@ public final class AotTrainCommand implements Callable<Integer> {
                 }
             }
         }
-        int status = p.waitFor();
-        if (status != 0) {
-            spec.commandLine().getErr().println("trit4j aot-train: the training JVM failed (exit " + status + ")");
-            return 1;
-        }
-        console.println("Wrote " + cache + ". trit4j bench now reports time to peak with it too; an application uses "
-                + "its own: java -XX:AOTCacheOutput=app.aot ... once, then java -XX:AOTCache=app.aot ...");
-        return 0;
+        return p.waitFor() == 0;
     }
 }
