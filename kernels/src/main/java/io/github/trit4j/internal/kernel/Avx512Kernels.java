@@ -15,8 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * K loop: lane-per-column kernels on {@link ColumnPanels} (4 weight rows x 16 columns,
  * no lane reduction, K padded to 64 bits) for N of at least 8, and along-K kernels (4
  * weight rows x 1 column, one lane reduction per output) for N below 8. Edge tiles repeat
- * the last row or panel (a repeated row is written twice with the same value, a repeated
- * panel's lanes are masked off), so odd M or N run at vector speed without a scalar tail.
+ * the last row or panel (a repeated row is written twice with the same value, an edge
+ * tile's columns past the block are computed but not copied out), so odd M or N run at
+ * vector speed without a scalar tail.
  *
  * <p>Loaded only through reflection by {@link KernelProvider}, after it has checked that
  * the vector module is present.
@@ -157,18 +158,18 @@ final class Avx512Kernels implements BitKernels {
     // that take or return vectors.
     //
     // The ternary kernel (FATNN, ternary x 2-bit, ternary x ternary) and the binary kernel
-    // finish their own outputs (int lanes, masked stores): spilling the sums to a scratch
+    // finish their own outputs (int lanes, whole-vector stores): spilling the sums to a scratch
     // array for a separate epilogue cost 10-25% of a FATNN product with K <= 1152. The
     // conventional 2-bit kernel keeps the scratch epilogue: with the epilogue inside, its
     // method is too large for C1 ("COMPILE SKIPPED: out of virtual registers"), and a kernel
     // that C1 compiled at tier 2 (as it does while C2 is busy) and cannot recompile at tier 3
     // can stay there, running its Vector API calls boxed at 2-3 GMAC/s. For the same reason
     // the tile stays 4 x 2: a 4 x 4 FATNN kernel measured 5-15% faster once in C2, but is as
-    // large. Keep these methods near their present size (1253 bytes for the ternary kernel).
+    // large. Keep these methods near their present size (1157 bytes for the ternary kernel).
     //
     // One micro-kernel per product serves every tile, the edges included: a last odd panel
-    // is paired with itself (its lanes past the block are masked off, or written twice with
-    // the same value) and a tail of rows repeats the last row. A narrower kernel for the
+    // is paired with itself (the driver copies out only the columns inside the block, see
+    // panels) and a tail of rows repeats the last row. A narrower kernel for the
     // edges would run so rarely that it stays in the interpreter, where every Vector API
     // call allocates: a 4 x 2 edge kernel beside a 4 x 4 one took most of a product's time.
 
