@@ -34,6 +34,10 @@ public final class AotTrainCommand implements Callable<Integer> {
     /** The training workloads: those the time-to-peak table reports. */
     static final List<String> TRAINING = List.of("S1", "S2", "S3", "S4", "Q1", "C1", "C2", "C3", "C4");
 
+    /** The JVM's warning for each class it leaves out of the cache. */
+    private static final java.util.regex.Pattern SKIPPED_CLASS = java.util.regex.Pattern.compile(
+            "^\\[[^\\]]*\\]\\[warning\\]\\[aot\\] Skipping ");
+
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "2",
             description = "Seconds of calls per workload in the training run (default: ${DEFAULT-VALUE}).")
     double seconds;
@@ -79,14 +83,21 @@ public final class AotTrainCommand implements Callable<Integer> {
         console.flush();
         Process p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).start();
         p.getOutputStream().close();
+        int skipped = 0;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                // the training run's own figures are not fresh-JVM figures: only the JVM's messages are shown
-                if (!line.startsWith("{")) {
+                if (SKIPPED_CLASS.matcher(line).find()) {
+                    skipped++; // one line per class the cache cannot hold (picocli's old class files, ...)
+                } else if (!line.startsWith("{")) {
+                    // the training run's own figures are not fresh-JVM figures: only the JVM's messages are shown
                     console.println(line);
                     console.flush();
                 }
             }
+        }
+        if (skipped > 0) {
+            console.println("(" + skipped + " classes left out of the cache, e.g. old class files: run the training JVM "
+                    + "with -Xlog:aot for the list)");
         }
         return p.waitFor() == 0;
     }
