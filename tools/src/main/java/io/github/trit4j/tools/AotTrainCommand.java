@@ -6,7 +6,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +33,10 @@ public final class AotTrainCommand implements Callable<Integer> {
 
     /** The training workloads: those the time-to-peak table reports. */
     static final List<String> TRAINING = List.of("S1", "S2", "S3", "S4", "Q1", "C1", "C2", "C3", "C4");
+
+    /** The JVM's warning for each class it leaves out of the cache. */
+    private static final java.util.regex.Pattern SKIPPED_CLASS = java.util.regex.Pattern.compile(
+            "^\\[[^\\]]*\\]\\[warning\\]\\[aot\\] Skipping ");
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "2",
             description = "Seconds of calls per workload in the training run (default: ${DEFAULT-VALUE}).")
@@ -53,6 +61,20 @@ public final class AotTrainCommand implements Callable<Integer> {
         Path cache = out != null ? out : TimeToPeakRunner.defaultAotCache().orElseThrow(() -> new ParameterException(
                 spec.commandLine(), "--out is needed: not running from the tools jar"));
         PrintWriter console = spec.commandLine().getOut();
+        if (!record(cache, seconds, console)) {
+            spec.commandLine().getErr().println("trit4j aot-train: the training JVM failed");
+            return 1;
+        }
+        console.println("Wrote " + cache + ". trit4j bench now reports time to peak with it too; an application uses "
+                + "its own: java -XX:AOTCacheOutput=app.aot ... once, then java -XX:AOTCache=app.aot ...");
+        return 0;
+    }
+
+    /**
+     * Runs the training JVM (every {@link #TRAINING} workload for {@code seconds}), which writes the cache when it
+     * exits; its messages (not its figures) go to {@code console}. True if it succeeded.
+     */
+    static boolean record(Path cache, double seconds, PrintWriter console) throws IOException, InterruptedException {
         List<String> cmd = TimeToPeakRunner.command(IsaShape.NATIVE, List.of("-XX:AOTCacheOutput=" + cache),
                 List.of("--workloads", String.join(",", TRAINING), "--precision",
                         TimeToPeakRunner.PRECISION.name(), "--seconds", String.format(Locale.ROOT, "%.2f", seconds)));
@@ -61,23 +83,22 @@ public final class AotTrainCommand implements Callable<Integer> {
         console.flush();
         Process p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).start();
         p.getOutputStream().close();
-        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                java.nio.charset.StandardCharsets.UTF_8))) {
+        int skipped = 0;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                // the training run's own figures are not fresh-JVM figures: only the JVM's messages are shown
-                if (!line.startsWith("{")) {
+                if (SKIPPED_CLASS.matcher(line).find()) {
+                    skipped++; // one line per class the cache cannot hold (picocli's old class files, ...)
+                } else if (!line.startsWith("{")) {
+                    // the training run's own figures are not fresh-JVM figures: only the JVM's messages are shown
                     console.println(line);
                     console.flush();
                 }
             }
         }
-        int status = p.waitFor();
-        if (status != 0) {
-            spec.commandLine().getErr().println("trit4j aot-train: the training JVM failed (exit " + status + ")");
-            return 1;
+        if (skipped > 0) {
+            console.println("(" + skipped + " classes left out of the cache, e.g. old class files: run the training JVM "
+                    + "with -Xlog:aot for the list)");
         }
-        console.println("Wrote " + cache + ". trit4j bench now reports time to peak with it too; an application uses "
-                + "its own: java -XX:AOTCacheOutput=app.aot ... once, then java -XX:AOTCache=app.aot ...");
-        return 0;
+        return p.waitFor() == 0;
     }
 }

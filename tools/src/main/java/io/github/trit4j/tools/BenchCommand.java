@@ -84,9 +84,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--time-to-peak-jvms", paramLabel = "N",
             description = "Fresh JVMs per workload for the time-to-peak table (ternary FATNN, 1 thread, native shape; "
-                    + "also with the AOT cache of 'trit4j aot-train' when there is one); 0 skips it (default: 3; with "
-                    + "--quick: 1).")
+                    + "also with the AOT cache of 'trit4j aot-train', which bench records first if it is missing or "
+                    + "older than the jar); 0 skips it (default: 3; with --quick: 1).")
     Integer timeToPeakJvms;
+
+    @Option(names = "--no-aot-train",
+            description = "Do not record the AOT cache when it is missing: time to peak with the default JVM only.")
+    boolean noAotTrain;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "trit4j-results",
             description = "Folder for results.csv, report.html and the PNG charts (default: ${DEFAULT-VALUE}).")
@@ -170,6 +174,15 @@ public final class BenchCommand implements Callable<Integer> {
             return measurements;
         }
         java.util.Optional<Path> aot = TimeToPeakRunner.usableAotCache();
+        java.util.Optional<Path> target = TimeToPeakRunner.defaultAotCache();
+        if (aot.isEmpty() && !noAotTrain && target.isPresent()) {
+            // the AOT column is part of the study: record the cache as 'trit4j aot-train' would (shorter with --quick)
+            if (AotTrainCommand.record(target.get(), quick ? 0.5 : 2, console)) {
+                aot = TimeToPeakRunner.usableAotCache();
+            } else {
+                console.println("The AOT training run failed: time to peak with the default JVM only.");
+            }
+        }
         console.println("Time to peak: " + jvms + " fresh JVM(s) per workload" + (aot.isPresent()
                 ? ", with the default JVM and with the AOT cache " + aot.get()
                 : " (no AOT cache: 'trit4j aot-train' records one)") + "; ternary FATNN, 1 thread");

@@ -191,7 +191,8 @@ class BenchCommandTest {
         CommandRun r = CommandRun.of("bench", "--help");
         assertEquals(0, r.exitCode());
         for (String option : List.of("--quick", "--isa", "--threads", "--out", "--workloads", "--precisions",
-                "--conv-threads", "--conv-precisions", "--openblas-core")) {
+                "--conv-threads", "--conv-precisions", "--openblas-core", "--time-to-peak-jvms",
+                "--no-aot-train")) {
             assertTrue(r.out().contains(option), option);
         }
     }

@@ -12,6 +12,8 @@ final class Scratch {
 
     /** Room for 8 output vectors of 8 long lanes, the largest micro-tile. */
     final long[] longs = new long[64];
+    /** Room for an edge micro-tile's finished outputs (4 rows x 2 panels of 8 int lanes), copied out by the driver. */
+    final int[] ints = new int[64];
     /** Room for 4 spilled byte vectors of up to 64 lanes. */
     final byte[] bytes = new byte[256];
 

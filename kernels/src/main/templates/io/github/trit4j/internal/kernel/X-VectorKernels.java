@@ -15,7 +15,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -29,8 +28,9 @@ import jdk.incubator.vector.VectorSpecies;
  * K loop: lane-per-column kernels on {@link ColumnPanels} (4 weight rows x 16 columns,
  * no lane reduction, K padded to 64 bits) for N of at least 8, and along-K kernels (4
  * weight rows x 1 column, one lane reduction per output) for N below 8. Edge tiles repeat
- * the last row or panel (a repeated row is written twice with the same value, a repeated
- * panel's lanes are masked off), so odd M or N run at vector speed without a scalar tail.
+ * the last row or panel (a repeated row is written twice with the same value, an edge
+ * tile's columns past the block are computed but not copied out), so odd M or N run at
+ * vector speed without a scalar tail.
  *
  * <p>Generated from a template (see the comment above); loaded only through reflection by
  * {@link KernelProvider}, after it has checked that the vector module is present.
@@ -206,18 +206,18 @@ final class $Class$ implements BitKernels {
     // that take or return vectors.
     //
     // The ternary kernel (FATNN, ternary x 2-bit, ternary x ternary) and the binary kernel
-    // finish their own outputs (int lanes, masked stores): spilling the sums to a scratch
+    // finish their own outputs (int lanes, whole-vector stores): spilling the sums to a scratch
     // array for a separate epilogue cost 10-25% of a FATNN product with K <= 1152. The
     // conventional 2-bit kernel keeps the scratch epilogue: with the epilogue inside, its
     // method is too large for C1 ("COMPILE SKIPPED: out of virtual registers"), and a kernel
     // that C1 compiled at tier 2 (as it does while C2 is busy) and cannot recompile at tier 3
     // can stay there, running its Vector API calls boxed at 2-3 GMAC/s. For the same reason
     // the tile stays 4 x 2: a 4 x 4 FATNN kernel measured 5-15% faster once in C2, but is as
-    // large. Keep these methods near their present size (1253 bytes for the ternary kernel).
+    // large. Keep these methods near their present size (1157 bytes for the ternary kernel).
     //
     // One micro-kernel per product serves every tile, the edges included: a last odd panel
-    // is paired with itself (its lanes past the block are masked off, or written twice with
-    // the same value) and a tail of rows repeats the last row. A narrower kernel for the
+    // is paired with itself (the driver copies out only the columns inside the block, see
+    // panels) and a tail of rows repeats the last row. A narrower kernel for the
     // edges would run so rarely that it stays in the interpreter, where every Vector API
     // call allocates: a 4 x 2 edge kernel beside a 4 x 4 one took most of a product's time.
 
@@ -238,6 +238,15 @@ final class $Class$ implements BitKernels {
      * product. The ternary and binary micro-kernels finish their own outputs with the
      * epilogue's alpha and row constants, all that {@link Kernel} gives those products; the
      * 2-bit one spills its sums for {@link #finish}.
+     *
+     * <p>The ternary and binary micro-kernels store whole vectors, unmasked: a tile whose two
+     * panels lie inside the block stores straight into {@code out}, an edge tile (a panel
+     * reaching past {@code limit}, or a last odd panel paired with itself) into the thread's
+     * scratch, from which the columns inside the block are copied here. Masked stores inside
+     * the kernel made its C2 code depend on the profile at compile time: the mask arithmetic
+     * ({@code indexInRange}: a branch per case, {@code maskAll}, {@code compare},
+     * {@code fromBitsCoerced}) was intrinsified in some JVMs and left as calls or uncommon
+     * traps in others, so the same product settled at two different speeds.
      */
     @Override
     public void panels(Kernel kernel, long[] w, int words, long[] xp, int kWords,
@@ -245,7 +254,9 @@ final class $Class$ implements BitKernels {
         Kernel.Sum sum = kernel.sum();
         int shift = sum.highShift();
         int alpha = e.alpha();
-        long[] raw = Scratch.get().longs;
+        Scratch scratch = Scratch.get();
+        long[] raw = scratch.longs;
+        int[] edge = scratch.ints;
         int limit = Math.min(n, p1 * STEP);
         int last = i1 - 1;
         for (int i = i0; i < i1; i += TILE_ROWS) {
@@ -258,18 +269,50 @@ final class $Class$ implements BitKernels {
             int k3 = e.rowConstant(r3);
             for (int p = p0; p < p1; p += 2) {
                 int pb = Math.min(p + 1, p1 - 1);
+                int j = p * STEP;
+                // both panels inside the block (then pb == p + 1): the kernel stores into out
+                boolean whole = j + 2 * STEP <= limit;
                 switch (sum) {
-                    case THERMOMETER, TERNARY_TWO_BIT ->
-                            ternaryMicro(w, words, xp, kWords, shift, i, r1, r2, r3, k0, k1, k2, k3, p, pb, out, n, limit);
-                    case BINARY ->
-                            binaryMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, alpha, out, n, limit);
+                    case THERMOMETER, TERNARY_TWO_BIT -> {
+                        if (whole) {
+                            ternaryMicro(w, words, xp, kWords, shift, i, r1, r2, r3, k0, k1, k2, k3, p, pb,
+                                    out, i * n + j, r1 * n + j, r2 * n + j, r3 * n + j);
+                        } else {
+                            ternaryMicro(w, words, xp, kWords, shift, i, r1, r2, r3, k0, k1, k2, k3, p, pb,
+                                    edge, 0, 2 * STEP, 4 * STEP, 6 * STEP);
+                            copyEdge(edge, i, r1, r2, r3, j, limit, out, n);
+                        }
+                    }
+                    case BINARY -> {
+                        if (whole) {
+                            binaryMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, alpha,
+                                    out, i * n + j, r1 * n + j, r2 * n + j, r3 * n + j);
+                        } else {
+                            binaryMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, alpha,
+                                    edge, 0, 2 * STEP, 4 * STEP, 6 * STEP);
+                            copyEdge(edge, i, r1, r2, r3, j, limit, out, n);
+                        }
+                    }
                     case TWO_BIT -> {
                         twoBitMicro4(w, words, xp, kWords, i, r1, r2, r3, p, pb, raw);
-                        finish(raw, i, r1, r2, r3, p, pb, e, out, n);
+                        finish(raw, i, r1, r2, r3, p, pb, e, out, n, edge);
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Copies an edge tile's outputs (rows r0..r3 of {@code edge}, 2 panels each) into
+     * {@code out} from column {@code j}, up to column {@code limit}. A repeated row is written
+     * twice with the same values.
+     */
+    private static void copyEdge(int[] edge, int r0, int r1, int r2, int r3, int j, int limit, int[] out, int n) {
+        int len = Math.min(2 * STEP, limit - j);
+        System.arraycopy(edge, 0, out, r0 * n + j, len);
+        System.arraycopy(edge, 2 * STEP, out, r1 * n + j, len);
+        System.arraycopy(edge, 4 * STEP, out, r2 * n + j, len);
+        System.arraycopy(edge, 6 * STEP, out, r3 * n + j, len);
     }
 
     /**
@@ -284,7 +327,7 @@ final class $Class$ implements BitKernels {
      */
     private static void ternaryMicro(long[] w, int words, long[] xp, int kWords, int highShift,
             int r0, int r1, int r2, int r3, int k0, int k1, int k2, int k3,
-            int pa, int pb, int[] out, int n, int limit) {
+            int pa, int pb, int[] dst, int d0, int d1, int d2, int d3) {
         int w0 = 2 * r0 * words;
         int w1 = 2 * r1 * words;
         int w2 = 2 * r2 * words;
@@ -346,28 +389,16 @@ final class $Class$ implements BitKernels {
         c2b = c2b.add(h2b.lanewise(VectorOperators.LSHL, highShift));
         c3a = c3a.add(h3a.lanewise(VectorOperators.LSHL, highShift));
         c3b = c3b.add(h3b.lanewise(VectorOperators.LSHL, highShift));
-        // the epilogue in int lanes, panel by panel (the lanes of a repeated edge panel, at or past
-        // limit, are masked off)
-        int ja = pa * STEP;
-        VectorMask<Integer> ma = I.indexInRange(ja, limit);
-        int jb = (pa + 1) * STEP;
-        VectorMask<Integer> mb = I.indexInRange(jb, limit);
-        ((IntVector) c0a.convertShape(VectorOperators.L2I, I, 0)).add(k0)
-                .intoArray(out, r0 * n + ja, ma);
-        ((IntVector) c0b.convertShape(VectorOperators.L2I, I, 0)).add(k0)
-                .intoArray(out, r0 * n + jb, mb);
-        ((IntVector) c1a.convertShape(VectorOperators.L2I, I, 0)).add(k1)
-                .intoArray(out, r1 * n + ja, ma);
-        ((IntVector) c1b.convertShape(VectorOperators.L2I, I, 0)).add(k1)
-                .intoArray(out, r1 * n + jb, mb);
-        ((IntVector) c2a.convertShape(VectorOperators.L2I, I, 0)).add(k2)
-                .intoArray(out, r2 * n + ja, ma);
-        ((IntVector) c2b.convertShape(VectorOperators.L2I, I, 0)).add(k2)
-                .intoArray(out, r2 * n + jb, mb);
-        ((IntVector) c3a.convertShape(VectorOperators.L2I, I, 0)).add(k3)
-                .intoArray(out, r3 * n + ja, ma);
-        ((IntVector) c3b.convertShape(VectorOperators.L2I, I, 0)).add(k3)
-                .intoArray(out, r3 * n + jb, mb);
+        // the epilogue in int lanes: whole vectors, row r's panel a at d_r and panel b at d_r + STEP
+        // (the driver points an edge tile at its scratch)
+        ((IntVector) c0a.convertShape(VectorOperators.L2I, I, 0)).add(k0).intoArray(dst, d0);
+        ((IntVector) c0b.convertShape(VectorOperators.L2I, I, 0)).add(k0).intoArray(dst, d0 + STEP);
+        ((IntVector) c1a.convertShape(VectorOperators.L2I, I, 0)).add(k1).intoArray(dst, d1);
+        ((IntVector) c1b.convertShape(VectorOperators.L2I, I, 0)).add(k1).intoArray(dst, d1 + STEP);
+        ((IntVector) c2a.convertShape(VectorOperators.L2I, I, 0)).add(k2).intoArray(dst, d2);
+        ((IntVector) c2b.convertShape(VectorOperators.L2I, I, 0)).add(k2).intoArray(dst, d2 + STEP);
+        ((IntVector) c3a.convertShape(VectorOperators.L2I, I, 0)).add(k3).intoArray(dst, d3);
+        ((IntVector) c3b.convertShape(VectorOperators.L2I, I, 0)).add(k3).intoArray(dst, d3 + STEP);
     }
 
     /**
@@ -442,7 +473,7 @@ final class $Class$ implements BitKernels {
     /** Binary on 4 rows x 2 one-plane panels: per output and word {@code pop(w ^ x)}. */
     private static void binaryMicro(long[] w, int words, long[] xp, int kWords,
             int r0, int r1, int r2, int r3, int k0, int k1, int k2, int k3,
-            int pa, int pb, int alpha, int[] out, int n, int limit) {
+            int pa, int pb, int alpha, int[] dst, int d0, int d1, int d2, int d3) {
         int w0 = r0 * words;
         int w1 = r1 * words;
         int w2 = r2 * words;
@@ -474,57 +505,53 @@ final class $Class$ implements BitKernels {
             c3a = c3a.add(va.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
             c3b = c3b.add(vb.lanewise(VectorOperators.XOR, v).lanewise(VectorOperators.BIT_COUNT));
         }
-        // the epilogue in int lanes, panel by panel (the lanes of a repeated edge panel, at or past
-        // limit, are masked off)
-        int ja = pa * STEP;
-        VectorMask<Integer> ma = I.indexInRange(ja, limit);
-        int jb = (pa + 1) * STEP;
-        VectorMask<Integer> mb = I.indexInRange(jb, limit);
-        ((IntVector) c0a.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k0)
-                .intoArray(out, r0 * n + ja, ma);
-        ((IntVector) c0b.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k0)
-                .intoArray(out, r0 * n + jb, mb);
-        ((IntVector) c1a.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k1)
-                .intoArray(out, r1 * n + ja, ma);
-        ((IntVector) c1b.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k1)
-                .intoArray(out, r1 * n + jb, mb);
-        ((IntVector) c2a.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k2)
-                .intoArray(out, r2 * n + ja, ma);
-        ((IntVector) c2b.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k2)
-                .intoArray(out, r2 * n + jb, mb);
-        ((IntVector) c3a.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k3)
-                .intoArray(out, r3 * n + ja, ma);
-        ((IntVector) c3b.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k3)
-                .intoArray(out, r3 * n + jb, mb);
+        // the epilogue in int lanes, as in ternaryMicro
+        ((IntVector) c0a.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k0).intoArray(dst, d0);
+        ((IntVector) c0b.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k0).intoArray(dst, d0 + STEP);
+        ((IntVector) c1a.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k1).intoArray(dst, d1);
+        ((IntVector) c1b.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k1).intoArray(dst, d1 + STEP);
+        ((IntVector) c2a.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k2).intoArray(dst, d2);
+        ((IntVector) c2b.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k2).intoArray(dst, d2 + STEP);
+        ((IntVector) c3a.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k3).intoArray(dst, d3);
+        ((IntVector) c3b.convertShape(VectorOperators.L2I, I, 0)).mul(alpha).add(k3).intoArray(dst, d3 + STEP);
     }
 
     /**
      * Finishes a micro-tile from its raw sums (rows r0..r3, each: panel pa, then pb): the
-     * epilogue in int lanes, stores masked at column N. A repeated edge row or panel
-     * writes the same values twice.
+     * epilogue in int lanes; whole vectors stored straight into {@code out}, a panel
+     * reaching past column N through {@code edge} (no masks, as in the kernels). A repeated
+     * edge row or panel writes the same values twice.
      */
     private static void finish(long[] raw, int r0, int r1, int r2, int r3, int pa, int pb,
-                               Epilogue e, int[] out, int n) {
+                               Epilogue e, int[] out, int n, int[] edge) {
         int ja = pa * STEP;
         int jb = pb * STEP;
-        finishLanes(raw, 0, r0, ja, e, out, n);
-        finishLanes(raw, STEP, r0, jb, e, out, n);
-        finishLanes(raw, 2 * STEP, r1, ja, e, out, n);
-        finishLanes(raw, 3 * STEP, r1, jb, e, out, n);
-        finishLanes(raw, 4 * STEP, r2, ja, e, out, n);
-        finishLanes(raw, 5 * STEP, r2, jb, e, out, n);
-        finishLanes(raw, 6 * STEP, r3, ja, e, out, n);
-        finishLanes(raw, 7 * STEP, r3, jb, e, out, n);
+        finishLanes(raw, 0, r0, ja, e, out, n, edge);
+        finishLanes(raw, STEP, r0, jb, e, out, n, edge);
+        finishLanes(raw, 2 * STEP, r1, ja, e, out, n, edge);
+        finishLanes(raw, 3 * STEP, r1, jb, e, out, n, edge);
+        finishLanes(raw, 4 * STEP, r2, ja, e, out, n, edge);
+        finishLanes(raw, 5 * STEP, r2, jb, e, out, n, edge);
+        finishLanes(raw, 6 * STEP, r3, ja, e, out, n, edge);
+        finishLanes(raw, 7 * STEP, r3, jb, e, out, n, edge);
     }
 
-    private static void finishLanes(long[] raw, int from, int i, int j, Epilogue e, int[] out, int n) {
-        VectorMask<Integer> valid = I.indexInRange(j, n);
+    private static void finishLanes(long[] raw, int from, int i, int j, Epilogue e, int[] out, int n, int[] edge) {
         IntVector v = ((IntVector) LongVector.fromArray(L, raw, from).convertShape(VectorOperators.L2I, I, 0))
                 .mul(e.alpha()).add(e.rowConstant(i));
-        if (e.colTerm() != null) {
-            v = v.add(IntVector.fromArray(I, e.colTerm(), j, valid).mul(e.colScale()));
+        int[] colTerm = e.colTerm();
+        if (j + STEP <= n) {
+            if (colTerm != null) {
+                v = v.add(IntVector.fromArray(I, colTerm, j).mul(e.colScale()));
+            }
+            v.intoArray(out, i * n + j);
+        } else {
+            v.intoArray(edge, 0);
+            int scale = e.colScale();
+            for (int c = j; c < n; c++) {
+                out[i * n + c] = edge[c - j] + (colTerm == null ? 0 : scale * colTerm[c]);
+            }
         }
-        v.intoArray(out, i * n + j, valid);
     }
 //#end[lanes]
 //#if[bytes]
