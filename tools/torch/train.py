@@ -2,7 +2,7 @@
 """Train the Fashion-MNIST ResNet in one or all modes; writes checkpoints (not model files: export.py does that).
 
     /usr/bin/python3 tools/torch/train.py --model all      # the committed schedule: fp32 (2 epochs), then fatnn
-                                                           # and conventional fine-tuned 2 epochs from its weights
+                                                           # and conventional fine-tuned 5 epochs from its weights
 """
 import argparse
 import datetime
@@ -95,7 +95,7 @@ def main(argv=None):
             else:
                 fp32, fp32_training = load_checkpoint(checkpoint_path(a.runs, fp32_name))
                 model = training.quantized_from_float(fp32, mode)
-                init = {"from": fp32_name, "fp32_epochs": fp32_training["epochs"],
+                init = {"from": fp32_name, "fp32_epochs": fp32_training["epochs"], "fp32_seed": fp32_training["seed"],
                         "fp32_git_commit": fp32_training["git_commit"],
                         "fp32_test_accuracy": fp32_training["test_accuracy_fake_quant"]}
         started, t, commit = utc(), time.time(), git_commit()
