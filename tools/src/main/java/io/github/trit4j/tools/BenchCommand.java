@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
                         + "Conv2d; fp32 and int8 as im2col + GEMM), and the whole ResNet-18 at 224x224, batch 1 (FATNN, "
                         + "conventional and ternary x 2-bit blocks with a float stem and classifier, against the fp32 "
                         + "network through OpenBLAS); speedup over fp32 OpenBLAS and GMAC/s.",
-                "JMH in forked JVMs; each figure from its settled iterations (warm-up recorded). Defaults take about 10 minutes on 2 cores; --quick takes seconds (indicative numbers).",
+                "JMH in forked JVMs; each figure from its settled iterations (warm-up recorded). Defaults take about 10 minutes on 2 cores plus a few for the resnet18 workload (not yet timed); --quick takes seconds (indicative numbers).",
                 "fp32 OpenBLAS runs on the CPU's own core: if OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE is set, in a child JVM "
                         + "without them (--openblas-core)."})
 public final class BenchCommand implements Callable<Integer> {
