@@ -73,6 +73,8 @@ final class Layers {
         /** Padded rows and phase-plane columns of the stride-phase copy of an input image. */
         private final int padRows;
         private final int phaseCols;
+        /** Offset of each tap in the phase planes ({@link #panelPatches}). */
+        private final int[] tapOffset;
 
         /**
          * The stride-phase copy of the current image (its pad cells zero from the start and never
@@ -97,6 +99,7 @@ final class Layers {
             this.padRows = Math.max(in.h() + 2 * p, (out.h() - 1) * s + k);
             int padCols = Math.max(in.w() + 2 * p, (out.w() - 1) * s + k);
             this.phaseCols = (padCols + s - 1) / s;
+            this.tapOffset = tapOffsets(in.c(), k, s, padRows, phaseCols);
         }
 
         @Override
@@ -200,32 +203,24 @@ final class Layers {
         /**
          * The patches of output pixels {@code [j0, j0 + cols)} as one panel: tap (ch, i, j) of the
          * pixels of output row {@code oy} from {@code ox} on is the run of phase plane
-         * {@code (ch, j % s)}, padded row {@code oy * s + i}, from column {@code ox + j / s}. Pad
-         * columns of a last, partial panel are zeros.
+         * {@code (ch, j % s)}, padded row {@code oy * s + i}, from column {@code ox + j / s}, i.e.
+         * at {@code tapOffset[tap] + oy * s * phaseCols + ox}. Pad columns of a last, partial panel
+         * are zeros.
          */
         private void panelPatches(float[] ph, float[] bp, int j0, int cols) {
             int nr = panels.panelWidth();
-            int c = in.c();
-            int k = spec.kernelH();
             int s = spec.strideH();
             int ow = out.w();
-            int kLen = spec.patchLength();
+            int[] taps = tapOffset;
+            int kLen = taps.length;
             for (int col = 0; col < cols; ) {
                 int pixel = j0 + col;
                 int oy = pixel / ow;
                 int ox = pixel % ow;
                 int len = Math.min(ow - ox, cols - col);
-                int dst = col;
-                for (int ch = 0; ch < c; ch++) {
-                    for (int i = 0; i < k; i++) {
-                        int row = oy * s + i;
-                        for (int j = 0; j < k; j++, dst += nr) {
-                            int src = ((ch * s + j % s) * padRows + row) * phaseCols + ox + j / s;
-                            for (int t = 0; t < len; t++) {
-                                bp[dst + t] = ph[src + t];
-                            }
-                        }
-                    }
+                int base = oy * s * phaseCols + ox;
+                for (int t = 0, dst = col; t < kLen; t++, dst += nr) {
+                    System.arraycopy(ph, base + taps[t], bp, dst, len);
                 }
                 col += len;
             }
@@ -234,6 +229,20 @@ final class Layers {
                     Arrays.fill(bp, dst, dst - cols + nr, 0f);
                 }
             }
+        }
+
+        /** {@link #panelPatches}' offset of each tap (ch, i, j) in the phase planes, for output pixel (0, 0). */
+        private static int[] tapOffsets(int c, int k, int s, int padRows, int phaseCols) {
+            int[] t = new int[c * k * k];
+            int q = 0;
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < k; i++) {
+                    for (int j = 0; j < k; j++) {
+                        t[q++] = ((ch * s + j % s) * padRows + i) * phaseCols + j / s;
+                    }
+                }
+            }
+            return t;
         }
 
         private void im2col(float[] x, int base, float[] cols) {
@@ -272,24 +281,27 @@ final class Layers {
             }
         }
 
-        /** The epilogue on columns {@code [j0, j1)} of the image's output rows (one per channel). */
+        /**
+         * The epilogue on columns {@code [j0, j1)} of the image's output rows (one per channel):
+         * {@code z = (acc + b) * g + shift}, then the ReLU, with {@code b = 0}, {@code g = 1},
+         * {@code shift = 0} for a missing bias or BatchNorm (which changes nothing but the sign of
+         * a zero sum), in one branch-free loop per channel.
+         */
         private void epilogue(float[] y, int off, int pixels, int j0, int j1) {
             for (int o = 0; o < spec.outChannels(); o++) {
                 float b = bias == null ? 0f : bias[o];
-                boolean hasBias = bias != null;
-                boolean bn = g != null;
-                float go = bn ? g[o] : 1f;
-                float so = bn ? shift[o] : 0f;
-                int base = off + o * pixels;
-                for (int i = base + j0; i < base + j1; i++) {
-                    float z = y[i];
-                    if (hasBias) {
-                        z = z + b;
+                float go = g == null ? 1f : g[o];
+                float so = g == null ? 0f : shift[o];
+                int from = off + o * pixels + j0;
+                int to = off + o * pixels + j1;
+                if (relu) {
+                    for (int i = from; i < to; i++) {
+                        y[i] = Math.max((y[i] + b) * go + so, 0f);
                     }
-                    if (bn) {
-                        z = z * go + so;
+                } else {
+                    for (int i = from; i < to; i++) {
+                        y[i] = (y[i] + b) * go + so;
                     }
-                    y[i] = relu ? Math.max(z, 0f) : z;
                 }
             }
         }
