@@ -457,6 +457,8 @@ final class Layers {
         final int p;
         /** Threads splitting the planes (the engine's). */
         final int threads;
+        /** Whether {@link VectorRows} links here (the vector module is resolved). */
+        private static final boolean VECTOR_ROWS = vectorRows();
 
         Pool(Shape in, boolean max, int k, int s, int p, int threads) {
             super(LayerKind.POOL, in, new Shape(in.c(), (in.h() + 2 * p - k) / s + 1, (in.w() + 2 * p - k) / s + 1));
@@ -465,6 +467,19 @@ final class Layers {
             this.s = s;
             this.p = p;
             this.threads = threads;
+        }
+
+        /**
+         * Loads {@link VectorRows} by name, here and not in that class: its static initialiser
+         * is what fails without the vector module.
+         */
+        private static boolean vectorRows() {
+            try {
+                Class.forName("io.github.trit4j.nn.VectorRows", true, Layers.class.getClassLoader());
+                return true;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
+            }
         }
 
         /** Per part of the plane split: the column maxima and their adjacent pairs of one output row. */
@@ -500,8 +515,9 @@ final class Layers {
 
         /**
          * Separable, columns first: for each output row, the maxima over its window's input rows
-         * for every column (whole rows, element-wise: loops C2 vectorises), then, for k = 3, the
-         * maxima of adjacent column pairs (element-wise again), so that each output's horizontal
+         * for every column (whole rows, element-wise: {@link VectorRows} when the vector module is
+         * there, else loops C2 may vectorise), then, for k = 3, the maxima of adjacent column pairs
+         * (element-wise again), so that each output's horizontal
          * window costs one scalar max; only the outputs whose window crosses the padding take the
          * clipped general loop. Exact: {@link Math#max} does not depend on the order or grouping
          * (NaN and signed zeros included), and {@code max(-inf, v) == v}, so a window starts at
@@ -510,6 +526,7 @@ final class Layers {
          * <p>{@code [plane0, plane1)} of the {@code batch * C} planes, so threads can split them.
          */
         private void maxPool(float[] x, float[] y, int plane0, int plane1, float[] col, float[] pair) {
+            boolean vector = VECTOR_ROWS;
             int h = in.h();
             int w = in.w();
             int oh = out.h();
@@ -528,7 +545,9 @@ final class Layers {
                         continue;
                     }
                     int r0 = base + y0 * w;
-                    if (y1 - y0 == 3) {
+                    if (y1 - y0 == 3 && vector) {
+                        VectorRows.max3(x, r0, w, col);
+                    } else if (y1 - y0 == 3) {
                         int r1 = r0 + w;
                         int r2 = r1 + w;
                         for (int ix = 0; ix < w; ix++) {
@@ -538,6 +557,10 @@ final class Layers {
                         System.arraycopy(x, r0, col, 0, w);
                         for (int iy = y0 + 1; iy < y1; iy++) {
                             int r = base + iy * w;
+                            if (vector) {
+                                VectorRows.maxInto(x, r, w, col);
+                                continue;
+                            }
                             for (int ix = 0; ix < w; ix++) {
                                 col[ix] = Math.max(col[ix], x[r + ix]);
                             }
@@ -547,8 +570,12 @@ final class Layers {
                         y[o + ox] = clippedMax(col, ox, w);
                     }
                     if (k == 3) {
-                        for (int ix = 0; ix + 1 < w; ix++) {
-                            pair[ix] = Math.max(col[ix], col[ix + 1]);
+                        if (vector) {
+                            VectorRows.pairs(col, w, pair);
+                        } else {
+                            for (int ix = 0; ix + 1 < w; ix++) {
+                                pair[ix] = Math.max(col[ix], col[ix + 1]);
+                            }
                         }
                         for (int ox = lo, b = lo * s - p; ox < hi; ox++, b += s) {
                             y[o + ox] = Math.max(pair[b], col[b + 2]);
