@@ -1,5 +1,10 @@
 package io.github.trit4j.bench;
 
+import io.github.trit4j.nn.ConvMode;
+import io.github.trit4j.nn.Network;
+import io.github.trit4j.nn.NetworkOptions;
+import io.github.trit4j.nn.ResNets;
+import io.github.trit4j.nn.gemm.FloatGemm;
 import io.github.trit4j.nn.gemm.Fp32VectorGemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
@@ -43,6 +48,9 @@ public final class StudyProducts {
                                       OpenBlas.Source blas) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (workload.kind() == StudyWorkload.Kind.NETWORK) {
+            return network(workload, precision, isa, threads, blas);
         }
         SplittableRandom random = new SplittableRandom(SEED);
         if (workload.kind() == StudyWorkload.Kind.CONV) {
@@ -91,6 +99,77 @@ public final class StudyProducts {
             }
         };
     }
+
+    /** The precisions a network workload runs in, and {@link #networkMode} maps to a block mode. */
+    public static final java.util.Set<StudyPrecision> NETWORK_PRECISIONS = java.util.Collections.unmodifiableSet(
+            java.util.EnumSet.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.FP32_OPENBLAS_ENV,
+                    StudyPrecision.FP32_VECTOR, StudyPrecision.TERNARY_CONVENTIONAL, StudyPrecision.TERNARY_FATNN,
+                    StudyPrecision.TERNARY_TWO_BIT));
+
+    /**
+     * The block convolutions' mode of a network in a precision: the ternary precisions their
+     * mode, the fp32 ones {@link ConvMode#FLOAT}.
+     *
+     * @throws IllegalArgumentException for a precision no network layer has (int8, 2-bit, binary)
+     */
+    public static ConvMode networkMode(StudyPrecision precision) {
+        return switch (precision) {
+            case FP32_OPENBLAS, FP32_OPENBLAS_ENV, FP32_VECTOR -> ConvMode.FLOAT;
+            case TERNARY_FATNN -> ConvMode.FATNN;
+            case TERNARY_CONVENTIONAL -> ConvMode.CONVENTIONAL;
+            case TERNARY_TWO_BIT -> ConvMode.TERNARY_2BIT;
+            default -> throw new IllegalArgumentException("precision " + precision + " has no network layers; a "
+                    + "network workload runs in " + NETWORK_PRECISIONS);
+        };
+    }
+
+    /**
+     * A whole network, batch 1 ({@link NetworkBenchmark}'s): {@code resnet18} with seeded random
+     * weights ({@link ResNets#resnet18}), the stem and classifier in float, the block convolutions
+     * in the precision's mode through trit4j's engine on {@code threads} threads; the float layers
+     * through OpenBLAS (im2col + {@code cblas_sgemm}, the OpenBLAS precisions: the network as a
+     * Java user runs it in fp32) or the Vector API GEMM (the others). The input is fixed, uniform
+     * in [0, 1); one run is one image.
+     */
+    public static StudyProduct network(StudyWorkload workload, StudyPrecision precision, String isa, int threads,
+                                       OpenBlas.Source blas) {
+        if (!workload.name().equals("resnet18")) {
+            throw new IllegalArgumentException("unknown network workload " + workload.name());
+        }
+        ConvMode mode = networkMode(precision);
+        FloatGemm floatGemm = precision.isOpenBlas() ? new OpenBlasFloatGemm(OpenBlas.load(blas)) : FloatGemm.javaDefault();
+        GemmEngine engine = GemmBenchmark.engine(isa).withThreads(threads);
+        Network net = ResNets.resnet18(mode, NETWORK_SEED, new NetworkOptions(engine, floatGemm));
+        float[] input = new float[net.inputSize()];
+        SplittableRandom r = new SplittableRandom(SEED);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) r.nextDouble();
+        }
+        float[] logits = new float[net.classes()];
+        // as the convolutions' kernels name theirs: the fp32 network is im2col + its GEMM throughout
+        String kernel = mode == ConvMode.FLOAT ? floatGemm.name() + " + im2col"
+                : "trit4j " + engine.isa() + " network (" + mode.fileName() + " blocks, " + floatGemm.name()
+                + " float layers)";
+        return new StudyProduct() {
+            @Override
+            public void run() {
+                net.predict(input, 1, logits);
+            }
+
+            @Override
+            public String kernel() {
+                return kernel;
+            }
+
+            @Override
+            public double[] result() {
+                return widen(logits);
+            }
+        };
+    }
+
+    /** Seed of the networks' random weights (as {@link NetworkBenchmark}'s). */
+    static final long NETWORK_SEED = 42;
 
     static StudyProduct trit4jConv(ConvShape s, StudyPrecision precision, byte[] weights, byte[] input, String isa,
                                    int threads) {

@@ -10,13 +10,16 @@ import java.util.regex.Pattern;
  * A workload of the speedup study: a named GEMM shape (the ResNet-18 3x3 layers after im2col,
  * squares, a batch-1 linear layer), a named convolution (the same ResNet-18 layers run as
  * convolutions, C1..C4, and the stride-2 and 1x1 layers D2..D4, P1), a user's {@code MxNxK} GEMM
- * or a user's convolution {@code conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad>} ({@link ConvShape#id()}).
+ * or a user's convolution {@code conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad>} ({@link ConvShape#id()}),
+ * or a whole network ({@code resnet18}: ResNet-18 at 224 x 224, batch 1, through the network
+ * runtime, {@link StudyProducts#network}).
  *
  * @param name the study's name ({@code S1}, {@code C1}), {@code MxNxK} or a convolution's id
  * @param kind what is run
- * @param m    output channels (rows of the weights)
- * @param n    output columns (rows of the activations; output pixels of a convolution)
- * @param k    reduction length, unpadded
+ * @param m    output channels (rows of the weights); 1 for a network
+ * @param n    output columns (rows of the activations; output pixels of a convolution); 1 for a network
+ * @param k    reduction length, unpadded; for a network, its multiply-accumulates per image (so that
+ *             {@link #macs()} and GMAC/s mean the same as for a product)
  * @param conv the convolution's geometry for {@link Kind#CONV}, null for {@link Kind#GEMM}
  */
 public record StudyWorkload(String name, Kind kind, int m, int n, int k, ConvShape conv) {
@@ -29,7 +32,13 @@ public record StudyWorkload(String name, Kind kind, int m, int n, int k, ConvSha
          * A convolution, batch 1, NCHW: trit4j's {@code Conv2d} on integer codes (im2col onto bit-planes +
          * packed GEMM), the baselines as im2col + their GEMM ({@link ConvBaselines}).
          */
-        CONV
+        CONV,
+        /**
+         * A whole network, batch 1, time per image: the block convolutions in the precision's
+         * mode (FATNN, conventional ternary, ternary x 2-bit, or float), the stem and classifier
+         * in float; the fp32 precisions run every layer in float through their GEMM.
+         */
+        NETWORK
     }
 
     /** Checks that a convolution's (M, N, K) are its geometry's. */
@@ -66,7 +75,33 @@ public record StudyWorkload(String name, Kind kind, int m, int n, int k, ConvSha
             conv("D2", new ConvShape(64, 56, 56, 128, 3, 2, 1)),
             conv("D3", new ConvShape(128, 28, 28, 256, 3, 2, 1)),
             conv("D4", new ConvShape(256, 14, 14, 512, 3, 2, 1)),
-            conv("P1", new ConvShape(256, 56, 56, 64, 1, 1, 0)));
+            conv("P1", new ConvShape(256, 56, 56, 64, 1, 1, 0)),
+            new StudyWorkload("resnet18", Kind.NETWORK, 1, 1, (int) resnet18Macs()));
+
+    /**
+     * Multiply-accumulates of one ResNet-18 image at 224 x 224: every convolution's
+     * {@code O * OH * OW * C * k * k} (the stem, four stages of two basic blocks, the three 1x1
+     * stride-2 downsamples) and the 512 x 1000 classifier; pooling and the epilogues not counted.
+     */
+    static long resnet18Macs() {
+        long macs = 64L * 112 * 112 * 3 * 7 * 7; // stem
+        int in = 64;
+        int hw = 56;
+        int[] widths = {64, 128, 256, 512};
+        for (int stage = 0; stage < 4; stage++) {
+            int out = widths[stage];
+            int stride = stage == 0 ? 1 : 2;
+            hw /= stride;
+            long pixels = (long) hw * hw;
+            macs += out * pixels * in * 9;       // block 1, conv1
+            macs += 3 * out * pixels * out * 9;  // block 1 conv2, block 2 conv1 and conv2
+            if (stride != 1 || in != out) {
+                macs += out * pixels * in;       // 1x1 downsample
+            }
+            in = out;
+        }
+        return macs + 512L * 1000;
+    }
 
     private static final Pattern CUSTOM = Pattern.compile("(\\d+)[xX](\\d+)[xX](\\d+)");
 
@@ -124,8 +159,14 @@ public record StudyWorkload(String name, Kind kind, int m, int n, int k, ConvSha
         return (long) m * n * k;
     }
 
-    /** {@code "S1 (64,3136,576)"}, {@code "C1 conv 64x56x56 3x3 s1 p1 -> 64 (64,3136,576)"}. */
+    /**
+     * {@code "S1 (64,3136,576)"}, {@code "C1 conv 64x56x56 3x3 s1 p1 -> 64 (64,3136,576)"},
+     * {@code "resnet18 network 3x224x224 batch 1 (1.81 GMAC)"}.
+     */
     public String label() {
+        if (kind == Kind.NETWORK) {
+            return String.format(Locale.ROOT, "%s network 3x224x224 batch 1 (%.2f GMAC)", name, macs() / 1e9);
+        }
         String dims = String.format(Locale.ROOT, "(%d,%d,%d)", m, n, k);
         if (conv != null) {
             return (name.equals(conv.id()) ? "" : name + " ") + "conv " + conv.describe() + " " + dims;

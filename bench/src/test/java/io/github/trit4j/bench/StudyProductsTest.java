@@ -40,6 +40,58 @@ class StudyProductsTest {
         }
     }
 
+    /**
+     * The resnet18 workload: its MAC count (the stem 64x112x112x147, layer1's four 3x3 convs,
+     * each later stage's stride-2 conv, three 3x3 convs and 1x1 downsample, the 512x1000
+     * classifier), the fp32 network through OpenBLAS agreeing with the Vector API one (float
+     * rounding only), the FATNN product being ResNets.resnet18's FATNN network on 2 threads, and
+     * the precisions no network has refused.
+     */
+    @Test
+    void resnet18NetworkWorkload() {
+        StudyWorkload w = StudyWorkload.parse("ResNet18");
+        assertEquals(StudyWorkload.Kind.NETWORK, w.kind());
+        long expected = 64L * 12544 * 147 + 4 * 64L * 3136 * 576
+                + 3 * (57_802_752L + 3 * 115_605_504L + 6_422_528L) + 512_000;
+        assertEquals(1_814_073_344L, expected);
+        assertEquals(expected, w.macs());
+        assertEquals("resnet18 network 3x224x224 batch 1 (1.81 GMAC)", w.label());
+        double[] blasLogits;
+        try (StudyProduct blas = StudyProducts.create(w, StudyPrecision.FP32_OPENBLAS, "AUTO", 1);
+             StudyProduct vec = StudyProducts.create(w, StudyPrecision.FP32_VECTOR, "AUTO", 1)) {
+            blas.run();
+            vec.run();
+            assertTrue(blas.kernel().startsWith("OpenBLAS ") && blas.kernel().endsWith(" + im2col"), blas.kernel());
+            blasLogits = blas.result();
+            double[] y = vec.result();
+            assertEquals(1000, blasLogits.length);
+            for (int i = 0; i < y.length; i++) {
+                assertEquals(blasLogits[i], y[i], 1e-3 * (1 + Math.abs(blasLogits[i])), "logit " + i);
+            }
+        }
+        try (StudyProduct fatnn = StudyProducts.create(w, StudyPrecision.TERNARY_FATNN, "AUTO", 2)) {
+            fatnn.run();
+            assertTrue(fatnn.kernel().startsWith("trit4j ") && fatnn.kernel().contains("fatnn blocks"), fatnn.kernel());
+            io.github.trit4j.nn.Network net = io.github.trit4j.nn.ResNets.resnet18(io.github.trit4j.nn.ConvMode.FATNN,
+                    StudyProducts.NETWORK_SEED, io.github.trit4j.nn.NetworkOptions.defaults().withThreads(1));
+            float[] input = new float[net.inputSize()];
+            java.util.SplittableRandom r = new java.util.SplittableRandom(StudyProducts.SEED);
+            for (int i = 0; i < input.length; i++) {
+                input[i] = (float) r.nextDouble();
+            }
+            float[] direct = net.predict(input, 1);
+            double[] got = fatnn.result();
+            for (int i = 0; i < direct.length; i++) {
+                assertEquals(direct[i], got[i], 1e-4 * (1 + Math.abs(direct[i])), "logit " + i);
+            }
+        }
+        for (StudyPrecision p : List.of(StudyPrecision.INT8, StudyPrecision.TWO_BIT, StudyPrecision.BINARY)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> StudyProducts.create(w, p, "AUTO", 1));
+            assertTrue(e.getMessage().contains(p.name()), e.getMessage());
+        }
+    }
+
     @Test
     void workloadsParse() {
         assertEquals(new StudyWorkload("S1", StudyWorkload.Kind.GEMM, 64, 3136, 576), StudyWorkload.parse("s1"));

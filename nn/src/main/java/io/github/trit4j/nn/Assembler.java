@@ -115,7 +115,7 @@ final class Assembler {
                         throw new IllegalArgumentException(where + ": kernel " + k + " exceeds the padded input "
                                 + shape);
                     }
-                    layer = new Layers.Pool(shape, type.equals("max_pool"), k, s, p);
+                    layer = new Layers.Pool(shape, type.equals("max_pool"), k, s, p, options.threads());
                 }
                 case "global_avg_pool" -> layer = new Layers.GlobalAvgPool(shape);
                 case "flatten" -> layer = new Layers.Flatten(shape);

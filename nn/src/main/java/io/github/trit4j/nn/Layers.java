@@ -6,6 +6,7 @@ import io.github.trit4j.conv.Layout;
 import io.github.trit4j.quant.ActivationQuantizer;
 import io.github.trit4j.nn.gemm.FloatGemm;
 import io.github.trit4j.nn.gemm.PanelPrepared;
+import io.github.trit4j.nn.gemm.RowSplit;
 
 import java.util.Arrays;
 
@@ -53,8 +54,13 @@ final class Layers {
      * when a BatchNorm is folded; {@code max(z, 0)} when a ReLU is fused.
      *
      * <p>When the GEMM takes its B as packed panels ({@link PanelPrepared}, the Vector API GEMM),
-     * im2col writes the patches straight into them: one pass over the patches instead of a
-     * row-major im2col and the GEMM's packing pass (the ResNet stem's patch matrix is 12544 x 147).
+     * the image is done one panel of output pixels at a time: im2col writes the panel's patches
+     * straight into the panel layout, the GEMM multiplies it and the epilogue runs on its columns
+     * while they are in cache, and the engine's threads take disjoint ranges of panels. The
+     * patches are copied from the input split into zero-padded stride phases ({@code s} planes
+     * per channel holding the padded columns {@code s*q + r}), so that each tap of a row of
+     * output pixels is one contiguous run with no bounds tests (the ResNet stem's patch matrix is
+     * 12544 x 147, more than its GEMM's time when gathered element by element).
      */
     static final class FloatConv extends ConvUnit {
         private final FloatGemm.Prepared weights;
@@ -64,8 +70,17 @@ final class Layers {
         private final int threads;
         /** The GEMM when it takes panels for this layer's pixel count, else null. */
         private final PanelPrepared panels;
+        /** Padded rows and phase-plane columns of the stride-phase copy of an input image. */
+        private final int padRows;
+        private final int phaseCols;
+        /** Offset of each tap in the phase planes ({@link #panelPatches}). */
+        private final int[] tapOffset;
 
-        private record PanelScratch(float[] panels, int[] iy0, int[] ix0) {
+        /**
+         * The stride-phase copy of the current image (its pad cells zero from the start and never
+         * written) and one panel buffer per thread.
+         */
+        private record PanelScratch(float[] phases, float[][] panels) {
         }
 
         FloatConv(String name, Conv2dSpec spec, Shape in, float[] weights, float[] bias, float[] g, float[] shift,
@@ -78,6 +93,13 @@ final class Layers {
             this.threads = threads;
             int pixels = out.h() * out.w();
             this.panels = this.weights instanceof PanelPrepared pp && pp.takesPanels(pixels) ? pp : null;
+            int k = spec.kernelH();
+            int s = spec.strideH();
+            int p = spec.padH();
+            this.padRows = Math.max(in.h() + 2 * p, (out.h() - 1) * s + k);
+            int padCols = Math.max(in.w() + 2 * p, (out.w() - 1) * s + k);
+            this.phaseCols = (padCols + s - 1) / s;
+            this.tapOffset = tapOffsets(in.c(), k, s, padRows, phaseCols);
         }
 
         @Override
@@ -89,11 +111,17 @@ final class Layers {
         Object scratch(int batch) {
             int pixels = out.h() * out.w();
             if (panels != null) {
-                int nr = panels.panelWidth();
-                int len = Math.multiplyExact((pixels + nr - 1) / nr * nr, spec.patchLength());
-                return new PanelScratch(new float[len], new int[nr], new int[nr]);
+                int parts = Math.max(1, Math.min(threads, panelCount()));
+                float[][] bufs = new float[parts][Math.multiplyExact(panels.panelWidth(), spec.patchLength())];
+                int phases = Math.multiplyExact(Math.multiplyExact(in.c() * spec.strideH(), padRows), phaseCols);
+                return new PanelScratch(new float[phases], bufs);
             }
             return new float[pixels * spec.patchLength()];
+        }
+
+        private int panelCount() {
+            int nr = panels.panelWidth();
+            return (out.h() * out.w() + nr - 1) / nr;
         }
 
         @Override
@@ -101,10 +129,22 @@ final class Layers {
             int pixels = out.h() * out.w();
             int m = spec.outChannels();
             if (scratch instanceof PanelScratch ps) {
+                int units = panelCount();
+                int parts = ps.panels.length;
                 for (int n = 0; n < batch; n++) {
-                    im2colPanels(x, n * in.size(), ps);
-                    panels.multiplyPanels(ps.panels, pixels, y, n * m * pixels, threads);
-                    epilogue(y, n * m * pixels, pixels);
+                    int off = n * m * pixels;
+                    toPhases(x, n * in.size(), ps.phases);
+                    if (parts == 1) {
+                        panelRange(ps.phases, ps.panels[0], 0, units, y, off);
+                    } else {
+                        // one unit per part, so part q owns panel buffer q
+                        RowSplit.run(parts, parts, (q0, q1) -> {
+                            for (int q = q0; q < q1; q++) {
+                                panelRange(ps.phases, ps.panels[q], (int) ((long) units * q / parts),
+                                        (int) ((long) units * (q + 1) / parts), y, off);
+                            }
+                        });
+                    }
                 }
                 return;
             }
@@ -112,8 +152,97 @@ final class Layers {
             for (int n = 0; n < batch; n++) {
                 im2col(x, n * in.size(), cols);
                 weights.multiply(cols, pixels, y, n * m * pixels, threads);
-                epilogue(y, n * m * pixels, pixels);
+                epilogue(y, n * m * pixels, pixels, 0, pixels);
             }
+        }
+
+        /**
+         * Copies one image into its stride phases: padded cell {@code (iy + p, ix + p)} of channel
+         * {@code ch} goes to phase plane {@code (ch, (ix + p) % s)}, row {@code iy + p}, column
+         * {@code (ix + p) / s}. Only the image's cells are written: the pad cells stay zero.
+         */
+        private void toPhases(float[] x, int base, float[] ph) {
+            int c = in.c();
+            int h = in.h();
+            int w = in.w();
+            int s = spec.strideH();
+            int p = spec.padH();
+            for (int ch = 0; ch < c; ch++) {
+                for (int r = 0; r < s; r++) {
+                    int ix0 = Math.floorMod(r - p, s); // first image column of this phase
+                    int q0 = (ix0 + p) / s;
+                    int plane = (ch * s + r) * padRows;
+                    for (int iy = 0; iy < h; iy++) {
+                        int src = base + (ch * h + iy) * w + ix0;
+                        int dst = (plane + iy + p) * phaseCols + q0;
+                        if (s == 1) {
+                            System.arraycopy(x, src, ph, dst, w);
+                            continue;
+                        }
+                        for (int ix = ix0; ix < w; ix += s, src += s, dst++) {
+                            ph[dst] = x[src];
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Panels {@code [p0, p1)} of one image: im2col, GEMM and epilogue, panel by panel. */
+        private void panelRange(float[] ph, float[] bp, int p0, int p1, float[] y, int off) {
+            int nr = panels.panelWidth();
+            int pixels = out.h() * out.w();
+            for (int pn = p0; pn < p1; pn++) {
+                int j0 = pn * nr;
+                int cols = Math.min(nr, pixels - j0);
+                panelPatches(ph, bp, j0, cols);
+                panels.multiplyPanelColumns(bp, cols, y, off + j0, pixels);
+                epilogue(y, off, pixels, j0, j0 + cols);
+            }
+        }
+
+        /**
+         * The patches of output pixels {@code [j0, j0 + cols)} as one panel: tap (ch, i, j) of the
+         * pixels of output row {@code oy} from {@code ox} on is the run of phase plane
+         * {@code (ch, j % s)}, padded row {@code oy * s + i}, from column {@code ox + j / s}, i.e.
+         * at {@code tapOffset[tap] + oy * s * phaseCols + ox}. Pad columns of a last, partial panel
+         * are zeros.
+         */
+        private void panelPatches(float[] ph, float[] bp, int j0, int cols) {
+            int nr = panels.panelWidth();
+            int s = spec.strideH();
+            int ow = out.w();
+            int[] taps = tapOffset;
+            int kLen = taps.length;
+            for (int col = 0; col < cols; ) {
+                int pixel = j0 + col;
+                int oy = pixel / ow;
+                int ox = pixel % ow;
+                int len = Math.min(ow - ox, cols - col);
+                int base = oy * s * phaseCols + ox;
+                for (int t = 0, dst = col; t < kLen; t++, dst += nr) {
+                    System.arraycopy(ph, base + taps[t], bp, dst, len);
+                }
+                col += len;
+            }
+            if (cols < nr) {
+                for (int t = 0, dst = cols; t < kLen; t++, dst += nr) {
+                    Arrays.fill(bp, dst, dst - cols + nr, 0f);
+                }
+            }
+        }
+
+        /** {@link #panelPatches}' offset of each tap (ch, i, j) in the phase planes, for output pixel (0, 0). */
+        private static int[] tapOffsets(int c, int k, int s, int padRows, int phaseCols) {
+            int[] t = new int[c * k * k];
+            int q = 0;
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < k; i++) {
+                    for (int j = 0; j < k; j++) {
+                        t[q++] = ((ch * s + j % s) * padRows + i) * phaseCols + j / s;
+                    }
+                }
+            }
+            return t;
         }
 
         private void im2col(float[] x, int base, float[] cols) {
@@ -153,66 +282,26 @@ final class Layers {
         }
 
         /**
-         * The patch matrix of one image as the GEMM's panels: for each panel of NR output pixels,
-         * K = (c, i, j) outer and the panel's pixels inner, so the writes are sequential; pad
-         * columns of the last panel and padded taps are zeros.
+         * The epilogue on columns {@code [j0, j1)} of the image's output rows (one per channel):
+         * {@code z = (acc + b) * g + shift}, then the ReLU, with {@code b = 0}, {@code g = 1},
+         * {@code shift = 0} for a missing bias or BatchNorm (which changes nothing but the sign of
+         * a zero sum), in one branch-free loop per channel.
          */
-        private void im2colPanels(float[] x, int base, PanelScratch ps) {
-            float[] bp = ps.panels;
-            int[] iy0 = ps.iy0;
-            int[] ix0 = ps.ix0;
-            int nr = panels.panelWidth();
-            int c = in.c();
-            int h = in.h();
-            int w = in.w();
-            int k = spec.kernelH();
-            int s = spec.strideH();
-            int p = spec.padH();
-            int ow = out.w();
-            int pixels = out.h() * ow;
-            int dst = 0;
-            for (int j0 = 0; j0 < pixels; j0 += nr) {
-                int cols = Math.min(nr, pixels - j0);
-                for (int col = 0; col < cols; col++) {
-                    int pixel = j0 + col;
-                    iy0[col] = pixel / ow * s - p;
-                    ix0[col] = pixel % ow * s - p;
-                }
-                for (int ch = 0; ch < c; ch++) {
-                    int plane = base + ch * h * w;
-                    for (int i = 0; i < k; i++) {
-                        for (int j = 0; j < k; j++, dst += nr) {
-                            for (int col = 0; col < cols; col++) {
-                                int iy = iy0[col] + i;
-                                int ix = ix0[col] + j;
-                                bp[dst + col] = iy >= 0 && iy < h && ix >= 0 && ix < w ? x[plane + iy * w + ix] : 0f;
-                            }
-                            for (int col = cols; col < nr; col++) {
-                                bp[dst + col] = 0f;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        private void epilogue(float[] y, int off, int pixels) {
+        private void epilogue(float[] y, int off, int pixels, int j0, int j1) {
             for (int o = 0; o < spec.outChannels(); o++) {
                 float b = bias == null ? 0f : bias[o];
-                boolean hasBias = bias != null;
-                boolean bn = g != null;
-                float go = bn ? g[o] : 1f;
-                float so = bn ? shift[o] : 0f;
-                int base = off + o * pixels;
-                for (int i = base; i < base + pixels; i++) {
-                    float z = y[i];
-                    if (hasBias) {
-                        z = z + b;
+                float go = g == null ? 1f : g[o];
+                float so = g == null ? 0f : shift[o];
+                int from = off + o * pixels + j0;
+                int to = off + o * pixels + j1;
+                if (relu) {
+                    for (int i = from; i < to; i++) {
+                        y[i] = Math.max((y[i] + b) * go + so, 0f);
                     }
-                    if (bn) {
-                        z = z * go + so;
+                } else {
+                    for (int i = from; i < to; i++) {
+                        y[i] = (y[i] + b) * go + so;
                     }
-                    y[i] = relu ? Math.max(z, 0f) : z;
                 }
             }
         }
@@ -366,80 +455,168 @@ final class Layers {
         final int k;
         final int s;
         final int p;
+        /** Threads splitting the planes (the engine's). */
+        final int threads;
+        /** Whether {@link VectorRows} links here (the vector module is resolved). */
+        private static final boolean VECTOR_ROWS = vectorRows();
 
-        Pool(Shape in, boolean max, int k, int s, int p) {
+        Pool(Shape in, boolean max, int k, int s, int p, int threads) {
             super(LayerKind.POOL, in, new Shape(in.c(), (in.h() + 2 * p - k) / s + 1, (in.w() + 2 * p - k) / s + 1));
             this.max = max;
             this.k = k;
             this.s = s;
             this.p = p;
+            this.threads = threads;
         }
 
+        /**
+         * Loads {@link VectorRows} by name, here and not in that class: its static initialiser
+         * is what fails without the vector module.
+         */
+        private static boolean vectorRows() {
+            try {
+                Class.forName("io.github.trit4j.nn.VectorRows", true, Layers.class.getClassLoader());
+                return true;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
+            }
+        }
+
+        /** Per part of the plane split: the column maxima and their adjacent pairs of one output row. */
         @Override
         Object scratch(int batch) {
-            return max ? new float[in.w()] : null;
+            return new float[Math.max(1, Math.min(threads, batch * in.c()))][2][in.w()];
         }
 
         @Override
         void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
+            float[][][] rows = (float[][][]) scratch;
+            int planes = batch * in.c();
+            int parts = rows.length;
+            if (parts == 1) {
+                planes(x, y, 0, planes, rows[0]);
+                return;
+            }
+            // one unit per part, so part q owns row buffers q
+            RowSplit.run(parts, parts, (q0, q1) -> {
+                for (int q = q0; q < q1; q++) {
+                    planes(x, y, (int) ((long) planes * q / parts), (int) ((long) planes * (q + 1) / parts), rows[q]);
+                }
+            });
+        }
+
+        private void planes(float[] x, float[] y, int plane0, int plane1, float[][] rows) {
             if (max) {
-                maxPool(x, y, batch, (float[]) scratch);
+                maxPool(x, y, plane0, plane1, rows[0], rows[1]);
             } else {
-                avgPool(x, y, batch);
+                avgPool(x, y, plane0, plane1);
             }
         }
 
         /**
          * Separable, columns first: for each output row, the maxima over its window's input rows
-         * for every column (whole rows, element-wise: loops C2 vectorises), then each output's
-         * horizontal window over those, so the scalar, strided pass runs on the output rows only.
-         * Exact: {@link Math#max} does not depend on the order (NaN and signed zeros included).
+         * for every column (whole rows, element-wise: {@link VectorRows} when the vector module is
+         * there, else loops C2 may vectorise), then, for k = 3, the maxima of adjacent column pairs
+         * (element-wise again), so that each output's horizontal
+         * window costs one scalar max; only the outputs whose window crosses the padding take the
+         * clipped general loop. Exact: {@link Math#max} does not depend on the order or grouping
+         * (NaN and signed zeros included), and {@code max(-inf, v) == v}, so a window starts at
+         * its first valid tap.
+         *
+         * <p>{@code [plane0, plane1)} of the {@code batch * C} planes, so threads can split them.
          */
-        private void maxPool(float[] x, float[] y, int batch, float[] col) {
+        private void maxPool(float[] x, float[] y, int plane0, int plane1, float[] col, float[] pair) {
+            boolean vector = VECTOR_ROWS;
             int h = in.h();
             int w = in.w();
             int oh = out.h();
             int ow = out.w();
-            int o = 0;
-            for (int plane = 0; plane < batch * in.c(); plane++) {
+            // outputs [lo, hi) have their whole window inside the row
+            int lo = Math.min(ow, (p + s - 1) / s);
+            int hi = Math.max(lo, Math.min(ow, w + p - k < 0 ? 0 : (w + p - k) / s + 1));
+            for (int plane = plane0; plane < plane1; plane++) {
                 int base = plane * h * w;
+                int o = plane * oh * ow;
                 for (int oy = 0; oy < oh; oy++, o += ow) {
                     int y0 = Math.max(0, oy * s - p);
                     int y1 = Math.min(h, oy * s - p + k);
                     if (y0 >= y1) {
-                        java.util.Arrays.fill(y, o, o + ow, Float.NEGATIVE_INFINITY);
+                        Arrays.fill(y, o, o + ow, Float.NEGATIVE_INFINITY);
                         continue;
                     }
-                    System.arraycopy(x, base + y0 * w, col, 0, w);
-                    for (int iy = y0 + 1; iy < y1; iy++) {
-                        int r = base + iy * w;
+                    int r0 = base + y0 * w;
+                    if (y1 - y0 == 3 && vector) {
+                        VectorRows.max3(x, r0, w, col);
+                    } else if (y1 - y0 == 3) {
+                        int r1 = r0 + w;
+                        int r2 = r1 + w;
                         for (int ix = 0; ix < w; ix++) {
-                            col[ix] = Math.max(col[ix], x[r + ix]);
+                            col[ix] = Math.max(Math.max(x[r0 + ix], x[r1 + ix]), x[r2 + ix]);
+                        }
+                    } else {
+                        System.arraycopy(x, r0, col, 0, w);
+                        for (int iy = y0 + 1; iy < y1; iy++) {
+                            int r = base + iy * w;
+                            if (vector) {
+                                VectorRows.maxInto(x, r, w, col);
+                                continue;
+                            }
+                            for (int ix = 0; ix < w; ix++) {
+                                col[ix] = Math.max(col[ix], x[r + ix]);
+                            }
                         }
                     }
-                    for (int ox = 0; ox < ow; ox++) {
-                        int x0 = Math.max(0, ox * s - p);
-                        int x1 = Math.min(w, ox * s - p + k);
-                        float m = Float.NEGATIVE_INFINITY;
-                        for (int ix = x0; ix < x1; ix++) {
-                            m = Math.max(m, col[ix]);
+                    for (int ox = 0; ox < lo; ox++) {
+                        y[o + ox] = clippedMax(col, ox, w);
+                    }
+                    if (k == 3) {
+                        if (vector) {
+                            VectorRows.pairs(col, w, pair);
+                        } else {
+                            for (int ix = 0; ix + 1 < w; ix++) {
+                                pair[ix] = Math.max(col[ix], col[ix + 1]);
+                            }
                         }
-                        y[o + ox] = m;
+                        for (int ox = lo, b = lo * s - p; ox < hi; ox++, b += s) {
+                            y[o + ox] = Math.max(pair[b], col[b + 2]);
+                        }
+                    } else {
+                        for (int ox = lo, b = lo * s - p; ox < hi; ox++, b += s) {
+                            float m = col[b];
+                            for (int j = 1; j < k; j++) {
+                                m = Math.max(m, col[b + j]);
+                            }
+                            y[o + ox] = m;
+                        }
+                    }
+                    for (int ox = hi; ox < ow; ox++) {
+                        y[o + ox] = clippedMax(col, ox, w);
                     }
                 }
             }
         }
 
+        /** The max of output {@code ox}'s window over the valid columns of {@code col}; -inf if none. */
+        private float clippedMax(float[] col, int ox, int w) {
+            int x0 = Math.max(0, ox * s - p);
+            int x1 = Math.min(w, ox * s - p + k);
+            float m = Float.NEGATIVE_INFINITY;
+            for (int ix = x0; ix < x1; ix++) {
+                m = Math.max(m, col[ix]);
+            }
+            return m;
+        }
+
         /** Direct: each window's valid taps summed in row-major order (PyTorch's), divided by k*k. */
-        private void avgPool(float[] x, float[] y, int batch) {
+        private void avgPool(float[] x, float[] y, int plane0, int plane1) {
             int h = in.h();
             int w = in.w();
             int oh = out.h();
             int ow = out.w();
             float div = k * k;
-            int o = 0;
-            for (int plane = 0; plane < batch * in.c(); plane++) {
+            for (int plane = plane0; plane < plane1; plane++) {
                 int base = plane * h * w;
+                int o = plane * oh * ow;
                 for (int oy = 0; oy < oh; oy++) {
                     int y0 = Math.max(0, oy * s - p);
                     int y1 = Math.min(h, oy * s - p + k);

@@ -28,9 +28,14 @@ class LayersTest {
     }
 
     static Network network(String name, int c, int h, int w, int classes, String layers, List<Tensor> tensors) {
+        return network(name, c, h, w, classes, layers, tensors, OPTIONS);
+    }
+
+    static Network network(String name, int c, int h, int w, int classes, String layers, List<Tensor> tensors,
+                           NetworkOptions options) {
         String arch = "{\"name\": \"" + name + "\", " + input(c, h, w) + ", \"classes\": " + classes
                 + ", \"layers\": [" + layers + "]}";
-        return Network.of(ModelFile.of(arch, Map.of(), tensors), OPTIONS);
+        return Network.of(ModelFile.of(arch, Map.of(), tensors), options);
     }
 
     static List<Tensor> bn(String name, SplittableRandom r, int c, float[][] keep) {
@@ -77,6 +82,44 @@ class LayersTest {
                     }
                     Naive.assertClose(expected, net.predict(x, batch), 1e-4, "float conv " + c + "->" + o + " k" + k);
                 });
+    }
+
+    /**
+     * The panel path (stride-phase im2col, panel by panel, the engine's threads splitting the
+     * panels) on stem-like and odd shapes: non-square inputs, rows shorter and longer than a
+     * panel, a partial last panel, output channels not a multiple of the register tile, strides
+     * 1 to 3 with padding, batch > 1, 1 to 3 threads; BatchNorm and ReLU folded so the epilogue
+     * runs on each panel's columns.
+     */
+    @Test
+    void floatConvPanelPathMatchesDirectConvolutionOnOddShapes() {
+        int[][] cases = { // c, o, k, s, p, h, w
+            {3, 9, 7, 2, 3, 37, 29}, {3, 64, 7, 2, 3, 32, 32}, {2, 5, 3, 1, 1, 11, 40}, {4, 7, 1, 2, 0, 17, 9},
+            {1, 3, 5, 3, 2, 26, 19}, {5, 6, 3, 2, 0, 13, 70}, {3, 8, 2, 2, 1, 9, 9}};
+        for (int[] cs : cases) {
+            int c = cs[0], o = cs[1], k = cs[2], s = cs[3], p = cs[4], h = cs[5], w = cs[6];
+            SplittableRandom r = new SplittableRandom(c * 7919L + o * 31 + k * 7 + s + h * 3 + w);
+            float[] wt = Naive.randomFloats(r, o * c * k * k, 0.5);
+            float[][] bnv = new float[4][];
+            List<Tensor> t = new ArrayList<>(bn("c.bn", r, o, bnv));
+            t.add(Tensor.f32("c.weight", wt, o, c, k, k));
+            int oh = (h + 2 * p - k) / s + 1;
+            int ow = (w + 2 * p - k) / s + 1;
+            String layers = "{\"type\": \"conv\", \"name\": \"c\", \"mode\": \"float\", \"in\": " + c
+                    + ", \"out\": " + o + ", \"kernel\": " + k + ", \"stride\": " + s + ", \"padding\": " + p
+                    + ", \"bias\": false}, {\"type\": \"batchnorm\", \"name\": \"c.bn\", \"eps\": 1e-5}, "
+                    + "{\"type\": \"relu\"}, {\"type\": \"flatten\"}";
+            for (int batch : new int[] {1, 3}) {
+                float[] x = Naive.randomFloats(r, batch * c * h * w, 1);
+                double[] expected = Naive.relu(Naive.batchnorm(Naive.conv(x, batch, c, h, w, wt, o, k, s, p), batch, o,
+                        oh * ow, bnv[0], bnv[1], bnv[2], bnv[3], 1e-5));
+                for (int threads = 1; threads <= 3; threads++) {
+                    Network net = network("conv", c, h, w, o * oh * ow, layers, t, OPTIONS.withThreads(threads));
+                    Naive.assertClose(expected, net.predict(x, batch), 1e-4, "float conv " + java.util.Arrays.toString(cs)
+                            + " batch " + batch + " threads " + threads);
+                }
+            }
+        }
     }
 
     @Test
@@ -170,6 +213,65 @@ class LayersTest {
                     Naive.assertClose(Naive.pool(x, batch * c, hw, hw, max, k, s, p), net.predict(x, batch), 1e-6,
                             (max ? "max" : "avg") + " pool k" + k + " s" + s + " p" + p + " " + hw);
                 });
+    }
+
+    /**
+     * Max pooling is exact (a max of floats is one of them), so it is compared bit for bit, on
+     * non-square planes wide and narrow, windows clipped by the padding on either edge, -inf
+     * and signed zeros in the input, batch > 1 and 1 to 3 threads splitting the planes; average
+     * pooling within float rounding.
+     */
+    @Test
+    void poolingIsExactOnOddShapesBatchesAndThreads() {
+        int[][] cases = { // k, s, p, h, w
+            {3, 2, 1, 112, 112}, {3, 2, 1, 15, 33}, {3, 1, 1, 7, 5}, {2, 2, 0, 9, 14}, {3, 3, 1, 10, 31},
+            {5, 2, 2, 12, 17}, {4, 3, 2, 8, 23}, {1, 1, 0, 3, 4}, {3, 2, 0, 3, 3}};
+        for (int[] cs : cases) {
+            int k = cs[0], s = cs[1], p = cs[2], h = cs[3], w = cs[4];
+            int oh = (h + 2 * p - k) / s + 1;
+            int ow = (w + 2 * p - k) / s + 1;
+            SplittableRandom r = new SplittableRandom(k * 1000L + s * 100 + p * 10 + h * 7 + w);
+            int c = 5;
+            for (int batch : new int[] {1, 2}) {
+                float[] x = Naive.randomFloats(r, batch * c * h * w, 1);
+                for (int i = 0; i < x.length; i += 1 + r.nextInt(13)) {
+                    x[i] = switch (r.nextInt(3)) {
+                        case 0 -> Float.NEGATIVE_INFINITY;
+                        case 1 -> -0f;
+                        default -> 0f;
+                    };
+                }
+                float[] finite = x.clone();
+                for (int i = 0; i < finite.length; i++) {
+                    finite[i] = Math.max(finite[i], -3f);
+                }
+                for (boolean max : new boolean[] {true, false}) {
+                    float[] in = max ? x : finite;
+                    double[] expected = Naive.pool(in, batch * c, h, w, max, k, s, p);
+                    for (int threads = 1; threads <= 3; threads++) {
+                        Network net = network("pool", c, h, w, c * oh * ow, "{\"type\": \""
+                                + (max ? "max_pool" : "avg_pool") + "\", \"kernel\": " + k + ", \"stride\": " + s
+                                + ", \"padding\": " + p + "}, {\"type\": \"flatten\"}", List.of(),
+                                OPTIONS.withThreads(threads));
+                        float[] got = net.predict(in, batch);
+                        String what = (max ? "max" : "avg") + " pool " + java.util.Arrays.toString(cs) + " batch "
+                                + batch + " threads " + threads;
+                        if (max) {
+                            float[] exp = new float[expected.length];
+                            for (int i = 0; i < exp.length; i++) {
+                                exp[i] = (float) expected[i];
+                            }
+                            for (int i = 0; i < exp.length; i++) {
+                                // the value exactly; the sign of a zero may be either (PyTorch keeps the first)
+                                assertEquals(exp[i] == 0f ? 0f : exp[i], got[i] == 0f ? 0f : got[i], what + " at " + i);
+                            }
+                        } else {
+                            Naive.assertClose(expected, got, 1e-6, what);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test

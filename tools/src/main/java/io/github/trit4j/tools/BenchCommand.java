@@ -27,14 +27,20 @@ import java.util.concurrent.Callable;
                 "The speedup study: fp32 (OpenBLAS sgemm, Vector API), int8 (Vector API) and trit4j's 2-bit, "
                         + "ternary (conventional, FATNN, x 2-bit) and binary GEMM on the ResNet-18 layer shapes, a "
                         + "square and a batch-1 linear layer, and the ResNet-18 3x3 layers as convolutions (trit4j's "
-                        + "Conv2d; fp32 and int8 as im2col + GEMM); speedup over fp32 OpenBLAS and GMAC/s.",
-                "JMH in forked JVMs; each figure from its settled iterations (warm-up recorded). Defaults take about 10 minutes on 2 cores; --quick takes seconds (indicative numbers).",
+                        + "Conv2d; fp32 and int8 as im2col + GEMM), and the whole ResNet-18 at 224x224, batch 1 (FATNN, "
+                        + "conventional and ternary x 2-bit blocks with a float stem and classifier, against the fp32 "
+                        + "network through OpenBLAS); speedup over fp32 OpenBLAS and GMAC/s.",
+                "JMH in forked JVMs; each figure from its settled iterations (warm-up recorded). Defaults take about 10 minutes on 2 cores plus a few for the resnet18 workload (not yet timed); --quick takes seconds (indicative numbers).",
                 "fp32 OpenBLAS runs on the CPU's own core: if OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE is set, in a child JVM "
                         + "without them (--openblas-core)."})
 public final class BenchCommand implements Callable<Integer> {
 
-    /** The study's default workloads: GEMMs, then the ResNet-18 3x3 layers as convolutions. */
-    static final List<String> DEFAULT_WORKLOADS = List.of("S1", "S2", "S3", "S4", "Q1", "L1", "C1", "C2", "C3", "C4");
+    /**
+     * The study's default workloads: GEMMs, the ResNet-18 3x3 layers as convolutions, and the
+     * whole ResNet-18 (batch 1).
+     */
+    static final List<String> DEFAULT_WORKLOADS = List.of("S1", "S2", "S3", "S4", "Q1", "L1", "C1", "C2", "C3", "C4",
+            "resnet18");
 
     /** Precisions of the default convolution workloads: the baselines, conventional ternary and FATNN (time budget). */
     static final List<String> DEFAULT_CONV_PRECISIONS = List.of("FP32_OPENBLAS", "FP32_VECTOR", "INT8",
@@ -59,7 +65,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Workloads: S1 S2 S3 S4 (ResNet-18 3x3 layers as GEMM), Q1 Q2 (squares), L1 (batch-1 "
                     + "linear), MxNxK, C1 C2 C3 C4 (the same layers as convolutions: 64ch 56x56, 128ch 28x28, 256ch "
                     + "14x14, 512ch 7x7, 3x3 stride 1 pad 1), D2 D3 D4 (stride-2 3x3), P1 (1x1) or "
-                    + "conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad> (default: S1,S2,S3,S4,Q1,L1,C1,C2,C3,C4; with --quick: S4).")
+                    + "conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad>, resnet18 (the whole network, batch 1, at the "
+                    + "--threads counts, in the fp32 and ternary precisions) (default: S1,S2,S3,S4,Q1,L1,C1,C2,C3,C4,"
+                    + "resnet18; with --quick: S4).")
     List<String> workloads;
 
     @Option(names = "--conv-threads", split = ",", paramLabel = "N",
@@ -207,7 +215,13 @@ public final class BenchCommand implements Callable<Integer> {
         List<Integer> ct = convThreads != null ? StudyOptions.threads(spec, convThreads)
                 : threads != null ? t : List.of(1);
         int[] timing = quick ? StudyPlan.QUICK_TIMING : StudyPlan.DEFAULT_TIMING;
-        return StudyPlan.of(w.stream().map(s -> StudyWorkload.parse(s).name()).distinct().toList(), p,
+        StudyPlan plan = StudyPlan.of(w.stream().map(s -> StudyWorkload.parse(s).name()).distinct().toList(), p,
                 StudyOptions.shapes(spec, isa), t, timing).withConv(ct, cp).withOpenBlasCore(openBlasCore);
+        if (plan.networkPrecisions().isEmpty() && w.stream().anyMatch(s -> StudyWorkload.parse(s).kind()
+                == StudyWorkload.Kind.NETWORK)) {
+            throw new ParameterException(spec.commandLine(), "--precisions: a network workload needs one of "
+                    + io.github.trit4j.bench.StudyProducts.NETWORK_PRECISIONS + ", got " + p);
+        }
+        return plan;
     }
 }

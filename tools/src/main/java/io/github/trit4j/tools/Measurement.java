@@ -14,7 +14,7 @@ import java.util.Map;
  * @param kernel              what ran, as the fork reported it (e.g. {@code trit4j AVX512},
  *                            {@code OpenBLAS 0.3.21 Cooperlake (system)})
  * @param workload            the workload's name ({@code S1}, or {@code MxNxK})
- * @param kind                {@code GEMM} or {@code CONV}
+ * @param kind                {@code GEMM}, {@code CONV} or {@code NETWORK}
  * @param m                   output rows
  * @param n                   output columns
  * @param k                   reduction length

@@ -2,6 +2,7 @@ package io.github.trit4j.tools;
 
 import io.github.trit4j.bench.OpenBlas;
 import io.github.trit4j.bench.StudyPrecision;
+import io.github.trit4j.bench.StudyProducts;
 import io.github.trit4j.bench.StudyWorkload;
 
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import java.util.List;
  * @param workloads         workload names ({@code S1}, ..., {@code C1}, ..., {@code MxNxK} or a convolution's id)
  * @param precisions        precisions, in study order (without {@link StudyPrecision#FP32_OPENBLAS_ENV}: see openBlasCore)
  * @param shapes            ISA shapes, each run in its own forked JVMs; fp32 OpenBLAS runs only in the first
- * @param threads           thread counts of the GEMM workloads
+ * @param threads           thread counts of the GEMM and network workloads
  * @param convThreads       thread counts of the convolution workloads
  * @param convPrecisions    precisions of the convolution workloads
  * @param openBlasCore      which OpenBLAS core(s) the fp32 OpenBLAS measurements run on
@@ -34,7 +35,7 @@ public record StudyPlan(List<String> workloads, List<StudyPrecision> precisions,
 
     /**
      * Default timing: up to 12 iterations of 300 ms per measurement, the first ones counted as warm-up until three
-     * agree within 5% ({@link SteadyState}); about 10 minutes for the full default study on 2 cores.
+     * agree within 5% ({@link SteadyState}); about 10 minutes for the full default study on 2 cores, plus the resnet18 workload (a few minutes, not yet timed).
      */
     public static final int[] DEFAULT_TIMING = {0, 300, 12, 300};
     /** {@code --quick}: seconds, for smoke tests; numbers are indicative only. */
@@ -124,17 +125,29 @@ public record StudyPlan(List<String> workloads, List<StudyPrecision> precisions,
     }
 
     /**
+     * The precisions of the network workloads: the plan's precisions that a network has layers in
+     * ({@link StudyProducts#NETWORK_PRECISIONS}: fp32, and the ternary ones as block modes).
+     */
+    public List<StudyPrecision> networkPrecisions() {
+        return precisions.stream().filter(StudyProducts.NETWORK_PRECISIONS::contains).toList();
+    }
+
+    /**
      * The JMH runs, in order: per shape, per set of thread counts (GEMM workloads, convolution workloads; one
-     * run when they share thread counts), the anchor first when it needs its own JVM.
+     * run when they share thread counts; then the network workloads, at the GEMM thread counts in
+     * {@link #networkPrecisions()}), the anchor first when it needs its own JVM.
      */
     public List<Batch> batches() {
-        List<String> gemm = workloads.stream().filter(w -> StudyWorkload.parse(w).kind() != StudyWorkload.Kind.CONV).toList();
-        List<String> conv = workloads.stream().filter(w -> StudyWorkload.parse(w).kind() == StudyWorkload.Kind.CONV).toList();
+        List<String> gemm = ofKind(StudyWorkload.Kind.GEMM);
+        List<String> conv = ofKind(StudyWorkload.Kind.CONV);
+        List<String> network = ofKind(StudyWorkload.Kind.NETWORK);
         List<List<String>> sets = new ArrayList<>();
         List<List<Integer>> setThreads = new ArrayList<>();
         List<List<StudyPrecision>> setPrecisions = new ArrayList<>();
         if (!gemm.isEmpty() && !conv.isEmpty() && threads.equals(convThreads) && precisions.equals(convPrecisions)) {
-            sets.add(workloads);
+            List<String> both = new ArrayList<>(gemm);
+            both.addAll(conv);
+            sets.add(workloads.stream().filter(both::contains).toList());
             setThreads.add(threads);
             setPrecisions.add(precisions);
         } else {
@@ -148,6 +161,11 @@ public record StudyPlan(List<String> workloads, List<StudyPrecision> precisions,
                 setThreads.add(convThreads);
                 setPrecisions.add(convPrecisions);
             }
+        }
+        if (!network.isEmpty() && !networkPrecisions().isEmpty()) {
+            sets.add(network);
+            setThreads.add(threads);
+            setPrecisions.add(networkPrecisions());
         }
         List<Batch> out = new ArrayList<>();
         for (IsaShape shape : shapes) {
@@ -172,6 +190,10 @@ public record StudyPlan(List<String> workloads, List<StudyPrecision> precisions,
             }
         }
         return out;
+    }
+
+    private List<String> ofKind(StudyWorkload.Kind kind) {
+        return workloads.stream().filter(w -> StudyWorkload.parse(w).kind() == kind).toList();
     }
 
     /** Number of measurements of the whole plan. */

@@ -31,7 +31,7 @@ public final class StudyTables {
     }
 
     /**
-     * One row per group (and per workload kind, GEMM or convolution, when both are present): geometric means
+     * One row per group (and per workload kind, GEMM, convolution or network, when several are present): geometric means
      * over the workloads.
      */
     public static TextTable summary(StudyResults results) {
@@ -95,9 +95,10 @@ public final class StudyTables {
                 : "GMAC/s, fp32 OpenBLAS not measured " + over, header, numeric, rows);
     }
 
-    /** {@code "GEMM"}, {@code "conv"}. */
+    /** {@code "GEMM"}, {@code "conv"}, {@code "network"}. */
     static String kindLabel(String kind) {
-        return kind.equals(io.github.trit4j.bench.StudyWorkload.Kind.CONV.name()) ? "conv" : kind;
+        return kind.equals(io.github.trit4j.bench.StudyWorkload.Kind.CONV.name()) ? "conv"
+                : kind.equals(io.github.trit4j.bench.StudyWorkload.Kind.NETWORK.name()) ? "network" : kind;
     }
 
     /**

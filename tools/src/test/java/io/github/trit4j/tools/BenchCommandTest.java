@@ -81,6 +81,7 @@ class BenchCommandTest {
                 new String[] {"bench", "--openblas-core", "haswell"},
                 new String[] {"bench", "--conv-threads", "x"},
                 new String[] {"bench", "--workloads", "conv4x2x2o4k5s1p0"},
+                new String[] {"bench", "--workloads", "resnet18", "--precisions", "INT8,BINARY"},
                 new String[] {"conv", "--c", "4", "--h", "2", "--o", "4", "--kernel", "5", "--pad", "0"},
                 new String[] {"conv", "--c", "0", "--h", "8", "--o", "4"},
                 new String[] {"conv", "--h", "8", "--o", "4"},
@@ -98,7 +99,7 @@ class BenchCommandTest {
         cmd.parseArgs("bench");
         BenchCommand bench = cmd.getSubcommands().get("bench").getCommand();
         StudyPlan plan = bench.plan();
-        assertEquals(List.of("S1", "S2", "S3", "S4", "Q1", "L1", "C1", "C2", "C3", "C4"), plan.workloads());
+        assertEquals(List.of("S1", "S2", "S3", "S4", "Q1", "L1", "C1", "C2", "C3", "C4", "resnet18"), plan.workloads());
         assertEquals(8, plan.precisions().size());
         assertFalse(plan.precisions().contains(StudyPrecision.FP32_OPENBLAS_ENV));
         assertEquals(List.of(IsaShape.NATIVE), plan.shapes());
@@ -111,7 +112,12 @@ class BenchCommandTest {
                 StudyPrecision.TERNARY_CONVENTIONAL, StudyPrecision.TERNARY_FATNN), plan.convPrecisions());
         assertEquals(OpenBlasCore.NATIVE, plan.openBlasCore());
         int libs = plan.openBlasLibraries().size(); // the anchor runs once per OpenBLAS library
-        assertEquals(6 * (7 + libs) * plan.threads().size() + 4 * (4 + libs), plan.size());
+        // resnet18 at the GEMM thread counts in fp32 Vector API, the three ternary modes and the anchor
+        assertEquals(List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.FP32_VECTOR,
+                StudyPrecision.TERNARY_CONVENTIONAL, StudyPrecision.TERNARY_FATNN, StudyPrecision.TERNARY_TWO_BIT),
+                plan.networkPrecisions());
+        assertEquals(6 * (7 + libs) * plan.threads().size() + 4 * (4 + libs) + (4 + libs) * plan.threads().size(),
+                plan.size());
 
         cmd.parseArgs("bench", "--quick");
         StudyPlan quick = ((BenchCommand) cmd.getSubcommands().get("bench").getCommand()).plan();
@@ -119,6 +125,52 @@ class BenchCommandTest {
         assertEquals(7 + quick.openBlasLibraries().size(), quick.size());
         assertTrue(quick.indicative());
         assertFalse(plan.indicative());
+    }
+
+    /**
+     * The network workload gets its own JMH run, at the GEMM thread counts, in the precisions a
+     * network has (int8 and binary dropped), the anchor in its clean-environment JVM when forced.
+     */
+    @Test
+    void networkWorkloadsRunAtTheStudyThreadCountsInTheirPrecisions() {
+        List<StudyPrecision> p = List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.INT8, StudyPrecision.TERNARY_FATNN,
+                StudyPrecision.BINARY);
+        List<String> libs = List.of("bytedeco");
+        StudyPlan plan = new StudyPlan(List.of("S1", "resnet18", "C1"), p, List.of(IsaShape.NATIVE), List.of(1, 2),
+                List.of(1), p, OpenBlasCore.NATIVE, "OPENBLAS_CORETYPE=Haswell", 0, 1, 1, 1, libs);
+        assertEquals(List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.TERNARY_FATNN), plan.networkPrecisions());
+        List<StudyPlan.Batch> network = plan.batches().stream().filter(b -> b.workloads().contains("resnet18")).toList();
+        assertEquals(List.of(
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("resnet18"), List.of(StudyPrecision.FP32_OPENBLAS), List.of(1, 2), true, libs),
+                new StudyPlan.Batch(IsaShape.NATIVE, List.of("resnet18"), List.of(StudyPrecision.TERNARY_FATNN), List.of(1, 2), false)),
+                network);
+        assertTrue(plan.batches().stream().allMatch(b -> b.workloads().equals(List.of("resnet18"))
+                || !b.workloads().contains("resnet18")));
+        assertEquals(2 * 4 + 4 + 2 * 2, plan.size());
+    }
+
+    /**
+     * A real quick run of the resnet18 workload, fp32 OpenBLAS against FATNN at 1 thread: a
+     * NETWORK row per measurement with the network's MACs, and the speedup in the report.
+     */
+    @Test
+    void quickResnet18RunReportsTheNetworkSpeedup(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("results");
+        CommandRun r = CommandRun.of("bench", "--quick", "--workloads", "resnet18", "--precisions",
+                "FP32_OPENBLAS,TERNARY_FATNN", "--threads", "1", "--time-to-peak-jvms", "0", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("native resnet18 TERNARY_FATNN 1t:"), r::toString);
+        assertTrue(r.out().contains("| resnet18 network 3x224x224 batch 1 (1.81 GMAC) | 1.00x ("), r::toString);
+        List<Measurement> rows = StudyFiles.check(out);
+        int libraries = io.github.trit4j.bench.OpenBlas.availableSources().size();
+        assertEquals(1 + libraries, rows.size());
+        for (Measurement m : rows) {
+            assertEquals("NETWORK", m.kind());
+            assertEquals(List.of(1, 1, 1_814_073_344), List.of(m.m(), m.n(), m.k()));
+            assertTrue(m.microsPerOp() > 0, m::toString);
+            assertTrue(m.precision().equals("FP32_OPENBLAS") ? m.kernel().startsWith("OpenBLAS ")
+                    : m.kernel().startsWith("trit4j ") && m.kernel().contains("fatnn blocks"), m::toString);
+        }
     }
 
     /** Which JMH runs a plan makes, and in which environment OpenBLAS runs, for each --openblas-core. */

@@ -193,15 +193,19 @@ public final class Fp32VectorGemm {
             RowSplit.run((m + 3) / 4, threads, (from, to) -> alongK(a, b, m, n, k, c, 0, from * 4, Math.min(m, to * 4)));
         } else {
             RowSplit.run((m + MR - 1) / MR, threads,
-                    (from, to) -> panels(aPacked, bPacked, m, n, k, c, 0, from, to, new float[MR * NR]));
+                    (from, to) -> panels(aPacked, bPacked, m, n, k, c, 0, n, from, to, new float[MR * NR]));
         }
     }
 
-    /** Slivers {@code [s0, s1)} of C through the register-tiled kernel. */
-    static void panels(float[] ap, float[] bp, int m, int n, int k, float[] c, int cOff, int s0, int s1,
+    /**
+     * Slivers {@code [s0, s1)} of C through the register-tiled kernel: the {@code n} columns of
+     * {@code bp}'s panels, row {@code i} of C at {@code cOff + i * ldc}.
+     */
+    static void panels(float[] ap, float[] bp, int m, int n, int k, float[] c, int cOff, int ldc, int s0, int s1,
                        float[] tile) {
         final int kk = k;
         final int nn = n;
+        final int ld = ldc;
         final int panels = (nn + NR - 1) / NR;
         final int mcSlivers = MC / MR;
         for (int k0 = 0; k0 < kk; k0 += KC) {
@@ -236,26 +240,26 @@ public final class Fp32VectorGemm {
                         }
                         // epilogue: full tiles straight to C (adding to it after the first K block);
                         // tiles cut by M or N spill to the scratch tile and are copied element-wise
-                        int off = cOff + s * MR * nn + j0;
+                        int off = cOff + s * MR * ld + j0;
                         if (full && s * MR + MR <= m) {
                             if (k0 > 0) {
                                 c00 = c00.add(FloatVector.fromArray(S, c, off));
                                 c01 = c01.add(FloatVector.fromArray(S, c, off + L));
-                                c10 = c10.add(FloatVector.fromArray(S, c, off + nn));
-                                c11 = c11.add(FloatVector.fromArray(S, c, off + nn + L));
-                                c20 = c20.add(FloatVector.fromArray(S, c, off + 2 * nn));
-                                c21 = c21.add(FloatVector.fromArray(S, c, off + 2 * nn + L));
-                                c30 = c30.add(FloatVector.fromArray(S, c, off + 3 * nn));
-                                c31 = c31.add(FloatVector.fromArray(S, c, off + 3 * nn + L));
+                                c10 = c10.add(FloatVector.fromArray(S, c, off + ld));
+                                c11 = c11.add(FloatVector.fromArray(S, c, off + ld + L));
+                                c20 = c20.add(FloatVector.fromArray(S, c, off + 2 * ld));
+                                c21 = c21.add(FloatVector.fromArray(S, c, off + 2 * ld + L));
+                                c30 = c30.add(FloatVector.fromArray(S, c, off + 3 * ld));
+                                c31 = c31.add(FloatVector.fromArray(S, c, off + 3 * ld + L));
                             }
                             c00.intoArray(c, off);
                             c01.intoArray(c, off + L);
-                            c10.intoArray(c, off + nn);
-                            c11.intoArray(c, off + nn + L);
-                            c20.intoArray(c, off + 2 * nn);
-                            c21.intoArray(c, off + 2 * nn + L);
-                            c30.intoArray(c, off + 3 * nn);
-                            c31.intoArray(c, off + 3 * nn + L);
+                            c10.intoArray(c, off + ld);
+                            c11.intoArray(c, off + ld + L);
+                            c20.intoArray(c, off + 2 * ld);
+                            c21.intoArray(c, off + 2 * ld + L);
+                            c30.intoArray(c, off + 3 * ld);
+                            c31.intoArray(c, off + 3 * ld + L);
                         } else {
                             c00.intoArray(tile, 0);
                             c01.intoArray(tile, L);
@@ -270,7 +274,7 @@ public final class Fp32VectorGemm {
                             for (int r = 0; r < rows; r++) {
                                 for (int q = 0; q < cols; q++) {
                                     float v = tile[r * NR + q];
-                                    c[off + r * nn + q] = k0 > 0 ? c[off + r * nn + q] + v : v;
+                                    c[off + r * ld + q] = k0 > 0 ? c[off + r * ld + q] + v : v;
                                 }
                             }
                         }
@@ -372,11 +376,29 @@ public final class Fp32VectorGemm {
                     }
                     FloatGemm.checkMultiply(m, k, bp, n, c, cOffset, threads); // bp is at least n * K long
                     if (threads == 1) {
-                        panels(g.aPacked, bp, m, n, k, c, cOffset, 0, (m + MR - 1) / MR, TILE.get());
+                        panels(g.aPacked, bp, m, n, k, c, cOffset, n, 0, (m + MR - 1) / MR, TILE.get());
                         return;
                     }
                     RowSplit.run((m + MR - 1) / MR, threads,
-                            (from, to) -> panels(g.aPacked, bp, m, n, k, c, cOffset, from, to, TILE.get()));
+                            (from, to) -> panels(g.aPacked, bp, m, n, k, c, cOffset, n, from, to, TILE.get()));
+                }
+
+                @Override
+                public void multiplyPanelColumns(float[] bp, int cols, float[] c, int cOffset, int ldc) {
+                    java.util.Objects.requireNonNull(bp, "panels");
+                    java.util.Objects.requireNonNull(c, "c");
+                    if (cols < 1 || ldc < cols) {
+                        throw new IllegalArgumentException("cols = " + cols + " must be >= 1 and <= ldc = " + ldc);
+                    }
+                    if (bp.length < packedBLength(cols, k)) {
+                        throw new IllegalArgumentException("panels.length is " + bp.length + " but cols rounded up "
+                                + "to panels of " + NR + " times K = " + packedBLength(cols, k));
+                    }
+                    if (cOffset < 0 || c.length < (long) cOffset + (long) (m - 1) * ldc + cols) {
+                        throw new IllegalArgumentException("c.length is " + c.length + " but cOffset + (M - 1) * ldc"
+                                + " + cols = " + ((long) cOffset + (long) (m - 1) * ldc + cols));
+                    }
+                    panels(g.aPacked, bp, m, cols, k, c, cOffset, ldc, 0, (m + MR - 1) / MR, TILE.get());
                 }
 
                 @Override
@@ -426,11 +448,11 @@ public final class Fp32VectorGemm {
                         }
                     }
                     if (threads == 1) {
-                        panels(g.aPacked, bp, m, n, k, c, cOffset, 0, (m + MR - 1) / MR, TILE.get());
+                        panels(g.aPacked, bp, m, n, k, c, cOffset, n, 0, (m + MR - 1) / MR, TILE.get());
                         return;
                     }
                     RowSplit.run((m + MR - 1) / MR, threads,
-                            (from, to) -> panels(g.aPacked, bp, m, n, k, c, cOffset, from, to, TILE.get()));
+                            (from, to) -> panels(g.aPacked, bp, m, n, k, c, cOffset, n, from, to, TILE.get()));
                 }
             };
         }

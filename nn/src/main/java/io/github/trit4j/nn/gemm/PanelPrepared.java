@@ -26,4 +26,17 @@ public interface PanelPrepared extends FloatGemm.Prepared {
      *                                  thread count, or too short an array
      */
     void multiplyPanels(float[] panels, int n, float[] c, int cOffset, int threads);
+
+    /**
+     * A block of C's columns from a block of panels, on the calling thread:
+     * {@code c[cOffset + i*ldc + j] = sum_kk A[i][kk] * B[j][kk]} for {@code i < M, j < cols}, B's
+     * {@code cols} columns given as panels starting at index 0 of {@code panels}. Lets a caller
+     * produce B a few panels at a time and consume each block while it is still in cache (and
+     * split the columns between its own threads).
+     *
+     * @param panels the block's panels, at least {@code ceil(cols / NR) * NR * K} long (pad columns zero)
+     * @param ldc    distance between rows of C, at least {@code cols}
+     * @throws IllegalArgumentException for a bad {@code cols} or {@code ldc}, or too short an array
+     */
+    void multiplyPanelColumns(float[] panels, int cols, float[] c, int cOffset, int ldc);
 }
