@@ -271,6 +271,12 @@ final class Layers {
                                 continue;
                             }
                             int src = plane + iy * w;
+                            if (ix0 >= 0 && ix0 + k <= w) {
+                                // a window inside the row: its k taps are one contiguous run
+                                System.arraycopy(x, src + ix0, cols, q, k);
+                                q += k;
+                                continue;
+                            }
                             for (int j = 0; j < k; j++, q++) {
                                 int ix = ix0 + j;
                                 cols[q] = ix >= 0 && ix < w ? x[src + ix] : 0f;
