@@ -5,7 +5,6 @@ import io.github.trit4j.internal.kernel.ColumnPanels;
 import io.github.trit4j.internal.kernel.Epilogue;
 import io.github.trit4j.internal.kernel.Kernel;
 import io.github.trit4j.internal.kernel.KernelProvider;
-import io.github.trit4j.internal.kernel.TileLoops;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -89,9 +88,9 @@ class MicroKernelPropertiesTest {
                     int j0 = rnd.nextInt(n);
                     int j1 = j0 + 1 + rnd.nextInt(n - j0);
                     int[] expected = sentinels(m * n);
-                    TileLoops.alongK(scalar, kernel, w.bits(), x.bits(), words, i0, i1, j0, j1, e, expected, n);
+                    scalar.alongK(kernel, w.bits(), x.bits(), words, i0, i1, j0, j1, e, expected, n);
                     int[] actual = sentinels(m * n);
-                    TileLoops.alongK(vector, kernel, w.bits(), x.bits(), words, i0, i1, j0, j1, e, actual, n);
+                    vector.alongK(kernel, w.bits(), x.bits(), words, i0, i1, j0, j1, e, actual, n);
                     assertArrayEquals(expected, actual, () -> isa + " " + kernel + " along K, rows [" + i0 + ", "
                             + i1 + ") columns [" + j0 + ", " + j1 + ") for " + c);
 
@@ -103,7 +102,7 @@ class MicroKernelPropertiesTest {
                         int p0 = rnd.nextInt(panels);
                         int p1 = p0 + 1 + rnd.nextInt(panels - p0);
                         int[] expectedPanels = sentinels(m * n);
-                        TileLoops.alongK(scalar, kernel, w.bits(), x.bits(), words, i0, i1, p0 * lanes,
+                        scalar.alongK(kernel, w.bits(), x.bits(), words, i0, i1, p0 * lanes,
                                 Math.min(n, p1 * lanes), e, expectedPanels, n);
                         int[] actualPanels = sentinels(m * n);
                         vector.panels(kernel, w.bits(), words, xp, kWords, i0, i1, p0, p1, e, actualPanels, n);
@@ -178,7 +177,7 @@ class MicroKernelPropertiesTest {
                         Epilogue e = kernel.epilogue(c.k(), term(kernel.weightTerm(), wp),
                                 term(kernel.activationTerm(), xp));
                         int[] out = new int[c.m() * c.n()];
-                        TileLoops.alongK(KernelProvider.create(Isa.SCALAR), kernel, w.bits(), x.bits(), w.wordsPerRow(),
+                        KernelProvider.create(Isa.SCALAR).alongK(kernel, w.bits(), x.bits(), w.wordsPerRow(),
                                 0, c.m(), 0, c.n(), e, out, c.n());
                         assertArrayEquals(NaiveGemm.multiply(wv, xv, c.m(), c.n(), c.k()), out,
                                 () -> "scalar " + kernel + " for " + c);

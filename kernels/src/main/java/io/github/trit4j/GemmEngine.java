@@ -6,7 +6,6 @@ import io.github.trit4j.internal.kernel.Epilogue;
 import io.github.trit4j.internal.kernel.Kernel;
 import io.github.trit4j.internal.kernel.KernelProvider;
 import io.github.trit4j.internal.kernel.Operand;
-import io.github.trit4j.internal.kernel.TileLoops;
 
 import java.util.EnumMap;
 import java.util.concurrent.Executor;
@@ -465,7 +464,7 @@ public final class GemmEngine {
             }
             return;
         }
-        TileLoops.alongK(kernels, kernel, w, x, words, i0, i1, c0, c1, e, out, n);
+        kernels.alongK(kernel, w, x, words, i0, i1, c0, c1, e, out, n);
     }
 
     static void checkOperands(PackedMatrix w, PackedMatrix x, Algorithm algorithm) {

@@ -45,7 +45,7 @@ import jdk.incubator.vector.VectorSpecies;
  * are widened and summed only every few words of K (each kernel's flush interval keeps every
  * byte lane below 256).
  *
- * <p>Along-K micro-kernels use 4 rows x 1 column ({@link TileLoops#alongK}); lane-per-column
+ * <p>Along-K micro-kernels use 4 rows x 1 column ({@link BitKernels#alongK}); lane-per-column
  * kernels ({@link ColumnPanels}) 2 rows x 2 panels of $step$ columns, except FATNN's and ternary x
  * 2-bit's for K beyond {@link #SHORT_K_CSA} words, which add their words bit-sliced (carry-save)
  * before counting and use 2 rows x 1 panel (see {@link #fatnnPanels}); edge tiles repeat the
