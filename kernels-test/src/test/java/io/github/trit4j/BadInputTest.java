@@ -1,5 +1,8 @@
 package io.github.trit4j;
 
+import io.github.trit4j.layers.PackedWeights;
+import io.github.trit4j.quant.ActivationQuantizer;
+import io.github.trit4j.quant.WeightQuantizer;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -46,6 +49,32 @@ class BadInputTest {
                 () -> PackedMatrix.pack(Precision.TERNARY, new byte[0], -1, 3)), "rows", "-1");
         assertMessage(assertThrows(IllegalArgumentException.class,
                 () -> PackedMatrix.pack(Precision.TERNARY, new byte[0], 2, -5)), "cols", "-5");
+    }
+
+    /** The float-matrix packers name their size parameters as the sizes scheme does (rows, cols, ld). */
+    @Test
+    void floatMatrixPackersNameTheirSizes() {
+        ActivationQuantizer aq = ActivationQuantizer.fatnn(1f, 1f, 1f);
+        WeightQuantizer wq = WeightQuantizer.fatnn(1f, 1f, false, 1f);
+        float[] six = new float[6];
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> aq.pack(six, 0, 0, 3, 3)), "rows", "0");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> aq.pack(six, 0, 2, 0, 3)), "cols", "0");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> aq.pack(six, 0, 2, 3, 2)),
+                "ld = 2", "cols = 3");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> aq.pack(six, -1, 2, 3, 3)), "offset", "-1");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> aq.pack(six, 1, 2, 3, 3)),
+                "x.length is 6", "(rows - 1) * ld + cols = 7");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> PackedWeights.pack(six, 0, 0, 3, 3, wq, aq)), "rows", "0");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> PackedWeights.pack(six, 0, 2, 0, 3, wq, aq)), "cols", "0");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> PackedWeights.pack(six, 0, 2, 3, 2, wq, aq)), "ldb = 2", "cols = 3");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> PackedWeights.pack(six, 1, 2, 3, 3, wq, aq)),
+                "b.length is 6", "(rows - 1) * ldb + cols = 7");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> wq.quantize(six, 0)), "rows", "0");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> wq.quantize(six, 4)), "rows = 4");
     }
 
     @Test

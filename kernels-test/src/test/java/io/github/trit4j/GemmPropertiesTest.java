@@ -94,7 +94,7 @@ class GemmPropertiesTest {
             }
             IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> e.activationPanelLanes(t, u, Algorithm.FATNN, 0));
-            org.junit.jupiter.api.Assertions.assertTrue(bad.getMessage().contains("n must be at least 1, got 0"));
+            org.junit.jupiter.api.Assertions.assertTrue(bad.getMessage().contains("rows must be at least 1, got 0"));
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> e.activationPanelLanes(u, t, Algorithm.FATNN, 10));
         }

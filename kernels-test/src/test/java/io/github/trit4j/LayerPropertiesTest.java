@@ -199,6 +199,9 @@ class LayerPropertiesTest {
                 ActivationQuantizer.fatnn(sx, ACT_ALPHAS_2), engine);
         TernaryBlas.sgemm(m, n, k, alpha, a, aOff, lda, pb, beta, c, cOff, ldc);
         String what = "m=" + m + " n=" + n + " k=" + k + " seed=" + seed;
+        // B is k x n; its quantized weights hold B transposed, one row per output channel
+        assertEquals(List.of(k, n, n, k), List.of(pb.rows(), pb.cols(), pb.quantizedWeights().rows(),
+                pb.quantizedWeights().cols()), what);
         boolean[] written = new boolean[c.length];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {

@@ -211,7 +211,7 @@ class QuantizerPropertiesTest {
                 () -> WeightQuantizer.fatnn(1f, 1f, false, 1f, 1f, 1f).quantize(new float[4], 2),
                 () -> WeightQuantizer.twn().quantize(new float[5], 2));
         String[] names = {"scale", "alphas[1]", "alphas", "scale", "thresholds[1]", "thresholds[0]", "precision",
-                "clip", "a1", "scales[0]", "tNeg", "scales.length", "channels"};
+                "clip", "a1", "scales[0]", "tNeg", "scales.length", "rows"};
         for (int i = 0; i < bad.size(); i++) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad.get(i)::run);
             String name = names[i];

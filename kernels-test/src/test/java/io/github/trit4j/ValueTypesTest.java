@@ -67,7 +67,9 @@ class ValueTypesTest {
         assertEquals(q, r);
         assertEquals(q.hashCode(), r.hashCode());
         assertEquals(q.toString(), r.toString());
-        assertTrue(q.toString().contains("2 channels x 3"), q::toString);
+        assertEquals(2, q.rows());
+        assertEquals(3, q.cols());
+        assertTrue(q.toString().contains("2 x 3"), q::toString);
         assertNotEquals(q, WeightQuantizer.twn().quantize(w, 3));
         w[0] = -0.9f;
         assertNotEquals(q, WeightQuantizer.twn().quantize(w, 2));

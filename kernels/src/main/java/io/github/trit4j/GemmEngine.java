@@ -415,19 +415,19 @@ public final class GemmEngine {
      * {@link PackedMatrix#fromColumnPanels} and save the engine a re-layout per call; any
      * layout gives the same result.
      *
-     * @param n number of activation rows (N), at least 1
      * @param weights     the weights' precision
      * @param activations the activations' precision
      * @param algorithm   the algorithm of the product
+     * @param rows        rows of the activation matrix (N), at least 1
      * @return the panel width, or 0 for rows
-     * @throws IllegalArgumentException if the pair is unsupported or {@code n < 1}
+     * @throws IllegalArgumentException if the pair is unsupported or {@code rows < 1}
      * @throws NullPointerException     if an argument is null
      */
-    public int activationPanelLanes(Precision weights, Precision activations, Algorithm algorithm, int n) {
+    public int activationPanelLanes(Precision weights, Precision activations, Algorithm algorithm, int rows) {
         requireSupported(weights, activations);
         Objects.requireNonNull(algorithm, "algorithm");
-        if (n < 1) {
-            throw new IllegalArgumentException("n must be at least 1, got " + n);
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be at least 1, got " + rows);
         }
         boolean derived = activations == Precision.TERNARY
                 || (algorithm == Algorithm.CONVENTIONAL && weights == Precision.TERNARY
@@ -435,7 +435,7 @@ public final class GemmEngine {
         if (derived) {
             return 0;
         }
-        return panelLanes(kernel(weights, activations, algorithm).sum(), n);
+        return panelLanes(kernel(weights, activations, algorithm).sum(), rows);
     }
 
     /** Chunks per thread of a parallel product: enough to even out a late or slow thread. */

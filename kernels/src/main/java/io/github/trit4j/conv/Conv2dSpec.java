@@ -309,25 +309,25 @@ public final class Conv2dSpec {
     /**
      * Output height for an input height.
      *
-     * @param h the input height
-     * @return {@code (h + 2 padH - dilationH (kernelH - 1) - 1) / strideH + 1}
+     * @param height the input height
+     * @return {@code (height + 2 padH - dilationH (kernelH - 1) - 1) / strideH + 1}
      * @throws IllegalArgumentException naming {@code height} if it is below 1, gives no output row,
      *                                  or with the padding exceeds {@code Integer.MAX_VALUE}
      */
-    public int outputHeight(int h) {
-        return outputSize("height", h, padH, dilationH, kernelH, strideH);
+    public int outputHeight(int height) {
+        return outputSize("height", height, padH, dilationH, kernelH, strideH);
     }
 
     /**
      * Output width for an input width.
      *
-     * @param w the input width
-     * @return {@code (w + 2 padW - dilationW (kernelW - 1) - 1) / strideW + 1}
+     * @param width the input width
+     * @return {@code (width + 2 padW - dilationW (kernelW - 1) - 1) / strideW + 1}
      * @throws IllegalArgumentException naming {@code width} if it is below 1, gives no output column,
      *                                  or with the padding exceeds {@code Integer.MAX_VALUE}
      */
-    public int outputWidth(int w) {
-        return outputSize("width", w, padW, dilationW, kernelW, strideW);
+    public int outputWidth(int width) {
+        return outputSize("width", width, padW, dilationW, kernelW, strideW);
     }
 
     private static int outputSize(String name, int in, int pad, int dilation, int kernel, int stride) {

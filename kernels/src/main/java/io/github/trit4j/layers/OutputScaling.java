@@ -15,7 +15,7 @@ final class OutputScaling {
     final boolean relu;
 
     OutputScaling(QuantizedWeights qw, ActivationQuantizer aq, float[] bias, boolean relu) {
-        int channels = qw.channels();
+        int channels = qw.rows(); // one row per output channel
         combined = new float[channels];
         for (int o = 0; o < channels; o++) {
             float c = qw.scale(o) * aq.scale();

@@ -15,6 +15,12 @@ import java.util.Objects;
  * {@code C[i][j] = c[cOff + i*ldc + j]}, B's element {@code (kk, j)} is
  * {@code b[bOff + kk*ldb + j]}; there are no transpose flags.
  *
+ * <p>Sizes keep cblas's names, as its users read them from cblas, whereas trit4j's values
+ * say {@code rows} and {@code cols}: A is {@code m x k} and C is {@code m x n} (row-major
+ * arrays, no value type), and B, the {@code k x n} {@link PackedWeights}, has
+ * {@link PackedWeights#rows() rows()} {@code == k} and {@link PackedWeights#cols() cols()}
+ * {@code == n}.
+ *
  * <p>Fortran-style {@code sgemm} (reference BLAS, netlib-java's {@code BLAS.sgemm}) is
  * column-major and takes {@code transa}/{@code transb}: do not port such a call argument by
  * argument, or the matrices are silently transposed. A column-major {@code C = A B} (no
@@ -47,8 +53,8 @@ public final class TernaryBlas {
      * {@link #sgemm(int, int, int, float, float[], int, int, PackedWeights, float, float[], int, int)} with zero offsets.
      *
      * @param m     rows of A and C (e.g. output pixels or batch)
-     * @param n     columns of B and C (output channels); must equal {@code b.n()}
-     * @param k     columns of A, rows of B; must equal {@code b.k()}
+     * @param n     columns of B and C (output channels); must equal {@code b.cols()}
+     * @param k     columns of A, rows of B; must equal {@code b.rows()}
      * @param alpha finite
      * @param a     {@code a[i*lda + kk]}; NaN is an IAE naming its index
      * @param lda   leading dimension of A, {@code >= k}
@@ -67,8 +73,8 @@ public final class TernaryBlas {
      * Row-major, no-transpose sgemm with pre-packed ternary B.
      *
      * @param m     rows of A and C (e.g. output pixels or batch)
-     * @param n     columns of B and C (output channels); must equal {@code b.n()}
-     * @param k     columns of A, rows of B; must equal {@code b.k()}
+     * @param n     columns of B and C (output channels); must equal {@code b.cols()}
+     * @param k     columns of A, rows of B; must equal {@code b.rows()}
      * @param alpha finite
      * @param a     {@code a[aOff + i*lda + kk]}; NaN is an IAE naming its index
      * @param aOff  index of A's element (0, 0)
@@ -88,11 +94,11 @@ public final class TernaryBlas {
         if (m < 0) {
             throw new IllegalArgumentException("m must be >= 0, got " + m);
         }
-        if (n != b.n()) {
-            throw new IllegalArgumentException("n = " + n + " but the packed B has " + b.n() + " columns");
+        if (n != b.cols()) {
+            throw new IllegalArgumentException("n = " + n + " but the packed B has " + b.cols() + " columns");
         }
-        if (k != b.k()) {
-            throw new IllegalArgumentException("k = " + k + " but the packed B has " + b.k() + " rows");
+        if (k != b.rows()) {
+            throw new IllegalArgumentException("k = " + k + " but the packed B has " + b.rows() + " rows");
         }
         if (!Float.isFinite(alpha)) {
             throw new IllegalArgumentException("alpha must be finite, got " + alpha);

@@ -461,23 +461,7 @@ public final class ActivationQuantizer {
     public PackedMatrix pack(GemmEngine engine, float[] x, int offset, int rows, int cols, int ld) {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(x, "x");
-        if (rows < 1) {
-            throw new IllegalArgumentException("rows must be at least 1, got " + rows);
-        }
-        if (cols < 1) {
-            throw new IllegalArgumentException("cols must be at least 1, got " + cols);
-        }
-        if (ld < cols) {
-            throw new IllegalArgumentException("ld = " + ld + " must be >= cols = " + cols);
-        }
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must be >= 0, got " + offset);
-        }
-        long last = offset + (long) (rows - 1) * ld + cols;
-        if (last > x.length) {
-            throw new IllegalArgumentException("x.length is " + x.length + " but offset + (rows - 1) * ld + cols = "
-                    + last);
-        }
+        ActivationPacking.checkRowMajor("x", x.length, offset, rows, cols, ld, "ld");
         return TRUSTED.wrap(ActivationPacking.pack(this, engine, x, offset, rows, cols, ld, "x"));
     }
 

@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Weight codes with their per-output-channel scales: channel {@code o}'s codes are
- * {@code codes()[o * perChannel() + i]}, and code {@code v} stands for the float
- * {@code scales()[o] * v}.
+ * Weight codes with their per-output-channel scales, a {@link #rows()} x {@link #cols()} matrix
+ * with one row per output channel: row {@code o}'s codes are {@code codes()[o * cols() + i]},
+ * and code {@code v} in row {@code o} stands for the float {@code scales()[o] * v}.
  *
  * <p>Immutable and thread-safe: accessors return copies. A value: {@link #equals} compares
  * precision, sizes, codes and scales.
@@ -16,15 +16,15 @@ import java.util.Objects;
 public final class QuantizedWeights {
 
     private final Precision precision;
-    private final int channels;
-    private final int perChannel;
+    private final int rows;
+    private final int cols;
     private final byte[] codes;
     private final float[] scales;
 
-    QuantizedWeights(Precision precision, int channels, int perChannel, byte[] codes, float[] scales) {
+    QuantizedWeights(Precision precision, int rows, int cols, byte[] codes, float[] scales) {
         this.precision = precision;
-        this.channels = channels;
-        this.perChannel = perChannel;
+        this.rows = rows;
+        this.cols = cols;
         this.codes = codes;
         this.scales = scales;
     }
@@ -39,50 +39,50 @@ public final class QuantizedWeights {
     }
 
     /**
-     * Number of output channels.
+     * Number of rows: one per output channel.
      *
-     * @return the channel count, at least 1
+     * @return the output channel count, at least 1
      */
-    public int channels() {
-        return channels;
+    public int rows() {
+        return rows;
     }
 
     /**
-     * Codes per output channel.
+     * Number of columns: the codes of one output channel (the reduction length K).
      *
-     * @return the codes of one channel, at least 1
+     * @return the codes per row, at least 1
      */
-    public int perChannel() {
-        return perChannel;
+    public int cols() {
+        return cols;
     }
 
     /**
-     * The codes, channel-major.
+     * The codes, row-major (one row per output channel).
      *
-     * @return a copy, {@code channels() * perChannel()} codes
+     * @return a copy, {@code rows() * cols()} codes
      */
     public byte[] codes() {
         return codes.clone();
     }
 
     /**
-     * One scale per output channel.
+     * One scale per row (output channel).
      *
-     * @return a copy, {@code channels()} scales
+     * @return a copy, {@code rows()} scales
      */
     public float[] scales() {
         return scales.clone();
     }
 
     /**
-     * Scale of one channel.
+     * Scale of one row (output channel).
      *
-     * @param o the channel, {@code 0 <= o < channels()}
-     * @return the float value of code 1 in channel {@code o}
-     * @throws IndexOutOfBoundsException if {@code o} is outside the channels
+     * @param o the row, {@code 0 <= o < rows()}
+     * @return the float value of code 1 in row {@code o}
+     * @throws IndexOutOfBoundsException if {@code o} is outside the rows
      */
     public float scale(int o) {
-        return scales[Objects.checkIndex(o, channels)];
+        return scales[Objects.checkIndex(o, rows)];
     }
 
     /**
@@ -94,8 +94,8 @@ public final class QuantizedWeights {
      */
     @Override
     public boolean equals(Object o) {
-        return o instanceof QuantizedWeights q && precision == q.precision && channels == q.channels
-                && perChannel == q.perChannel && Arrays.equals(codes, q.codes) && Arrays.equals(scales, q.scales);
+        return o instanceof QuantizedWeights q && precision == q.precision && rows == q.rows
+                && cols == q.cols && Arrays.equals(codes, q.codes) && Arrays.equals(scales, q.scales);
     }
 
     /**
@@ -105,7 +105,7 @@ public final class QuantizedWeights {
      */
     @Override
     public int hashCode() {
-        return Objects.hash(precision, channels, perChannel, Arrays.hashCode(codes), Arrays.hashCode(scales));
+        return Objects.hash(precision, rows, cols, Arrays.hashCode(codes), Arrays.hashCode(scales));
     }
 
     /**
@@ -115,6 +115,6 @@ public final class QuantizedWeights {
      */
     @Override
     public String toString() {
-        return "QuantizedWeights[" + precision + ", " + channels + " channels x " + perChannel + "]";
+        return "QuantizedWeights[" + precision + ", " + rows + " x " + cols + "]";
     }
 }

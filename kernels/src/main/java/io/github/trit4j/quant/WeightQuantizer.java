@@ -119,35 +119,35 @@ public final class WeightQuantizer {
     }
 
     /**
-     * Quantizes {@code channels} channels of {@code weights.length / channels} weights each,
-     * channel-major ({@code weights[o * perChannel + i]}).
+     * Quantizes a {@code rows x (weights.length / rows)} matrix, one row per output channel,
+     * row-major ({@code weights[o * cols + i]}); each row gets its own scale.
      *
-     * @param weights  the float weights, channel-major; not retained
-     * @param channels number of output channels, at least 1
-     * @return the codes and one scale per channel
-     * @throws IllegalArgumentException if {@code channels < 1}, the length is not a positive
-     *                                  multiple of it, the scales do not match the channel count,
+     * @param weights the float weights, row-major; not retained
+     * @param rows    number of rows (output channels), at least 1
+     * @return the codes and one scale per row
+     * @throws IllegalArgumentException if {@code rows < 1}, the length is not a positive
+     *                                  multiple of it, the scales do not match the row count,
      *                                  or a weight is NaN (naming its index)
      */
-    public QuantizedWeights quantize(float[] weights, int channels) {
+    public QuantizedWeights quantize(float[] weights, int rows) {
         Objects.requireNonNull(weights, "weights");
-        if (channels < 1) {
-            throw new IllegalArgumentException("channels must be at least 1, got " + channels);
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be at least 1, got " + rows);
         }
-        if (weights.length == 0 || weights.length % channels != 0) {
+        if (weights.length == 0 || weights.length % rows != 0) {
             throw new IllegalArgumentException("weights.length = " + weights.length
-                    + " is not a positive multiple of channels = " + channels);
+                    + " is not a positive multiple of rows = " + rows);
         }
-        if (scales != null && scales.length != 1 && scales.length != channels) {
-            throw new IllegalArgumentException("scales.length = " + scales.length + " but channels = " + channels
-                    + " (give one scale per channel, or one for all)");
+        if (scales != null && scales.length != 1 && scales.length != rows) {
+            throw new IllegalArgumentException("scales.length = " + scales.length + " but rows = " + rows
+                    + " (give one scale per row, or one for all)");
         }
         ActivationQuantizer.checkNoNaN(weights, 0, weights.length, 1, "weights");
-        int per = weights.length / channels;
+        int per = weights.length / rows;
         byte[] codes = new byte[weights.length];
-        float[] outScales = new float[channels];
+        float[] outScales = new float[rows];
         float[] buf = new float[per];
-        for (int o = 0; o < channels; o++) {
+        for (int o = 0; o < rows; o++) {
             int base = o * per;
             System.arraycopy(weights, base, buf, 0, per);
             if (normalize) {
@@ -197,7 +197,7 @@ public final class WeightQuantizer {
                 default -> throw new AssertionError(kind);
             }
         }
-        return new QuantizedWeights(precision(), channels, per, codes, outScales);
+        return new QuantizedWeights(precision(), rows, per, codes, outScales);
     }
 
     private static float fittedScale(double mean, int o) {
