@@ -58,7 +58,7 @@ class AllocationTest {
      * calls that allocates at most {@code bound} per call, or by the last round when none did in
      * {@code seconds}. What reading the counters costs is measured and taken off.
      */
-    private static long steadyStateBytesPerCall(Network net, int round, long bound, int seconds) {
+    static long steadyStateBytesPerCall(Network net, int round, long bound, int seconds) {
         float[] x = new float[net.inputSize()];
         SplittableRandom r = new SplittableRandom(7);
         for (int i = 0; i < x.length; i++) {
