@@ -5,24 +5,35 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntConsumer;
 
 /**
- * The chunks of one parallel product. The calling thread and the helpers take chunk numbers
- * from a shared range until none is left (the caller from its front, helpers from its back);
- * the caller then cancels what is left (nothing, unless a chunk failed), waits until every
- * chunk taken has ended, and rethrows the first failure. A helper that starts after that finds
- * no chunk and does nothing, so no chunk of a product runs after its call has returned or
- * thrown.
+ * The chunks of one parallel call (a product, or {@link GemmEngine#runRanges}). The calling
+ * thread and the helpers take chunk numbers from a shared range until none is left (the caller
+ * from its front, helpers from its back); the caller then cancels what is left (nothing, unless
+ * a chunk failed), waits until every chunk taken has ended, and rethrows the first failure. A
+ * helper that starts after that finds no chunk and does nothing, so no chunk of a call runs
+ * after the call has returned or thrown.
  *
  * <p>The wait cannot last for ever on a chunk that its thread abandoned without accounting
  * for it (an error thrown outside the chunk's own try block, such as a StackOverflowError at
  * the edge of a helper's stack): after {@link #LOST_CHECK_NANOS} of waiting, and again every
- * such period, the caller looks at the threads that joined the product; when none of them is
+ * such period, the caller looks at the threads that joined the call; when none of them is
  * still in its chunk loop and chunks are still unaccounted for, they are lost and the call
  * throws an {@link IllegalStateException}.
+ *
+ * <p>Reuse, so that a call allocates nothing: each calling thread keeps a few of these
+ * ({@link #acquire()}), and the object itself is the helpers' task ({@link #run()}). A helper
+ * may get to its task late, after the call it was offered for has returned (a helper slow to
+ * wake, an executor's queue); were the object reset for the caller's next call by then, that
+ * straggler would join the next call behind its caller's back, in the middle of the reset. So
+ * an object counts the helper tasks handed out and not yet finished ({@link #outstanding}),
+ * and is reset only when that count is zero: no thread but its owner can touch it then. A
+ * straggler keeps its object out of use until it has run (and found nothing to do); the owner
+ * takes another object meanwhile. A task that never runs (a helper that dies with it, an
+ * executor that drops it) keeps its object out of use for ever: the owner makes a new one, and
+ * the old one is garbage once the task is.
  */
-final class Chunks {
+final class Chunks implements Runnable {
 
     /** How long the caller waits on a chunk before it checks whether its thread still runs it. */
     static final long LOST_CHECK_NANOS = 100_000_000L;
@@ -35,34 +46,140 @@ final class Chunks {
 
     private static final long PARK_NANOS = 1_000_000L;
 
-    private final int count;
-    private final IntConsumer body;
+    /** Objects kept per calling thread: one per level of nested calls, and spares for stragglers. */
+    private static final int KEPT = 4;
+
+    private static final ThreadLocal<Chunks[]> KEPT_BY_THREAD = ThreadLocal.withInitial(() -> new Chunks[KEPT]);
+
+    /** One chunk of a call: chunk {@code chunk}, units {@code [from, to)}. */
+    interface Work {
+        void run(int chunk, int from, int to);
+    }
+
+    // the call: written by the owner before it hands the object to any helper (the mailbox or the
+    // executor orders those writes before the helper's reads), and only when no helper holds it
+    private int units;
+    private int count;
+    private Work work;
+    private Thread caller;
+    /** Threads that entered the chunk loop, for the lost-chunk check; grown as calls need. */
+    private AtomicReferenceArray<Thread> joined = new AtomicReferenceArray<>(2);
+
     /** The chunks not yet taken, {@code [front, back)}, as {@code front << 32 | back}. */
-    private final AtomicLong left;
+    private final AtomicLong left = new AtomicLong();
     /** Chunks run (successfully or not) or cancelled. */
     private final AtomicInteger ended = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final Thread caller;
-    /** Threads that entered the chunk loop, for the lost-chunk check. */
-    private final AtomicReferenceArray<Thread> joined;
     private final AtomicInteger joins = new AtomicInteger();
     /** Set when a chunk did not complete normally, even if its failure could not be recorded. */
     private volatile boolean broken;
     /** Set while the caller is parked or about to park, so that the last chunk to end unparks it. */
     private volatile boolean waiting;
+    /** Helper tasks handed out (to helpers or an executor) whose {@link #run()} has not finished. */
+    private final AtomicInteger outstanding = new AtomicInteger();
+    /** Whether a call of the owner runs on this object now (owner thread only). */
+    private boolean inUse;
+    /** Calls started on this object, for tests. */
+    private long calls;
+
+    /** The {@link GemmEngine} product chunk of this object, made on its first product; owner thread only. */
+    GemmEngine.ProductWork product;
+    /** {@link #rangeWork}'s task during a call. */
+    private RangeTask rangeTask;
+    /** Runs a {@link RangeTask}: one object per Chunks, not one per call. */
+    final Work rangeWork = (chunk, from, to) -> rangeTask.run(from, to);
+
+    private Chunks() {
+    }
 
     /**
-     * @param count   number of chunks
+     * An object of the calling thread that no call and no helper uses, marked in use; give it
+     * back with {@link #release()} on the same thread. Steady state: one of the kept objects, no
+     * allocation.
+     */
+    static Chunks acquire() {
+        Chunks[] kept = KEPT_BY_THREAD.get();
+        int spare = -1;
+        for (int i = 0; i < kept.length; i++) {
+            Chunks c = kept[i];
+            if (c == null) {
+                c = new Chunks();
+                kept[i] = c;
+            }
+            if (!c.inUse) {
+                if (c.outstanding.get() == 0) {
+                    c.inUse = true;
+                    return c;
+                }
+                spare = i; // held by a straggler: replaceable
+            }
+        }
+        Chunks c = new Chunks();
+        if (spare >= 0) {
+            kept[spare] = c; // the straggler's object is garbage once its task is
+        }
+        c.inUse = true;
+        return c;
+    }
+
+    /** {@link #acquire()} with a {@link RangeTask} call set up: {@code count} chunks over {@code units}. */
+    void startRanges(int units, int count, int helpers, RangeTask task) {
+        rangeTask = task;
+        start(units, count, helpers, rangeWork);
+    }
+
+    /**
+     * Sets up a call: {@code count} chunks, chunk {@code c} being units
+     * {@code [units * c / count, units * (c + 1) / count)}.
+     *
      * @param helpers how many helper tasks may join besides the caller (more may, but then a
      *                lost chunk is not detected)
-     * @param body    runs one chunk
      */
-    Chunks(int count, int helpers, IntConsumer body) {
+    void start(int units, int count, int helpers, Work work) {
+        this.units = units;
         this.count = count;
-        this.body = body;
-        this.left = new AtomicLong(count);
+        this.work = work;
         this.caller = Thread.currentThread();
-        this.joined = new AtomicReferenceArray<>(helpers + 1);
+        if (joined.length() < helpers + 1) {
+            joined = new AtomicReferenceArray<>(helpers + 1);
+        } else {
+            for (int i = 0, n = Math.min(joins.get(), joined.length()); i < n; i++) {
+                joined.set(i, null);
+            }
+        }
+        joins.set(0);
+        ended.set(0);
+        failure.set(null);
+        broken = false;
+        waiting = false;
+        calls++;
+        left.set(count);
+    }
+
+    /** Ends the call: drops its references (no array of the call stays reachable from here) and frees the object. */
+    void release() {
+        work = null;
+        rangeTask = null;
+        caller = null;
+        if (product != null) {
+            product.clear();
+        }
+        inUse = false;
+    }
+
+    /** Counts {@code tasks} helper tasks about to be handed out (negative: taken back). */
+    void handingOut(int tasks) {
+        outstanding.addAndGet(tasks);
+    }
+
+    /** Calls started on this object (tests: whether objects are reused). */
+    long calls() {
+        return calls;
+    }
+
+    /** This thread's kept objects, for tests; entries may be null. */
+    static Chunks[] keptByThisThread() {
+        return KEPT_BY_THREAD.get().clone();
     }
 
     /**
@@ -76,8 +193,13 @@ final class Chunks {
     }
 
     /** A helper's task: takes chunks from the back until none is left. */
-    void help() {
-        loop(false);
+    @Override
+    public void run() {
+        try {
+            loop(false);
+        } finally {
+            outstanding.decrementAndGet();
+        }
     }
 
     private void loop(boolean front) {
@@ -108,7 +230,7 @@ final class Chunks {
     private void run(int c) {
         boolean done = false;
         try {
-            body.accept(c);
+            work.run(c, (int) ((long) units * c / count), (int) ((long) units * (c + 1) / count));
             done = true;
         } catch (Throwable t) {
             failure.compareAndSet(null, t);
@@ -146,7 +268,11 @@ final class Chunks {
     }
 
     /**
-     * Waits until every chunk has ended (run or cancelled); call after {@link #cancel()}.
+     * Waits until every chunk has ended (run or cancelled); call after {@link #cancel()}. The
+     * wait is for chunks other threads are running now, never for work still queued: the
+     * caller took every chunk no helper had. An interrupt does not end it (the call may not
+     * return while a chunk still writes its output) but is kept: the thread's interrupt status
+     * is set again on return, and meanwhile it does not turn the parks into a busy loop.
      *
      * @throws IllegalStateException if chunks were lost (see the class comment)
      */
@@ -154,36 +280,44 @@ final class Chunks {
         if (ended.get() >= count) {
             return;
         }
-        long start = System.nanoTime();
-        long nextCheck = start + LOST_CHECK_NANOS;
-        while (ended.get() < count) {
-            long now = System.nanoTime();
-            if (now - start < SPIN_NANOS) {
-                Thread.onSpinWait();
-                continue;
-            }
-            waiting = true;
-            if (ended.get() >= count) {
-                break;
-            }
-            LockSupport.parkNanos(this, PARK_NANOS);
-            if (System.nanoTime() - nextCheck >= 0) {
-                if (lost()) {
-                    int missing = count - ended.get();
-                    IllegalStateException e = new IllegalStateException(missing + " of " + count + " chunks of a "
-                            + "parallel product were lost: the threads that took them left without finishing them "
-                            + "(an error outside the chunk, such as a stack overflow in a helper); the output "
-                            + "array may be partly written");
-                    Throwable first = failure.get();
-                    if (first != null) {
-                        e.addSuppressed(first);
-                    }
-                    throw e;
+        boolean interrupted = false;
+        try {
+            long start = System.nanoTime();
+            long nextCheck = start + LOST_CHECK_NANOS;
+            while (ended.get() < count) {
+                long now = System.nanoTime();
+                if (now - start < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
                 }
-                nextCheck = System.nanoTime() + LOST_CHECK_NANOS;
+                waiting = true;
+                if (ended.get() >= count) {
+                    break;
+                }
+                interrupted |= Thread.interrupted(); // or parkNanos returns at once
+                LockSupport.parkNanos(this, PARK_NANOS);
+                if (System.nanoTime() - nextCheck >= 0) {
+                    if (lost()) {
+                        int missing = count - ended.get();
+                        IllegalStateException e = new IllegalStateException(missing + " of " + count + " chunks of "
+                                + "a parallel call were lost: the threads that took them left without finishing "
+                                + "them (an error outside the chunk, such as a stack overflow in a helper); the "
+                                + "output may be partly written");
+                        Throwable first = failure.get();
+                        if (first != null) {
+                            e.addSuppressed(first);
+                        }
+                        throw e;
+                    }
+                    nextCheck = System.nanoTime() + LOST_CHECK_NANOS;
+                }
+            }
+            waiting = false;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
-        waiting = false;
     }
 
     /** Whether chunks are unaccounted for while no thread that joined is still in the chunk loop. */
@@ -228,8 +362,8 @@ final class Chunks {
             throw new IllegalStateException(t);
         }
         if (broken) {
-            throw new IllegalStateException("a chunk of a parallel product failed with an error that could not be "
-                    + "recorded (such as a stack overflow in a helper); the output array may be partly written");
+            throw new IllegalStateException("a chunk of a parallel call failed with an error that could not be "
+                    + "recorded (such as a stack overflow in a helper); the output may be partly written");
         }
     }
 }

@@ -337,32 +337,160 @@ public final class GemmEngine {
         int units = byRows ? m : columnUnits;
         int tiles = (units + 1) / 2;
         int chunks = Math.min(tiles, parts * CHUNKS_PER_THREAD);
-        ChunkObserver seen = observer;
         int wanted = Math.min(parts, chunks) - 1;
-        Chunks work = new Chunks(chunks, wanted, c -> {
-            if (seen != null) {
-                seen.started(c);
-            }
-            int from = Math.min(units, 2 * (int) ((long) tiles * c / chunks));
-            int to = Math.min(units, 2 * (int) ((long) tiles * (c + 1) / chunks));
-            if (byRows) {
-                block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, n, from, to, 0, columnUnits);
-            } else {
-                block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, n, 0, m, from, to);
-            }
-            if (seen != null) {
-                seen.ended(c);
-            }
-        });
-        Runnable helper = work::help;
+        // the chunk state and the chunk's operands are the calling thread's, kept between
+        // products: no task object per product
+        Chunks work = Chunks.acquire();
         try {
+            ProductWork p = work.product;
+            if (p == null) {
+                p = new ProductWork();
+                work.product = p;
+            }
+            p.set(this, kernel, wBits, xBits, words, kWords, panelBlock, e, out, n, m, units, columnUnits, byRows);
+            work.start(tiles, chunks, wanted, p);
+            runChunks(work, wanted);
+        } finally {
+            work.release();
+        }
+    }
+
+    /**
+     * One chunk of a product: chunk {@code c} is 2-tiles {@code [from, to)} of the longer side.
+     * The operands are set per product by its caller and cleared after it (so that the calling
+     * thread's kept state pins no array).
+     */
+    static final class ProductWork implements Chunks.Work {
+        private GemmEngine engine;
+        private Kernel kernel;
+        private long[] wBits;
+        private long[] xBits;
+        private int words;
+        private int kWords;
+        private int panelBlock;
+        private Epilogue e;
+        private int[] out;
+        private int n;
+        private int m;
+        private int units;
+        private int columnUnits;
+        private boolean byRows;
+
+        void set(GemmEngine engine, Kernel kernel, long[] wBits, long[] xBits, int words, int kWords, int panelBlock,
+                 Epilogue e, int[] out, int n, int m, int units, int columnUnits, boolean byRows) {
+            this.engine = engine;
+            this.kernel = kernel;
+            this.wBits = wBits;
+            this.xBits = xBits;
+            this.words = words;
+            this.kWords = kWords;
+            this.panelBlock = panelBlock;
+            this.e = e;
+            this.out = out;
+            this.n = n;
+            this.m = m;
+            this.units = units;
+            this.columnUnits = columnUnits;
+            this.byRows = byRows;
+        }
+
+        void clear() {
+            set(null, null, null, null, 0, 0, 0, null, null, 0, 0, 0, 0, false);
+        }
+
+        @Override
+        public void run(int chunk, int fromTile, int toTile) {
+            ChunkObserver seen = engine.observer;
+            if (seen != null) {
+                seen.started(chunk);
+            }
+            int from = Math.min(units, 2 * fromTile);
+            int to = Math.min(units, 2 * toTile);
+            if (byRows) {
+                engine.block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, n, from, to, 0, columnUnits);
+            } else {
+                engine.block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, n, 0, m, from, to);
+            }
+            if (seen != null) {
+                seen.ended(chunk);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code task} over units {@code [0, units)} cut into {@code ranges} contiguous ranges,
+     * on the calling thread and up to {@code min(threads(), ranges) - 1} of this engine's helpers
+     * (trit4j's helper threads, or the executor of {@link #withExecutor}): the machinery of the
+     * engine's own multi-threaded products, for other modules' parallel loops (a float GEMM, an
+     * im2col, a pooling layer), so that a program's parallel work shares one set of threads.
+     *
+     * <p>Range {@code r} is units {@code [units * r / ranges, units * (r + 1) / ranges)}, never
+     * empty; {@code task.run} is called once per range, ranges on distinct threads possibly at
+     * the same time. The calling thread takes ranges from the front, helpers from the back; with
+     * one thread ({@code threads() == 1} or {@code ranges == 1}) the calling thread runs them all
+     * in order and no helper is involved.
+     *
+     * <p>Failures, as for a product: the first exception or error a range throws (on any
+     * thread) is rethrown once every range already started has ended, the ranges not yet
+     * started are not run; a range that a helper abandoned without accounting for it (an error
+     * outside the range, such as a stack overflow at the edge of a helper's stack) makes the call
+     * throw an {@link IllegalStateException} within about a tenth of a second of the other
+     * ranges ending. In every case no range runs after the call has returned or thrown. The call
+     * waits only for ranges other threads are running, never for queued work (what no helper has
+     * taken, the caller runs); an interrupt does not cut that wait short but stays set.
+     *
+     * <p>In steady state the call allocates nothing: the chunk state is the calling thread's and
+     * is reused between calls, so keep {@code task} as a field rather than a capturing lambda per
+     * call. Thread-safe: any number of threads may call this at once, and a task may itself call
+     * it (nested calls find the helpers busy and mostly run on their caller).
+     *
+     * @param units  the units to split, at least 1
+     * @param ranges the number of ranges, in {@code [1, units]}
+     * @param task   runs one range
+     * @throws NullPointerException     if {@code task} is null
+     * @throws IllegalArgumentException naming the value, if {@code units < 1} or {@code ranges}
+     *                                  is outside {@code [1, units]}
+     */
+    public void runRanges(int units, int ranges, RangeTask task) {
+        Objects.requireNonNull(task, "task");
+        if (units < 1) {
+            throw new IllegalArgumentException("units must be at least 1, got " + units);
+        }
+        if (ranges < 1 || ranges > units) {
+            throw new IllegalArgumentException("ranges must be in [1, units = " + units + "], got " + ranges);
+        }
+        int parts = Math.min(threads, ranges);
+        if (parts == 1) {
+            for (int r = 0; r < ranges; r++) {
+                task.run((int) ((long) units * r / ranges), (int) ((long) units * (r + 1) / ranges));
+            }
+            return;
+        }
+        Chunks work = Chunks.acquire();
+        try {
+            work.startRanges(units, ranges, parts - 1, task);
+            runChunks(work, parts - 1);
+        } finally {
+            work.release();
+        }
+    }
+
+    /**
+     * Runs a started call: offers it to {@code wanted} helpers, takes chunks on the calling
+     * thread, then cancels what is left, waits for the chunks taken and rethrows a failure.
+     */
+    private void runChunks(Chunks work, int wanted) {
+        try {
+            work.handingOut(wanted);
+            int given;
             if (executor == null) {
                 // trit4j's own helpers only, and only those free now: however many products run
                 // at once, no more than availableProcessors - 1 helper threads work for them
-                ProductWorkers.shared().offer(helper, wanted);
+                given = ProductWorkers.shared().offer(work, wanted);
             } else {
-                handOut(executor, helper, wanted);
+                given = handOut(executor, work, wanted);
             }
+            work.handingOut(given - wanted);
             work.takeAll();
         } finally {
             // whatever happened above, the call does not return before every chunk a helper
@@ -378,22 +506,28 @@ public final class GemmEngine {
      * rejects or fails to take a task (a {@code ThreadPoolExecutor} that cannot start a thread
      * throws OutOfMemoryError) only leaves its share to the caller: the product never depends
      * on a helper, so such a failure is not the product's, and it is logged once per JVM.
+     *
+     * @return how many tasks the executor may run: those it took, and one it threw on (but did
+     *         not reject), which it may have taken first
      */
-    private static void handOut(Executor executor, Runnable helper, int count) {
+    private static int handOut(Executor executor, Runnable helper, int count) {
         for (int t = 0; t < count; t++) {
             try {
                 executor.execute(helper);
             } catch (RejectedExecutionException rejected) {
-                return;
+                return t;
             } catch (RuntimeException | Error failed) {
                 if (EXECUTOR_FAILURE_LOGGED.compareAndSet(false, true)) {
                     System.getLogger("io.github.trit4j").log(System.Logger.Level.WARNING, "executor " + executor
                             + " threw from execute(); the calling thread runs the helpers' share (logged once)",
                             failed);
                 }
-                return;
+                // an executor may throw after taking the task (a queue that accepted it, then a
+                // failure to start a thread): it may still run, so it stays counted as handed out
+                return t + 1;
             }
         }
+        return count;
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean EXECUTOR_FAILURE_LOGGED =

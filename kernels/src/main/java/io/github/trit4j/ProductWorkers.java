@@ -154,8 +154,8 @@ final class ProductWorkers {
                 if (work != null) {
                     // empty the mailbox before running, not after: the caller of this product may
                     // return and offer its next product while this thread is still leaving the
-                    // chunk loop, and a refused offer sends that product's share to the common
-                    // pool while this thread spins idle beside it (only this thread empties the
+                    // chunk loop, and a refused offer leaves that product's share to its caller
+                    // while this thread spins idle beside it (only this thread empties the
                     // mailbox, so no offer is lost)
                     task.set(null);
                     try {

@@ -1,7 +1,8 @@
 package io.github.trit4j.bench;
 
 import io.github.trit4j.nn.gemm.Fp32VectorGemm;
-import io.github.trit4j.nn.gemm.RowSplit;
+import io.github.trit4j.Gemm;
+import io.github.trit4j.GemmEngine;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,7 +20,8 @@ import java.lang.foreign.ValueLayout;
  *   panels ({@link Fp32VectorGemm#packedBIndex}), fused, so the activations are written once per
  *   call; A (weights) is packed once.</li>
  * </ul>
- * The im2col is split over K rows on the product's threads ({@link RowSplit}). Taps in the zero
+ * The im2col is split over K rows on the product's threads ({@link GemmEngine#runRanges}, trit4j's
+ * helper threads, as the GEMMs). Taps in the zero
  * padding are zero from allocation and never written (they are the same on every call).
  */
 final class ConvBaselines {
@@ -38,10 +40,11 @@ final class ConvBaselines {
         MemorySegment cols = arena.allocate((long) k * n * Float.BYTES, 64); // zeroed: padding taps stay 0
         MemorySegment c = arena.allocate((long) m * n * Float.BYTES, 64);
         String kernel = blas.describe() + " + im2col";
+        GemmEngine engine = Gemm.engine().withThreads(threads);
         return new StudyProduct() {
             @Override
             public void run() {
-                RowSplit.run(k, threads, (from, to) -> im2colRows(s, input, cols, from, to));
+                engine.runRanges(k, Math.min(k, threads), (from, to) -> im2colRows(s, input, cols, from, to));
                 blas.threads(threads);
                 blas.sgemm(false, m, n, k, a, cols, c);
             }
@@ -74,11 +77,12 @@ final class ConvBaselines {
         Fp32VectorGemm gemm = panels ? w.withPackedB(b, n) : w.withB(b, n);
         float[] out = new float[s.m() * n];
         String kernel = "Vector API " + Fp32VectorGemm.vectorBits() + "-bit + im2col";
+        GemmEngine engine = Gemm.engine().withThreads(threads);
         return new StudyProduct() {
             @Override
             public void run() {
-                RowSplit.run(k, threads, (from, to) -> im2colPacked(s, input, b, panels, Fp32VectorGemm.NR, from, to));
-                gemm.multiply(out, threads);
+                engine.runRanges(k, Math.min(k, threads), (from, to) -> im2colPacked(s, input, b, panels, Fp32VectorGemm.NR, from, to));
+                gemm.multiply(out, engine);
             }
 
             @Override
@@ -104,11 +108,12 @@ final class ConvBaselines {
         Int8VectorGemm gemm = panels ? w.withPackedB(b, n) : w.withB(b, n);
         int[] out = new int[s.m() * n];
         String kernel = "Vector API " + Int8VectorGemm.S.vectorBitSize() + "-bit + im2col";
+        GemmEngine engine = Gemm.engine().withThreads(threads);
         return new StudyProduct() {
             @Override
             public void run() {
-                RowSplit.run(k, threads, (from, to) -> im2colPacked(s, input, b, panels, Int8VectorGemm.NR, from, to));
-                gemm.multiply(out, threads);
+                engine.runRanges(k, Math.min(k, threads), (from, to) -> im2colPacked(s, input, b, panels, Int8VectorGemm.NR, from, to));
+                gemm.multiply(out, engine);
             }
 
             @Override

@@ -1,7 +1,7 @@
 package io.github.trit4j.bench;
 
 import io.github.trit4j.nn.gemm.Fp32VectorGemm;
-import io.github.trit4j.nn.gemm.RowSplit;
+import io.github.trit4j.GemmEngine;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorShape;
@@ -31,7 +31,7 @@ import java.util.Objects;
  *       block stays in L2).</li>
  *   <li>For N below {@value #ALONG_K_BELOW} (matrix-vector products) a panel would be mostly
  *       padding, so vectors run along K instead: 4 rows x 1 column, one lane reduction per output.</li>
- *   <li>Threads take disjoint row ranges ({@link RowSplit}).</li>
+ *   <li>Threads take disjoint row ranges, on the trit4j engine's threads ({@link GemmEngine#runRanges}).</li>
  * </ul>
  *
  * <p>As in trit4j's kernels, the micro-kernel is one loop with no helper methods on vectors
@@ -178,16 +178,20 @@ public final class Int8VectorGemm {
         return n;
     }
 
-    /** {@code c = A * B^T}, {@code c[i*N + j]}, on {@code threads} threads. */
-    public void multiply(int[] c, int threads) {
+    /** {@code c = A * B^T}, {@code c[i*N + j]}, on the engine's threads (up to {@link GemmEngine#threads()} row ranges). */
+    public void multiply(int[] c, GemmEngine engine) {
         Objects.requireNonNull(c, "c");
+        Objects.requireNonNull(engine, "engine");
         if (c.length != m * n) {
             throw new IllegalArgumentException("c must have M*N = " + (m * n) + " elements, got " + c.length);
         }
         if (aPacked == null) {
-            RowSplit.run((m + 3) / 4, threads, (from, to) -> alongK(c, from * 4, Math.min(m, to * 4)));
+            int units = (m + 3) / 4;
+            engine.runRanges(units, Math.min(units, engine.threads()), (from, to) -> alongK(c, from * 4,
+                    Math.min(m, to * 4)));
         } else {
-            RowSplit.run((m + MR - 1) / MR, threads, (from, to) -> panels(c, from, to));
+            int units = (m + MR - 1) / MR;
+            engine.runRanges(units, Math.min(units, engine.threads()), (from, to) -> panels(c, from, to));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.github.trit4j.bench;
 
+import io.github.trit4j.GemmEngine;
+
 import io.github.trit4j.nn.gemm.FloatGemm;
 
 import java.lang.foreign.Arena;
@@ -53,13 +55,13 @@ public final class OpenBlasFloatGemm implements FloatGemm {
             }
 
             @Override
-            public void multiply(float[] b, int n, float[] c, int cOffset, int threads) {
-                FloatGemm.checkMultiply(m, k, b, n, c, cOffset, threads);
+            public void multiply(float[] b, int n, float[] c, int cOffset, GemmEngine engine) {
+                FloatGemm.checkMultiply(m, k, b, n, c, cOffset, engine);
                 MemorySegment[] buf = BUFFERS.get();
                 buf[0] = ensure(buf[0], (long) n * k);
                 buf[1] = ensure(buf[1], (long) m * n);
                 MemorySegment.copy(b, 0, buf[0], ValueLayout.JAVA_FLOAT, 0, n * k);
-                blas.threads(threads);
+                blas.threads(engine.threads());
                 blas.sgemm(true, m, n, k, pa, buf[0], buf[1]);
                 MemorySegment.copy(buf[1], ValueLayout.JAVA_FLOAT, 0, c, cOffset, m * n);
             }

@@ -6,6 +6,7 @@ import io.github.trit4j.nn.NetworkOptions;
 import io.github.trit4j.nn.ResNets;
 import io.github.trit4j.nn.gemm.FloatGemm;
 import io.github.trit4j.nn.gemm.Fp32VectorGemm;
+import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.Precision;
@@ -224,12 +225,13 @@ public final class StudyProducts {
 
     static StudyProduct fp32Vector(float[] a, float[] b, int m, int n, int k, int threads) {
         Fp32VectorGemm gemm = Fp32VectorGemm.prepare(a, b, m, n, k);
+        GemmEngine engine = Gemm.engine().withThreads(threads);
         float[] c = new float[m * n];
         String kernel = "Vector API " + Fp32VectorGemm.vectorBits() + "-bit";
         return new StudyProduct() {
             @Override
             public void run() {
-                gemm.multiply(c, threads);
+                gemm.multiply(c, engine);
             }
 
             @Override
@@ -246,12 +248,13 @@ public final class StudyProducts {
 
     static StudyProduct int8Vector(byte[] a, byte[] b, int m, int n, int k, int threads) {
         Int8VectorGemm gemm = Int8VectorGemm.prepare(a, b, m, n, k);
+        GemmEngine engine = Gemm.engine().withThreads(threads);
         int[] c = new int[m * n];
         String kernel = "Vector API " + Int8VectorGemm.S.vectorBitSize() + "-bit";
         return new StudyProduct() {
             @Override
             public void run() {
-                gemm.multiply(c, threads);
+                gemm.multiply(c, engine);
             }
 
             @Override

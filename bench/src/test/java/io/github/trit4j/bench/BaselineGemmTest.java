@@ -1,5 +1,7 @@
 package io.github.trit4j.bench;
 
+import io.github.trit4j.Gemm;
+
 import io.github.trit4j.nn.gemm.Fp32VectorGemm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,7 +46,7 @@ class BaselineGemmTest {
         float[] b = StudyProducts.randomFloats(random, n * k);
         float[] c = new float[m * n];
         java.util.Arrays.fill(c, Float.NaN); // every element must be written
-        Fp32VectorGemm.prepare(a, b, m, n, k).multiply(c, threads);
+        Fp32VectorGemm.prepare(a, b, m, n, k).multiply(c, Gemm.engine().withThreads(threads));
         assertClose(naive(a, b, m, n, k), c, k);
     }
 
@@ -56,7 +58,7 @@ class BaselineGemmTest {
         byte[] b = StudyProducts.randomBytes(random, n * k);
         int[] c = new int[m * n];
         java.util.Arrays.fill(c, Integer.MIN_VALUE);
-        Int8VectorGemm.prepare(a, b, m, n, k).multiply(c, threads);
+        Int8VectorGemm.prepare(a, b, m, n, k).multiply(c, Gemm.engine().withThreads(threads));
         assertArrayEquals(naive(a, b, m, n, k), c);
     }
 
@@ -70,7 +72,7 @@ class BaselineGemmTest {
         java.util.Arrays.fill(a, Byte.MIN_VALUE);
         java.util.Arrays.fill(b, Byte.MIN_VALUE);
         int[] c = new int[m * n];
-        Int8VectorGemm.prepare(a, b, m, n, k).multiply(c, 2);
+        Int8VectorGemm.prepare(a, b, m, n, k).multiply(c, Gemm.engine().withThreads(2));
         for (int v : c) {
             assertEquals(128 * 128 * k, v);
         }
@@ -126,7 +128,7 @@ class BaselineGemmTest {
         assertThrows(IllegalArgumentException.class, () -> Fp32VectorGemm.prepare(new float[4], new float[4], 2, 2, 3));
         assertThrows(IllegalArgumentException.class, () -> Int8VectorGemm.prepare(new byte[0], new byte[0], 0, 1, 1));
         Fp32VectorGemm g = Fp32VectorGemm.prepare(new float[4], new float[4], 2, 2, 2);
-        assertThrows(IllegalArgumentException.class, () -> g.multiply(new float[3], 1));
+        assertThrows(IllegalArgumentException.class, () -> g.multiply(new float[3], Gemm.engine()));
     }
 
     static float[] naive(float[] a, float[] b, int m, int n, int k) {

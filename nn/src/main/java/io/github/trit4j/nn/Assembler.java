@@ -115,7 +115,7 @@ final class Assembler {
                         throw new IllegalArgumentException(where + ": kernel " + k + " exceeds the padded input "
                                 + shape);
                     }
-                    layer = new Layers.Pool(shape, type.equals("max_pool"), k, s, p, options.threads());
+                    layer = new Layers.Pool(shape, type.equals("max_pool"), k, s, p, options.engine());
                 }
                 case "global_avg_pool" -> layer = new Layers.GlobalAvgPool(shape);
                 case "flatten" -> layer = new Layers.Flatten(shape);
@@ -134,7 +134,7 @@ final class Assembler {
                     }
                     float[] w = f32(lname + ".weight", out, in);
                     float[] b = bias ? f32(lname + ".bias", out) : null;
-                    layer = new Layers.Linear(lname, shape, out, w, b, options.floatGemm(), options.threads());
+                    layer = new Layers.Linear(lname, shape, out, w, b, options.floatGemm(), options.engine());
                 }
                 case "basic_block" -> {
                     String bname = text(l, "name", where);
@@ -209,7 +209,7 @@ final class Assembler {
             float[] w = f32(name + ".weight", out, in, k, k);
             float[] b = bias ? f32(name + ".bias", out) : null;
             return new Layers.FloatConv(name, spec, shape, w, b, g, shift, relu, options.floatGemm(),
-                    options.threads());
+                    options.engine());
         }
         byte[] codes = i8(name + ".weight_codes", out, in, k, k);
         for (int i = 0; i < codes.length; i++) {

@@ -1,12 +1,13 @@
 package io.github.trit4j.nn;
 
+import io.github.trit4j.GemmEngine;
+import io.github.trit4j.RangeTask;
 import io.github.trit4j.conv.Conv2d;
 import io.github.trit4j.conv.Conv2dSpec;
 import io.github.trit4j.conv.Layout;
 import io.github.trit4j.quant.ActivationQuantizer;
 import io.github.trit4j.nn.gemm.FloatGemm;
 import io.github.trit4j.nn.gemm.PanelPrepared;
-import io.github.trit4j.nn.gemm.RowSplit;
 
 import java.util.Arrays;
 
@@ -67,7 +68,8 @@ final class Layers {
         private final float[] bias;
         private final float[] g;
         private final float[] shift;
-        private final int threads;
+        /** Whose threads the GEMM and the panel ranges use. */
+        private final GemmEngine engine;
         /** The GEMM when it takes panels for this layer's pixel count, else null. */
         private final PanelPrepared panels;
         /** Padded rows and phase-plane columns of the stride-phase copy of an input image. */
@@ -78,19 +80,40 @@ final class Layers {
 
         /**
          * The stride-phase copy of the current image (its pad cells zero from the start and never
-         * written) and one panel buffer per thread.
+         * written), one panel buffer per part, and the part task over them (one unit per part,
+         * so part q owns panel buffer q) with the current image's output: one calling thread's,
+         * kept, so a multi-threaded image allocates nothing.
          */
-        private record PanelScratch(float[] phases, float[][] panels) {
+        private final class PanelScratch implements RangeTask {
+            final float[] phases;
+            final float[][] panels;
+            float[] y;
+            int off;
+
+            PanelScratch(float[] phases, float[][] panels) {
+                this.phases = phases;
+                this.panels = panels;
+            }
+
+            @Override
+            public void run(int q0, int q1) {
+                int units = panelCount();
+                int parts = panels.length;
+                for (int q = q0; q < q1; q++) {
+                    panelRange(phases, panels[q], (int) ((long) units * q / parts),
+                            (int) ((long) units * (q + 1) / parts), y, off);
+                }
+            }
         }
 
         FloatConv(String name, Conv2dSpec spec, Shape in, float[] weights, float[] bias, float[] g, float[] shift,
-                  boolean relu, FloatGemm gemm, int threads) {
+                  boolean relu, FloatGemm gemm, GemmEngine engine) {
             super(name, spec, in, relu);
             this.weights = gemm.prepare(weights, spec.outChannels(), spec.patchLength());
             this.bias = bias;
             this.g = g;
             this.shift = shift;
-            this.threads = threads;
+            this.engine = engine;
             int pixels = out.h() * out.w();
             this.panels = this.weights instanceof PanelPrepared pp && pp.takesPanels(pixels) ? pp : null;
             int k = spec.kernelH();
@@ -111,7 +134,7 @@ final class Layers {
         Object scratch(int batch) {
             int pixels = out.h() * out.w();
             if (panels != null) {
-                int parts = Math.max(1, Math.min(threads, panelCount()));
+                int parts = Math.max(1, Math.min(engine.threads(), panelCount()));
                 float[][] bufs = new float[parts][Math.multiplyExact(panels.panelWidth(), spec.patchLength())];
                 int phases = Math.multiplyExact(Math.multiplyExact(in.c() * spec.strideH(), padRows), phaseCols);
                 return new PanelScratch(new float[phases], bufs);
@@ -137,13 +160,13 @@ final class Layers {
                     if (parts == 1) {
                         panelRange(ps.phases, ps.panels[0], 0, units, y, off);
                     } else {
-                        // one unit per part, so part q owns panel buffer q
-                        RowSplit.run(parts, parts, (q0, q1) -> {
-                            for (int q = q0; q < q1; q++) {
-                                panelRange(ps.phases, ps.panels[q], (int) ((long) units * q / parts),
-                                        (int) ((long) units * (q + 1) / parts), y, off);
-                            }
-                        });
+                        ps.y = y;
+                        ps.off = off;
+                        try {
+                            engine.runRanges(parts, parts, ps);
+                        } finally {
+                            ps.y = null;
+                        }
                     }
                 }
                 return;
@@ -151,7 +174,7 @@ final class Layers {
             float[] cols = (float[]) scratch;
             for (int n = 0; n < batch; n++) {
                 im2col(x, n * in.size(), cols);
-                weights.multiply(cols, pixels, y, n * m * pixels, threads);
+                weights.multiply(cols, pixels, y, n * m * pixels, engine);
                 epilogue(y, n * m * pixels, pixels, 0, pixels);
             }
         }
@@ -461,18 +484,18 @@ final class Layers {
         final int k;
         final int s;
         final int p;
-        /** Threads splitting the planes (the engine's). */
-        final int threads;
+        /** Whose threads split the planes. */
+        final GemmEngine engine;
         /** Whether {@link VectorRows} links here (the vector module is resolved). */
         private static final boolean VECTOR_ROWS = vectorRows();
 
-        Pool(Shape in, boolean max, int k, int s, int p, int threads) {
+        Pool(Shape in, boolean max, int k, int s, int p, GemmEngine engine) {
             super(LayerKind.POOL, in, new Shape(in.c(), (in.h() + 2 * p - k) / s + 1, (in.w() + 2 * p - k) / s + 1));
             this.max = max;
             this.k = k;
             this.s = s;
             this.p = p;
-            this.threads = threads;
+            this.engine = engine;
         }
 
         /**
@@ -488,27 +511,53 @@ final class Layers {
             }
         }
 
-        /** Per part of the plane split: the column maxima and their adjacent pairs of one output row. */
+        /**
+         * Per part of the plane split, the column maxima and their adjacent pairs of one output
+         * row, and the part task (one unit per part, so part q owns row buffers q) with the
+         * current call's operands: one calling thread's, kept, so a call allocates nothing.
+         */
+        private final class PoolScratch implements RangeTask {
+            final float[][][] rows;
+            float[] x;
+            float[] y;
+            int planes;
+
+            PoolScratch(int parts) {
+                rows = new float[parts][2][in.w()];
+            }
+
+            @Override
+            public void run(int q0, int q1) {
+                int parts = rows.length;
+                for (int q = q0; q < q1; q++) {
+                    planes(x, y, (int) ((long) planes * q / parts), (int) ((long) planes * (q + 1) / parts), rows[q]);
+                }
+            }
+        }
+
         @Override
         Object scratch(int batch) {
-            return new float[Math.max(1, Math.min(threads, batch * in.c()))][2][in.w()];
+            return new PoolScratch(Math.max(1, Math.min(engine.threads(), batch * in.c())));
         }
 
         @Override
         void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
-            float[][][] rows = (float[][][]) scratch;
+            PoolScratch ps = (PoolScratch) scratch;
             int planes = batch * in.c();
-            int parts = rows.length;
+            int parts = ps.rows.length;
             if (parts == 1) {
-                planes(x, y, 0, planes, rows[0]);
+                planes(x, y, 0, planes, ps.rows[0]);
                 return;
             }
-            // one unit per part, so part q owns row buffers q
-            RowSplit.run(parts, parts, (q0, q1) -> {
-                for (int q = q0; q < q1; q++) {
-                    planes(x, y, (int) ((long) planes * q / parts), (int) ((long) planes * (q + 1) / parts), rows[q]);
-                }
-            });
+            ps.x = x;
+            ps.y = y;
+            ps.planes = planes;
+            try {
+                engine.runRanges(parts, parts, ps);
+            } finally {
+                ps.x = null;
+                ps.y = null;
+            }
         }
 
         private void planes(float[] x, float[] y, int plane0, int plane1, float[][] rows) {
@@ -696,14 +745,15 @@ final class Layers {
         final String name;
         private final FloatGemm.Prepared weights;
         private final float[] bias;
-        private final int threads;
+        private final GemmEngine engine;
 
-        Linear(String name, Shape in, int outFeatures, float[] weights, float[] bias, FloatGemm gemm, int threads) {
+        Linear(String name, Shape in, int outFeatures, float[] weights, float[] bias, FloatGemm gemm,
+               GemmEngine engine) {
             super(LayerKind.LINEAR, in, new Shape(outFeatures, 1, 1));
             this.name = name;
             this.weights = gemm.prepare(weights, outFeatures, in.c());
             this.bias = bias;
-            this.threads = threads;
+            this.engine = engine;
         }
 
         @Override
@@ -715,7 +765,7 @@ final class Layers {
         void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
             int m = out.c();
             if (batch == 1) {
-                weights.multiply(x, 1, y, 0, threads);
+                weights.multiply(x, 1, y, 0, engine);
                 if (bias != null) {
                     for (int o = 0; o < m; o++) {
                         y[o] = y[o] + bias[o];
@@ -724,7 +774,7 @@ final class Layers {
                 return;
             }
             float[] t = (float[]) scratch;
-            weights.multiply(x, batch, t, 0, threads);
+            weights.multiply(x, batch, t, 0, engine);
             for (int n = 0; n < batch; n++) {
                 for (int o = 0; o < m; o++) {
                     float v = t[o * batch + n];

@@ -1,5 +1,8 @@
 package io.github.trit4j.nn;
 
+import io.github.trit4j.Gemm;
+import io.github.trit4j.GemmEngine;
+
 import io.github.trit4j.nn.gemm.FloatGemm;
 import io.github.trit4j.nn.gemm.PanelPrepared;
 import org.junit.jupiter.api.Test;
@@ -29,7 +32,7 @@ class FloatGemmTest {
                         int off = 3;
                         float[] c = new float[off + m * n + 2];
                         java.util.Arrays.fill(c, 42f);
-                        gemm.prepare(a, m, k).multiply(b, n, c, off, threads);
+                        gemm.prepare(a, m, k).multiply(b, n, c, off, Gemm.engine().withThreads(threads));
                         for (int i = 0; i < m; i++) {
                             for (int j = 0; j < n; j++) {
                                 double s = 0;
@@ -54,9 +57,11 @@ class FloatGemmTest {
         FloatGemm g = FloatGemm.javaDefault();
         assertThrows(IllegalArgumentException.class, () -> g.prepare(new float[5], 2, 3));
         FloatGemm.Prepared p = g.prepare(new float[6], 2, 3);
-        assertThrows(IllegalArgumentException.class, () -> p.multiply(new float[5], 2, new float[4], 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> p.multiply(new float[6], 2, new float[3], 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> p.multiply(new float[6], 2, new float[4], 0, 0));
+        GemmEngine one = Gemm.engine().withThreads(1);
+        assertThrows(IllegalArgumentException.class, () -> p.multiply(new float[5], 2, new float[4], 0, one));
+        assertThrows(IllegalArgumentException.class, () -> p.multiply(new float[6], 2, new float[3], 0, one));
+        assertThrows(IllegalArgumentException.class, () -> p.multiply(new float[6], 0, new float[4], 0, one));
+        assertThrows(NullPointerException.class, () -> p.multiply(new float[6], 2, new float[4], 0, null));
     }
 
     /**

@@ -39,12 +39,20 @@ public final class ColumnPanels {
      * @param lanes  columns per panel (the kernel's vector length in longs)
      */
     public static long[] pack(long[] bits, int rows, int planes, int rowWords, int kWords, int lanes) {
+        return pack(bits, rows, planes, rowWords, kWords, lanes, null);
+    }
+
+    /**
+     * As {@link #pack(long[], int, int, int, int, int)}, into {@code into} when it is an earlier
+     * result of the same sizes (its pad words are still zero: only the rows' words are written).
+     */
+    public static long[] pack(long[] bits, int rows, int planes, int rowWords, int kWords, int lanes, long[] into) {
         int panels = (rows + lanes - 1) / lanes;
         long size = (long) panels * kWords * planes * lanes;
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("column panels of " + size + " words exceed a Java array");
         }
-        long[] out = new long[(int) size];
+        long[] out = into != null && into.length == size ? into : new long[(int) size];
         for (int r = 0; r < rows; r++) {
             for (int q = 0; q < planes; q++) {
                 int src = (r * planes + q) * rowWords;

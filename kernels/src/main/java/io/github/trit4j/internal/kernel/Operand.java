@@ -40,6 +40,19 @@ public final class Operand {
     private volatile Operand twoBitCodes;
     /** Epilogues with this operand as weights, by kernel ordinal; immutable records. */
     private final Epilogue[] epilogues = new Epilogue[Kernel.values().length];
+    /** The last epilogue with this operand as activations, and what it was built for. */
+    private volatile ActivationEpilogue activationEpilogue;
+
+    // Of an operand its owner rewrites ({@link #rewritten}), confined to the owner's thread: what
+    // the last call derived, whose arrays the next call refills in place instead of allocating.
+    private RowConstants spareConstants;
+    private Panels sparePanels;
+    private Operand spareTwoBitCodes;
+    private Operand spareOffsetThermometer;
+
+    /** An epilogue with activations' row constants {@code colTerm}, for {@code kernel} and {@code weights}. */
+    private record ActivationEpilogue(Kernel kernel, Operand weights, int[] colTerm, Epilogue epilogue) {
+    }
 
     /** Column panels and the lane count they were laid out for, published together. */
     private record Panels(int lanes, long[] words) {
@@ -130,10 +143,25 @@ public final class Operand {
      * For the owner of an operand whose planes it has just rewritten in place (same arrays,
      * same sizes): forgets every value derived from the old planes, so that the operand, and
      * the handle over it, can serve the next call without allocating a new view. Allocates
-     * nothing. Only for an operand confined to its owner's thread whose handle never escapes
-     * trit4j's own code (a product does not keep its operands after it returns).
+     * nothing, and the next call derives nothing anew either: the row constants, column panels
+     * and views (the conventional algorithm's 2-bit codes, the offset thermometer planes) that
+     * the last call derived are kept and refilled in place when asked for again. Only for an
+     * operand confined to its owner's thread whose handle never escapes trit4j's own code (a
+     * product does not keep its operands after it returns).
      */
     public void rewritten() {
+        if (packedConstants == null && constants != null) {
+            spareConstants = constants;
+        }
+        if (panels != null && panels != givenPanels) {
+            sparePanels = panels;
+        }
+        if (twoBitCodes != null) {
+            spareTwoBitCodes = twoBitCodes;
+        }
+        if (offsetThermometer != null) {
+            spareOffsetThermometer = offsetThermometer;
+        }
         bits = planes.bits();
         panels = givenPanels;
         constants = packedConstants;
@@ -186,8 +214,15 @@ public final class Operand {
     public long[] columnPanels(int lanes) {
         Panels p = panels;
         if (p == null || p.lanes() != lanes) {
-            p = new Panels(lanes, ColumnPanels.pack(bits(), rows, precision.planes(), wordsPerRow,
-                    ColumnPanels.kWords(cols), lanes));
+            Panels spare = sparePanels;
+            if (spare != null && spare.lanes() == lanes) { // an owner's rewritten operand: refill
+                ColumnPanels.pack(bits(), rows, precision.planes(), wordsPerRow, ColumnPanels.kWords(cols), lanes,
+                        spare.words());
+                p = spare;
+            } else {
+                p = new Panels(lanes, ColumnPanels.pack(bits(), rows, precision.planes(), wordsPerRow,
+                        ColumnPanels.kWords(cols), lanes));
+            }
             panels = p;
         }
         return p.words();
@@ -231,9 +266,10 @@ public final class Operand {
         long[] b = bits();
         int planeCount = precision.planes();
         int words = wordsPerRow;
-        int[] sums = new int[rows];
-        int[] neg = new int[rows];
-        int[] nz = new int[rows];
+        RowConstants spare = spareConstants; // an owner's rewritten operand: refill the last call's arrays
+        int[] sums = spare != null ? spare.sums() : new int[rows];
+        int[] neg = spare != null ? spare.negatives() : new int[rows];
+        int[] nz = spare != null ? spare.nonZeros() : new int[rows];
         for (int r = 0; r < rows; r++) {
             int base = r * planeCount * words;
             long p0Count = 0;
@@ -255,7 +291,7 @@ public final class Operand {
             }
             nz[r] = (int) nonZero;
         }
-        return new RowConstants(sums, neg, nz);
+        return spare != null ? spare : new RowConstants(sums, neg, nz);
     }
 
     /** The operand {@code kernel} reads as weights: the 2-bit codes for the conventional algorithm, else this. */
@@ -282,7 +318,16 @@ public final class Operand {
      */
     public static Epilogue epilogue(Kernel kernel, Operand w, Operand x) {
         if (!kernel.weightsOnly()) {
-            return kernel.epilogue(w.cols, w.term(kernel.weightTerm()), x.term(kernel.activationTerm()));
+            // kept on the activations while the kernel, the weights and the activations' row
+            // constants (the same array, refilled in place, for an owner's rewritten operand) stay
+            int[] colTerm = x.term(kernel.activationTerm());
+            ActivationEpilogue a = x.activationEpilogue;
+            if (a == null || a.kernel() != kernel || a.weights() != w || a.colTerm() != colTerm) {
+                a = new ActivationEpilogue(kernel, w, colTerm, kernel.epilogue(w.cols, w.term(kernel.weightTerm()),
+                        colTerm));
+                x.activationEpilogue = a;
+            }
+            return a.epilogue();
         }
         Epilogue e = w.epilogues[kernel.ordinal()];
         if (e == null) { // a race builds equal records twice; a record's final fields are safely published
@@ -305,7 +350,8 @@ public final class Operand {
         if (view == null) {
             long[] b = bits();
             int[] sums0 = rowSums();
-            long[] out = new long[b.length];
+            Operand spare = spareOffsetThermometer; // an owner's rewritten operand: refill the last view
+            long[] out = spare != null ? spare.planes.bits() : new long[b.length];
             for (int r = 0; r < rows; r++) {
                 int base = r * 2 * wordsPerRow;
                 for (int w = 0; w < wordsPerRow; w++) {
@@ -315,12 +361,19 @@ public final class Operand {
                     out[base + wordsPerRow + w] = m & ~s;
                 }
             }
-            int[] sums = new int[rows];
+            int[] sums = spare != null ? spare.packedConstants.sums() : new int[rows];
             for (int r = 0; r < rows; r++) {
                 sums[r] = sums0[r] + cols;
             }
-            view = new Operand(new Planes(Precision.TERNARY_UNSIGNED, rows, cols, out, 0, null),
-                    new RowConstants(sums, new int[rows], nonZerosOfOffset()));
+            int[] nz = spare != null ? spare.packedConstants.nonZeros() : new int[rows];
+            nonZerosOfOffset(nz);
+            if (spare != null) {
+                spare.rewritten();
+                view = spare;
+            } else {
+                view = new Operand(new Planes(Precision.TERNARY_UNSIGNED, rows, cols, out, 0, null),
+                        new RowConstants(sums, new int[rows], nz));
+            }
             offsetThermometer = view;
         }
         return view;
@@ -341,7 +394,8 @@ public final class Operand {
         if (view == null) {
             long[] b = bits();
             int[] sums0 = rowSums();
-            long[] out = new long[b.length];
+            Operand spare = spareTwoBitCodes; // an owner's rewritten operand: refill the last view
+            long[] out = spare != null ? spare.planes.bits() : new long[b.length];
             for (int r = 0; r < rows; r++) {
                 int base = r * 2 * wordsPerRow;
                 for (int w = 0; w < wordsPerRow; w++) {
@@ -360,26 +414,35 @@ public final class Operand {
                     out[base + wordsPerRow + w] = hi;
                 }
             }
-            int[] sums = new int[rows];
+            int[] sums = spare != null ? spare.packedConstants.sums() : new int[rows];
             for (int r = 0; r < rows; r++) {
                 sums[r] = sums0[r] + (precision == Precision.TERNARY ? cols : 0);
             }
-            int[] nz = precision == Precision.TERNARY ? nonZerosOfOffset() : nonZeros();
-            view = new Operand(new Planes(Precision.TWO_BIT, rows, cols, out, 0, null),
-                    new RowConstants(sums, new int[rows], nz));
+            // the view's own array, not this operand's: the view's constants are refilled with it
+            int[] nz = spare != null ? spare.packedConstants.nonZeros() : new int[rows];
+            if (precision == Precision.TERNARY) {
+                nonZerosOfOffset(nz);
+            } else {
+                System.arraycopy(nonZeros(), 0, nz, 0, rows);
+            }
+            if (spare != null) {
+                spare.rewritten();
+                view = spare;
+            } else {
+                view = new Operand(new Planes(Precision.TWO_BIT, rows, cols, out, 0, null),
+                        new RowConstants(sums, new int[rows], nz));
+            }
             twoBitCodes = view;
         }
         return view;
     }
 
-    /** Non-zeros of v + 1 for ternary v: every value but -1. */
-    private int[] nonZerosOfOffset() {
+    /** Non-zeros of v + 1 for ternary v (every value but -1), into {@code nz}. */
+    private void nonZerosOfOffset(int[] nz) {
         int[] neg = negatives();
-        int[] nz = new int[rows];
         for (int r = 0; r < rows; r++) {
             nz[r] = cols - neg[r];
         }
-        return nz;
     }
 
     /** Unpacks to row-major values; the size must fit a Java array. */

@@ -1,5 +1,7 @@
 package io.github.trit4j.nn.gemm;
 
+import io.github.trit4j.GemmEngine;
+
 import java.util.Objects;
 
 /**
@@ -9,7 +11,10 @@ import java.util.Objects;
  * ({@link #prepare}), so an implementation may pack or copy it off-heap.
  *
  * <p>Implementations must be thread-safe: one {@link Prepared} is multiplied from several
- * threads at once (each with its own B and C). The results may differ between implementations
+ * threads at once (each with its own B and C). A product runs on the threads of the trit4j
+ * engine it is given ({@link GemmEngine#runRanges}: its helpers or its executor, at most its
+ * {@link GemmEngine#threads()}), so that a network's float and quantized layers share one set
+ * of threads. The results may differ between implementations
  * in the last bits (summation order), never more.
  *
  * <p>The default is {@link #javaDefault()}: the register-tiled Vector API kernel
@@ -41,11 +46,12 @@ public interface FloatGemm {
          * {@code c[cOffset + i*n + j] = sum_kk A[i][kk] * b[j*K + kk]} for {@code i < M, j < n}; other
          * elements of {@code c} are untouched.
          *
-         * @param b       n x K row-major, at least {@code n*K} long
-         * @param threads threads this product may use (the caller's included)
+         * @param b      n x K row-major, at least {@code n*K} long
+         * @param engine whose threads this product may use ({@link GemmEngine#threads()}, the
+         *               caller's included)
          * @throws IllegalArgumentException for a bad size or too short an array
          */
-        void multiply(float[] b, int n, float[] c, int cOffset, int threads);
+        void multiply(float[] b, int n, float[] c, int cOffset, GemmEngine engine);
     }
 
     /**
@@ -82,14 +88,12 @@ public interface FloatGemm {
     }
 
     /** Checks a multiply call's arguments against a prepared M x K. */
-    static void checkMultiply(int m, int k, float[] b, int n, float[] c, int cOffset, int threads) {
+    static void checkMultiply(int m, int k, float[] b, int n, float[] c, int cOffset, GemmEngine engine) {
         Objects.requireNonNull(b, "b");
         Objects.requireNonNull(c, "c");
+        Objects.requireNonNull(engine, "engine");
         if (n < 1) {
             throw new IllegalArgumentException("n must be >= 1, got " + n);
-        }
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         if (b.length < (long) n * k) {
             throw new IllegalArgumentException("b.length is " + b.length + " but n*K = " + ((long) n * k));

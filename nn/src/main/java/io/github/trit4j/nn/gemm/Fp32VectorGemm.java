@@ -1,5 +1,7 @@
 package io.github.trit4j.nn.gemm;
 
+import io.github.trit4j.GemmEngine;
+import io.github.trit4j.RangeTask;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -23,7 +25,8 @@ import java.util.Objects;
  *       block stays in L2).</li>
  *   <li>For N below {@value #ALONG_K_BELOW} (matrix-vector products) a panel would be mostly
  *       padding, so vectors run along K instead: 4 rows x 1 column, one lane reduction per output.</li>
- *   <li>Threads take disjoint row ranges ({@link RowSplit}).</li>
+ *   <li>Threads take disjoint row ranges, on the trit4j engine's threads
+ *       ({@link GemmEngine#runRanges}).</li>
  * </ul>
  *
  * <p>As in trit4j's kernels, the micro-kernel is one loop with no helper methods on vectors
@@ -183,18 +186,21 @@ public final class Fp32VectorGemm {
         return n;
     }
 
-    /** {@code c = A * B^T}, {@code c[i*N + j]}, on {@code threads} threads. */
-    public void multiply(float[] c, int threads) {
+    /**
+     * {@code c = A * B^T}, {@code c[i*N + j]}, on the engine's threads (up to
+     * {@link GemmEngine#threads()} row ranges).
+     */
+    public void multiply(float[] c, GemmEngine engine) {
         Objects.requireNonNull(c, "c");
+        Objects.requireNonNull(engine, "engine");
         if (c.length != m * n) {
             throw new IllegalArgumentException("c must have M*N = " + (m * n) + " elements, got " + c.length);
         }
-        if (aPacked == null) {
-            RowSplit.run((m + 3) / 4, threads, (from, to) -> alongK(a, b, m, n, k, c, 0, from * 4, Math.min(m, to * 4)));
-        } else {
-            RowSplit.run((m + MR - 1) / MR, threads,
-                    (from, to) -> panels(aPacked, bPacked, m, n, k, c, 0, n, from, to, new float[MR * NR]));
-        }
+        int units = aPacked == null ? (m + 3) / 4 : (m + MR - 1) / MR;
+        RangeTask rows = aPacked == null
+                ? (from, to) -> alongK(a, b, m, n, k, c, 0, from * 4, Math.min(m, to * 4))
+                : (from, to) -> panels(aPacked, bPacked, m, n, k, c, 0, n, from, to, VectorFloatGemm.TILE.get());
+        engine.runRanges(units, Math.min(units, engine.threads()), rows);
     }
 
     /**
@@ -346,7 +352,51 @@ public final class Fp32VectorGemm {
         /** Per-thread packed-B buffer of the calling thread. */
         private static final ThreadLocal<float[][]> PACKED_B = ThreadLocal.withInitial(() -> new float[1][]);
         /** Per-thread spill tile of the micro-kernel, for every thread that runs a range. */
-        private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+        static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+        /** The calling thread's product task, kept: a multi-threaded product allocates nothing. */
+        private static final ThreadLocal<Product> PRODUCT = ThreadLocal.withInitial(Product::new);
+
+        /** One product's operands, as the engine's threads see them; the ranges are slivers, or blocks of 4 rows along K. */
+        private static final class Product implements RangeTask {
+            boolean panels;
+            float[] a;
+            float[] b;
+            float[] c;
+            int m;
+            int n;
+            int k;
+            int cOffset;
+
+            @Override
+            public void run(int from, int to) {
+                if (panels) {
+                    Fp32VectorGemm.panels(a, b, m, n, k, c, cOffset, n, from, to, TILE.get());
+                } else {
+                    alongK(a, b, m, n, k, c, cOffset, from * 4, Math.min(m, to * 4));
+                }
+            }
+
+            /** Runs the product on the engine's threads, then forgets its arrays. */
+            void run(GemmEngine engine, boolean panels, float[] a, float[] b, int m, int n, int k, float[] c,
+                     int cOffset) {
+                this.panels = panels;
+                this.a = a;
+                this.b = b;
+                this.c = c;
+                this.m = m;
+                this.n = n;
+                this.k = k;
+                this.cOffset = cOffset;
+                int units = panels ? (m + MR - 1) / MR : (m + 3) / 4;
+                try {
+                    engine.runRanges(units, Math.min(units, engine.threads()), this);
+                } finally {
+                    this.a = null;
+                    this.b = null;
+                    this.c = null;
+                }
+            }
+        }
 
         @Override
         public Prepared prepare(float[] a, int m, int k) {
@@ -364,7 +414,7 @@ public final class Fp32VectorGemm {
                 }
 
                 @Override
-                public void multiplyPanels(float[] bp, int n, float[] c, int cOffset, int threads) {
+                public void multiplyPanels(float[] bp, int n, float[] c, int cOffset, GemmEngine engine) {
                     java.util.Objects.requireNonNull(bp, "panels");
                     if (!usesPanels(n)) {
                         throw new IllegalArgumentException("n = " + n + " is below " + ALONG_K_BELOW
@@ -374,13 +424,12 @@ public final class Fp32VectorGemm {
                         throw new IllegalArgumentException("panels.length is " + bp.length + " but N rounded up "
                                 + "to panels of " + NR + " times K = " + packedBLength(n, k));
                     }
-                    FloatGemm.checkMultiply(m, k, bp, n, c, cOffset, threads); // bp is at least n * K long
-                    if (threads == 1) {
+                    FloatGemm.checkMultiply(m, k, bp, n, c, cOffset, engine); // bp is at least n * K long
+                    if (engine.threads() == 1) {
                         panels(g.aPacked, bp, m, n, k, c, cOffset, n, 0, (m + MR - 1) / MR, TILE.get());
                         return;
                     }
-                    RowSplit.run((m + MR - 1) / MR, threads,
-                            (from, to) -> panels(g.aPacked, bp, m, n, k, c, cOffset, n, from, to, TILE.get()));
+                    PRODUCT.get().run(engine, true, g.aPacked, bp, m, n, k, c, cOffset);
                 }
 
                 @Override
@@ -412,17 +461,16 @@ public final class Fp32VectorGemm {
                 }
 
                 @Override
-                public void multiply(float[] b, int n, float[] c, int cOffset, int threads) {
-                    FloatGemm.checkMultiply(m, k, b, n, c, cOffset, threads);
-                    // one thread: the kernels called directly, with no capturing lambda (nothing
-                    // allocated per call, whatever the JIT's escape analysis does)
+                public void multiply(float[] b, int n, float[] c, int cOffset, GemmEngine engine) {
+                    FloatGemm.checkMultiply(m, k, b, n, c, cOffset, engine);
+                    int threads = engine.threads();
+                    // one thread: the kernels called directly
                     if (!usesPanels(n) && threads == 1) {
                         alongK(g.a, b, m, n, k, c, cOffset, 0, m);
                         return;
                     }
                     if (!usesPanels(n)) {
-                        RowSplit.run((m + 3) / 4, threads,
-                                (from, to) -> alongK(g.a, b, m, n, k, c, cOffset, from * 4, Math.min(m, to * 4)));
+                        PRODUCT.get().run(engine, false, g.a, b, m, n, k, c, cOffset);
                         return;
                     }
                     float[][] holder = PACKED_B.get();
@@ -451,8 +499,7 @@ public final class Fp32VectorGemm {
                         panels(g.aPacked, bp, m, n, k, c, cOffset, n, 0, (m + MR - 1) / MR, TILE.get());
                         return;
                     }
-                    RowSplit.run((m + MR - 1) / MR, threads,
-                            (from, to) -> panels(g.aPacked, bp, m, n, k, c, cOffset, n, from, to, TILE.get()));
+                    PRODUCT.get().run(engine, true, g.aPacked, bp, m, n, k, c, cOffset);
                 }
             };
         }

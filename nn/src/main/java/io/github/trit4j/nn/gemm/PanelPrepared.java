@@ -1,5 +1,7 @@
 package io.github.trit4j.nn.gemm;
 
+import io.github.trit4j.GemmEngine;
+
 /**
  * A prepared left operand that also takes B already in its packed panel layout, so that a caller
  * which produces B anyway (a convolution's im2col) writes it there once instead of row-major and
@@ -22,10 +24,11 @@ public interface PanelPrepared extends FloatGemm.Prepared {
      * {@code c[cOffset + i*n + j] = sum_kk A[i][kk] * B[j][kk]}, B given as panels.
      *
      * @param panels B in the panel layout, at least {@code ceil(n / NR) * NR * K} long (not copied)
-     * @throws IllegalArgumentException for an {@code n} that {@link #takesPanels} refuses, a bad
-     *                                  thread count, or too short an array
+     * @param engine whose threads the product may use
+     * @throws IllegalArgumentException for an {@code n} that {@link #takesPanels} refuses, or too
+     *                                  short an array
      */
-    void multiplyPanels(float[] panels, int n, float[] c, int cOffset, int threads);
+    void multiplyPanels(float[] panels, int n, float[] c, int cOffset, GemmEngine engine);
 
     /**
      * A block of C's columns from a block of panels, on the calling thread:

@@ -1,9 +1,33 @@
 package io.github.trit4j.nn.gemm;
 
-/** The scalar float GEMM: 4 x 4 output blocks, K innermost. Stateless. */
+import io.github.trit4j.GemmEngine;
+import io.github.trit4j.RangeTask;
+
+/** The scalar float GEMM: 4 x 4 output blocks, K innermost. Stateless but for per-thread task objects. */
 final class ScalarFloatGemm implements FloatGemm {
 
     static final ScalarFloatGemm INSTANCE = new ScalarFloatGemm();
+
+    /**
+     * One product's operands, as the engine's threads see them: one per calling thread, kept,
+     * so that a multi-threaded product allocates nothing. Blocks of 4 rows.
+     */
+    private static final class Product implements RangeTask {
+        float[] a;
+        float[] b;
+        float[] c;
+        int m;
+        int n;
+        int k;
+        int cOffset;
+
+        @Override
+        public void run(int from, int to) {
+            rows(a, b, m, n, k, c, cOffset, from * 4, Math.min(m, to * 4));
+        }
+    }
+
+    private static final ThreadLocal<Product> PRODUCT = ThreadLocal.withInitial(Product::new);
 
     @Override
     public Prepared prepare(float[] a, int m, int k) {
@@ -21,14 +45,28 @@ final class ScalarFloatGemm implements FloatGemm {
             }
 
             @Override
-            public void multiply(float[] b, int n, float[] c, int cOffset, int threads) {
-                FloatGemm.checkMultiply(m, k, b, n, c, cOffset, threads);
-                if (threads == 1) { // no capturing lambda: nothing allocated per call
+            public void multiply(float[] b, int n, float[] c, int cOffset, GemmEngine engine) {
+                FloatGemm.checkMultiply(m, k, b, n, c, cOffset, engine);
+                int blocks = (m + 3) / 4;
+                if (engine.threads() == 1 || blocks == 1) {
                     rows(w, b, m, n, k, c, cOffset, 0, m);
                     return;
                 }
-                RowSplit.run((m + 3) / 4, threads, (from, to) -> rows(w, b, m, n, k, c, cOffset, from * 4,
-                        Math.min(m, to * 4)));
+                Product p = PRODUCT.get();
+                p.a = w;
+                p.b = b;
+                p.c = c;
+                p.m = m;
+                p.n = n;
+                p.k = k;
+                p.cOffset = cOffset;
+                try {
+                    engine.runRanges(blocks, Math.min(blocks, engine.threads()), p);
+                } finally {
+                    p.a = null; // the kept object pins no caller's array
+                    p.b = null;
+                    p.c = null;
+                }
             }
         };
     }
