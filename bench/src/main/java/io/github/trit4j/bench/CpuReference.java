@@ -23,7 +23,7 @@ public final class CpuReference {
      * Passes between two reads of the clock, which is a system call (about a microsecond, more in a VM): 2048 passes over
      * 4 KB and 8 over 512 KB take tens to a hundred microseconds.
      */
-    private static final int L1_REPS = 2048;
+    private static final int L1_PASSES = 2048;
     private static final int L2_PASSES = 8;
     /** Keeps the loops' results alive. */
     private static long sink;
@@ -49,8 +49,10 @@ public final class CpuReference {
         long start = cpuNanos();
         long now;
         do {
-            sink += l1Pass(L1_REPS);
-            words += (long) L1_REPS * L1_DATA.length;
+            for (int pass = 0; pass < L1_PASSES; pass++) {
+                sink += l1Pass();
+            }
+            words += (long) L1_PASSES * L1_DATA.length;
             now = cpuNanos();
         } while (now - start < nanos);
         return words / (double) (now - start);
@@ -79,24 +81,26 @@ public final class CpuReference {
     private static final java.lang.management.ThreadMXBean THREADS =
             java.lang.management.ManagementFactory.getThreadMXBean();
 
-    private static long l1Pass(int reps) {
+    /**
+     * One pass over the 4 KB, so that the pass is called thousands of times and C2 compiles it as a method (a long
+     * loop entered once would run in an on-stack-replacement compile, whose speed differs between JVMs).
+     */
+    private static long l1Pass() {
         long[] d = L1_DATA;
         int step = L.length();
         LongVector c0 = LongVector.zero(L);
         LongVector c1 = c0;
         LongVector c2 = c0;
         LongVector c3 = c0;
-        for (int r = 0; r < reps; r++) {
-            for (int i = 0; i + 4 * step <= d.length; i += 4 * step) {
-                LongVector a = LongVector.fromArray(L, d, i);
-                LongVector b = LongVector.fromArray(L, d, i + step);
-                LongVector c = LongVector.fromArray(L, d, i + 2 * step);
-                LongVector e = LongVector.fromArray(L, d, i + 3 * step);
-                c0 = c0.add(a.lanewise(VectorOperators.XOR, b).and(c).lanewise(VectorOperators.BIT_COUNT));
-                c1 = c1.add(b.lanewise(VectorOperators.XOR, c).and(e).lanewise(VectorOperators.BIT_COUNT));
-                c2 = c2.add(c.lanewise(VectorOperators.XOR, e).and(a).lanewise(VectorOperators.BIT_COUNT));
-                c3 = c3.add(e.lanewise(VectorOperators.XOR, a).and(b).lanewise(VectorOperators.BIT_COUNT));
-            }
+        for (int i = 0; i + 4 * step <= d.length; i += 4 * step) {
+            LongVector a = LongVector.fromArray(L, d, i);
+            LongVector b = LongVector.fromArray(L, d, i + step);
+            LongVector c = LongVector.fromArray(L, d, i + 2 * step);
+            LongVector e = LongVector.fromArray(L, d, i + 3 * step);
+            c0 = c0.add(a.lanewise(VectorOperators.XOR, b).and(c).lanewise(VectorOperators.BIT_COUNT));
+            c1 = c1.add(b.lanewise(VectorOperators.XOR, c).and(e).lanewise(VectorOperators.BIT_COUNT));
+            c2 = c2.add(c.lanewise(VectorOperators.XOR, e).and(a).lanewise(VectorOperators.BIT_COUNT));
+            c3 = c3.add(e.lanewise(VectorOperators.XOR, a).and(b).lanewise(VectorOperators.BIT_COUNT));
         }
         return c0.add(c1).add(c2).add(c3).reduceLanes(VectorOperators.ADD);
     }
