@@ -49,10 +49,34 @@ public final class TimeToPeak implements Callable<Integer> {
      * @param steadyGmacs    steady throughput (calls / time over the last {@value #STEADY_PERCENT}% of the run)
      * @param calls          calls made
      * @param series         GMAC/s per 500 ms of the run (calls ending in each half second), to see a change of speed
+     * @param reference      with {@code --reference}: the workload and {@link CpuReference}'s loops interleaved after
+     *                       the run; null otherwise
      */
     public record Result(String workload, String precision, int threads, double prepareMillis, double firstCallMillis,
-                         double timeToPeakMillis, double steadyGmacs, int calls, double[] series) {
+                         double timeToPeakMillis, double steadyGmacs, int calls, double[] series, Reference reference) {
+
+        Result withReference(Reference r) {
+            return new Result(workload, precision, threads, prepareMillis, firstCallMillis, timeToPeakMillis,
+                    steadyGmacs, calls, series, r);
+        }
     }
+
+    /**
+     * The workload and the core's reference loops, measured in turns after the run ({@value #REFERENCE_ROUNDS} rounds
+     * of {@value #REFERENCE_WORKLOAD_MILLIS} ms of the workload, then {@value #REFERENCE_LOOP_MILLIS} ms of each
+     * loop), so that all three see the same core at the same time; all per second of the thread's CPU time (what
+     * other processes take of the CPU does not count; a core shared with another hardware thread does).
+     *
+     * @param gmacs        the workload's throughput in these rounds, per CPU second
+     * @param l1WordsPerNs {@link CpuReference#l1WordsPerNs}, median over the rounds
+     * @param l2WordsPerNs {@link CpuReference#l2WordsPerNs}, median over the rounds
+     */
+    public record Reference(double gmacs, double l1WordsPerNs, double l2WordsPerNs) {
+    }
+
+    static final int REFERENCE_ROUNDS = 10;
+    static final int REFERENCE_WORKLOAD_MILLIS = 50;
+    static final int REFERENCE_LOOP_MILLIS = 5;
 
     @Option(names = "--workloads", split = ",", defaultValue = "S1", description = "Study workloads (default: ${DEFAULT-VALUE}).")
     List<String> workloads;
@@ -69,6 +93,10 @@ public final class TimeToPeak implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "3", description = "Length of the loop per workload (default: ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--reference", description = "After each run, measure the workload and fixed reference loops in "
+            + "turns (CpuReference), to tell a slower core from slower code.")
+    boolean reference;
+
     /** Created by picocli. */
     public TimeToPeak() {
     }
@@ -81,7 +109,7 @@ public final class TimeToPeak implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         for (String name : workloads) {
             System.out.println(json.writeValueAsString(measure(StudyWorkload.parse(name), precision, isa, threads,
-                    (long) (seconds * 1e9))));
+                    (long) (seconds * 1e9), reference)));
             System.out.flush();
         }
         return 0;
@@ -89,9 +117,11 @@ public final class TimeToPeak implements Callable<Integer> {
 
     /**
      * Prepares the product, then calls it for {@code nanos} (longer, up to three times, while the last
-     * {@value #STEADY_PERCENT}% of the run holds fewer than {@value #STEADY_CALLS} calls); the figures of {@link Result}.
+     * {@value #STEADY_PERCENT}% of the run holds fewer than {@value #STEADY_CALLS} calls); the figures of {@link Result},
+     * with a {@link Reference} measured after the run if {@code reference}.
      */
-    public static Result measure(StudyWorkload w, StudyPrecision precision, String isa, int threads, long nanos) {
+    public static Result measure(StudyWorkload w, StudyPrecision precision, String isa, int threads, long nanos,
+                                 boolean reference) {
         long prepStart = System.nanoTime();
         try (StudyProduct product = StudyProducts.create(w, precision, isa, threads)) {
             long start = System.nanoTime();
@@ -111,8 +141,52 @@ public final class TimeToPeak implements Callable<Integer> {
                     break;
                 }
             }
-            return analyse(w, precision.name(), threads, (start - prepStart) / 1e6, start, Arrays.copyOf(ends, calls));
+            Result r = analyse(w, precision.name(), threads, (start - prepStart) / 1e6, start, Arrays.copyOf(ends, calls));
+            return reference ? r.withReference(reference(product, w)) : r;
         }
+    }
+
+    /**
+     * Runs a reference loop in chunks of 100 ms until two in a row agree within 5% at 10 times the first chunk's rate
+     * or more (the first runs in the interpreter, where each vector operation is an object), at most 80 chunks.
+     */
+    private static void warm(java.util.function.LongToDoubleFunction loop) {
+        double first = loop.applyAsDouble(100_000_000L);
+        double previous = first;
+        for (int chunk = 1; chunk < 80; chunk++) {
+            double rate = loop.applyAsDouble(100_000_000L);
+            if (rate >= 10 * first && Math.abs(rate - previous) <= 0.05 * Math.max(rate, previous)) {
+                return;
+            }
+            previous = rate;
+        }
+    }
+
+    /** The workload and the reference loops in turns; see {@link Reference}. */
+    private static Reference reference(StudyProduct product, StudyWorkload w) {
+        long workloadNanos = 0;
+        long workloadCalls = 0;
+        double[] l1 = new double[REFERENCE_ROUNDS];
+        double[] l2 = new double[REFERENCE_ROUNDS];
+        // the loops' own warm-up (interpreter, C1, then C2), so that the rounds time compiled code
+        warm(CpuReference::l1WordsPerNs);
+        warm(CpuReference::l2WordsPerNs);
+        for (int round = 0; round < REFERENCE_ROUNDS; round++) {
+            long start = CpuReference.cpuNanos();
+            long now;
+            do {
+                product.run();
+                workloadCalls++;
+                now = CpuReference.cpuNanos();
+            } while (now - start < REFERENCE_WORKLOAD_MILLIS * 1_000_000L);
+            workloadNanos += now - start;
+            l1[round] = CpuReference.l1WordsPerNs(REFERENCE_LOOP_MILLIS * 1_000_000L);
+            l2[round] = CpuReference.l2WordsPerNs(REFERENCE_LOOP_MILLIS * 1_000_000L);
+        }
+        Arrays.sort(l1);
+        Arrays.sort(l2);
+        return new Reference(workloadCalls * (double) w.macs() / workloadNanos, l1[REFERENCE_ROUNDS / 2],
+                l2[REFERENCE_ROUNDS / 2]);
     }
 
     /** The last part of the run, in percent of its length, whose throughput is the steady one. */
@@ -168,7 +242,7 @@ public final class TimeToPeak implements Callable<Integer> {
             series.add(n * (double) w.macs() / (half / 1e9) / 1e9);
         }
         return new Result(w.name(), precision, threads, prepareMillis, (ends[0] - start) / 1e6, peak,
-                w.macs() * steadyRate, calls, series.stream().mapToDouble(Double::doubleValue).toArray());
+                w.macs() * steadyRate, calls, series.stream().mapToDouble(Double::doubleValue).toArray(), null);
     }
 
     /** Runs the loops; options as {@code --help} lists them. */

@@ -47,4 +47,17 @@ class TimeToPeakTest {
         TimeToPeak.Result r = TimeToPeak.analyse(W, "TERNARY_FATNN", 1, 5, 0, ends(3, 100, 0));
         assertTrue(Double.isNaN(r.timeToPeakMillis()));
     }
+
+    @Test
+    void aResultWithItsReferenceSurvivesTheJsonLineTheDriverReads() throws Exception {
+        TimeToPeak.Result r = TimeToPeak.analyse(W, "TERNARY_FATNN", 1, 5, 0, ends(4, 100, 2000))
+                .withReference(new TimeToPeak.Reference(600.5, 24.25, 12.5));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        TimeToPeak.Result back = json.readValue(json.writeValueAsString(r), TimeToPeak.Result.class);
+        assertEquals(r.reference(), back.reference());
+        assertEquals(r.steadyGmacs(), back.steadyGmacs(), 0);
+        // without --reference the field is null, and the line still reads back
+        TimeToPeak.Result plain = TimeToPeak.analyse(W, "TERNARY_FATNN", 1, 5, 0, ends(4, 100, 2000));
+        assertEquals(null, json.readValue(json.writeValueAsString(plain), TimeToPeak.Result.class).reference());
+    }
 }

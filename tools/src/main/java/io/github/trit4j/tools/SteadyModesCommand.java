@@ -79,10 +79,11 @@ public final class SteadyModesCommand implements Callable<Integer> {
                 precision, threads, jvms, seconds, jvmFlags.isEmpty() ? "" : ", flags " + String.join(" ", jvmFlags));
         out.flush();
         List<Double> steady = new ArrayList<>();
+        List<TimeToPeak.Reference> references = new ArrayList<>();
         for (int i = 1; i <= jvms; i++) {
             List<String> cmd = TimeToPeakRunner.command(IsaShape.NATIVE, jvmFlags, List.of("--workloads", workload,
                     "--precision", precision.name(), "--threads", Integer.toString(threads),
-                    "--seconds", String.format(Locale.ROOT, "%.2f", seconds)));
+                    "--seconds", String.format(Locale.ROOT, "%.2f", seconds), "--reference"));
             Optional<TimeToPeak.Result> r = TimeToPeakRunner.once(cmd, out);
             if (r.isEmpty()) {
                 continue;
@@ -95,6 +96,12 @@ public final class SteadyModesCommand implements Callable<Integer> {
                             : String.format(Locale.ROOT, "at %.0f ms", t.timeToPeakMillis()),
                     Arrays.stream(t.series()).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v))
                             .collect(Collectors.joining(" ")));
+            TimeToPeak.Reference ref = t.reference();
+            if (ref != null) {
+                references.add(ref);
+                out.printf(Locale.ROOT, "        then in turns: workload %.1f GMAC/s, core's L1 loop %.2f, L2 loop %.2f "
+                        + "words/ns%n", ref.gmacs(), ref.l1WordsPerNs(), ref.l2WordsPerNs());
+            }
             out.flush();
         }
         if (steady.size() < 2) {
@@ -108,6 +115,25 @@ public final class SteadyModesCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%d JVMs: steady %.1f .. %.1f GMAC/s (median %.1f); slowest %.1f%% below the fastest: "
                         + "%s (bar: within %.0f%%)%n", steady.size(), min, max, sorted[sorted.length / 2],
                 100 * (1 - min / max), met ? "MET" : "NOT MET", bar);
+        if (references.size() >= 2) {
+            // A slower core slows the reference loops with the workload; slower code or data slows the workload alone.
+            out.printf(Locale.ROOT, "In turns with the core's reference loops (same JVMs, after each run): workload "
+                            + "spread %.1f%%; L1 loop spread %.1f%%; L2 loop spread %.1f%%; workload per L2-loop word "
+                            + "spread %.1f%%, per L1-loop word %.1f%% (a mode that the reference loops share is the "
+                            + "core's, not the code's)%n",
+                    spread(references.stream().mapToDouble(TimeToPeak.Reference::gmacs).toArray()),
+                    spread(references.stream().mapToDouble(TimeToPeak.Reference::l1WordsPerNs).toArray()),
+                    spread(references.stream().mapToDouble(TimeToPeak.Reference::l2WordsPerNs).toArray()),
+                    spread(references.stream().mapToDouble(r -> r.gmacs() / r.l2WordsPerNs()).toArray()),
+                    spread(references.stream().mapToDouble(r -> r.gmacs() / r.l1WordsPerNs()).toArray()));
+        }
         return met ? 0 : 1;
+    }
+
+    /** How far the smallest value lies below the largest, in percent of the largest. */
+    static double spread(double[] values) {
+        double min = Arrays.stream(values).min().orElseThrow();
+        double max = Arrays.stream(values).max().orElseThrow();
+        return 100 * (1 - min / max);
     }
 }
