@@ -6,12 +6,15 @@ import io.github.trit4j.internal.kernel.Epilogue;
 import io.github.trit4j.internal.kernel.Kernel;
 import io.github.trit4j.internal.kernel.KernelProvider;
 import io.github.trit4j.internal.kernel.Operand;
+import io.github.trit4j.internal.kernel.WarmUpLoop;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * Packed GEMM on one kernel shape: {@code out[i*N + j] = sum_k W[i][k] * X[j][k]} for
@@ -530,6 +533,95 @@ public final class GemmEngine {
             throw new IllegalArgumentException("unsupported pair " + weights + " x " + activations
                     + " (weights x activations); supported: " + SUPPORTED_PAIRS);
         }
+    }
+
+    /** Default budget of {@link #warmUp(Precision, Precision, Algorithm)}. */
+    public static final Duration DEFAULT_WARM_UP_BUDGET = Duration.ofSeconds(3);
+
+    /**
+     * {@link #warmUp(Precision, Precision, Algorithm, Duration)} of FATNN
+     * ({@code TERNARY x TERNARY_UNSIGNED}) within {@link #DEFAULT_WARM_UP_BUDGET}.
+     *
+     * @return what the warm-up did
+     */
+    public WarmUp warmUp() {
+        return warmUp(Precision.TERNARY, Precision.TERNARY_UNSIGNED, Algorithm.FATNN, DEFAULT_WARM_UP_BUDGET);
+    }
+
+    /**
+     * {@link #warmUp(Precision, Precision, Algorithm, Duration)} within {@link #DEFAULT_WARM_UP_BUDGET}.
+     *
+     * @param weights     the weights' precision
+     * @param activations the activations' precision
+     * @param algorithm   the algorithm
+     * @return what the warm-up did
+     * @throws IllegalArgumentException if the pair is unsupported
+     */
+    public WarmUp warmUp(Precision weights, Precision activations, Algorithm algorithm) {
+        return warmUp(weights, activations, algorithm, DEFAULT_WARM_UP_BUDGET);
+    }
+
+    /**
+     * Gets this engine's kernels for one pair compiled before the first real product: runs
+     * products of that pair on small operands of its own (on the calling thread, both the wide
+     * path, N of a few column panels, and the batch-1 path, N = 1) until their time per call is
+     * steady after the JIT has taken over, or {@code budget} is spent. A service calls it at
+     * start-up, before it takes traffic; in a fresh JVM the first real product then runs
+     * compiled code instead of the interpreter's (see the README's "Time to peak"). It takes
+     * about as long as a cold first product of a ResNet-sized layer would have (a few hundred
+     * milliseconds on a 2-core machine), and the returned {@link WarmUp} says how long it took,
+     * so that the time from JVM start to full speed stays visible.
+     *
+     * <p>It changes no result, now or later: it writes only its own arrays, and the JIT's code
+     * computes what the interpreter does. It runs on the calling thread alone, whatever
+     * {@link #threads()} is (C2 compiles a method once for every thread). The budget bounds it
+     * (plus the product in progress, a few milliseconds once compiled); an interrupt ends it
+     * after the round in progress, with the interrupt status kept and {@link WarmUp#settled()}
+     * false. Calling it again, or after real products, is harmless and short. Thread-safe, as
+     * the engine.
+     *
+     * @param weights     the weights' precision
+     * @param activations the activations' precision
+     * @param algorithm   the algorithm
+     * @param budget      the longest it may run; positive
+     * @return what the warm-up did
+     * @throws IllegalArgumentException if the pair is unsupported or {@code budget} is not positive
+     * @throws NullPointerException     if an argument is null
+     */
+    public WarmUp warmUp(Precision weights, Precision activations, Algorithm algorithm, Duration budget) {
+        requireSupported(weights, activations);
+        Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(budget, "budget");
+        if (budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException("budget must be positive, got " + budget);
+        }
+        SplittableRandom random = new SplittableRandom(WARM_UP_SEED);
+        PackedMatrix w = PackedMatrix.pack(weights, warmUpValues(random, weights, WARM_UP_M * WARM_UP_K),
+                WARM_UP_M, WARM_UP_K);
+        PackedMatrix wide = PackedMatrix.pack(activations, warmUpValues(random, activations, WARM_UP_N * WARM_UP_K),
+                WARM_UP_N, WARM_UP_K);
+        PackedMatrix one = PackedMatrix.pack(activations, warmUpValues(random, activations, WARM_UP_K), 1, WARM_UP_K);
+        GemmEngine single = threads == 1 ? this : withThreads(1);
+        int[] outWide = new int[WARM_UP_M * WARM_UP_N];
+        int[] outOne = new int[WARM_UP_M];
+        return WarmUpLoop.run(() -> {
+            single.multiply(w, wide, algorithm, outWide);
+            single.multiply(w, one, algorithm, outOne);
+        }, (long) WARM_UP_M * (WARM_UP_N + 1) * WARM_UP_K, budget);
+    }
+
+    /** The warm-up's operands: M x K weights against N x K and 1 x K activations; N covers a few panels and an edge. */
+    static final int WARM_UP_M = 8;
+    static final int WARM_UP_N = 53;
+    static final int WARM_UP_K = 1000;
+    private static final long WARM_UP_SEED = 0x7e11_7e11L;
+
+    private static byte[] warmUpValues(SplittableRandom random, Precision p, int count) {
+        byte[] v = new byte[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = (byte) (p == Precision.BINARY ? (random.nextBoolean() ? 1 : -1) : random.nextInt(p.min(), p.max() + 1));
+        }
+        return v;
     }
 
     @Override

@@ -27,7 +27,7 @@ class TimeToPeakTest {
 
     @Test
     void peakIsWhereTheCallsReachNinetyPercentOfTheSteadyRate() {
-        TimeToPeak.Result r = TimeToPeak.analyse(W, "TERNARY_FATNN", 1, 5, 0, ends(4, 100, 2000));
+        TimeToPeak.Result r = TimeToPeak.analyse(W, "TERNARY_FATNN", 1, 5, Double.NaN, false, 0, ends(4, 100, 2000));
         assertEquals(100, r.firstCallMillis(), 1e-9);
         // the fourth slow call ends at 400 ms; the calls after it run at the steady 1 ms
         assertEquals(400, r.timeToPeakMillis(), 1e-9);
@@ -38,13 +38,13 @@ class TimeToPeakTest {
 
     @Test
     void aRunThatIsFastFromTheStartPeaksAtTheFirstCall() {
-        TimeToPeak.Result r = TimeToPeak.analyse(W, "TERNARY_FATNN", 1, 5, 0, ends(0, 0, 1000));
+        TimeToPeak.Result r = TimeToPeak.analyse(W, "TERNARY_FATNN", 1, 5, Double.NaN, false, 0, ends(0, 0, 1000));
         assertEquals(1, r.timeToPeakMillis(), 1e-9);
     }
 
     @Test
     void aRunTooShortForAWindowNeverPeaks() {
-        TimeToPeak.Result r = TimeToPeak.analyse(W, "TERNARY_FATNN", 1, 5, 0, ends(3, 100, 0));
+        TimeToPeak.Result r = TimeToPeak.analyse(W, "TERNARY_FATNN", 1, 5, Double.NaN, false, 0, ends(3, 100, 0));
         assertTrue(Double.isNaN(r.timeToPeakMillis()));
     }
 }

@@ -1,5 +1,6 @@
 package io.github.trit4j.tools;
 
+import io.github.trit4j.bench.SteadyState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,0 +1,104 @@
+package io.github.trit4j.internal.kernel;
+
+import io.github.trit4j.WarmUp;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The loop behind every public warm-up: runs one small product in rounds of at least
+ * {@value #ROUND_MILLIS} ms and stops when the JIT has taken over, that is when at least
+ * {@value #MIN_MACS} multiply-accumulates have run (several times what C2's invocation and
+ * back-edge thresholds ask of a micro-kernel, so its compilation has been requested), the last
+ * {@value #WINDOW} rounds agree within {@value #TOLERANCE_PERCENT}% per call, and either they run
+ * at least {@value #SPEEDUP}x faster per call than the slowest round after the first (a cold
+ * kernel: interpreted code first, then C1's, which calls the Vector API's Java fallbacks, then
+ * C2's, which is several hundred times faster than either) or no round after the first was more
+ * than {@value #NEVER_SLOW}x slower than now (a kernel already compiled, e.g. by an earlier
+ * warm-up). The first round is left out of both: it includes class initialisation. The budget
+ * bounds it; an interrupt ends it at the next round, with the thread's interrupt status kept.
+ */
+public final class WarmUpLoop {
+
+    /** Shortest round: long enough that a round's time per call is not timer noise. */
+    static final int ROUND_MILLIS = 4;
+    /** Consecutive rounds that must agree. */
+    static final int WINDOW = 3;
+    /** How far they may disagree, in percent of the fastest. */
+    static final int TOLERANCE_PERCENT = 15;
+    /** How much faster than the slowest round a cold kernel must have become (C1's code is 20-200x slower than C2's). */
+    static final int SPEEDUP = 100;
+    /** Multiply-accumulates to run at least. */
+    public static final long MIN_MACS = 400_000_000L;
+    /** Slowest round / now below which the kernel counts as having been compiled from the start. */
+    static final double NEVER_SLOW = 2.0;
+
+    private WarmUpLoop() {
+    }
+
+    /**
+     * Runs {@code call} until it settles (see the class comment) or {@code budget} is spent.
+     *
+     * @param call         one product on the warm-up's own operands
+     * @param macsPerCall  its multiply-accumulates, at least 1 (for {@link #MIN_MACS})
+     * @param budget       the longest the loop may run (it returns after the round in progress)
+     * @return what it did
+     * @throws IllegalArgumentException if {@code budget} is negative or zero
+     */
+    public static WarmUp run(Runnable call, long macsPerCall, Duration budget) {
+        Objects.requireNonNull(call, "call");
+        Objects.requireNonNull(budget, "budget");
+        if (budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException("budget must be positive, got " + budget);
+        }
+        long minCalls = (MIN_MACS + Math.max(1, macsPerCall) - 1) / Math.max(1, macsPerCall);
+        long start = System.nanoTime();
+        long budgetNanos = saturatedNanos(budget);
+        long calls = 0;
+        double slowest = 0;
+        double[] recent = new double[WINDOW];
+        int rounds = 0;
+        boolean settled = false;
+        long now = start;
+        while (!settled && now - start < budgetNanos && !Thread.currentThread().isInterrupted()) {
+            long t0 = now;
+            int n = 0;
+            do {
+                call.run();
+                n++;
+                now = System.nanoTime();
+            } while (now - t0 < ROUND_MILLIS * 1_000_000L && now - start < budgetNanos);
+            calls += n;
+            double perCall = (now - t0) / (double) n;
+            if (rounds > 0) {
+                slowest = Math.max(slowest, perCall);
+            }
+            recent[rounds++ % WINDOW] = perCall;
+            if (TRACE) {
+                System.err.printf("warm-up round %d at %.1f ms: %d calls, %.1f us/call (slowest %.1f)%n", rounds,
+                        (now - start) / 1e6, n, perCall / 1e3, slowest / 1e3);
+            }
+            if (rounds > WINDOW && calls >= minCalls) {
+                double min = Double.MAX_VALUE;
+                double max = 0;
+                for (double r : recent) {
+                    min = Math.min(min, r);
+                    max = Math.max(max, r);
+                }
+                settled = max <= min * (1 + TOLERANCE_PERCENT / 100.0)
+                        && (slowest >= SPEEDUP * max || slowest <= NEVER_SLOW * min);
+            }
+        }
+        return new WarmUp(calls, Duration.ofNanos(System.nanoTime() - start), settled);
+    }
+
+    private static final boolean TRACE = Boolean.getBoolean("trit4j.warmUpTrace");
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+}
