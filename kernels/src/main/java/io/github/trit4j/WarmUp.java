@@ -14,8 +14,8 @@ import java.util.Objects;
  *
  * @param calls   products (or layer calls) run on the warm-up's own operands
  * @param elapsed the warm-up's wall time, from its start to its return
- * @param settled true if the calls reached a steady speed after the JIT took over (see
- *                {@link GemmEngine#warmUp}); false if the time budget ran out first or the
+ * @param settled true if the calls' speed showed that the JIT's optimised code had taken over
+ *                (see {@link GemmEngine#warmUp}); false if the time budget ran out first or the
  *                thread was interrupted (the kernels may then still be interpreted or
  *                compiling, and a later warm-up or the first real calls finish the job)
  */

@@ -335,8 +335,8 @@ public final class Conv2d {
      * Gets this layer's code compiled before its first real call: runs
      * {@link #forward(byte[], int, int, int, Layout, int[])} (pixel packing, im2col, this layer's
      * GEMM kernels) on a small image of its own, batch 1, NCHW, at least
-     * {@value #WARM_UP_SIDE} x {@value #WARM_UP_SIDE} pixels, until its time per call is steady after the
-     * JIT has taken over, or {@code budget} is spent: what {@link GemmEngine#warmUp} does for a
+     * {@value #WARM_UP_SIDE} x {@value #WARM_UP_SIDE} pixels, until the JIT's optimised code has
+     * taken over, or {@code budget} is spent: what {@link GemmEngine#warmUp} does for a
      * product, and with the same guarantees (it changes no result, writes only its own arrays, runs
      * on the calling thread, is bounded by the budget plus the call in progress, and stops at an
      * interrupt with the status kept). The float path ({@link #forward(float[], ActivationQuantizer,

@@ -9,23 +9,22 @@ import java.util.Objects;
  * The loop behind every public warm-up: runs one small product in rounds of at least
  * {@value #ROUND_MILLIS} ms and stops when the JIT has taken over, that is when at least
  * {@value #MIN_MACS} multiply-accumulates have run (several times what C2's invocation and
- * back-edge thresholds ask of a micro-kernel, so its compilation has been requested), the last
- * {@value #WINDOW} rounds agree within {@value #TOLERANCE_PERCENT}% per call, and either they run
- * at least {@value #SPEEDUP}x faster per call than the slowest round after the first (a cold
- * kernel: interpreted code first, then C1's, which calls the Vector API's Java fallbacks, then
- * C2's, which is several hundred times faster than either) or no round after the first was more
- * than {@value #NEVER_SLOW}x slower than now (a kernel already compiled, e.g. by an earlier
- * warm-up). The first round is left out of both: it includes class initialisation. The budget
- * bounds it; an interrupt ends it at the next round, with the thread's interrupt status kept.
+ * back-edge thresholds ask of a micro-kernel, so its compilation has been requested) and the
+ * median of the last {@value #WINDOW} rounds, per call, is either at least {@value #SPEEDUP}x
+ * faster than the slowest round after the first (a cold kernel: interpreted code first, then C1's,
+ * which calls the Vector API's Java fallbacks, then C2's, several hundred times faster than
+ * either) or not {@value #NEVER_SLOW}x faster than it (a kernel compiled before the warm-up, e.g.
+ * by an earlier one). The first round is left out: it includes class initialisation. A median,
+ * not a test of agreement between rounds, because on a loaded machine rounds of a few
+ * milliseconds rarely agree. The budget bounds it; an interrupt ends it at the next round, with
+ * the thread's interrupt status kept.
  */
 public final class WarmUpLoop {
 
     /** Shortest round: long enough that a round's time per call is not timer noise. */
     static final int ROUND_MILLIS = 4;
-    /** Consecutive rounds that must agree. */
-    static final int WINDOW = 3;
-    /** How far they may disagree, in percent of the fastest. */
-    static final int TOLERANCE_PERCENT = 15;
+    /** The rounds whose median is compared. */
+    static final int WINDOW = 5;
     /** How much faster than the slowest round a cold kernel must have become (C1's code is 20-200x slower than C2's). */
     static final int SPEEDUP = 100;
     /** Multiply-accumulates to run at least. */
@@ -79,14 +78,10 @@ public final class WarmUpLoop {
                         (now - start) / 1e6, n, perCall / 1e3, slowest / 1e3);
             }
             if (rounds > WINDOW && calls >= minCalls) {
-                double min = Double.MAX_VALUE;
-                double max = 0;
-                for (double r : recent) {
-                    min = Math.min(min, r);
-                    max = Math.max(max, r);
-                }
-                settled = max <= min * (1 + TOLERANCE_PERCENT / 100.0)
-                        && (slowest >= SPEEDUP * max || slowest <= NEVER_SLOW * min);
+                double[] sorted = recent.clone();
+                java.util.Arrays.sort(sorted);
+                double median = sorted[WINDOW / 2];
+                settled = slowest >= SPEEDUP * median || slowest <= NEVER_SLOW * median;
             }
         }
         return new WarmUp(calls, Duration.ofNanos(System.nanoTime() - start), settled);
