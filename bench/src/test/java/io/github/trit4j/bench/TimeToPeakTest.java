@@ -3,6 +3,7 @@ package io.github.trit4j.bench;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The time-to-peak arithmetic on made-up call timings (no clock involved). */
@@ -46,5 +47,25 @@ class TimeToPeakTest {
     void aRunTooShortForAWindowNeverPeaks() {
         TimeToPeak.Result r = TimeToPeak.analyse(W, "TERNARY_FATNN", 1, 5, Double.NaN, false, 0, ends(3, 100, 0));
         assertTrue(Double.isNaN(r.timeToPeakMillis()));
+    }
+
+    @Test
+    void aRunWhoseLastSegmentsAgreeIsSettledAndOneWhoseSpeedKeepsChangingIsNot() {
+        assertTrue(TimeToPeak.analyse(W, "TERNARY_FATNN", 1, 5, Double.NaN, false, 0, ends(4, 100, 2000)).settled());
+        // 300 ms of 1 ms calls, then 300 ms of 3 ms calls, and so on: no three segments agree
+        java.util.List<Long> e = new java.util.ArrayList<>();
+        long t = 0;
+        for (int block = 0; block < 8; block++) {
+            long step = (block % 2 == 0 ? 1 : 3) * 1_000_000L;
+            for (long end = t + 300_000_000L; t < end; ) {
+                t += step;
+                e.add(t);
+            }
+        }
+        TimeToPeak.Result r = TimeToPeak.analyse(W, "TERNARY_FATNN", 1, 5, 250.0, true, 0,
+                e.stream().mapToLong(Long::longValue).toArray());
+        assertFalse(r.settled());
+        assertEquals(250.0, r.warmUpMillis(), 1e-9);
+        assertTrue(r.warmUpSettled());
     }
 }

@@ -88,7 +88,10 @@ class BenchCommandTest {
                 new String[] {"conv", "--c", "0", "--h", "8", "--o", "4"},
                 new String[] {"conv", "--h", "8", "--o", "4"},
                 new String[] {"conv", "--c", "4", "--h", "8", "--o", "4", "--stride", "0"},
-                new String[] {"report"})) {
+                new String[] {"report"},
+                new String[] {"time-to-peak", "--workloads", "S9"},
+                new String[] {"time-to-peak", "--jvms", "0"},
+                new String[] {"time-to-peak", "--seconds", "0"})) {
             CommandRun r = CommandRun.of(args);
             assertEquals(2, r.exitCode(), () -> String.join(" ", args) + "\n" + r);
             assertFalse(r.err().isBlank(), r::toString);
