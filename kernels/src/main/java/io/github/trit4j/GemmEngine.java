@@ -611,20 +611,28 @@ public final class GemmEngine {
         // one path after the other, each until its own kernels have settled: the batch-1 path's share of a joint
         // call's time is too small to show whether its kernel is compiled
         long t0 = System.nanoTime();
-        WarmUp first = WarmUpLoop.run(() -> single.multiply(w, wide, algorithm, outWide),
-                (long) WARM_UP_M * WARM_UP_N * WARM_UP_K, budget);
+        WarmUp first = WarmUpLoop.run(() -> single.multiply(w, wide, algorithm, outWide), WARM_UP_MIN_CALLS, budget);
         Duration left = budget.minusNanos(System.nanoTime() - t0);
         if (!first.settled() || left.isNegative() || left.isZero()) {
             return first;
         }
-        return first.plus(WarmUpLoop.run(() -> single.multiply(w, one, algorithm, outOne),
-                (long) WARM_UP_M * WARM_UP_K, left));
+        return first.plus(WarmUpLoop.run(() -> single.multiply(w, one, algorithm, outOne), WARM_UP_MIN_CALLS, left));
     }
 
-    /** The warm-up's operands: M x K weights against N x K and 1 x K activations; N covers a few panels and an edge. */
-    static final int WARM_UP_M = 8;
+    /**
+     * The warm-up's operands: M x K weights against N x K and 1 x K activations; N covers a few panels and an edge.
+     * Many row tiles and a short K, so that the driver's loops (not only the micro-kernel's) pass C2's thresholds
+     * within the minimum of calls.
+     */
+    static final int WARM_UP_M = 32;
     static final int WARM_UP_N = 53;
-    static final int WARM_UP_K = 1000;
+    static final int WARM_UP_K = 256;
+    /**
+     * Products per path at least: each calls its micro-kernel 16 times (4 words of K) from 8 row tiles, so C2's
+     * thresholds (5000 calls, or 600 calls and 15000 calls plus loop iterations) are passed for the micro-kernel
+     * within a few hundred products and for the driver within a thousand.
+     */
+    static final int WARM_UP_MIN_CALLS = 1000;
     private static final long WARM_UP_SEED = 0x7e11_7e11L;
 
     private static byte[] warmUpValues(SplittableRandom random, Precision p, int count) {

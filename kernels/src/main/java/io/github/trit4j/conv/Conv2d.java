@@ -366,13 +366,18 @@ public final class Conv2d {
                     : random.nextInt(activationPrecision.min(), activationPrecision.max() + 1));
         }
         int[] out = new int[outputLength(1, h, w)];
+        // C2's thresholds count kernel calls and loop iterations, which grow with the layer: a large layer's image
+        // passes them in a few calls, a tiny one's in a few hundred
         long macs = (long) out.length * spec.inChannelsPerGroup() * spec.kernelH() * spec.kernelW();
-        return WarmUpLoop.run(() -> forward(input, 1, h, w, Layout.NCHW, out), macs, budget);
+        long minCalls = Math.clamp(WARM_UP_MACS / Math.max(1, macs), 20, 2000);
+        return WarmUpLoop.run(() -> forward(input, 1, h, w, Layout.NCHW, out), minCalls, budget);
     }
 
     /** Side of the warm-up's image: a few column panels of output pixels for a 3x3 stride-2 layer. */
     static final int WARM_UP_SIDE = 12;
     private static final long WARM_UP_SEED = 0x7e11_7e11L;
+    /** Multiply-accumulates the warm-up runs at least (within its bounds of calls): C2's thresholds several times. */
+    private static final long WARM_UP_MACS = 400_000_000L;
 
     private void checkCall(int inputLength, int batch, int height, int width, Layout layout, int[] out) {
         Objects.requireNonNull(layout, "layout");

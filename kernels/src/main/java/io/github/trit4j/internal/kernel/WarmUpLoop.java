@@ -7,17 +7,17 @@ import java.util.Objects;
 
 /**
  * The loop behind every public warm-up: runs one small product in rounds of at least
- * {@value #ROUND_MILLIS} ms and stops when the JIT has taken over, that is when at least
- * {@value #MIN_MACS} multiply-accumulates have run (several times what C2's invocation and
- * back-edge thresholds ask of a micro-kernel, so its compilation has been requested) and the
- * median of the last {@value #WINDOW} rounds, per call, is either at least {@value #SPEEDUP}x
- * faster than the slowest round after the first (a cold kernel: interpreted code first, then C1's,
- * which calls the Vector API's Java fallbacks, then C2's, several hundred times faster than
- * either) or not {@value #NEVER_SLOW}x faster than it (a kernel compiled before the warm-up, e.g.
- * by an earlier one). The first round is left out: it includes class initialisation. A median,
- * not a test of agreement between rounds, because on a loaded machine rounds of a few
- * milliseconds rarely agree. The budget bounds it; an interrupt ends it at the next round, with
- * the thread's interrupt status kept.
+ * {@value #ROUND_MILLIS} ms and stops when the JIT has taken over, that is when the caller's
+ * minimum of calls has run (several times what C2's invocation and back-edge thresholds ask of
+ * the kernels the call runs, so that their compilation has been requested) and the median of
+ * the last {@value #WINDOW} rounds, per call, is either at least {@value #SPEEDUP}x faster than
+ * the slowest round after the first (a cold kernel: interpreted code first, then C1's, which
+ * calls the Vector API's Java fallbacks, then C2's, several hundred times faster than either)
+ * or not {@value #NEVER_SLOW}x faster than it (a kernel compiled before the warm-up, e.g. by an
+ * earlier one). The first round is left out: it includes class initialisation. A median, not a
+ * test of agreement between rounds, because on a loaded machine rounds of a few milliseconds
+ * rarely agree. The budget bounds it; an interrupt ends it at the next round, with the
+ * thread's interrupt status kept.
  */
 public final class WarmUpLoop {
 
@@ -27,8 +27,6 @@ public final class WarmUpLoop {
     static final int WINDOW = 5;
     /** How much faster than the slowest round a cold kernel must have become (C1's code is 20-200x slower than C2's). */
     static final int SPEEDUP = 100;
-    /** Multiply-accumulates to run at least. */
-    public static final long MIN_MACS = 400_000_000L;
     /** Slowest round / now below which the kernel counts as having been compiled from the start. */
     static final double NEVER_SLOW = 2.0;
 
@@ -39,18 +37,17 @@ public final class WarmUpLoop {
      * Runs {@code call} until it settles (see the class comment) or {@code budget} is spent.
      *
      * @param call         one product on the warm-up's own operands
-     * @param macsPerCall  its multiply-accumulates, at least 1 (for {@link #MIN_MACS})
+     * @param minCalls     calls to run at least, budget permitting
      * @param budget       the longest the loop may run (it returns after the round in progress)
      * @return what it did
      * @throws IllegalArgumentException if {@code budget} is negative or zero
      */
-    public static WarmUp run(Runnable call, long macsPerCall, Duration budget) {
+    public static WarmUp run(Runnable call, long minCalls, Duration budget) {
         Objects.requireNonNull(call, "call");
         Objects.requireNonNull(budget, "budget");
         if (budget.isNegative() || budget.isZero()) {
             throw new IllegalArgumentException("budget must be positive, got " + budget);
         }
-        long minCalls = (MIN_MACS + Math.max(1, macsPerCall) - 1) / Math.max(1, macsPerCall);
         long start = System.nanoTime();
         long budgetNanos = saturatedNanos(budget);
         long calls = 0;
