@@ -6,12 +6,15 @@ import io.github.trit4j.internal.kernel.Epilogue;
 import io.github.trit4j.internal.kernel.Kernel;
 import io.github.trit4j.internal.kernel.KernelProvider;
 import io.github.trit4j.internal.kernel.Operand;
+import io.github.trit4j.internal.kernel.WarmUpLoop;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * Packed GEMM on one kernel shape: {@code out[i*N + j] = sum_k W[i][k] * X[j][k]} for
@@ -664,6 +667,114 @@ public final class GemmEngine {
             throw new IllegalArgumentException("unsupported pair " + weights + " x " + activations
                     + " (weights x activations); supported: " + SUPPORTED_PAIRS);
         }
+    }
+
+    /** Default budget of {@link #warmUp(Precision, Precision, Algorithm)}. */
+    public static final Duration DEFAULT_WARM_UP_BUDGET = Duration.ofSeconds(3);
+
+    /**
+     * {@link #warmUp(Precision, Precision, Algorithm, Duration)} of FATNN
+     * ({@code TERNARY x TERNARY_UNSIGNED}) within {@link #DEFAULT_WARM_UP_BUDGET}.
+     *
+     * @return what the warm-up did
+     */
+    public WarmUp warmUp() {
+        return warmUp(Precision.TERNARY, Precision.TERNARY_UNSIGNED, Algorithm.FATNN, DEFAULT_WARM_UP_BUDGET);
+    }
+
+    /**
+     * {@link #warmUp(Precision, Precision, Algorithm, Duration)} within {@link #DEFAULT_WARM_UP_BUDGET}.
+     *
+     * @param weights     the weights' precision
+     * @param activations the activations' precision
+     * @param algorithm   the algorithm
+     * @return what the warm-up did
+     * @throws IllegalArgumentException if the pair is unsupported
+     */
+    public WarmUp warmUp(Precision weights, Precision activations, Algorithm algorithm) {
+        return warmUp(weights, activations, algorithm, DEFAULT_WARM_UP_BUDGET);
+    }
+
+    /**
+     * Gets this engine's kernels for one pair compiled before the first real product: runs
+     * products of that pair on small operands of its own (on the calling thread: the wide path,
+     * N of a few column panels, then the batch-1 path, N = 1) until the JIT's optimised code has
+     * taken over, or {@code budget} is spent. A service calls it at
+     * start-up, before it takes traffic; in a fresh JVM the first real product then runs
+     * compiled code instead of the interpreter's (see the README's "Time to peak"). "Settled"
+     * means: the wide path and then the batch-1 path each ran until their time per call (the
+     * median of a few rounds of a few milliseconds) was a hundredth of their slowest, which only
+     * C2's code gives, or was never much slower than now (compiled before). It takes about as
+     * long as the cold first product of a ResNet-sized layer would have (the JIT needs the same
+     * number of kernel calls either way), so it moves that cost rather than removing it; the
+     * returned {@link WarmUp} says how long it took, so that the time from JVM start to full
+     * speed stays visible.
+     *
+     * <p>It changes no result, now or later: it writes only its own arrays, and the JIT's code
+     * computes what the interpreter does. It runs on the calling thread alone, whatever
+     * {@link #threads()} is (C2 compiles a method once for every thread). The budget bounds it
+     * (plus the product in progress, a few milliseconds once compiled); an interrupt ends it
+     * after the round in progress, with the interrupt status kept and {@link WarmUp#settled()}
+     * false. Calling it again, or after real products, is harmless and short. Thread-safe, as
+     * the engine.
+     *
+     * @param weights     the weights' precision
+     * @param activations the activations' precision
+     * @param algorithm   the algorithm
+     * @param budget      the longest it may run; positive
+     * @return what the warm-up did
+     * @throws IllegalArgumentException if the pair is unsupported or {@code budget} is not positive
+     * @throws NullPointerException     if an argument is null
+     */
+    public WarmUp warmUp(Precision weights, Precision activations, Algorithm algorithm, Duration budget) {
+        requireSupported(weights, activations);
+        Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(budget, "budget");
+        if (budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException("budget must be positive, got " + budget);
+        }
+        SplittableRandom random = new SplittableRandom(WARM_UP_SEED);
+        PackedMatrix w = PackedMatrix.pack(weights, warmUpValues(random, weights, WARM_UP_M * WARM_UP_K),
+                WARM_UP_M, WARM_UP_K);
+        PackedMatrix wide = PackedMatrix.pack(activations, warmUpValues(random, activations, WARM_UP_N * WARM_UP_K),
+                WARM_UP_N, WARM_UP_K);
+        PackedMatrix one = PackedMatrix.pack(activations, warmUpValues(random, activations, WARM_UP_K), 1, WARM_UP_K);
+        GemmEngine single = threads == 1 ? this : withThreads(1);
+        int[] outWide = new int[WARM_UP_M * WARM_UP_N];
+        int[] outOne = new int[WARM_UP_M];
+        // one path after the other, each until its own kernels have settled: the batch-1 path's share of a joint
+        // call's time is too small to show whether its kernel is compiled
+        long t0 = System.nanoTime();
+        WarmUp first = WarmUpLoop.run(() -> single.multiply(w, wide, algorithm, outWide), WARM_UP_MIN_CALLS, budget);
+        Duration left = budget.minusNanos(System.nanoTime() - t0);
+        if (!first.settled() || left.isNegative() || left.isZero()) {
+            return first;
+        }
+        return first.plus(WarmUpLoop.run(() -> single.multiply(w, one, algorithm, outOne), WARM_UP_MIN_CALLS, left));
+    }
+
+    /**
+     * The warm-up's operands: M x K weights against N x K and 1 x K activations; N covers a few panels and an edge.
+     * Many row tiles and a short K, so that the driver's loops (not only the micro-kernel's) pass C2's thresholds
+     * within the minimum of calls.
+     */
+    static final int WARM_UP_M = 32;
+    static final int WARM_UP_N = 53;
+    static final int WARM_UP_K = 256;
+    /**
+     * Products per path at least: each calls its micro-kernel 16 times (4 words of K) from 8 row tiles, so C2's
+     * thresholds (5000 calls, or 600 calls and 15000 calls plus loop iterations) are passed for the micro-kernel
+     * within a few hundred products and for the driver within a thousand.
+     */
+    static final int WARM_UP_MIN_CALLS = 1000;
+    private static final long WARM_UP_SEED = 0x7e11_7e11L;
+
+    private static byte[] warmUpValues(SplittableRandom random, Precision p, int count) {
+        byte[] v = new byte[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = (byte) (p == Precision.BINARY ? (random.nextBoolean() ? 1 : -1) : random.nextInt(p.min(), p.max() + 1));
+        }
+        return v;
     }
 
     @Override

@@ -186,6 +186,11 @@ public final class StudyProducts {
             }
 
             @Override
+            public java.util.Optional<io.github.trit4j.WarmUp> warmUp(java.time.Duration budget) {
+                return java.util.Optional.of(conv.warmUp(budget));
+            }
+
+            @Override
             public String kernel() {
                 return kernel;
             }
@@ -282,6 +287,12 @@ public final class StudyProducts {
             @Override
             public void run() {
                 engine.multiply(w, x, precision.algorithm, out);
+            }
+
+            @Override
+            public java.util.Optional<io.github.trit4j.WarmUp> warmUp(java.time.Duration budget) {
+                return java.util.Optional.of(engine.warmUp(precision.weights, precision.activations,
+                        precision.algorithm, budget));
             }
 
             @Override

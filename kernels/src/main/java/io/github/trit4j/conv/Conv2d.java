@@ -4,14 +4,17 @@ import io.github.trit4j.Algorithm;
 import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
+import io.github.trit4j.WarmUp;
 import io.github.trit4j.internal.kernel.ColumnPanels;
 import io.github.trit4j.internal.kernel.Operand;
 import io.github.trit4j.internal.kernel.PerThread;
 import io.github.trit4j.internal.kernel.Planes;
 import io.github.trit4j.internal.kernel.TrustedPacking;
+import io.github.trit4j.internal.kernel.WarmUpLoop;
 import io.github.trit4j.Precision;
 import io.github.trit4j.quant.ActivationQuantizer;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -318,6 +321,63 @@ public final class Conv2d {
             buffers.release(buf);
         }
     }
+
+    /**
+     * {@link #warmUp(Duration)} within {@link GemmEngine#DEFAULT_WARM_UP_BUDGET}.
+     *
+     * @return what the warm-up did
+     */
+    public WarmUp warmUp() {
+        return warmUp(GemmEngine.DEFAULT_WARM_UP_BUDGET);
+    }
+
+    /**
+     * Gets this layer's code compiled before its first real call: runs
+     * {@link #forward(byte[], int, int, int, Layout, int[])} (pixel packing, im2col, this layer's
+     * GEMM kernels) on a small image of its own, batch 1, NCHW, at least
+     * {@value #WARM_UP_SIDE} x {@value #WARM_UP_SIDE} pixels, until the JIT's optimised code has
+     * taken over, or {@code budget} is spent: what {@link GemmEngine#warmUp} does for a
+     * product, and with the same guarantees (it changes no result, writes only its own arrays, runs
+     * on the calling thread, is bounded by the budget plus the call in progress, and stops at an
+     * interrupt with the status kept). The float path ({@link #forward(float[], ActivationQuantizer,
+     * int, int, int, Layout, int[])}) shares all but its quantizing packer, which it leaves cold.
+     * Layers that share the engine and pair share the kernels: after the first layer's warm-up the
+     * next one's is short. A service calls it at start-up, before taking traffic; the returned
+     * {@link WarmUp} says how long it took. The warm-up's image stays in this thread's scratch
+     * buffers until a call of another size replaces them. Thread-safe, as the layer.
+     *
+     * @param budget the longest it may run; positive
+     * @return what the warm-up did
+     * @throws IllegalArgumentException if {@code budget} is not positive
+     * @throws NullPointerException     if {@code budget} is null
+     */
+    public WarmUp warmUp(Duration budget) {
+        Objects.requireNonNull(budget, "budget");
+        if (budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException("budget must be positive, got " + budget);
+        }
+        // the smallest side of at least WARM_UP_SIDE whose output has a pixel (a dilated kernel may need more)
+        int h = Math.max(WARM_UP_SIDE, (spec.kernelH() - 1) * spec.dilationH() + 1);
+        int w = Math.max(WARM_UP_SIDE, (spec.kernelW() - 1) * spec.dilationW() + 1);
+        byte[] input = new byte[spec.inChannels() * h * w];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(WARM_UP_SEED);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (byte) (activationPrecision == Precision.BINARY ? (random.nextBoolean() ? 1 : -1)
+                    : random.nextInt(activationPrecision.min(), activationPrecision.max() + 1));
+        }
+        int[] out = new int[outputLength(1, h, w)];
+        // C2's thresholds count kernel calls and loop iterations, which grow with the layer: a large layer's image
+        // passes them in a few calls, a tiny one's in a few hundred
+        long macs = (long) out.length * spec.inChannelsPerGroup() * spec.kernelH() * spec.kernelW();
+        long minCalls = Math.clamp(WARM_UP_MACS / Math.max(1, macs), 20, 2000);
+        return WarmUpLoop.run(() -> forward(input, 1, h, w, Layout.NCHW, out), minCalls, budget);
+    }
+
+    /** Side of the warm-up's image: a few column panels of output pixels for a 3x3 stride-2 layer. */
+    static final int WARM_UP_SIDE = 12;
+    private static final long WARM_UP_SEED = 0x7e11_7e11L;
+    /** Multiply-accumulates the warm-up runs at least (within its bounds of calls): C2's thresholds several times. */
+    private static final long WARM_UP_MACS = 400_000_000L;
 
     private void checkCall(int inputLength, int batch, int height, int width, Layout layout, int[] out) {
         Objects.requireNonNull(layout, "layout");

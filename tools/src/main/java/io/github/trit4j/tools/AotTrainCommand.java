@@ -77,7 +77,9 @@ public final class AotTrainCommand implements Callable<Integer> {
     static boolean record(Path cache, double seconds, PrintWriter console) throws IOException, InterruptedException {
         List<String> cmd = TimeToPeakRunner.command(IsaShape.NATIVE, List.of("-XX:AOTCacheOutput=" + cache),
                 List.of("--workloads", String.join(",", TRAINING), "--precision",
-                        TimeToPeakRunner.PRECISION.name(), "--seconds", String.format(Locale.ROOT, "%.2f", seconds)));
+                        TimeToPeakRunner.PRECISION.name(), "--seconds", String.format(Locale.ROOT, "%.2f", seconds),
+                        // a training run needs calls, not a steady state: each workload ends on time
+                        "--max-seconds", String.format(Locale.ROOT, "%.2f", seconds)));
         console.println("trit4j aot-train: " + TRAINING.size() + " workloads x " + seconds + " s, then the JVM writes "
                 + cache);
         console.flush();

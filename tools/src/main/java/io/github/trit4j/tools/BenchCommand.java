@@ -1,5 +1,6 @@
 package io.github.trit4j.tools;
 
+import io.github.trit4j.bench.SteadyState;
 import io.github.trit4j.bench.StudyPrecision;
 import io.github.trit4j.bench.StudyWorkload;
 import picocli.CommandLine.Command;
@@ -191,12 +192,14 @@ public final class BenchCommand implements Callable<Integer> {
                 console.println("The AOT training run failed: time to peak with the default JVM only.");
             }
         }
-        console.println("Time to peak: " + jvms + " fresh JVM(s) per workload" + (aot.isPresent()
-                ? ", with the default JVM and with the AOT cache " + aot.get()
-                : " (no AOT cache: 'trit4j aot-train' records one)") + "; ternary FATNN, 1 thread");
+        console.println("Time to peak: " + jvms + " fresh JVM(s) per workload and mode, alternating: the default JVM, "
+                + "the library's warm-up before the first call (GEMM and convolution; timed on its own)" + (aot.isPresent()
+                ? ", the AOT cache " + aot.get() : " (no AOT cache: 'trit4j aot-train' records one)")
+                + "; ternary FATNN, 1 thread; each run ends on a steady state, or after "
+                + String.format(java.util.Locale.ROOT, "%.0f", quick ? 5 : TimeToPeakRunner.MAX_SECONDS) + " s, marked");
         console.flush();
         return TimeToPeakRunner.attach(measurements, TimeToPeakRunner.run(ws, IsaShape.NATIVE, jvms, quick ? 1.5 : 3,
-                aot, console), IsaShape.NATIVE);
+                quick ? 5 : TimeToPeakRunner.MAX_SECONDS, aot, console), IsaShape.NATIVE);
     }
 
     StudyPlan plan() {

@@ -1,5 +1,6 @@
 package io.github.trit4j.tools;
 
+import io.github.trit4j.bench.SteadyState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,18 +29,25 @@ import java.util.Map;
  * @param timeToPeakMillis    time from the first call in a fresh JVM to 90% of steady throughput, median over fresh
  *                            JVMs, milliseconds (NaN: not measured for this row; infinite: not reached in the run)
  * @param timeToPeakAotMillis the same with the AOT cache of {@code trit4j aot-train} (NaN: not measured)
+ * @param timeToPeakWarmMillis the same from the first call after the library's warm-up ({@code GemmEngine.warmUp},
+ *                            {@code Conv2d.warmUp}), which ran first (NaN: not measured)
+ * @param warmUpMillis        that warm-up's own duration, median over the same JVMs (NaN: not measured); from JVM
+ *                            start to peak a service pays both
+ * @param timeToPeakSettled   whether every time-to-peak JVM of the row ended its run on a steady state rather than on
+ *                            its cap (null: not measured or not recorded)
  */
 public record Measurement(MachineFingerprint fingerprint, String isaShape, String jvmFlags, String kernel,
                           String workload, String kind, int m, int n, int k, String precision, int threads,
                           double microsPerOp, double microsError, int warmupIterations, int measuredIterations,
-                          Boolean settled, double timeToPeakMillis, double timeToPeakAotMillis) {
+                          Boolean settled, double timeToPeakMillis, double timeToPeakAotMillis,
+                          double timeToPeakWarmMillis, double warmUpMillis, Boolean timeToPeakSettled) {
 
     /** A measurement whose warm-up was not recorded and whose time to peak was not measured. */
     public Measurement(MachineFingerprint fingerprint, String isaShape, String jvmFlags, String kernel,
                        String workload, String kind, int m, int n, int k, String precision, int threads,
                        double microsPerOp, double microsError) {
         this(fingerprint, isaShape, jvmFlags, kernel, workload, kind, m, n, k, precision, threads, microsPerOp,
-                microsError, -1, -1, null, Double.NaN, Double.NaN);
+                microsError, -1, -1, null, Double.NaN, Double.NaN, Double.NaN, Double.NaN, null);
     }
 
     /** The CSV columns, in order. */
@@ -47,11 +55,11 @@ public record Measurement(MachineFingerprint fingerprint, String isaShape, Strin
             "date", "machine", "cpu_model", "arch", "cpu_flags", "cores", "os", "jdk",
             "isa_shape", "jvm_flags", "kernel", "workload", "kind", "m", "n", "k", "precision", "threads",
             "us_per_op", "us_error", "gmac_per_s", "warmup_iterations", "measured_iterations", "settled",
-            "time_to_peak_ms", "time_to_peak_aot_ms");
+            "time_to_peak_ms", "time_to_peak_aot_ms", "time_to_peak_warm_ms", "warm_up_ms", "time_to_peak_settled");
 
     /** Columns a CSV may lack (written by an older trit4j): read as "not recorded". */
     static final List<String> OPTIONAL_COLUMNS = List.of("warmup_iterations", "measured_iterations", "settled",
-            "time_to_peak_ms", "time_to_peak_aot_ms");
+            "time_to_peak_ms", "time_to_peak_aot_ms", "time_to_peak_warm_ms", "warm_up_ms", "time_to_peak_settled");
 
     /** Useful multiply-accumulates per second, in billions: {@code M*N*K / time}. */
     public double gmacs() {
@@ -63,17 +71,19 @@ public record Measurement(MachineFingerprint fingerprint, String isaShape, Strin
         return Double.isNaN(microsError) ? Double.NaN : gmacs() * microsError / microsPerOp;
     }
 
-    /** This measurement with a time to peak (default JVM, AOT cache). */
-    public Measurement withTimeToPeak(double millis, double aotMillis) {
+    /** This measurement with its time-to-peak figures (see the record's components). */
+    public Measurement withTimeToPeak(double millis, double aotMillis, double warmMillis, double warmUp,
+                                      Boolean allSettled) {
         return new Measurement(fingerprint, isaShape, jvmFlags, kernel, workload, kind, m, n, k, precision, threads,
-                microsPerOp, microsError, warmupIterations, measuredIterations, settled, millis, aotMillis);
+                microsPerOp, microsError, warmupIterations, measuredIterations, settled, millis, aotMillis, warmMillis,
+                warmUp, allSettled);
     }
 
     /** This measurement with another kernel description. */
     public Measurement withKernel(String newKernel) {
         return new Measurement(fingerprint, isaShape, jvmFlags, newKernel, workload, kind, m, n, k, precision, threads,
                 microsPerOp, microsError, warmupIterations, measuredIterations, settled, timeToPeakMillis,
-                timeToPeakAotMillis);
+                timeToPeakAotMillis, timeToPeakWarmMillis, warmUpMillis, timeToPeakSettled);
     }
 
     /** The row's values, in {@link #COLUMNS} order. */
@@ -85,10 +95,25 @@ public record Measurement(MachineFingerprint fingerprint, String isaShape, Strin
                 number(microsPerOp), number(microsError), number(gmacs())));
         v.add(warmupIterations < 0 ? "" : Integer.toString(warmupIterations));
         v.add(measuredIterations < 0 ? "" : Integer.toString(measuredIterations));
-        v.add(settled == null ? "" : settled ? "yes" : "no");
+        v.add(yesNo(settled));
         v.add(number(timeToPeakMillis));
         v.add(number(timeToPeakAotMillis));
+        v.add(number(timeToPeakWarmMillis));
+        v.add(number(warmUpMillis));
+        v.add(yesNo(timeToPeakSettled));
         return v;
+    }
+
+    private static String yesNo(Boolean b) {
+        return b == null ? "" : b ? "yes" : "no";
+    }
+
+    private static Boolean yesNo(String column, String v) {
+        return v == null || v.isEmpty() ? null : switch (v) {
+            case "yes" -> Boolean.TRUE;
+            case "no" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException(column + " must be yes, no or empty, got " + v);
+        };
     }
 
     private static String number(double d) {
@@ -102,16 +127,13 @@ public record Measurement(MachineFingerprint fingerprint, String isaShape, Strin
     public static Measurement of(Map<String, String> v) {
         MachineFingerprint f = new MachineFingerprint(v.get("machine"), v.get("cpu_model"), v.get("arch"),
                 v.get("cpu_flags"), Integer.parseInt(v.get("cores")), v.get("os"), v.get("jdk"), v.get("date"));
-        String settled = v.getOrDefault("settled", "");
         return new Measurement(f, v.get("isa_shape"), v.get("jvm_flags"), v.get("kernel"), v.get("workload"),
                 v.get("kind"), Integer.parseInt(v.get("m")), Integer.parseInt(v.get("n")), Integer.parseInt(v.get("k")),
                 v.get("precision"), Integer.parseInt(v.get("threads")), Double.parseDouble(v.get("us_per_op")),
                 parse(v.get("us_error")), parseInt(v.get("warmup_iterations")), parseInt(v.get("measured_iterations")),
-                settled.isEmpty() ? null : switch (settled) {
-                    case "yes" -> Boolean.TRUE;
-                    case "no" -> Boolean.FALSE;
-                    default -> throw new IllegalArgumentException("settled must be yes, no or empty, got " + settled);
-                }, parse(v.get("time_to_peak_ms")), parse(v.get("time_to_peak_aot_ms")));
+                yesNo("settled", v.get("settled")), parse(v.get("time_to_peak_ms")), parse(v.get("time_to_peak_aot_ms")),
+                parse(v.get("time_to_peak_warm_ms")), parse(v.get("warm_up_ms")),
+                yesNo("time_to_peak_settled", v.get("time_to_peak_settled")));
     }
 
     private static double parse(String s) {

@@ -1,5 +1,6 @@
 package io.github.trit4j.tools;
 
+import io.github.trit4j.bench.SteadyState;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.results.BenchmarkResult;

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 
 /**
  * {@code trit4j steady-modes}: does a workload settle at the same speed in every fresh JVM? Runs N fresh JVMs of
- * {@link TimeToPeak} (one long loop each) and prints each one's steady figure (the last 40% of its run), its speed per
+ * {@link TimeToPeak} (one long loop each, ending on a steady state) and prints each one's steady figure, its speed per
  * half second, and the spread: slowest against fastest. Issue 11's bar for the C3 convolution: over 20 JVMs, the
  * slowest within 15% of the fastest. Extra JVM flags (e.g. {@code -XX:+PrintCompilation}) go to every JVM.
  */

@@ -1,5 +1,6 @@
 package io.github.trit4j.tools;
 
+import io.github.trit4j.bench.SteadyState;
 import io.github.trit4j.bench.OpenBlas;
 import io.github.trit4j.bench.StudyPrecision;
 import io.github.trit4j.bench.StudyProducts;

@@ -1,5 +1,6 @@
 package io.github.trit4j.tools;
 
+import io.github.trit4j.bench.SteadyState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

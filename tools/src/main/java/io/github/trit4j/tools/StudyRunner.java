@@ -1,5 +1,6 @@
 package io.github.trit4j.tools;
 
+import io.github.trit4j.bench.SteadyState;
 import io.github.trit4j.bench.OpenBlas;
 import io.github.trit4j.bench.StudyBenchmark;
 import io.github.trit4j.bench.StudyPrecision;
@@ -184,7 +185,8 @@ public final class StudyRunner {
             SteadyState steady = SteadyState.of(t.iterations());
             out.add(new Measurement(fingerprint, shape.id(), String.join(" ", shape.jvmFlags), kernel + note, w.name(),
                     w.kind().name(), w.m(), w.n(), w.k(), precision, threads, steady.micros(), steady.microsError(),
-                    steady.warmupIterations(), steady.measuredIterations(), steady.settled(), Double.NaN, Double.NaN));
+                    steady.warmupIterations(), steady.measuredIterations(), steady.settled(), Double.NaN, Double.NaN,
+                    Double.NaN, Double.NaN, null));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package io.github.trit4j.tools;
 
+import io.github.trit4j.bench.SteadyState;
 import io.github.trit4j.bench.StudyPrecision;
 
 import java.util.ArrayList;
@@ -122,8 +123,10 @@ public final class StudyTables {
 
     /**
      * Time to peak per workload (rows with a time to peak: ternary FATNN, 1 thread): the JMH steady figure, and the
-     * median over fresh JVMs of the time from the first call to 90% of steady throughput, with the default JVM and
-     * with the AOT cache. Empty if none was measured.
+     * median over fresh JVMs of the time from the first call to 90% of steady throughput, with the default JVM, from
+     * the first call after the library's warm-up with the warm-up's own duration beside it (from JVM start a service
+     * pays both), and with the AOT cache. A row some of whose JVMs never settled (their run ended on its cap) is
+     * marked {@value #UNSETTLED}. Empty if none was measured.
      */
     public static Optional<TextTable> timeToPeak(StudyResults results) {
         List<Measurement> rows = results.all().stream().filter(m -> !Double.isNaN(m.timeToPeakMillis())
@@ -132,6 +135,7 @@ public final class StudyTables {
             return Optional.empty();
         }
         boolean aot = rows.stream().anyMatch(m -> !Double.isNaN(m.timeToPeakAotMillis()));
+        boolean warm = rows.stream().anyMatch(m -> !Double.isNaN(m.timeToPeakWarmMillis()));
         boolean machines = results.severalMachines();
         List<String> header = new ArrayList<>();
         List<Boolean> numeric = new ArrayList<>();
@@ -141,6 +145,10 @@ public final class StudyTables {
         }
         header.addAll(List.of("workload (M,N,K)", "kernel", "steady GMAC/s (JMH)", "time to peak, default JVM (ms)"));
         numeric.addAll(List.of(false, false, true, true));
+        if (warm) {
+            header.addAll(List.of("after warm-up (ms)", "the warm-up (ms)"));
+            numeric.addAll(List.of(true, true));
+        }
         if (aot) {
             header.add("with AOT cache (ms)");
             numeric.add(true);
@@ -154,14 +162,20 @@ public final class StudyTables {
             row.add(io.github.trit4j.bench.StudyWorkload.parse(m.workload()).label());
             row.add(m.kernel());
             row.add(gmacs(m));
-            row.add(TimeToPeakRunner.millis(m.timeToPeakMillis()));
+            String mark = Boolean.FALSE.equals(m.timeToPeakSettled()) ? UNSETTLED : "";
+            row.add(TimeToPeakRunner.millis(m.timeToPeakMillis()) + mark);
+            if (warm) {
+                row.add(TimeToPeakRunner.millis(m.timeToPeakWarmMillis()) + mark);
+                row.add(TimeToPeakRunner.millis(m.warmUpMillis()));
+            }
             if (aot) {
-                row.add(TimeToPeakRunner.millis(m.timeToPeakAotMillis()));
+                row.add(TimeToPeakRunner.millis(m.timeToPeakAotMillis()) + mark);
             }
             body.add(row);
         }
         return Optional.of(new TextTable("Time to peak: from the first call in a fresh JVM to 90% of steady throughput "
-                + "(ternary FATNN, 1 thread; median over fresh JVMs; lower is better)", header, numeric, body));
+                + "(ternary FATNN, 1 thread; median over fresh JVMs; lower is better; " + UNSETTLED + ": a JVM's run "
+                + "never settled)", header, numeric, body));
     }
 
     /** Whether fp32 OpenBLAS, the anchor of every speedup, was measured. */

@@ -2,6 +2,7 @@ package io.github.trit4j.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.trit4j.bench.StudyPrecision;
+import io.github.trit4j.bench.StudyWorkload;
 import io.github.trit4j.bench.TimeToPeak;
 
 import java.io.BufferedReader;
@@ -21,8 +22,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@link TimeToPeak} in fresh JVMs (this JVM's java and class path, the study's fork flags): per workload, a few
- * JVMs with the default JVM and, when an AOT cache from {@link AotTrainCommand} is there, as many with
- * {@code -XX:AOTCache}; the median time to peak of each.
+ * JVMs with the default JVM, as many that call the library's warm-up first ({@code --warm-up}: what the README tells
+ * a service to do; the warm-up timed on its own) and, when an AOT cache from {@link AotTrainCommand} is there, as many
+ * with {@code -XX:AOTCache}; the median time to peak of each. The modes alternate JVM by JVM, so that a change in the
+ * machine's load falls on all of them.
  */
 final class TimeToPeakRunner {
 
@@ -37,8 +40,28 @@ final class TimeToPeakRunner {
      * @param workload     the workload
      * @param defaultJvm   the fresh JVMs' results with the default JVM
      * @param aot          the same with the AOT cache (empty without one)
+     * @param warm         the same with the library's warm-up before the first call
      */
-    record Figures(String workload, List<TimeToPeak.Result> defaultJvm, List<TimeToPeak.Result> aot) {
+    record Figures(String workload, List<TimeToPeak.Result> defaultJvm, List<TimeToPeak.Result> aot,
+                   List<TimeToPeak.Result> warm) {
+
+        /** Whether every JVM ended its run on a steady state (null without results). */
+        Boolean allSettled() {
+            List<TimeToPeak.Result> all = new ArrayList<>(defaultJvm);
+            all.addAll(aot);
+            all.addAll(warm);
+            return all.isEmpty() ? null : all.stream().allMatch(TimeToPeak.Result::settled);
+        }
+
+        /** Median warm-up duration in ms of the warm JVMs (NaN without any). */
+        double warmUpMillis() {
+            double[] v = warm.stream().mapToDouble(TimeToPeak.Result::warmUpMillis).filter(d -> !Double.isNaN(d))
+                    .sorted().toArray();
+            if (v.length == 0) {
+                return Double.NaN;
+            }
+            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        }
 
         /**
          * Median time to peak in ms of some results: a JVM that never peaked in its run counts as infinitely slow (so
@@ -97,38 +120,77 @@ final class TimeToPeakRunner {
         return cmd;
     }
 
+    /** The modes of a workload's JVMs: the default JVM, the library's warm-up first, the AOT cache. */
+    enum Mode {
+        DEFAULT(""), WARM(" (warm-up first)"), AOT(" (AOT cache)");
+
+        final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+    }
+
     /** Runs the JVMs; a progress line per JVM. A JVM that fails is reported and left out. */
-    static List<Figures> run(List<String> workloads, IsaShape shape, int jvms, double seconds, Optional<Path> aotCache,
-                             PrintWriter progress) throws IOException, InterruptedException {
+    static List<Figures> run(List<String> workloads, IsaShape shape, int jvms, double seconds, double maxSeconds,
+                             Optional<Path> aotCache, PrintWriter progress) throws IOException, InterruptedException {
         List<Figures> out = new ArrayList<>();
-        int total = workloads.size() * jvms * (aotCache.isPresent() ? 2 : 1);
+        int total = workloads.stream().mapToInt(w -> modes(w, aotCache).size()).sum() * jvms;
         int done = 0;
         for (String w : workloads) {
-            Map<Boolean, List<TimeToPeak.Result>> byCache = new LinkedHashMap<>();
-            for (boolean aot : aotCache.isPresent() ? List.of(false, true) : List.of(false)) {
-                List<TimeToPeak.Result> results = new ArrayList<>();
-                for (int i = 0; i < jvms; i++) {
-                    List<String> extra = aot ? List.of("-XX:AOTCache=" + aotCache.get()) : List.of();
-                    Optional<TimeToPeak.Result> r = once(command(shape, extra, List.of("--workloads", w,
-                            "--precision", PRECISION.name(), "--threads", "1", "--isa", shape.isaParam,
-                            "--seconds", String.format(Locale.ROOT, "%.2f", seconds))), progress);
+            List<Mode> modes = modes(w, aotCache);
+            Map<Mode, List<TimeToPeak.Result>> byMode = new LinkedHashMap<>();
+            modes.forEach(m -> byMode.put(m, new ArrayList<>()));
+            for (int i = 0; i < jvms; i++) {
+                for (Mode mode : modes) {
+                    List<String> extra = mode == Mode.AOT ? List.of("-XX:AOTCache=" + aotCache.get()) : List.of();
+                    List<String> args = new ArrayList<>(List.of("--workloads", w, "--precision", PRECISION.name(),
+                            "--threads", "1", "--isa", shape.isaParam,
+                            "--seconds", String.format(Locale.ROOT, "%.2f", seconds),
+                            "--max-seconds", String.format(Locale.ROOT, "%.2f", Math.max(seconds, maxSeconds))));
+                    if (mode == Mode.WARM) {
+                        args.add("--warm-up");
+                    }
+                    Optional<TimeToPeak.Result> r = once(command(shape, extra, args), progress);
                     done++;
-                    r.ifPresent(results::add);
+                    r.ifPresent(byMode.get(mode)::add);
                     if (r.isPresent()) {
                         TimeToPeak.Result t = r.get();
-                        progress.printf(Locale.ROOT, "[ttp %d/%d] %s %s%s: first call %.1f ms, 90%% of %.1f GMAC/s at "
-                                        + "%s%n", done, total, shape.id(), w, aot ? " (AOT cache)" : "",
+                        progress.printf(Locale.ROOT, "[ttp %d/%d] %s %s%s: %sfirst call %.1f ms, 90%% of %.1f GMAC/s "
+                                        + "at %s%s%n", done, total, shape.id(), w, mode.label,
+                                Double.isNaN(t.warmUpMillis()) ? "" : String.format(Locale.ROOT, "warm-up %.0f ms%s, ",
+                                        t.warmUpMillis(), t.warmUpSettled() ? "" : " (budget spent, not settled)"),
                                 t.firstCallMillis(), t.steadyGmacs(), Double.isNaN(t.timeToPeakMillis()) ? "never"
-                                        : String.format(Locale.ROOT, "%.0f ms", t.timeToPeakMillis()));
+                                        : String.format(Locale.ROOT, "%.0f ms", t.timeToPeakMillis()),
+                                t.settled() ? "" : String.format(Locale.ROOT, "; DID NOT SETTLE in %.0f s",
+                                        Math.max(seconds, maxSeconds)));
                         progress.flush();
                     }
                 }
-                byCache.put(aot, results);
             }
-            out.add(new Figures(w, byCache.get(false), byCache.getOrDefault(true, List.of())));
+            out.add(new Figures(w, byMode.get(Mode.DEFAULT), byMode.getOrDefault(Mode.AOT, List.of()),
+                    byMode.getOrDefault(Mode.WARM, List.of())));
         }
         return out;
     }
+
+    /**
+     * A workload's modes: the warm-up where the library has one for it (GEMM and convolution; a network has none yet),
+     * the AOT cache where there is one.
+     */
+    static List<Mode> modes(String workload, Optional<Path> aotCache) {
+        List<Mode> modes = new ArrayList<>(List.of(Mode.DEFAULT));
+        if (StudyWorkload.parse(workload).kind() != StudyWorkload.Kind.NETWORK) {
+            modes.add(Mode.WARM);
+        }
+        if (aotCache.isPresent()) {
+            modes.add(Mode.AOT);
+        }
+        return modes;
+    }
+
+    /** The cap of a JVM's run when it does not settle ({@link TimeToPeak}'s {@code --max-seconds}); quick runs: 5 s. */
+    static final double MAX_SECONDS = 20;
 
     /** One fresh JVM; its JSON line, or empty (and its stderr shown) if it failed. */
     static Optional<TimeToPeak.Result> once(List<String> cmd, PrintWriter progress) throws IOException, InterruptedException {
@@ -162,7 +224,8 @@ final class TimeToPeakRunner {
         for (Measurement m : measurements) {
             Figures f = byWorkload.get(m.workload());
             if (f != null && m.precision().equals(PRECISION.name()) && m.threads() == 1 && m.isaShape().equals(shape.id())) {
-                out.add(m.withTimeToPeak(Figures.median(f.defaultJvm()), Figures.median(f.aot())));
+                out.add(m.withTimeToPeak(Figures.median(f.defaultJvm()), Figures.median(f.aot()),
+                        Figures.median(f.warm()), f.warmUpMillis(), f.allSettled()));
             } else {
                 out.add(m);
             }

@@ -37,6 +37,7 @@ import java.util.concurrent.Callable;
                 EvalCommand.class,
                 AotTrainCommand.class,
                 SteadyModesCommand.class,
+                TimeToPeakCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footer = {"",

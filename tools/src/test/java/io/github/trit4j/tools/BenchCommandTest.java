@@ -31,7 +31,7 @@ class BenchCommandTest {
         int total = 2 + 2 * libraries;
         for (String line : List.of("native 64x64x1024 FP32_OPENBLAS (bytedeco) 1t:", "native 64x64x1024 TERNARY_FATNN 1t:",
                 "native " + conv + " FP32_OPENBLAS (bytedeco) 1t:", "native " + conv + " TERNARY_FATNN 1t:",
-                "[" + total + "/" + total + "] native ", "INDICATIVE ONLY", "[ttp 1/2] native 64x64x1024")) {
+                "[" + total + "/" + total + "] native ", "INDICATIVE ONLY", "[ttp 1/4] native 64x64x1024", "[ttp 2/4] native 64x64x1024 (warm-up first): warm-up ")) {
             assertTrue(r.out().contains(line), () -> line + "\n" + r);
         }
         assertTrue(r.out().contains("| ISA shape (kernel) | threads | workloads | fp32 OpenBLAS | ternary FATNN |"), r::toString);
@@ -55,6 +55,8 @@ class BenchCommandTest {
         for (Measurement m : rows) {
             assertTrue(m.warmupIterations() >= 0 && m.measuredIterations() >= 1 && m.settled() != null, m::toString);
             assertEquals(m.precision().equals("TERNARY_FATNN"), !Double.isNaN(m.timeToPeakMillis()), m::toString);
+            assertEquals(m.precision().equals("TERNARY_FATNN"), !Double.isNaN(m.warmUpMillis()), m::toString);
+            assertEquals(m.precision().equals("TERNARY_FATNN"), m.timeToPeakSettled() != null, m::toString);
         }
         assertTrue(r.out().contains("**Time to peak: from the first call in a fresh JVM"), r::toString);
         String forced = io.github.trit4j.bench.OpenBlas.forcingEnvironment();
@@ -86,7 +88,10 @@ class BenchCommandTest {
                 new String[] {"conv", "--c", "0", "--h", "8", "--o", "4"},
                 new String[] {"conv", "--h", "8", "--o", "4"},
                 new String[] {"conv", "--c", "4", "--h", "8", "--o", "4", "--stride", "0"},
-                new String[] {"report"})) {
+                new String[] {"report"},
+                new String[] {"time-to-peak", "--workloads", "S9"},
+                new String[] {"time-to-peak", "--jvms", "0"},
+                new String[] {"time-to-peak", "--seconds", "0"})) {
             CommandRun r = CommandRun.of(args);
             assertEquals(2, r.exitCode(), () -> String.join(" ", args) + "\n" + r);
             assertFalse(r.err().isBlank(), r::toString);

@@ -22,7 +22,7 @@ class ResultsCsvTest {
     void roundTripKeepsQuotesCommasAndTheNewColumns() throws Exception {
         Measurement m = new Measurement(F, "native", "-XX:UseAVX=2", "OpenBLAS 0.3.21 Cooperlake (system), \"x\"", "S1",
                 "GEMM", 64, 3136, 576, "FP32_OPENBLAS", 1, 1234.5, 12.25, 2, 10, Boolean.FALSE, 250.0,
-                Double.POSITIVE_INFINITY);
+                Double.POSITIVE_INFINITY, 40.0, 900.0, Boolean.FALSE);
         Path csv = Files.createTempFile("results", ".csv");
         try {
             ResultsCsv.write(csv, List.of(m));
@@ -36,6 +36,9 @@ class ResultsCsvTest {
             assertEquals(Boolean.FALSE, r.settled());
             assertEquals(250.0, r.timeToPeakMillis(), 1e-9);
             assertTrue(Double.isInfinite(r.timeToPeakAotMillis()));
+            assertEquals(40.0, r.timeToPeakWarmMillis(), 1e-9);
+            assertEquals(900.0, r.warmUpMillis(), 1e-9);
+            assertEquals(Boolean.FALSE, r.timeToPeakSettled());
             assertEquals(1234.5, r.microsPerOp(), 1e-9);
         } finally {
             Files.deleteIfExists(csv);

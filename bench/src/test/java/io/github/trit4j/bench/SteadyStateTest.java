@@ -1,4 +1,4 @@
-package io.github.trit4j.tools;
+package io.github.trit4j.bench;
 
 import org.junit.jupiter.api.Test;
 
