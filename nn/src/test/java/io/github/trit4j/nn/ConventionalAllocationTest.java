@@ -19,10 +19,10 @@ class ConventionalAllocationTest {
      * its epilogue anew per call; the patch operand now refills the last call's arrays. Without
      * the vector module it allocates nothing. With it, about 10 KB per image remain, from the
      * vector kernels of the conventional (2-bit code) path rather than from derived data: bounded
-     * here, not zero (not done). In a JVM of its own (nn/pom.xml): running the conventional kernels makes
-     * C2 recompile the vector kernels they share with FATNN, after which FATNN products allocate
-     * (boxed vectors) too, about 1.26 MB per ResNet-8 image (seen before this change as well),
-     * and so do the conventional ones after FATNN's.
+     * here, not zero (not done). In a JVM of its own (nn/pom.xml), so that what it measures is the
+     * conventional model from clean JIT profiles; the two models in one JVM are
+     * MixedModelsAllocationTest's (they boxed vectors, about 1.26 MB per ResNet-8 image, while
+     * VectorCodeMasks chose its compare operator at run time).
      */
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
