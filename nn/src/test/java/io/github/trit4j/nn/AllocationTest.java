@@ -3,6 +3,8 @@ package io.github.trit4j.nn;
 import io.github.trit4j.nn.gemm.FloatGemm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -98,16 +100,22 @@ class AllocationTest {
         assertEquals(0, steadyStateBytesPerCall(net, 20, 0, 60), "small FATNN ResNet: bytes per warm predict");
     }
 
-    /** The committed Fashion-MNIST models (2.5 KB per image for FATNN with a patch view per call). */
-    @Test
+    /**
+     * The committed Fashion-MNIST models, at 1 and 2 threads (2.5 KB per image for FATNN with a
+     * patch view per call; at 2 threads, tasks per range on the common pool before the engine's
+     * {@code runRanges}).
+     */
+    @ParameterizedTest(name = "{0} thread(s)")
+    @ValueSource(ints = {1, 2})
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void committedModelsAllocateNothingPerCall() throws IOException {
+    void committedModelsAllocateNothingPerCall(int threads) throws IOException {
         String dir = System.getProperty("trit4j.models");
         assumeTrue(dir != null, "trit4j.models is not set");
         for (String name : new String[] {"fashion-resnet8-fatnn", "fashion-resnet8-fp32"}) {
             Path file = Path.of(dir, name + ".safetensors");
-            Network net = Network.load(file, NetworkOptions.defaults().withThreads(1));
-            assertEquals(0, steadyStateBytesPerCall(net, 20, 0, 50), name + ": bytes per warm predict");
+            Network net = Network.load(file, NetworkOptions.defaults().withThreads(threads));
+            assertEquals(0, steadyStateBytesPerCall(net, 20, 0, 50),
+                    name + ": bytes per warm predict, " + threads + " thread(s)");
         }
     }
 
@@ -124,18 +132,6 @@ class AllocationTest {
             Network net = ResNets.small(ConvMode.FLOAT, 11, NetworkOptions.defaults().withThreads(2)
                     .withFloatGemm(gemm), 8, 16, 32);
             assertEquals(0, steadyStateBytesPerCall(net, 20, 0, 40), gemm.name() + ": bytes per warm predict, 2 threads");
-        }
-    }
-
-    @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void committedModelsAllocateNothingPerCallAtTwoThreads() throws IOException {
-        String dir = System.getProperty("trit4j.models");
-        assumeTrue(dir != null, "trit4j.models is not set");
-        for (String name : new String[] {"fashion-resnet8-fatnn", "fashion-resnet8-fp32"}) {
-            Path file = Path.of(dir, name + ".safetensors");
-            Network net = Network.load(file, NetworkOptions.defaults().withThreads(2));
-            assertEquals(0, steadyStateBytesPerCall(net, 20, 0, 50), name + ": bytes per warm predict, 2 threads");
         }
     }
 

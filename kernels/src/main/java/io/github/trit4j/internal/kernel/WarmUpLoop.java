@@ -14,9 +14,12 @@ import java.util.Objects;
  * the slowest round after the first (a cold kernel: interpreted code first, then C1's, which
  * calls the Vector API's Java fallbacks, then C2's, several hundred times faster than either)
  * or not {@value #NEVER_SLOW}x faster than it (a kernel compiled before the warm-up, e.g. by an
- * earlier one). The first round is left out: it includes class initialisation. A median, not a
- * test of agreement between rounds, because on a loaded machine rounds of a few milliseconds
- * rarely agree. The budget bounds it; an interrupt ends it at the next round, with the
+ * earlier one), or at least {@value #TOOK_OVER}x faster than it with the last {@value #WINDOW}
+ * rounds within {@value #AGREE_PERCENT}% of each other (a big product, such as a 512-channel
+ * convolution, whose first call runs long enough in the interpreter for on-stack replacement to
+ * take over within it, so that no later round is slow enough for the hundredfold test). The
+ * first round is left out: it includes class initialisation. A median rather than agreement
+ * alone, because on a loaded machine rounds of a few milliseconds rarely agree. The budget bounds it; an interrupt ends it at the next round, with the
  * thread's interrupt status kept.
  */
 public final class WarmUpLoop {
@@ -29,6 +32,10 @@ public final class WarmUpLoop {
     static final int SPEEDUP = 100;
     /** Slowest round / now below which the kernel counts as having been compiled from the start. */
     static final double NEVER_SLOW = 2.0;
+    /** How much faster than the slowest round the rounds must be when they agree (C2's code, not C1's). */
+    static final int TOOK_OVER = 10;
+    /** How far apart, in percent of the fastest, the last rounds may be to agree. */
+    static final int AGREE_PERCENT = 10;
 
     private WarmUpLoop() {
     }
@@ -78,7 +85,9 @@ public final class WarmUpLoop {
                 double[] sorted = recent.clone();
                 java.util.Arrays.sort(sorted);
                 double median = sorted[WINDOW / 2];
-                settled = slowest >= SPEEDUP * median || slowest <= NEVER_SLOW * median;
+                boolean agree = sorted[WINDOW - 1] <= (1 + AGREE_PERCENT / 100.0) * sorted[0];
+                settled = slowest >= SPEEDUP * median || slowest <= NEVER_SLOW * median
+                        || (agree && slowest >= TOOK_OVER * median);
             }
         }
         return new WarmUp(calls, Duration.ofNanos(System.nanoTime() - start), settled);
