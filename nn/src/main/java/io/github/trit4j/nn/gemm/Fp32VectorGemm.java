@@ -356,16 +356,9 @@ public final class Fp32VectorGemm {
         /** The calling thread's product task, kept: a multi-threaded product allocates nothing. */
         private static final ThreadLocal<Product> PRODUCT = ThreadLocal.withInitial(Product::new);
 
-        /** One product's operands, as the engine's threads see them; the ranges are slivers, or blocks of 4 rows along K. */
-        private static final class Product implements RangeTask {
+        /** One product; the ranges are slivers, or blocks of 4 rows along K ({@link FloatProductTask}). */
+        private static final class Product extends FloatProductTask {
             boolean panels;
-            float[] a;
-            float[] b;
-            float[] c;
-            int m;
-            int n;
-            int k;
-            int cOffset;
 
             @Override
             public void run(int from, int to) {
@@ -380,21 +373,7 @@ public final class Fp32VectorGemm {
             void run(GemmEngine engine, boolean panels, float[] a, float[] b, int m, int n, int k, float[] c,
                      int cOffset) {
                 this.panels = panels;
-                this.a = a;
-                this.b = b;
-                this.c = c;
-                this.m = m;
-                this.n = n;
-                this.k = k;
-                this.cOffset = cOffset;
-                int units = panels ? (m + MR - 1) / MR : (m + 3) / 4;
-                try {
-                    engine.runRanges(units, Math.min(units, engine.threads()), this);
-                } finally {
-                    this.a = null;
-                    this.b = null;
-                    this.c = null;
-                }
+                runOn(engine, panels ? (m + MR - 1) / MR : (m + 3) / 4, a, b, m, n, k, c, cOffset);
             }
         }
 

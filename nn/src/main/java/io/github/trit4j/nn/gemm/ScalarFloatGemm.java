@@ -1,26 +1,14 @@
 package io.github.trit4j.nn.gemm;
 
 import io.github.trit4j.GemmEngine;
-import io.github.trit4j.RangeTask;
 
 /** The scalar float GEMM: 4 x 4 output blocks, K innermost. Stateless but for per-thread task objects. */
 final class ScalarFloatGemm implements FloatGemm {
 
     static final ScalarFloatGemm INSTANCE = new ScalarFloatGemm();
 
-    /**
-     * One product's operands, as the engine's threads see them: one per calling thread, kept,
-     * so that a multi-threaded product allocates nothing. Blocks of 4 rows.
-     */
-    private static final class Product implements RangeTask {
-        float[] a;
-        float[] b;
-        float[] c;
-        int m;
-        int n;
-        int k;
-        int cOffset;
-
+    /** One product in blocks of 4 rows; one per calling thread ({@link FloatProductTask}). */
+    private static final class Product extends FloatProductTask {
         @Override
         public void run(int from, int to) {
             rows(a, b, m, n, k, c, cOffset, from * 4, Math.min(m, to * 4));
@@ -52,21 +40,7 @@ final class ScalarFloatGemm implements FloatGemm {
                     rows(w, b, m, n, k, c, cOffset, 0, m);
                     return;
                 }
-                Product p = PRODUCT.get();
-                p.a = w;
-                p.b = b;
-                p.c = c;
-                p.m = m;
-                p.n = n;
-                p.k = k;
-                p.cOffset = cOffset;
-                try {
-                    engine.runRanges(blocks, Math.min(blocks, engine.threads()), p);
-                } finally {
-                    p.a = null; // the kept object pins no caller's array
-                    p.b = null;
-                    p.c = null;
-                }
+                PRODUCT.get().runOn(engine, blocks, w, b, m, n, k, c, cOffset);
             }
         };
     }
