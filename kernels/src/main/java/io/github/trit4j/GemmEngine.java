@@ -483,19 +483,26 @@ public final class GemmEngine {
      * thread, then cancels what is left, waits for the chunks taken and rethrows a failure.
      */
     private void runChunks(Chunks work, int wanted) {
+        ProductWorkers workers = null;
         try {
             work.handingOut(wanted);
             int given;
             if (executor == null) {
                 // trit4j's own helpers only, and only those free now: however many products run
                 // at once, no more than availableProcessors - 1 helper threads work for them
-                given = ProductWorkers.shared().offer(work, wanted);
+                workers = ProductWorkers.shared();
+                given = workers.offer(work, wanted);
             } else {
                 given = handOut(executor, work, wanted);
             }
             work.handingOut(given - wanted);
             work.takeAll();
         } finally {
+            if (workers != null) {
+                // a helper that has not started its task by now would find no chunk: take the task
+                // back, so that it does not keep this call's state out of use after the call
+                work.handingOut(-workers.retract(work));
+            }
             // whatever happened above, the call does not return before every chunk a helper
             // took has ended, and no chunk starts after it returns
             work.cancel();

@@ -99,6 +99,23 @@ final class ProductWorkers {
         return given;
     }
 
+    /**
+     * Takes {@code work} back from the mailboxes of the helpers that have not started it yet;
+     * returns how many. A caller that has finished its product calls it, so that a helper slow
+     * to wake (descheduled on a loaded machine) leaves no task of a finished call behind, which
+     * would keep the call's state out of use. A helper takes its task with the same
+     * compare-and-set, so a task is either taken back or run, never both.
+     */
+    int retract(Runnable work) {
+        int taken = 0;
+        for (Helper h : helpers) {
+            if (h.task.compareAndSet(work, null)) {
+                taken++;
+            }
+        }
+        return taken;
+    }
+
     /** Starts the next helper not yet started, if any; the first by a caller, each other by its predecessor. */
     private void startNext() {
         int i = started.getAndIncrement();
@@ -151,13 +168,16 @@ final class ProductWorkers {
             while (true) {
                 Thread.interrupted(); // an interrupt means nothing to a helper: clear it, or park returns at once
                 Runnable work = task.get();
+                if (work != null && !task.compareAndSet(work, null)) {
+                    continue; // its caller took it back (retract) in the meantime: look again
+                }
                 if (work != null) {
                     // empty the mailbox before running, not after: the caller of this product may
                     // return and offer its next product while this thread is still leaving the
                     // chunk loop, and a refused offer leaves that product's share to its caller
                     // while this thread spins idle beside it (only this thread empties the
-                    // mailbox, so no offer is lost)
-                    task.set(null);
+                    // mailbox but for a caller taking back its own task, so no offer is lost; the
+                    // compare-and-set above emptied it)
                     try {
                         work.run();
                     } catch (Throwable t) {
