@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
  * {@code trit4j aot-train}: a training run that records JDK 25's ahead-of-time cache (JEP 483 class loading and
@@ -76,10 +76,10 @@ public final class AotTrainCommand implements Callable<Integer> {
      */
     static boolean record(Path cache, double seconds, PrintWriter console) throws IOException, InterruptedException {
         List<String> cmd = TimeToPeakRunner.command(IsaShape.NATIVE, List.of("-XX:AOTCacheOutput=" + cache),
-                List.of("--workloads", String.join(",", TRAINING), "--precision",
-                        TimeToPeakRunner.PRECISION.name(), "--seconds", String.format(Locale.ROOT, "%.2f", seconds),
+                Stream.concat(Stream.of("--workloads", String.join(",", TRAINING), "--precision",
+                                TimeToPeakRunner.PRECISION.name()),
                         // a training run needs calls, not a steady state: each workload ends on time
-                        "--max-seconds", String.format(Locale.ROOT, "%.2f", seconds)));
+                        TimeToPeakRunner.lengthArgs(seconds, seconds).stream()).toList());
         console.println("trit4j aot-train: " + TRAINING.size() + " workloads x " + seconds + " s, then the JVM writes "
                 + cache);
         console.flush();

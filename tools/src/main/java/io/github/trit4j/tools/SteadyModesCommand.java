@@ -46,7 +46,8 @@ public final class SteadyModesCommand implements Callable<Integer> {
     int jvms;
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "12",
-            description = "Length of each JVM's loop (default: ${DEFAULT-VALUE}).")
+            description = "Shortest length of each JVM's loop; it then ends on a steady state, at the latest after "
+                    + "20 s or S, whichever is longer (default: ${DEFAULT-VALUE}).")
     double seconds;
 
     @Option(names = "--bar", paramLabel = "PERCENT", defaultValue = "15",
@@ -81,9 +82,10 @@ public final class SteadyModesCommand implements Callable<Integer> {
         List<Double> steady = new ArrayList<>();
         List<TimeToPeak.Reference> references = new ArrayList<>();
         for (int i = 1; i <= jvms; i++) {
-            List<String> cmd = TimeToPeakRunner.command(IsaShape.NATIVE, jvmFlags, List.of("--workloads", workload,
-                    "--precision", precision.name(), "--threads", Integer.toString(threads),
-                    "--seconds", String.format(Locale.ROOT, "%.2f", seconds), "--reference"));
+            List<String> args = new ArrayList<>(List.of("--workloads", workload, "--precision", precision.name(),
+                    "--threads", Integer.toString(threads), "--reference"));
+            args.addAll(TimeToPeakRunner.lengthArgs(seconds, TimeToPeakRunner.MAX_SECONDS));
+            List<String> cmd = TimeToPeakRunner.command(IsaShape.NATIVE, jvmFlags, args);
             Optional<TimeToPeak.Result> r = TimeToPeakRunner.once(cmd, out);
             if (r.isEmpty()) {
                 continue;

@@ -145,9 +145,8 @@ final class TimeToPeakRunner {
                 for (Mode mode : modes) {
                     List<String> extra = mode == Mode.AOT ? List.of("-XX:AOTCache=" + aotCache.get()) : List.of();
                     List<String> args = new ArrayList<>(List.of("--workloads", w, "--precision", PRECISION.name(),
-                            "--threads", "1", "--isa", shape.isaParam,
-                            "--seconds", String.format(Locale.ROOT, "%.2f", seconds),
-                            "--max-seconds", String.format(Locale.ROOT, "%.2f", Math.max(seconds, maxSeconds))));
+                            "--threads", "1", "--isa", shape.isaParam));
+                    args.addAll(lengthArgs(seconds, maxSeconds));
                     if (mode == Mode.WARM) {
                         args.add("--warm-up");
                     }
@@ -191,6 +190,15 @@ final class TimeToPeakRunner {
 
     /** The cap of a JVM's run when it does not settle ({@link TimeToPeak}'s {@code --max-seconds}); quick runs: 5 s. */
     static final double MAX_SECONDS = 20;
+
+    /**
+     * {@link TimeToPeak}'s length options: a run of at least {@code seconds} that ends on a steady state, capped at
+     * {@code maxSeconds} or, when that is shorter, at {@code seconds} (the child requires the cap to be no shorter).
+     */
+    static List<String> lengthArgs(double seconds, double maxSeconds) {
+        return List.of("--seconds", String.format(Locale.ROOT, "%.2f", seconds),
+                "--max-seconds", String.format(Locale.ROOT, "%.2f", Math.max(seconds, maxSeconds)));
+    }
 
     /** One fresh JVM; its JSON line, or empty (and its stderr shown) if it failed. */
     static Optional<TimeToPeak.Result> once(List<String> cmd, PrintWriter progress) throws IOException, InterruptedException {

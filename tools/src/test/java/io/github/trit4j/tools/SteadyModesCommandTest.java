@@ -22,4 +22,13 @@ class SteadyModesCommandTest {
         assertEquals(0, SteadyModesCommand.spread(new double[]{workload[0] / reference[0], workload[1] / reference[1]}),
                 1e-9);
     }
+
+    @Test
+    void aLoopLongerThanTheDefaultCapIsCappedAtItsOwnLength() {
+        // TimeToPeak refuses --max-seconds below --seconds: steady-modes --seconds 25 used to ask for exactly that
+        assertEquals(java.util.List.of("--seconds", "25.00", "--max-seconds", "25.00"),
+                TimeToPeakRunner.lengthArgs(25, TimeToPeakRunner.MAX_SECONDS));
+        assertEquals(java.util.List.of("--seconds", "12.00", "--max-seconds", "20.00"),
+                TimeToPeakRunner.lengthArgs(12, TimeToPeakRunner.MAX_SECONDS));
+    }
 }
