@@ -709,9 +709,10 @@ public final class GemmEngine {
      * taken over, or {@code budget} is spent. A service calls it at
      * start-up, before it takes traffic; in a fresh JVM the first real product then runs
      * compiled code instead of the interpreter's (see the README's "Time to peak"). "Settled"
-     * means: the wide path and then the batch-1 path each ran until their time per call (the
-     * median of a few rounds of a few milliseconds) was a hundredth of their slowest, which only
-     * C2's code gives, or was never much slower than now (compiled before). It takes about as
+     * means: the wide path and then the batch-1 path each ran until their time per call showed
+     * C2's code (the stopping rule of the internal warm-up loop: the median of a few rounds of a
+     * few milliseconds a hundredth of the slowest round's, or a tenth of it with the last rounds
+     * agreeing, or never much slower than now when compiled before). It takes about as
      * long as the cold first product of a ResNet-sized layer would have (the JIT needs the same
      * number of kernel calls either way), so it moves that cost rather than removing it; the
      * returned {@link WarmUp} says how long it took, so that the time from JVM start to full
@@ -736,16 +737,14 @@ public final class GemmEngine {
     public WarmUp warmUp(Precision weights, Precision activations, Algorithm algorithm, Duration budget) {
         requireSupported(weights, activations);
         Objects.requireNonNull(algorithm, "algorithm");
-        Objects.requireNonNull(budget, "budget");
-        if (budget.isNegative() || budget.isZero()) {
-            throw new IllegalArgumentException("budget must be positive, got " + budget);
-        }
-        SplittableRandom random = new SplittableRandom(WARM_UP_SEED);
-        PackedMatrix w = PackedMatrix.pack(weights, warmUpValues(random, weights, WARM_UP_M * WARM_UP_K),
+        WarmUpLoop.checkBudget(budget);
+        SplittableRandom random = WarmUpLoop.random();
+        PackedMatrix w = PackedMatrix.pack(weights, WarmUpLoop.values(random, weights, WARM_UP_M * WARM_UP_K),
                 WARM_UP_M, WARM_UP_K);
-        PackedMatrix wide = PackedMatrix.pack(activations, warmUpValues(random, activations, WARM_UP_N * WARM_UP_K),
-                WARM_UP_N, WARM_UP_K);
-        PackedMatrix one = PackedMatrix.pack(activations, warmUpValues(random, activations, WARM_UP_K), 1, WARM_UP_K);
+        PackedMatrix wide = PackedMatrix.pack(activations,
+                WarmUpLoop.values(random, activations, WARM_UP_N * WARM_UP_K), WARM_UP_N, WARM_UP_K);
+        PackedMatrix one = PackedMatrix.pack(activations, WarmUpLoop.values(random, activations, WARM_UP_K), 1,
+                WARM_UP_K);
         GemmEngine single = threads == 1 ? this : withThreads(1);
         int[] outWide = new int[WARM_UP_M * WARM_UP_N];
         int[] outOne = new int[WARM_UP_M];
@@ -774,15 +773,6 @@ public final class GemmEngine {
      * within a few hundred products and for the driver within a thousand.
      */
     static final int WARM_UP_MIN_CALLS = 1000;
-    private static final long WARM_UP_SEED = 0x7e11_7e11L;
-
-    private static byte[] warmUpValues(SplittableRandom random, Precision p, int count) {
-        byte[] v = new byte[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = (byte) (p == Precision.BINARY ? (random.nextBoolean() ? 1 : -1) : random.nextInt(p.min(), p.max() + 1));
-        }
-        return v;
-    }
 
     @Override
     public String toString() {

@@ -352,19 +352,11 @@ public final class Conv2d {
      * @throws NullPointerException     if {@code budget} is null
      */
     public WarmUp warmUp(Duration budget) {
-        Objects.requireNonNull(budget, "budget");
-        if (budget.isNegative() || budget.isZero()) {
-            throw new IllegalArgumentException("budget must be positive, got " + budget);
-        }
+        WarmUpLoop.checkBudget(budget);
         // the smallest side of at least WARM_UP_SIDE whose output has a pixel (a dilated kernel may need more)
         int h = Math.max(WARM_UP_SIDE, (spec.kernelH() - 1) * spec.dilationH() + 1);
         int w = Math.max(WARM_UP_SIDE, (spec.kernelW() - 1) * spec.dilationW() + 1);
-        byte[] input = new byte[spec.inChannels() * h * w];
-        java.util.SplittableRandom random = new java.util.SplittableRandom(WARM_UP_SEED);
-        for (int i = 0; i < input.length; i++) {
-            input[i] = (byte) (activationPrecision == Precision.BINARY ? (random.nextBoolean() ? 1 : -1)
-                    : random.nextInt(activationPrecision.min(), activationPrecision.max() + 1));
-        }
+        byte[] input = WarmUpLoop.values(WarmUpLoop.random(), activationPrecision, spec.inChannels() * h * w);
         int[] out = new int[outputLength(1, h, w)];
         // C2's thresholds count kernel calls and loop iterations, which grow with the layer: a large layer's image
         // passes them in a few calls, a tiny one's in a few hundred
@@ -375,7 +367,6 @@ public final class Conv2d {
 
     /** Side of the warm-up's image: a few column panels of output pixels for a 3x3 stride-2 layer. */
     static final int WARM_UP_SIDE = 12;
-    private static final long WARM_UP_SEED = 0x7e11_7e11L;
     /** Multiply-accumulates the warm-up runs at least (within its bounds of calls): C2's thresholds several times. */
     private static final long WARM_UP_MACS = 400_000_000L;
 

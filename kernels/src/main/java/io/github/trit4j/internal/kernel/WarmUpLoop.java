@@ -1,9 +1,12 @@
 package io.github.trit4j.internal.kernel;
 
+import io.github.trit4j.Precision;
 import io.github.trit4j.WarmUp;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * The loop behind every public warm-up: runs one small product in rounds of at least
@@ -51,10 +54,7 @@ public final class WarmUpLoop {
      */
     public static WarmUp run(Runnable call, long minCalls, Duration budget) {
         Objects.requireNonNull(call, "call");
-        Objects.requireNonNull(budget, "budget");
-        if (budget.isNegative() || budget.isZero()) {
-            throw new IllegalArgumentException("budget must be positive, got " + budget);
-        }
+        checkBudget(budget);
         long start = System.nanoTime();
         long budgetNanos = saturatedNanos(budget);
         long calls = 0;
@@ -83,7 +83,7 @@ public final class WarmUpLoop {
             }
             if (rounds > WINDOW && calls >= minCalls) {
                 double[] sorted = recent.clone();
-                java.util.Arrays.sort(sorted);
+                Arrays.sort(sorted);
                 double median = sorted[WINDOW / 2];
                 boolean agree = sorted[WINDOW - 1] <= (1 + AGREE_PERCENT / 100.0) * sorted[0];
                 settled = slowest >= SPEEDUP * median || slowest <= NEVER_SLOW * median
@@ -92,6 +92,35 @@ public final class WarmUpLoop {
         }
         return new WarmUp(calls, Duration.ofNanos(System.nanoTime() - start), settled);
     }
+
+    /**
+     * Checks a warm-up's budget (the public warm-ups call it before they allocate their operands).
+     *
+     * @throws NullPointerException     if {@code budget} is null
+     * @throws IllegalArgumentException if it is negative or zero
+     */
+    public static void checkBudget(Duration budget) {
+        Objects.requireNonNull(budget, "budget");
+        if (budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException("budget must be positive, got " + budget);
+        }
+    }
+
+    /** The random source of every warm-up's operands, seeded the same every time. */
+    public static SplittableRandom random() {
+        return new SplittableRandom(SEED);
+    }
+
+    /** {@code count} random values of {@code p} for a warm-up's operand. */
+    public static byte[] values(SplittableRandom random, Precision p, int count) {
+        byte[] v = new byte[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = (byte) (p == Precision.BINARY ? (random.nextBoolean() ? 1 : -1) : random.nextInt(p.min(), p.max() + 1));
+        }
+        return v;
+    }
+
+    private static final long SEED = 0x7e11_7e11L;
 
     private static final boolean TRACE = Boolean.getBoolean("trit4j.warmUpTrace");
 
