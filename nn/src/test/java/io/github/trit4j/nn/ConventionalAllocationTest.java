@@ -24,13 +24,23 @@ class ConventionalAllocationTest {
      * MixedModelsAllocationTest's (they boxed vectors, about 1.26 MB per ResNet-8 image, while
      * VectorCodeMasks chose its compare operator at run time).
      */
+    /** Whether the vector module is in this JVM. */
+    static boolean vectorModule() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** Bytes per warm predict the conventional model may allocate: 16 KB with the vector module, none without. */
+    static long bound() {
+        return vectorModule() ? 16 * 1024 : 0;
+    }
+
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void conventionalModelAllocatesNoDerivedDataPerCall() throws IOException {
         String dir = System.getProperty("trit4j.models");
         assumeTrue(dir != null, "trit4j.models is not set");
-        boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        long bound = vector ? 16 * 1024 : 0;
+        boolean vector = vectorModule();
+        long bound = bound();
         for (int threads : new int[] {1, 2}) {
             Network net = Network.load(Path.of(dir, "fashion-resnet8-conventional.safetensors"),
                     NetworkOptions.defaults().withThreads(threads));

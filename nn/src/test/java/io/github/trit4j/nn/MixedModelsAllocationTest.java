@@ -31,8 +31,8 @@ class MixedModelsAllocationTest {
     void fatnnAllocatesNothingAfterTheConventionalModelRan() throws IOException {
         String dir = System.getProperty("trit4j.models");
         assumeTrue(dir != null, "trit4j.models is not set");
-        boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        long bound = vector ? 16 * 1024 : 0; // ConventionalAllocationTest's bound
+        boolean vector = ConventionalAllocationTest.vectorModule();
+        long bound = ConventionalAllocationTest.bound();
         Network conventional = load(dir, "conventional");
         long alone = AllocationTest.steadyStateBytesPerCall(conventional, 20, bound, 60);
         assertTrue(alone <= bound, "conventional alone: " + alone + " bytes per warm predict, above " + bound);
