@@ -274,6 +274,55 @@ class LayersTest {
         }
     }
 
+    /**
+     * The 3x3 stride-2 max pool (ResNet's, vectorised along rows) bit for bit against a
+     * {@link Math#max} fold over each window's valid taps, which is exact whatever the order
+     * (infinities and signed zeros included; a network refuses NaN input): random heights and widths (output rows shorter
+     * and longer than a vector, an overlapping last vector), padding 0 and 1, batch 1 to 3, 1 to
+     * 3 threads.
+     */
+    @Test
+    void maxPool3x3Stride2IsExactOnRandomShapes() {
+        qt().withExamples(60).forAll(integers().between(1, 13), integers().between(3, 140), integers().between(0, 1),
+                integers().between(0, 1 << 20)).checkAssert((h0, w, p, seed) -> {
+                    int h = Math.max(h0, 3 - 2 * p);
+                    SplittableRandom r = new SplittableRandom(seed * 7L + h * 1000 + w * 3 + p);
+                    int c = 1 + r.nextInt(3);
+                    int batch = 1 + r.nextInt(3);
+                    int threads = 1 + r.nextInt(3);
+                    int oh = (h + 2 * p - 3) / 2 + 1;
+                    int ow = (w + 2 * p - 3) / 2 + 1;
+                    float[] x = Naive.randomFloats(r, batch * c * h * w, 1);
+                    for (int i = 0; i < x.length; i += 1 + r.nextInt(17)) {
+                        x[i] = switch (r.nextInt(4)) {
+                            case 0 -> Float.NEGATIVE_INFINITY;
+                            case 1 -> -0f;
+                            case 2 -> 0f;
+                            default -> Float.POSITIVE_INFINITY;
+                        };
+                    }
+                    Network net = network("pool", c, h, w, c * oh * ow, "{\"type\": \"max_pool\", \"kernel\": 3, "
+                            + "\"stride\": 2, \"padding\": " + p + "}, {\"type\": \"flatten\"}", List.of(),
+                            OPTIONS.withThreads(threads));
+                    float[] got = net.predict(x, batch);
+                    for (int plane = 0; plane < batch * c; plane++) {
+                        for (int oy = 0; oy < oh; oy++) {
+                            for (int ox = 0; ox < ow; ox++) {
+                                float m = Float.NEGATIVE_INFINITY;
+                                for (int iy = Math.max(0, 2 * oy - p); iy < Math.min(h, 2 * oy - p + 3); iy++) {
+                                    for (int ix = Math.max(0, 2 * ox - p); ix < Math.min(w, 2 * ox - p + 3); ix++) {
+                                        m = Math.max(m, x[(plane * h + iy) * w + ix]);
+                                    }
+                                }
+                                int i = (plane * oh + oy) * ow + ox;
+                                assertEquals(Float.floatToIntBits(m), Float.floatToIntBits(got[i]), "max pool " + h + "x"
+                                        + w + " p" + p + " batch " + batch + " threads " + threads + " at " + i);
+                            }
+                        }
+                    }
+                });
+    }
+
     @Test
     void globalAveragePoolAndLinearMatchReferences() {
         SplittableRandom r = new SplittableRandom(3);
