@@ -1,5 +1,9 @@
 package io.github.trit4j.nn;
 
+import io.github.trit4j.GemmEngine;
+import io.github.trit4j.nn.gemm.FloatGemm;
+import io.github.trit4j.nn.gemm.PanelPrepared;
+import io.github.trit4j.nn.internal.WindowProduct;
 import io.github.trit4j.quant.ActivationQuantizer;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +124,111 @@ class LayersTest {
                 }
             }
         }
+    }
+
+    /**
+     * The float GEMM's panels alone: {@link FloatGemm#javaDefault()}'s prepared operand seen only
+     * as a {@link PanelPrepared}, so that a float convolution takes the im2col panel path instead
+     * of reading its patches in place.
+     */
+    static FloatGemm panelsOnly() {
+        FloatGemm inner = FloatGemm.javaDefault();
+        return new FloatGemm() {
+            @Override
+            public Prepared prepare(float[] a, int m, int k) {
+                Prepared p = inner.prepare(a, m, k);
+                if (!(p instanceof PanelPrepared pp)) {
+                    return p;
+                }
+                return new PanelPrepared() {
+                    @Override
+                    public int panelWidth() {
+                        return pp.panelWidth();
+                    }
+
+                    @Override
+                    public boolean takesPanels(int n) {
+                        return pp.takesPanels(n);
+                    }
+
+                    @Override
+                    public void multiplyPanels(float[] panels, int n, float[] c, int cOffset, GemmEngine engine) {
+                        pp.multiplyPanels(panels, n, c, cOffset, engine);
+                    }
+
+                    @Override
+                    public void multiplyPanelColumns(float[] panels, int cols, float[] c, int cOffset, int ldc) {
+                        pp.multiplyPanelColumns(panels, cols, c, cOffset, ldc);
+                    }
+
+                    @Override
+                    public int m() {
+                        return pp.m();
+                    }
+
+                    @Override
+                    public int k() {
+                        return pp.k();
+                    }
+
+                    @Override
+                    public void multiply(float[] b, int n, float[] c, int cOffset, GemmEngine engine) {
+                        pp.multiply(b, n, c, cOffset, engine);
+                    }
+                };
+            }
+
+            @Override
+            public String name() {
+                return inner.name() + ", panels only";
+            }
+        };
+    }
+
+    /**
+     * A float convolution whose GEMM reads the patches in place (the window product, stride
+     * phases, no patch copied) gives the panel path's output bit for bit, with its BatchNorm and
+     * ReLU epilogue: random channels, kernels 1 to 7, strides 1 to 3, paddings, non-square inputs
+     * (output rows shorter and longer than a vector), K on both sides of the window limit,
+     * batch 1 to 3, 1 to 3 threads.
+     */
+    @Test
+    void floatConvWindowPathEqualsPanelPathBitForBit() {
+        if (!(FloatGemm.javaDefault().prepare(new float[1], 1, 1) instanceof WindowProduct)) {
+            return; // the scalar GEMM (no vector module) has neither path
+        }
+        FloatGemm panels = panelsOnly();
+        qt().withExamples(40).forAll(integers().between(1, 7), integers().between(1, 70), integers().between(1, 4),
+                integers().between(0, 1 << 20)).checkAssert((c, o, kHalf, seed) -> {
+                    SplittableRandom r = new SplittableRandom(seed * 13L + c * 1000 + o * 10 + kHalf);
+                    int k = 2 * kHalf - 1 + (r.nextInt(4) == 0 ? 1 : 0);
+                    int s = 1 + r.nextInt(3);
+                    int p = r.nextInt(k / 2 + 1);
+                    int h = Math.max(k, 1 + r.nextInt(30));
+                    int w = Math.max(k, 1 + r.nextInt(80));
+                    int oh = (h + 2 * p - k) / s + 1;
+                    int ow = (w + 2 * p - k) / s + 1;
+                    float[] wt = Naive.randomFloats(r, o * c * k * k, 0.5);
+                    float[][] bnv = new float[4][];
+                    List<Tensor> t = new ArrayList<>(bn("c.bn", r, o, bnv));
+                    t.add(Tensor.f32("c.weight", wt, o, c, k, k));
+                    String layers = "{\"type\": \"conv\", \"name\": \"c\", \"mode\": \"float\", \"in\": " + c
+                            + ", \"out\": " + o + ", \"kernel\": " + k + ", \"stride\": " + s + ", \"padding\": " + p
+                            + ", \"bias\": false}, {\"type\": \"batchnorm\", \"name\": \"c.bn\", \"eps\": 1e-5}, "
+                            + "{\"type\": \"relu\"}, {\"type\": \"flatten\"}";
+                    int batch = 1 + r.nextInt(3);
+                    int threads = 1 + r.nextInt(3);
+                    float[] x = Naive.randomFloats(r, batch * c * h * w, 1);
+                    float[] expected = network("conv", c, h, w, o * oh * ow, layers, t,
+                            OPTIONS.withThreads(threads).withFloatGemm(panels)).predict(x, batch);
+                    float[] got = network("conv", c, h, w, o * oh * ow, layers, t, OPTIONS.withThreads(threads))
+                            .predict(x, batch);
+                    for (int i = 0; i < got.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]), "conv c" + c
+                                + " o" + o + " k" + k + " s" + s + " p" + p + " " + h + "x" + w + " batch " + batch
+                                + " threads " + threads + " at " + i);
+                    }
+                });
     }
 
     @Test
