@@ -1,5 +1,6 @@
 package io.github.trit4j.bench;
 
+import io.github.trit4j.nn.LayerTimes;
 import io.github.trit4j.nn.ModelFile;
 import io.github.trit4j.nn.Network;
 import io.github.trit4j.nn.NetworkOptions;
@@ -8,6 +9,7 @@ import io.github.trit4j.nn.gemm.FloatGemm;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -15,6 +17,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.List;
@@ -30,8 +33,11 @@ import java.util.concurrent.TimeUnit;
  *   BatchNorm and ReLU, 3 x 224 x 224 -> 64 x 112 x 112, 118 M multiply-accumulates;</li>
  *   <li>{@code layer=pool}: the 3x3 stride-2 max pool with padding 1, 64 x 112 x 112 -> 64 x 56 x 56.</li>
  * </ul>
- * The figure includes the network's copy of the output into the caller's array (3.2 MB for the
- * stem, 0.8 MB for the pool). {@code threads} is the engine's thread count.
+ * {@code predict} includes the network's check of the input (no NaN) and its copy of the output
+ * into the caller's array (3.2 MB for the stem, 0.8 MB for the pool); {@code predictProfiled}
+ * runs the same with the runtime's per-layer-kind timing hook ({@link LayerTimes}) and prints
+ * the layer's own time per image (last iteration) at the end of the trial. {@code threads} is
+ * the engine's thread count.
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar StemPoolBenchmark -f 1 -wi 5 -i 5 -w 1 -r 1
@@ -54,6 +60,7 @@ public class StemPoolBenchmark {
     private Network net;
     private float[] input;
     private float[] output;
+    private LayerTimes times;
 
     @Setup
     public void setup() {
@@ -90,6 +97,7 @@ public class StemPoolBenchmark {
         net = Network.of(ModelFile.of(arch, Map.of(), tensors), o);
         input = floats(r, net.inputSize(), -1, 1);
         output = new float[net.classes()];
+        times = new LayerTimes();
         System.out.println("\n" + layer + ": float GEMM " + o.floatGemm().name() + ", " + o.engine());
     }
 
@@ -104,6 +112,26 @@ public class StemPoolBenchmark {
     @Benchmark
     public float[] predict() {
         net.predict(input, 1, output);
+        return output;
+    }
+
+    /** The breakdown covers the last iteration only (warm-up iterations would skew it). */
+    @Setup(Level.Iteration)
+    public void resetTimes() {
+        times.reset();
+    }
+
+    @TearDown
+    public void printBreakdown() {
+        if (times.images() > 0) {
+            System.out.println("\n" + layer + ", " + threads + " thread(s): time per layer kind over " + times.images()
+                    + " images of the last iteration (runtime timing hook, indicative)\n" + times);
+        }
+    }
+
+    @Benchmark
+    public float[] predictProfiled() {
+        net.predict(input, 1, output, times);
         return output;
     }
 }
