@@ -190,7 +190,7 @@ class LayersTest {
      * phases, no patch copied) gives the panel path's output bit for bit, with its BatchNorm and
      * ReLU epilogue: random channels, kernels 1 to 7, strides 1 to 3, paddings, non-square inputs
      * (output rows shorter and longer than a vector), K on both sides of the window limit,
-     * batch 1 to 3, 1 to 3 threads.
+     * batch 1 to 3, 1 to 3 threads; and ResNet-18's stem at its real size.
      */
     @Test
     void floatConvWindowPathEqualsPanelPathBitForBit() {
@@ -198,6 +198,23 @@ class LayersTest {
             return; // the scalar GEMM (no vector module) has neither path
         }
         FloatGemm panels = panelsOnly();
+        // ResNet-18's stem at its real size, 2 threads: 3 x 224 x 224 -> 64 x 112 x 112, K = 147
+        SplittableRandom sr = new SplittableRandom(18);
+        float[] stemW = Naive.randomFloats(sr, 64 * 3 * 49, 0.2);
+        float[][] stemBn = new float[4][];
+        List<Tensor> stemT = new ArrayList<>(bn("c.bn", sr, 64, stemBn));
+        stemT.add(Tensor.f32("c.weight", stemW, 64, 3, 7, 7));
+        String stem = "{\"type\": \"conv\", \"name\": \"c\", \"mode\": \"float\", \"in\": 3, \"out\": 64, "
+                + "\"kernel\": 7, \"stride\": 2, \"padding\": 3, \"bias\": false}, {\"type\": \"batchnorm\", "
+                + "\"name\": \"c.bn\", \"eps\": 1e-5}, {\"type\": \"relu\"}, {\"type\": \"flatten\"}";
+        float[] stemX = Naive.randomFloats(sr, 3 * 224 * 224, 1);
+        float[] stemExpected = network("stem", 3, 224, 224, 64 * 112 * 112, stem, stemT,
+                OPTIONS.withThreads(2).withFloatGemm(panels)).predict(stemX, 1);
+        float[] stemGot = network("stem", 3, 224, 224, 64 * 112 * 112, stem, stemT, OPTIONS.withThreads(2))
+                .predict(stemX, 1);
+        for (int i = 0; i < stemGot.length; i++) {
+            assertEquals(Float.floatToRawIntBits(stemExpected[i]), Float.floatToRawIntBits(stemGot[i]), "stem at " + i);
+        }
         qt().withExamples(40).forAll(integers().between(1, 7), integers().between(1, 70), integers().between(1, 4),
                 integers().between(0, 1 << 20)).checkAssert((c, o, kHalf, seed) -> {
                     SplittableRandom r = new SplittableRandom(seed * 13L + c * 1000 + o * 10 + kHalf);
