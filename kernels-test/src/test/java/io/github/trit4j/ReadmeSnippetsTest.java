@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Every {@code java} block of README.md is compiled against the kernels and run as written, as
+ * Every {@code java} block of README.md and docs/GUIDE.md is compiled against the kernels and run as written, as
  * doctest does; the conventions (markers for fragments) are in {@link ReadmeSnippets}. Runs in the
  * native JVM and in the one without the vector module (the snippets must work there too).
  */
@@ -54,11 +54,20 @@ class ReadmeSnippetsTest {
         String jvm = System.getProperty("trit4j.test.jvm", "native");
         Assumptions.assumeTrue(jvm.equals("native") || jvm.equals("scalar-only"),
                 "compiled in the native and the scalar-only JVM only");
-        Path readme = repositoryRoot().resolve("README.md");
-        List<ReadmeSnippets.Snippet> snippets = ReadmeSnippets.parse(Files.readString(readme));
-        assertTrue(snippets.size() >= 2, "README.md has " + snippets.size() + " java snippets: is the parser broken?");
+        return Stream.of("README.md", "docs/GUIDE.md").flatMap(ReadmeSnippetsTest::snippetsOf);
+    }
+
+    /** The checks of one Markdown document's java blocks (the README and the guide it sends readers to). */
+    private static Stream<DynamicTest> snippetsOf(String document) {
+        List<ReadmeSnippets.Snippet> snippets;
+        try {
+            snippets = ReadmeSnippets.parse(Files.readString(repositoryRoot().resolve(document)));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertTrue(snippets.size() >= 1, document + " has no java snippets: is the parser broken?");
         return snippets.stream().map(s -> DynamicTest.dynamicTest(
-                "README.md line " + s.line() + " (" + s.mode().name().toLowerCase(Locale.ROOT) + ")",
+                document + " line " + s.line() + " (" + s.mode().name().toLowerCase(Locale.ROOT) + ")",
                 () -> check(s)));
     }
 
@@ -67,9 +76,9 @@ class ReadmeSnippetsTest {
             case SKIP -> Assumptions.abort("skipped by its marker: " + snippet.argument());
             case SAME_AS -> {
                 Path file = repositoryRoot().resolve(snippet.argument());
-                assertTrue(Files.isRegularFile(file), "README.md line " + snippet.line() + ": same-as " + file + " does not exist");
+                assertTrue(Files.isRegularFile(file), "line " + snippet.line() + ": same-as " + file + " does not exist");
                 assertEquals(tokens(Files.readString(file)), tokens(snippet.code()),
-                        "README.md line " + snippet.line() + " differs from " + snippet.argument());
+                        "line " + snippet.line() + " differs from " + snippet.argument());
             }
             case RUN, COMPILE_ONLY -> compileAndMaybeRun(snippet);
         }
@@ -128,7 +137,7 @@ class ReadmeSnippetsTest {
             }
             StringBuilder report = new StringBuilder();
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-                report.append("README.md line ").append(program.readmeLine(d.getLineNumber())).append(": ")
+                report.append("line ").append(program.readmeLine(d.getLineNumber())).append(": ")
                         .append(d.getKind()).append(": ").append(d.getMessage(Locale.ROOT)).append('\n');
             }
             if (!ok) {
@@ -187,7 +196,7 @@ class ReadmeSnippetsTest {
     private static String where(Throwable t, Program program) {
         for (StackTraceElement e : t.getStackTrace()) {
             if (e.getClassName().equals(program.className())) {
-                return "README.md line " + program.readmeLine(e.getLineNumber());
+                return "line " + program.readmeLine(e.getLineNumber());
             }
         }
         return "not in the snippet's own code";

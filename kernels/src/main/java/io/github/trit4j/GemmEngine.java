@@ -829,7 +829,7 @@ public final class GemmEngine {
      * N of a few column panels, then the batch-1 path, N = 1) until the JIT's optimised code has
      * taken over, or {@code budget} is spent. A service calls it at
      * start-up, before it takes traffic; in a fresh JVM the first real product then runs
-     * compiled code instead of the interpreter's (see the README's "Time to peak"). "Settled"
+     * compiled code instead of the interpreter's (see docs/RESULTS.md, "Time to peak"). "Settled"
      * means: the wide path and then the batch-1 path each ran until their time per call showed
      * C2's code (the stopping rule of the internal warm-up loop: the median of a few rounds of a
      * few milliseconds a hundredth of the slowest round's, or a tenth of it with the last rounds

@@ -68,7 +68,7 @@ final class Assembler {
                                     + " must be finite and > 0");
                         }
                     }
-                    layer = new Layers.Normalize(shape, mean, std);
+                    layer = new Normalize(shape, mean, std);
                 }
                 case "conv" -> {
                     String cname = text(l, "name", where);
@@ -98,12 +98,12 @@ final class Assembler {
                         relu = true;
                         i++;
                     }
-                    Layers.ConvUnit unit = conv(where, cname, mode, in, out, k, s, p, bias, shape, bn, bnEps, relu);
-                    layer = new Layers.ConvLayer(unit);
+                    ConvUnit unit = conv(where, cname, mode, in, out, k, s, p, bias, shape, bn, bnEps, relu);
+                    layer = new ConvLayer(unit);
                 }
                 case "batchnorm" -> throw new IllegalArgumentException(where
                         + ": a batchnorm must follow a conv (it is folded into it)");
-                case "relu" -> layer = new Layers.Relu(shape);
+                case "relu" -> layer = new Relu(shape);
                 case "max_pool", "avg_pool" -> {
                     int k = positive(l, "kernel", where);
                     int s = positive(l, "stride", where);
@@ -115,10 +115,10 @@ final class Assembler {
                         throw new IllegalArgumentException(where + ": kernel " + k + " exceeds the padded input "
                                 + shape);
                     }
-                    layer = new Layers.Pool(shape, type.equals("max_pool"), k, s, p, options.engine());
+                    layer = new Pool(shape, type.equals("max_pool"), k, s, p, options.engine());
                 }
-                case "global_avg_pool" -> layer = new Layers.GlobalAvgPool(shape);
-                case "flatten" -> layer = new Layers.Flatten(shape);
+                case "global_avg_pool" -> layer = new GlobalAvgPool(shape);
+                case "flatten" -> layer = new Flatten(shape);
                 case "linear" -> {
                     String lname = text(l, "name", where);
                     int in = positive(l, "in", where);
@@ -134,7 +134,7 @@ final class Assembler {
                     }
                     float[] w = f32(lname + ".weight", out, in);
                     float[] b = bias ? f32(lname + ".bias", out) : null;
-                    layer = new Layers.Linear(lname, shape, out, w, b, options.floatGemm(), options.engine());
+                    layer = new Linear(lname, shape, out, w, b, options.floatGemm(), options.engine());
                 }
                 case "basic_block" -> {
                     String bname = text(l, "name", where);
@@ -147,16 +147,16 @@ final class Assembler {
                     if (l.has("eps")) {
                         eps = eps(l, where);
                     }
-                    Layers.ConvUnit c1 = conv(where, bname + ".conv1", mode, in, out, 3, s, 1, false, shape,
+                    ConvUnit c1 = conv(where, bname + ".conv1", mode, in, out, 3, s, 1, false, shape,
                             bname + ".bn1", eps, true);
-                    Layers.ConvUnit c2 = conv(where, bname + ".conv2", mode, out, out, 3, 1, 1, false, c1.out,
+                    ConvUnit c2 = conv(where, bname + ".conv2", mode, out, out, 3, 1, 1, false, c1.out,
                             bname + ".bn2", eps, false);
-                    Layers.ConvUnit d = null;
+                    ConvUnit d = null;
                     if (s != 1 || in != out) {
                         d = conv(where, bname + ".downsample", mode, in, out, 1, s, 0, false, shape,
                                 bname + ".downsample_bn", eps, false);
                     }
-                    layer = new Layers.BasicBlock(bname, c1, c2, d);
+                    layer = new BasicBlock(bname, c1, c2, d);
                 }
                 default -> throw new IllegalArgumentException(where + ": unknown layer type \"" + type + "\"");
             }
@@ -176,7 +176,7 @@ final class Assembler {
     }
 
     /** A conv unit with its folded BatchNorm ({@code bn} null if none) and fused ReLU. */
-    private Layers.ConvUnit conv(String where, String name, ConvMode mode, int in, int out, int k, int s, int p,
+    private ConvUnit conv(String where, String name, ConvMode mode, int in, int out, int k, int s, int p,
                                  boolean bias, Shape shape, String bn, float eps, boolean relu) {
         if (shape.h() + 2 * p < k || shape.w() + 2 * p < k) {
             throw new IllegalArgumentException(where + ": conv " + name + " kernel " + k + " exceeds the padded input "
@@ -208,7 +208,7 @@ final class Assembler {
         if (!mode.quantized()) {
             float[] w = f32(name + ".weight", out, in, k, k);
             float[] b = bias ? f32(name + ".bias", out) : null;
-            return new Layers.FloatConv(name, spec, shape, w, b, g, shift, relu, options.floatGemm(),
+            return new FloatConv(name, spec, shape, w, b, g, shift, relu, options.floatGemm(),
                     options.engine());
         }
         byte[] codes = i8(name + ".weight_codes", out, in, k, k);
@@ -241,7 +241,7 @@ final class Assembler {
         }
         Conv2d conv = new Conv2d(spec, mode.weightPrecision(), codes, mode.activationPrecision(), options.engine(),
                 mode.algorithm());
-        return new Layers.QuantConv(name, conv, shape, q, c, shift, relu);
+        return new QuantConv(name, conv, shape, q, c, shift, relu);
     }
 
     // --- tensors -----------------------------------------------------------------------------

@@ -5,10 +5,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Element-wise maxima of float rows with the Vector API, for max pooling's contiguous passes
- * ({@link Layers.Pool}). {@link FloatVector#max} applies {@link Math#max} to each lane, so the
+ * ({@link Pool}). {@link FloatVector#max} applies {@link Math#max} to each lane, so the
  * results are those of the scalar loops, NaN and signed zeros included.
  *
- * <p>Needs the {@code jdk.incubator.vector} module: {@link Layers.Pool} loads this class by name
+ * <p>Needs the {@code jdk.incubator.vector} module: {@link Pool} loads this class by name
  * in a try (its static initialiser is where a missing module fails) and calls it only when that
  * worked, so a JVM without the module never links it. Stateless and thread-safe.
  */

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@link TimeToPeak} in fresh JVMs (this JVM's java and class path, the study's fork flags): per workload, a few
- * JVMs with the default JVM, as many that call the library's warm-up first ({@code --warm-up}: what the README tells
+ * JVMs with the default JVM, as many that call the library's warm-up first ({@code --warm-up}: what docs/GUIDE.md tells
  * a service to do; the warm-up timed on its own) and, when an AOT cache from {@link AotTrainCommand} is there, as many
  * with {@code -XX:AOTCache}; the median time to peak of each. The modes alternate JVM by JVM, so that a change in the
  * machine's load falls on all of them.

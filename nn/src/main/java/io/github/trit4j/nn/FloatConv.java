@@ -1,0 +1,297 @@
+package io.github.trit4j.nn;
+
+import io.github.trit4j.GemmEngine;
+import io.github.trit4j.RangeTask;
+import io.github.trit4j.conv.Conv2dSpec;
+import io.github.trit4j.nn.gemm.FloatGemm;
+import io.github.trit4j.nn.gemm.PanelPrepared;
+
+import java.util.Arrays;
+
+/**
+ * Float convolution: per image, im2col into rows of K = C*k*k (OIHW order, so the weights are
+ * the GEMM's A as they are), then {@code C = W * cols^T}, which is the image's NCHW output.
+ * Epilogue, in float32 in this order: {@code z = acc + bias[o]}; {@code z = z * g[o] + shift[o]}
+ * when a BatchNorm is folded; {@code max(z, 0)} when a ReLU is fused.
+ *
+ * <p>When the GEMM takes its B as packed panels ({@link PanelPrepared}, the Vector API GEMM),
+ * the image is done one panel of output pixels at a time: im2col writes the panel's patches
+ * straight into the panel layout, the GEMM multiplies it and the epilogue runs on its columns
+ * while they are in cache, and the engine's threads take disjoint ranges of panels. The
+ * patches are copied from the input split into zero-padded stride phases ({@code s} planes
+ * per channel holding the padded columns {@code s*q + r}), so that each tap of a row of
+ * output pixels is one contiguous run with no bounds tests (the ResNet stem's patch matrix is
+ * 12544 x 147, more than its GEMM's time when gathered element by element).
+ */
+final class FloatConv extends ConvUnit {
+    private final FloatGemm.Prepared weights;
+    private final float[] bias;
+    private final float[] g;
+    private final float[] shift;
+    /** Whose threads the GEMM and the panel ranges use. */
+    private final GemmEngine engine;
+    /** The GEMM when it takes panels for this layer's pixel count, else null. */
+    private final PanelPrepared panels;
+    /** Padded rows and phase-plane columns of the stride-phase copy of an input image. */
+    private final int padRows;
+    private final int phaseCols;
+    /** Offset of each tap in the phase planes ({@link #panelPatches}). */
+    private final int[] tapOffset;
+
+    /**
+     * The stride-phase copy of the current image (its pad cells zero from the start and never
+     * written), one panel buffer per part, and the part task over them (one unit per part,
+     * so part q owns panel buffer q) with the current image's output: one calling thread's,
+     * kept, so a multi-threaded image allocates nothing.
+     */
+    private final class PanelScratch implements RangeTask {
+        final float[] phases;
+        final float[][] panels;
+        float[] y;
+        int off;
+
+        PanelScratch(float[] phases, float[][] panels) {
+            this.phases = phases;
+            this.panels = panels;
+        }
+
+        @Override
+        public void run(int q0, int q1) {
+            int units = panelCount();
+            int parts = panels.length;
+            for (int q = q0; q < q1; q++) {
+                panelRange(phases, panels[q], (int) ((long) units * q / parts),
+                        (int) ((long) units * (q + 1) / parts), y, off);
+            }
+        }
+    }
+
+    FloatConv(String name, Conv2dSpec spec, Shape in, float[] weights, float[] bias, float[] g, float[] shift,
+              boolean relu, FloatGemm gemm, GemmEngine engine) {
+        super(name, spec, in, relu);
+        this.weights = gemm.prepare(weights, spec.outChannels(), spec.patchLength());
+        this.bias = bias;
+        this.g = g;
+        this.shift = shift;
+        this.engine = engine;
+        int pixels = out.h() * out.w();
+        this.panels = this.weights instanceof PanelPrepared pp && pp.takesPanels(pixels) ? pp : null;
+        int k = spec.kernelH();
+        int s = spec.strideH();
+        int p = spec.padH();
+        this.padRows = Math.max(in.h() + 2 * p, (out.h() - 1) * s + k);
+        int padCols = Math.max(in.w() + 2 * p, (out.w() - 1) * s + k);
+        this.phaseCols = (padCols + s - 1) / s;
+        this.tapOffset = tapOffsets(in.c(), k, s, padRows, phaseCols);
+    }
+
+    @Override
+    LayerKind kind() {
+        return LayerKind.FLOAT_CONV;
+    }
+
+    @Override
+    Object scratch(int batch) {
+        int pixels = out.h() * out.w();
+        if (panels != null) {
+            int parts = Math.max(1, Math.min(engine.threads(), panelCount()));
+            float[][] bufs = new float[parts][Math.multiplyExact(panels.panelWidth(), spec.patchLength())];
+            int phases = Math.multiplyExact(Math.multiplyExact(in.c() * spec.strideH(), padRows), phaseCols);
+            return new PanelScratch(new float[phases], bufs);
+        }
+        return new float[pixels * spec.patchLength()];
+    }
+
+    private int panelCount() {
+        int nr = panels.panelWidth();
+        return (out.h() * out.w() + nr - 1) / nr;
+    }
+
+    @Override
+    void forward(float[] x, int batch, float[] y, Object scratch) {
+        int pixels = out.h() * out.w();
+        int m = spec.outChannels();
+        if (scratch instanceof PanelScratch ps) {
+            int units = panelCount();
+            int parts = ps.panels.length;
+            for (int n = 0; n < batch; n++) {
+                int off = n * m * pixels;
+                toPhases(x, n * in.size(), ps.phases);
+                if (parts == 1) {
+                    panelRange(ps.phases, ps.panels[0], 0, units, y, off);
+                } else {
+                    ps.y = y;
+                    ps.off = off;
+                    try {
+                        engine.runRanges(parts, parts, ps);
+                    } finally {
+                        ps.y = null;
+                    }
+                }
+            }
+            return;
+        }
+        float[] cols = (float[]) scratch;
+        for (int n = 0; n < batch; n++) {
+            im2col(x, n * in.size(), cols);
+            weights.multiply(cols, pixels, y, n * m * pixels, engine);
+            epilogue(y, n * m * pixels, pixels, 0, pixels);
+        }
+    }
+
+    /**
+     * Copies one image into its stride phases: padded cell {@code (iy + p, ix + p)} of channel
+     * {@code ch} goes to phase plane {@code (ch, (ix + p) % s)}, row {@code iy + p}, column
+     * {@code (ix + p) / s}. Only the image's cells are written: the pad cells stay zero.
+     */
+    private void toPhases(float[] x, int base, float[] ph) {
+        int c = in.c();
+        int h = in.h();
+        int w = in.w();
+        int s = spec.strideH();
+        int p = spec.padH();
+        for (int ch = 0; ch < c; ch++) {
+            for (int r = 0; r < s; r++) {
+                int ix0 = Math.floorMod(r - p, s); // first image column of this phase
+                int q0 = (ix0 + p) / s;
+                int plane = (ch * s + r) * padRows;
+                for (int iy = 0; iy < h; iy++) {
+                    int src = base + (ch * h + iy) * w + ix0;
+                    int dst = (plane + iy + p) * phaseCols + q0;
+                    if (s == 1) {
+                        System.arraycopy(x, src, ph, dst, w);
+                        continue;
+                    }
+                    for (int ix = ix0; ix < w; ix += s, src += s, dst++) {
+                        ph[dst] = x[src];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Panels {@code [p0, p1)} of one image: im2col, GEMM and epilogue, panel by panel. */
+    private void panelRange(float[] ph, float[] bp, int p0, int p1, float[] y, int off) {
+        int nr = panels.panelWidth();
+        int pixels = out.h() * out.w();
+        for (int pn = p0; pn < p1; pn++) {
+            int j0 = pn * nr;
+            int cols = Math.min(nr, pixels - j0);
+            panelPatches(ph, bp, j0, cols);
+            panels.multiplyPanelColumns(bp, cols, y, off + j0, pixels);
+            epilogue(y, off, pixels, j0, j0 + cols);
+        }
+    }
+
+    /**
+     * The patches of output pixels {@code [j0, j0 + cols)} as one panel: tap (ch, i, j) of the
+     * pixels of output row {@code oy} from {@code ox} on is the run of phase plane
+     * {@code (ch, j % s)}, padded row {@code oy * s + i}, from column {@code ox + j / s}, i.e.
+     * at {@code tapOffset[tap] + oy * s * phaseCols + ox}. Pad columns of a last, partial panel
+     * are zeros.
+     */
+    private void panelPatches(float[] ph, float[] bp, int j0, int cols) {
+        int nr = panels.panelWidth();
+        int s = spec.strideH();
+        int ow = out.w();
+        int[] taps = tapOffset;
+        int kLen = taps.length;
+        for (int col = 0; col < cols; ) {
+            int pixel = j0 + col;
+            int oy = pixel / ow;
+            int ox = pixel % ow;
+            int len = Math.min(ow - ox, cols - col);
+            int base = oy * s * phaseCols + ox;
+            for (int t = 0, dst = col; t < kLen; t++, dst += nr) {
+                System.arraycopy(ph, base + taps[t], bp, dst, len);
+            }
+            col += len;
+        }
+        if (cols < nr) {
+            for (int t = 0, dst = cols; t < kLen; t++, dst += nr) {
+                Arrays.fill(bp, dst, dst - cols + nr, 0f);
+            }
+        }
+    }
+
+    /** {@link #panelPatches}' offset of each tap (ch, i, j) in the phase planes, for output pixel (0, 0). */
+    private static int[] tapOffsets(int c, int k, int s, int padRows, int phaseCols) {
+        int[] t = new int[c * k * k];
+        int q = 0;
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    t[q++] = ((ch * s + j % s) * padRows + i) * phaseCols + j / s;
+                }
+            }
+        }
+        return t;
+    }
+
+    private void im2col(float[] x, int base, float[] cols) {
+        int c = in.c();
+        int h = in.h();
+        int w = in.w();
+        int k = spec.kernelH();
+        int s = spec.strideH();
+        int p = spec.padH();
+        int oh = out.h();
+        int ow = out.w();
+        int kLen = spec.patchLength();
+        int row = 0;
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++, row += kLen) {
+                int q = row;
+                int iy0 = oy * s - p;
+                int ix0 = ox * s - p;
+                for (int ch = 0; ch < c; ch++) {
+                    int plane = base + ch * h * w;
+                    for (int i = 0; i < k; i++) {
+                        int iy = iy0 + i;
+                        if (iy < 0 || iy >= h) {
+                            Arrays.fill(cols, q, q + k, 0f);
+                            q += k;
+                            continue;
+                        }
+                        int src = plane + iy * w;
+                        if (ix0 >= 0 && ix0 + k <= w) {
+                            // a window inside the row: its k taps are one contiguous run
+                            System.arraycopy(x, src + ix0, cols, q, k);
+                            q += k;
+                            continue;
+                        }
+                        for (int j = 0; j < k; j++, q++) {
+                            int ix = ix0 + j;
+                            cols[q] = ix >= 0 && ix < w ? x[src + ix] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The epilogue on columns {@code [j0, j1)} of the image's output rows (one per channel):
+     * {@code z = (acc + b) * g + shift}, then the ReLU, with {@code b = 0}, {@code g = 1},
+     * {@code shift = 0} for a missing bias or BatchNorm (which changes nothing but the sign of
+     * a zero sum), in one branch-free loop per channel.
+     */
+    private void epilogue(float[] y, int off, int pixels, int j0, int j1) {
+        for (int o = 0; o < spec.outChannels(); o++) {
+            float b = bias == null ? 0f : bias[o];
+            float go = g == null ? 1f : g[o];
+            float so = g == null ? 0f : shift[o];
+            int from = off + o * pixels + j0;
+            int to = off + o * pixels + j1;
+            if (relu) {
+                for (int i = from; i < to; i++) {
+                    y[i] = Math.max((y[i] + b) * go + so, 0f);
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    y[i] = (y[i] + b) * go + so;
+                }
+            }
+        }
+    }
+}
