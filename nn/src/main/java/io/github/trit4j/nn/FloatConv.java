@@ -5,6 +5,7 @@ import io.github.trit4j.RangeTask;
 import io.github.trit4j.conv.Conv2dSpec;
 import io.github.trit4j.nn.gemm.FloatGemm;
 import io.github.trit4j.nn.gemm.PanelPrepared;
+import io.github.trit4j.nn.internal.WindowProduct;
 
 import java.util.Arrays;
 
@@ -22,6 +23,12 @@ import java.util.Arrays;
  * per channel holding the padded columns {@code s*q + r}), so that each tap of a row of
  * output pixels is one contiguous run with no bounds tests (the ResNet stem's patch matrix is
  * 12544 x 147, more than its GEMM's time when gathered element by element).
+ *
+ * <p>When the GEMM also reads the patches in place ({@link WindowProduct}, the Vector API GEMM
+ * for {@code K <= 256}, which covers the ResNet stem's K = 147), no patch is copied at all:
+ * the product loads each tap of a vector of output pixels straight from the stride phases,
+ * a few output rows at a time, with the results of the panel path bit for bit; the engine's
+ * threads take disjoint ranges of output rows.
  */
 final class FloatConv extends ConvUnit {
     private final FloatGemm.Prepared weights;
@@ -37,6 +44,38 @@ final class FloatConv extends ConvUnit {
     private final int phaseCols;
     /** Offset of each tap in the phase planes ({@link #panelPatches}). */
     private final int[] tapOffset;
+    /** The GEMM when it reads this layer's patches in place (and takes panels), else null. */
+    private final WindowProduct windows;
+    /** Output rows per window product call: about {@value #WINDOW_PIXELS} pixels, whose epilogue follows it. */
+    private final int windowRows;
+    private static final int WINDOW_PIXELS = 256;
+
+    /**
+     * The stride-phase copy of the current image (pad cells zero from the start and never
+     * written, {@link WindowProduct#windowSlack} zeros after it) and the part task over
+     * groups of output rows, with the current image's output: one calling thread's, kept, so
+     * a multi-threaded image allocates nothing.
+     */
+    private final class WindowScratch implements RangeTask {
+        final float[] phases;
+        final int parts;
+        float[] y;
+        int off;
+
+        WindowScratch(float[] phases, int parts) {
+            this.phases = phases;
+            this.parts = parts;
+        }
+
+        @Override
+        public void run(int q0, int q1) {
+            int groups = windowGroups();
+            for (int q = q0; q < q1; q++) {
+                windowRange(phases, (int) ((long) groups * q / parts), (int) ((long) groups * (q + 1) / parts), y,
+                        off);
+            }
+        }
+    }
 
     /**
      * The stride-phase copy of the current image (its pad cells zero from the start and never
@@ -83,6 +122,9 @@ final class FloatConv extends ConvUnit {
         int padCols = Math.max(in.w() + 2 * p, (out.w() - 1) * s + k);
         this.phaseCols = (padCols + s - 1) / s;
         this.tapOffset = tapOffsets(in.c(), k, s, padRows, phaseCols);
+        this.windows = panels != null && this.weights instanceof WindowProduct wp
+                && wp.takesWindows(spec.patchLength()) ? wp : null;
+        this.windowRows = Math.max(1, Math.min(out.h(), WINDOW_PIXELS / out.w()));
     }
 
     @Override
@@ -93,6 +135,11 @@ final class FloatConv extends ConvUnit {
     @Override
     Object scratch(int batch) {
         int pixels = out.h() * out.w();
+        if (windows != null) {
+            int phases = Math.multiplyExact(Math.multiplyExact(in.c() * spec.strideH(), padRows), phaseCols);
+            return new WindowScratch(new float[Math.addExact(phases, windows.windowSlack())],
+                    Math.max(1, Math.min(engine.threads(), windowGroups())));
+        }
         if (panels != null) {
             int parts = Math.max(1, Math.min(engine.threads(), panelCount()));
             float[][] bufs = new float[parts][Math.multiplyExact(panels.panelWidth(), spec.patchLength())];
@@ -100,6 +147,11 @@ final class FloatConv extends ConvUnit {
             return new PanelScratch(new float[phases], bufs);
         }
         return new float[pixels * spec.patchLength()];
+    }
+
+    /** Groups of {@link #windowRows} output rows, the last one shorter. */
+    private int windowGroups() {
+        return (out.h() + windowRows - 1) / windowRows;
     }
 
     private int panelCount() {
@@ -111,6 +163,24 @@ final class FloatConv extends ConvUnit {
     void forward(float[] x, int batch, float[] y, Object scratch) {
         int pixels = out.h() * out.w();
         int m = spec.outChannels();
+        if (scratch instanceof WindowScratch ws) {
+            for (int n = 0; n < batch; n++) {
+                int off = n * m * pixels;
+                toPhases(x, n * in.size(), ws.phases);
+                if (ws.parts == 1) {
+                    windowRange(ws.phases, 0, windowGroups(), y, off);
+                } else {
+                    ws.y = y;
+                    ws.off = off;
+                    try {
+                        engine.runRanges(ws.parts, ws.parts, ws);
+                    } finally {
+                        ws.y = null;
+                    }
+                }
+            }
+            return;
+        }
         if (scratch instanceof PanelScratch ps) {
             int units = panelCount();
             int parts = ps.panels.length;
@@ -167,6 +237,23 @@ final class FloatConv extends ConvUnit {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Row groups {@code [g0, g1)} of one image: the window product straight from the phases,
+     * then the epilogue on the group's columns. Tap (ch, i, j) of output pixel (oy, ox) is at
+     * {@code tapOffset[tap] + oy * s * phaseCols + ox}, as for {@link #panelPatches}.
+     */
+    private void windowRange(float[] ph, int g0, int g1, float[] y, int off) {
+        int pixels = out.h() * out.w();
+        int ow = out.w();
+        int rowStride = spec.strideH() * phaseCols;
+        for (int g = g0; g < g1; g++) {
+            int oy0 = g * windowRows;
+            int oy1 = Math.min(out.h(), oy0 + windowRows);
+            windows.multiplyWindows(ph, tapOffset, rowStride, ow, oy0, oy1, y, off, pixels);
+            epilogue(y, off, pixels, oy0 * ow, oy1 * ow);
         }
     }
 

@@ -105,7 +105,8 @@ final class Pool extends Layer {
      * there, else loops C2 may vectorise), then, for k = 3, the maxima of adjacent column pairs
      * (element-wise again), so that each output's horizontal
      * window costs one scalar max; only the outputs whose window crosses the padding take the
-     * clipped general loop. Exact: {@link Math#max} does not depend on the order or grouping
+     * clipped general loop; for k = 3, s = 2 (ResNet's) with the vector module, the inside
+     * outputs are whole vectors instead ({@link VectorRows#max3Stride2}). Exact: {@link Math#max} does not depend on the order or grouping
      * (NaN and signed zeros included), and {@code max(-inf, v) == v}, so a window starts at
      * its first valid tap.
      *
@@ -155,7 +156,9 @@ final class Pool extends Layer {
                 for (int ox = 0; ox < lo; ox++) {
                     y[o + ox] = clippedMax(col, ox, w);
                 }
-                if (k == 3) {
+                if (k == 3 && s == 2 && vector) {
+                    VectorRows.max3Stride2(col, p, lo, hi, y, o);
+                } else if (k == 3) {
                     if (vector) {
                         VectorRows.pairs(col, w, pair);
                     } else {

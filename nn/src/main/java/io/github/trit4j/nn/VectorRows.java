@@ -1,6 +1,8 @@
 package io.github.trit4j.nn;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,6 +18,14 @@ final class VectorRows {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /**
+     * Lane i of an output vector of {@link #max3Stride2}: lane {@code 2i} of the window maxima from
+     * the first window on for the low half, lane {@code 2i - L + 1} of those from window
+     * {@code L - 1} on for the high half.
+     */
+    private static final VectorShuffle<Float> EVEN_WINDOWS = VectorShuffle.fromOp(S, i -> i < L / 2 ? 2 * i : 2 * i - L + 1);
+    /** The high half of the lanes. */
+    private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(S, -1L << (L / 2));
 
     private VectorRows() {
     }
@@ -53,6 +63,37 @@ final class VectorRows {
         }
         for (; i + 1 < w; i++) {
             pair[i] = Math.max(col[i], col[i + 1]);
+        }
+    }
+
+    /**
+     * Stride-2 windows of 3 along a row: {@code y[o + ox] = max(col[b], col[b + 1], col[b + 2])}
+     * with {@code b = 2 * ox - p}, for {@code lo <= ox < hi}; every window must lie in {@code col}.
+     * A vector of outputs is the even lanes of the maxima of two vectors of consecutive windows,
+     * gathered by one shuffle; the last vector may overlap the one before (same values written
+     * twice), and a range shorter than a vector runs the scalar loop.
+     */
+    static void max3Stride2(float[] col, int p, int lo, int hi, float[] y, int o) {
+        if (hi - lo < L) {
+            for (int ox = lo; ox < hi; ox++) {
+                int b = 2 * ox - p;
+                y[o + ox] = Math.max(Math.max(col[b], col[b + 1]), col[b + 2]);
+            }
+            return;
+        }
+        for (int ox = lo; ; ox += L) {
+            if (ox > hi - L) {
+                if (ox == hi) {
+                    return;
+                }
+                ox = hi - L;
+            }
+            int b = 2 * ox - p;
+            FloatVector first = FloatVector.fromArray(S, col, b).max(FloatVector.fromArray(S, col, b + 1))
+                    .max(FloatVector.fromArray(S, col, b + 2));
+            FloatVector second = FloatVector.fromArray(S, col, b + L - 1).max(FloatVector.fromArray(S, col, b + L))
+                    .max(FloatVector.fromArray(S, col, b + L + 1));
+            first.rearrange(EVEN_WINDOWS).blend(second.rearrange(EVEN_WINDOWS), HIGH_HALF).intoArray(y, o + ox);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.github.trit4j.GemmEngine;
 
 import io.github.trit4j.nn.gemm.FloatGemm;
 import io.github.trit4j.nn.gemm.PanelPrepared;
+import io.github.trit4j.nn.internal.WindowProduct;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -122,5 +123,87 @@ class FloatGemmTest {
         for (float v : c) {
             assertEquals(0f, v);
         }
+    }
+
+    /**
+     * {@link WindowProduct#multiplyWindows} against the same GEMM's {@link PanelPrepared#multiplyPanelColumns}
+     * on the patch matrix built from the same windows, bit for bit: random M, K up to the largest
+     * it takes, output widths below, at and above a vector and a tile, several output rows from a
+     * row other than 0, random row strides and tap offsets (repeated and unordered), a wider C
+     * (ldc) whose other elements stay untouched. Non-finite and signed-zero products included.
+     */
+    @Test
+    void windowsEqualPanelColumnsBitForBit() {
+        if (!(FloatGemm.javaDefault().prepare(new float[1], 1, 1) instanceof WindowProduct w1)) {
+            return; // the scalar GEMM (no vector module) has no window product
+        }
+        assertEquals(false, w1.takesWindows(2));
+        qt().withExamples(120).forAll(integers().between(1, 37), integers().between(1, 256), integers().between(1, 70),
+                integers().between(0, 1 << 20)).checkAssert((m, k, ow, seed) -> {
+                    SplittableRandom r = new SplittableRandom(seed * 31L + m * 1000 + k + ow * 7);
+                    float[] a = Naive.randomFloats(r, m * k, 1);
+                    FloatGemm.Prepared prepared = FloatGemm.javaDefault().prepare(a, m, k);
+                    WindowProduct w = (WindowProduct) prepared;
+                    PanelPrepared p = (PanelPrepared) prepared;
+                    assertEquals(true, w.takesWindows(k));
+                    int oy0 = r.nextInt(3);
+                    int oy1 = oy0 + 1 + r.nextInt(4);
+                    int rowStride = ow + r.nextInt(40);
+                    int[] taps = new int[k];
+                    int maxTap = 0;
+                    for (int t = 0; t < k; t++) {
+                        taps[t] = r.nextInt(3 * rowStride + 10);
+                        maxTap = Math.max(maxTap, taps[t]);
+                    }
+                    int len = (oy1 - 1) * rowStride + ow + maxTap + w.windowSlack();
+                    float[] src = Naive.randomFloats(r, len, 2);
+                    for (int i = 0; i < 3; i++) {
+                        src[r.nextInt(len)] = switch (r.nextInt(3)) {
+                            case 0 -> Float.POSITIVE_INFINITY;
+                            case 1 -> -0f;
+                            default -> Float.NaN;
+                        };
+                    }
+                    int cols = (oy1 - oy0) * ow;
+                    int nr = p.panelWidth();
+                    float[] panels = new float[(cols + nr - 1) / nr * nr * k];
+                    for (int oy = oy0; oy < oy1; oy++) {
+                        for (int ox = 0; ox < ow; ox++) {
+                            int j = (oy - oy0) * ow + ox;
+                            for (int q = 0; q < k; q++) {
+                                panels[((j / nr) * k + q) * nr + j % nr] = src[oy * rowStride + ox + taps[q]];
+                            }
+                        }
+                    }
+                    int ldc = oy1 * ow + r.nextInt(5);
+                    int off = 1 + r.nextInt(4);
+                    float[] expected = new float[off + m * ldc + 2];
+                    java.util.Arrays.fill(expected, 42f);
+                    float[] got = expected.clone();
+                    p.multiplyPanelColumns(panels, cols, expected, off + oy0 * ow, ldc);
+                    w.multiplyWindows(src, taps, rowStride, ow, oy0, oy1, got, off, ldc);
+                    for (int i = 0; i < got.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]),
+                                m + "x" + ow + "x" + k + " rows [" + oy0 + ", " + oy1 + ") at " + i);
+                    }
+                });
+        WindowProduct w = (WindowProduct) FloatGemm.javaDefault().prepare(new float[6], 2, 3);
+        float[] c = new float[40];
+        float[] src = new float[64];
+        int[] taps = {0, 1, 2};
+        assertThrows(IllegalArgumentException.class, () -> w.multiplyWindows(src, new int[2], 4, 4, 0, 1, c, 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> w.multiplyWindows(src, new int[] {0, -1, 2}, 4, 4, 0, 1, c,
+                0, 4));
+        assertThrows(IllegalArgumentException.class, () -> w.multiplyWindows(src, taps, 4, 4, 1, 1, c, 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> w.multiplyWindows(src, taps, 4, 0, 0, 1, c, 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> w.multiplyWindows(new float[4], taps, 4, 4, 0, 1, c, 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> w.multiplyWindows(src, taps, 4, 4, 0, 2, c, 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> w.multiplyWindows(src, taps, 4, 4, 0, 1, c, 36, 4));
+        assertThrows(IllegalArgumentException.class, () -> w.multiplyWindows(src, taps, 4, 4, 0, 1, c, -1, 4));
+        for (float v : c) {
+            assertEquals(0f, v);
+        }
+        WindowProduct big = (WindowProduct) FloatGemm.javaDefault().prepare(new float[257], 1, 257);
+        assertEquals(false, big.takesWindows(257));
     }
 }

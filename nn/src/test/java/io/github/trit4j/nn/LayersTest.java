@@ -1,5 +1,9 @@
 package io.github.trit4j.nn;
 
+import io.github.trit4j.GemmEngine;
+import io.github.trit4j.nn.gemm.FloatGemm;
+import io.github.trit4j.nn.gemm.PanelPrepared;
+import io.github.trit4j.nn.internal.WindowProduct;
 import io.github.trit4j.quant.ActivationQuantizer;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +124,111 @@ class LayersTest {
                 }
             }
         }
+    }
+
+    /**
+     * The float GEMM's panels alone: {@link FloatGemm#javaDefault()}'s prepared operand seen only
+     * as a {@link PanelPrepared}, so that a float convolution takes the im2col panel path instead
+     * of reading its patches in place.
+     */
+    static FloatGemm panelsOnly() {
+        FloatGemm inner = FloatGemm.javaDefault();
+        return new FloatGemm() {
+            @Override
+            public Prepared prepare(float[] a, int m, int k) {
+                Prepared p = inner.prepare(a, m, k);
+                if (!(p instanceof PanelPrepared pp)) {
+                    return p;
+                }
+                return new PanelPrepared() {
+                    @Override
+                    public int panelWidth() {
+                        return pp.panelWidth();
+                    }
+
+                    @Override
+                    public boolean takesPanels(int n) {
+                        return pp.takesPanels(n);
+                    }
+
+                    @Override
+                    public void multiplyPanels(float[] panels, int n, float[] c, int cOffset, GemmEngine engine) {
+                        pp.multiplyPanels(panels, n, c, cOffset, engine);
+                    }
+
+                    @Override
+                    public void multiplyPanelColumns(float[] panels, int cols, float[] c, int cOffset, int ldc) {
+                        pp.multiplyPanelColumns(panels, cols, c, cOffset, ldc);
+                    }
+
+                    @Override
+                    public int m() {
+                        return pp.m();
+                    }
+
+                    @Override
+                    public int k() {
+                        return pp.k();
+                    }
+
+                    @Override
+                    public void multiply(float[] b, int n, float[] c, int cOffset, GemmEngine engine) {
+                        pp.multiply(b, n, c, cOffset, engine);
+                    }
+                };
+            }
+
+            @Override
+            public String name() {
+                return inner.name() + ", panels only";
+            }
+        };
+    }
+
+    /**
+     * A float convolution whose GEMM reads the patches in place (the window product, stride
+     * phases, no patch copied) gives the panel path's output bit for bit, with its BatchNorm and
+     * ReLU epilogue: random channels, kernels 1 to 7, strides 1 to 3, paddings, non-square inputs
+     * (output rows shorter and longer than a vector), K on both sides of the window limit,
+     * batch 1 to 3, 1 to 3 threads.
+     */
+    @Test
+    void floatConvWindowPathEqualsPanelPathBitForBit() {
+        if (!(FloatGemm.javaDefault().prepare(new float[1], 1, 1) instanceof WindowProduct)) {
+            return; // the scalar GEMM (no vector module) has neither path
+        }
+        FloatGemm panels = panelsOnly();
+        qt().withExamples(40).forAll(integers().between(1, 7), integers().between(1, 70), integers().between(1, 4),
+                integers().between(0, 1 << 20)).checkAssert((c, o, kHalf, seed) -> {
+                    SplittableRandom r = new SplittableRandom(seed * 13L + c * 1000 + o * 10 + kHalf);
+                    int k = 2 * kHalf - 1 + (r.nextInt(4) == 0 ? 1 : 0);
+                    int s = 1 + r.nextInt(3);
+                    int p = r.nextInt(k / 2 + 1);
+                    int h = Math.max(k, 1 + r.nextInt(30));
+                    int w = Math.max(k, 1 + r.nextInt(80));
+                    int oh = (h + 2 * p - k) / s + 1;
+                    int ow = (w + 2 * p - k) / s + 1;
+                    float[] wt = Naive.randomFloats(r, o * c * k * k, 0.5);
+                    float[][] bnv = new float[4][];
+                    List<Tensor> t = new ArrayList<>(bn("c.bn", r, o, bnv));
+                    t.add(Tensor.f32("c.weight", wt, o, c, k, k));
+                    String layers = "{\"type\": \"conv\", \"name\": \"c\", \"mode\": \"float\", \"in\": " + c
+                            + ", \"out\": " + o + ", \"kernel\": " + k + ", \"stride\": " + s + ", \"padding\": " + p
+                            + ", \"bias\": false}, {\"type\": \"batchnorm\", \"name\": \"c.bn\", \"eps\": 1e-5}, "
+                            + "{\"type\": \"relu\"}, {\"type\": \"flatten\"}";
+                    int batch = 1 + r.nextInt(3);
+                    int threads = 1 + r.nextInt(3);
+                    float[] x = Naive.randomFloats(r, batch * c * h * w, 1);
+                    float[] expected = network("conv", c, h, w, o * oh * ow, layers, t,
+                            OPTIONS.withThreads(threads).withFloatGemm(panels)).predict(x, batch);
+                    float[] got = network("conv", c, h, w, o * oh * ow, layers, t, OPTIONS.withThreads(threads))
+                            .predict(x, batch);
+                    for (int i = 0; i < got.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]), "conv c" + c
+                                + " o" + o + " k" + k + " s" + s + " p" + p + " " + h + "x" + w + " batch " + batch
+                                + " threads " + threads + " at " + i);
+                    }
+                });
     }
 
     @Test
@@ -272,6 +381,55 @@ class LayersTest {
                 }
             }
         }
+    }
+
+    /**
+     * The 3x3 stride-2 max pool (ResNet's, vectorised along rows) bit for bit against a
+     * {@link Math#max} fold over each window's valid taps, which is exact whatever the order
+     * (infinities and signed zeros included; a network refuses NaN input): random heights and widths (output rows shorter
+     * and longer than a vector, an overlapping last vector), padding 0 and 1, batch 1 to 3, 1 to
+     * 3 threads.
+     */
+    @Test
+    void maxPool3x3Stride2IsExactOnRandomShapes() {
+        qt().withExamples(60).forAll(integers().between(1, 13), integers().between(3, 140), integers().between(0, 1),
+                integers().between(0, 1 << 20)).checkAssert((h0, w, p, seed) -> {
+                    int h = Math.max(h0, 3 - 2 * p);
+                    SplittableRandom r = new SplittableRandom(seed * 7L + h * 1000 + w * 3 + p);
+                    int c = 1 + r.nextInt(3);
+                    int batch = 1 + r.nextInt(3);
+                    int threads = 1 + r.nextInt(3);
+                    int oh = (h + 2 * p - 3) / 2 + 1;
+                    int ow = (w + 2 * p - 3) / 2 + 1;
+                    float[] x = Naive.randomFloats(r, batch * c * h * w, 1);
+                    for (int i = 0; i < x.length; i += 1 + r.nextInt(17)) {
+                        x[i] = switch (r.nextInt(4)) {
+                            case 0 -> Float.NEGATIVE_INFINITY;
+                            case 1 -> -0f;
+                            case 2 -> 0f;
+                            default -> Float.POSITIVE_INFINITY;
+                        };
+                    }
+                    Network net = network("pool", c, h, w, c * oh * ow, "{\"type\": \"max_pool\", \"kernel\": 3, "
+                            + "\"stride\": 2, \"padding\": " + p + "}, {\"type\": \"flatten\"}", List.of(),
+                            OPTIONS.withThreads(threads));
+                    float[] got = net.predict(x, batch);
+                    for (int plane = 0; plane < batch * c; plane++) {
+                        for (int oy = 0; oy < oh; oy++) {
+                            for (int ox = 0; ox < ow; ox++) {
+                                float m = Float.NEGATIVE_INFINITY;
+                                for (int iy = Math.max(0, 2 * oy - p); iy < Math.min(h, 2 * oy - p + 3); iy++) {
+                                    for (int ix = Math.max(0, 2 * ox - p); ix < Math.min(w, 2 * ox - p + 3); ix++) {
+                                        m = Math.max(m, x[(plane * h + iy) * w + ix]);
+                                    }
+                                }
+                                int i = (plane * oh + oy) * ow + ox;
+                                assertEquals(Float.floatToIntBits(m), Float.floatToIntBits(got[i]), "max pool " + h + "x"
+                                        + w + " p" + p + " batch " + batch + " threads " + threads + " at " + i);
+                            }
+                        }
+                    }
+                });
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.trit4j.nn.gemm;
 
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.RangeTask;
+import io.github.trit4j.nn.internal.WindowProduct;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -290,6 +291,88 @@ public final class Fp32VectorGemm {
         }
     }
 
+    /**
+     * Output rows {@code [oy0, oy1)} of a convolution read from windows of {@code src}
+     * ({@link WindowProduct#multiplyWindows}): the register tile of {@link #panels}, {@value #MR}
+     * rows of C by two vectors of output pixels, each vector {@code L} consecutive pixels of one
+     * output row (the two may lie in different rows), tap {@code t} of the vector at
+     * {@code base + taps[t]}. For {@code K <= KC} each output is the fused multiply-add chain of
+     * {@link #panels} from zero over the same products in the same order, so the results are
+     * {@link #panels}' bit for bit. Reads up to {@code L - 1} elements past a row's last window
+     * (lanes cut off at the store).
+     */
+    static void windows(float[] ap, int m, int k, float[] src, int[] taps, int rowStride, int ow, int oy0, int oy1,
+                        float[] c, int cOff, int ldc, float[] tile) {
+        final int kk = k;
+        final int perRow = (ow + L - 1) / L;
+        final int chunks = (oy1 - oy0) * perRow;
+        final int slivers = (m + MR - 1) / MR;
+        for (int ci = 0; ci < chunks; ci += 2) {
+            final int oyA = oy0 + ci / perRow;
+            final int oxA = ci % perRow * L;
+            final int cj = Math.min(ci + 1, chunks - 1); // a lone last chunk is computed twice, stored once
+            final int oyB = oy0 + cj / perRow;
+            final int oxB = cj % perRow * L;
+            final int baseA = oyA * rowStride + oxA;
+            final int baseB = oyB * rowStride + oxB;
+            final int lanesA = Math.min(L, ow - oxA);
+            final int lanesB = cj == ci ? 0 : Math.min(L, ow - oxB);
+            final int outA = cOff + oyA * ow + oxA;
+            final int outB = cOff + oyB * ow + oxB;
+            for (int s = 0; s < slivers; s++) {
+                FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+                FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+                FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+                FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+                int ao = s * kk * MR;
+                for (int q = 0; q < kk; q++, ao += MR) {
+                    int t = taps[q];
+                    FloatVector b0 = FloatVector.fromArray(S, src, baseA + t);
+                    FloatVector b1 = FloatVector.fromArray(S, src, baseB + t);
+                    FloatVector x = FloatVector.broadcast(S, ap[ao]);
+                    c00 = x.fma(b0, c00);
+                    c01 = x.fma(b1, c01);
+                    x = FloatVector.broadcast(S, ap[ao + 1]);
+                    c10 = x.fma(b0, c10);
+                    c11 = x.fma(b1, c11);
+                    x = FloatVector.broadcast(S, ap[ao + 2]);
+                    c20 = x.fma(b0, c20);
+                    c21 = x.fma(b1, c21);
+                    x = FloatVector.broadcast(S, ap[ao + 3]);
+                    c30 = x.fma(b0, c30);
+                    c31 = x.fma(b1, c31);
+                }
+                int i0 = s * MR;
+                if (i0 + MR <= m && lanesA == L && lanesB == L) {
+                    int a = outA + i0 * ldc;
+                    int b = outB + i0 * ldc;
+                    c00.intoArray(c, a);
+                    c01.intoArray(c, b);
+                    c10.intoArray(c, a + ldc);
+                    c11.intoArray(c, b + ldc);
+                    c20.intoArray(c, a + 2 * ldc);
+                    c21.intoArray(c, b + 2 * ldc);
+                    c30.intoArray(c, a + 3 * ldc);
+                    c31.intoArray(c, b + 3 * ldc);
+                } else {
+                    c00.intoArray(tile, 0);
+                    c01.intoArray(tile, L);
+                    c10.intoArray(tile, NR);
+                    c11.intoArray(tile, NR + L);
+                    c20.intoArray(tile, 2 * NR);
+                    c21.intoArray(tile, 2 * NR + L);
+                    c30.intoArray(tile, 3 * NR);
+                    c31.intoArray(tile, 3 * NR + L);
+                    int rows = Math.min(MR, m - i0);
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(tile, r * NR, c, outA + (i0 + r) * ldc, lanesA);
+                        System.arraycopy(tile, r * NR + L, c, outB + (i0 + r) * ldc, lanesB);
+                    }
+                }
+            }
+        }
+    }
+
     /** Rows {@code [i0, i1)} of C with vectors along K (small N). */
     static void alongK(float[] aa, float[] bb, int m, int n, int k, float[] c, int cOff, int i0, int i1) {
         final int kk = k;
@@ -377,11 +460,59 @@ public final class Fp32VectorGemm {
             }
         }
 
+        /** The prepared operand: panels and windows. */
+        private interface WindowPanels extends PanelPrepared, WindowProduct {
+        }
+
         @Override
         public Prepared prepare(float[] a, int m, int k) {
             Objects.requireNonNull(a, "a");
             Fp32VectorGemm g = packWeights(a.clone(), m, k);
-            return new PanelPrepared() {
+            return new WindowPanels() {
+                @Override
+                public boolean takesWindows(int kk) {
+                    return kk == k && k <= KC;
+                }
+
+                @Override
+                public int windowSlack() {
+                    return L - 1;
+                }
+
+                @Override
+                public void multiplyWindows(float[] src, int[] taps, int rowStride, int ow, int oy0, int oy1,
+                                            float[] c, int cOffset, int ldc) {
+                    Objects.requireNonNull(src, "src");
+                    Objects.requireNonNull(taps, "taps");
+                    Objects.requireNonNull(c, "c");
+                    if (!takesWindows(taps.length)) {
+                        throw new IllegalArgumentException("taps.length is " + taps.length + " but K = " + k
+                                + " must equal it and be <= " + KC);
+                    }
+                    if (ow < 1 || oy0 < 0 || oy1 <= oy0 || rowStride < 0) {
+                        throw new IllegalArgumentException("ow = " + ow + ", rows [" + oy0 + ", " + oy1
+                                + "), rowStride = " + rowStride + ": need ow >= 1, 0 <= oy0 < oy1, rowStride >= 0");
+                    }
+                    int maxTap = 0;
+                    for (int t : taps) {
+                        if (t < 0) {
+                            throw new IllegalArgumentException("negative tap " + t);
+                        }
+                        maxTap = Math.max(maxTap, t);
+                    }
+                    long need = (long) (oy1 - 1) * rowStride + ow + maxTap + windowSlack();
+                    if (src.length < need) {
+                        throw new IllegalArgumentException("src.length is " + src.length + " but the windows read "
+                                + need + " elements");
+                    }
+                    long last = (long) cOffset + (long) (m - 1) * ldc + (long) oy1 * ow;
+                    if (cOffset < 0 || ldc < (long) oy1 * ow || c.length < last) {
+                        throw new IllegalArgumentException("c.length is " + c.length + ", ldc " + ldc + ", cOffset "
+                                + cOffset + ": rows up to " + oy1 + " of " + ow + " pixels need " + last);
+                    }
+                    windows(g.aPacked, m, k, src, taps, rowStride, ow, oy0, oy1, c, cOffset, ldc, TILE.get());
+                }
+
                 @Override
                 public int panelWidth() {
                     return NR;
