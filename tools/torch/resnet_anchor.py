@@ -32,6 +32,7 @@ import math
 import os
 import sys
 import time
+import warnings
 
 TORCH_MISSING = 3
 
@@ -167,7 +168,10 @@ def int8_model(torch, model, example, engine, calibration_batches, seed=7):
         for _ in range(calibration_batches):
             prepared(torch.rand(example.shape, generator=g))
         quantized = convert_fx(prepared).eval()
-        return torch.jit.freeze(torch.jit.trace(quantized, example).eval())
+        with warnings.catch_warnings():
+            # quantized ops' scales become constants of the trace: what freezing wants, not a problem
+            warnings.simplefilter("ignore", torch.jit.TracerWarning)
+            return torch.jit.freeze(torch.jit.trace(quantized, example).eval())
 
 
 def time_iterations(torch, run, iterations, iteration_ms):

@@ -98,9 +98,12 @@ class RunTest(unittest.TestCase):
     def test_a_short_run_writes_every_configuration(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "a.json")
-            self.assertEqual(0, ra.main(["--batches", "1,2", "--threads", "1", "--iterations", "3",
-                                         "--iteration-ms", "1", "--size", "32", "--calibration-batches", "1",
-                                         "--json", path]))
+            with contextlib.redirect_stdout(io.StringIO()) as progress:
+                status = ra.main(["--batches", "1,2", "--threads", "1", "--iterations", "3",
+                                  "--iteration-ms", "1", "--size", "32", "--calibration-batches", "1",
+                                  "--json", path])
+            self.assertEqual(0, status)
+            self.assertEqual(4, len(progress.getvalue().splitlines()))
             with open(path) as f:
                 doc = json.load(f)
         self.assertIn(doc["engine"], doc["supported_engines"])

@@ -88,7 +88,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--precisions", split = ",", paramLabel = "P",
             description = "Precisions: FP32_OPENBLAS FP32_VECTOR INT8 TWO_BIT TERNARY_CONVENTIONAL TERNARY_FATNN "
-                    + "TERNARY_TWO_BIT BINARY or all (default: all). Speedups need FP32_OPENBLAS.")
+                    + "TERNARY_TWO_BIT BINARY, PYTORCH (the network workloads' PyTorch int8 and fp32 anchors, run by "
+                    + "/usr/bin/python3 if it has torch, else marked not measured; -Dtrit4j.python=PATH for another) "
+                    + "or all (default: all). Speedups need FP32_OPENBLAS.")
     List<String> precisions;
 
     @Option(names = "--time-to-peak-jvms", paramLabel = "N",
@@ -155,6 +157,7 @@ public final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("trit4j bench: " + OneOffRun.jmhMessage(e));
             return 1;
         }
+        measurements = pyTorchAnchors(plan, measurements, fingerprint, console);
         if (measurements.isEmpty()) {
             spec.commandLine().getErr().println("trit4j bench: no measurement succeeded");
             return 1;
@@ -167,6 +170,34 @@ public final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The PyTorch anchors of the network workloads ({@link PyTorchAnchors}), when {@link #withPyTorch()}: added to
+     * the measurements, or a line saying why they were not measured.
+     */
+    private List<Measurement> pyTorchAnchors(StudyPlan plan, List<Measurement> measurements,
+                                             MachineFingerprint fingerprint, PrintWriter console) throws Exception {
+        if (!withPyTorch() || plan.workloads().stream()
+                .noneMatch(w -> StudyWorkload.parse(w).kind() == StudyWorkload.Kind.NETWORK)) {
+            return measurements;
+        }
+        java.nio.file.Path python = PyTorchAnchors.python();
+        console.println("PyTorch anchors (int8 and fp32 ResNet-18, tools/torch/resnet_anchor.py) with " + python + ":");
+        console.flush();
+        PyTorchAnchors.Outcome o = PyTorchAnchors.run(python, plan.workloads(), plan.threads(), plan.timing(),
+                fingerprint, plan.shapes().get(0), console);
+        o.notMeasured().ifPresent(why -> console.println("PyTorch anchors not measured: " + why));
+        console.flush();
+        List<Measurement> all = new java.util.ArrayList<>(measurements);
+        all.addAll(o.measurements());
+        return all;
+    }
+
+    /** Whether the PyTorch anchors run: {@code --precisions} not given, or naming {@code all} or {@code pytorch}. */
+    boolean withPyTorch() {
+        return precisions == null || precisions.stream().map(v -> v.trim().toUpperCase(java.util.Locale.ROOT))
+                .anyMatch(v -> v.equals("ALL") || v.equals(StudyOptions.PYTORCH));
     }
 
     /** Runs the time-to-peak JVMs for the plan's workloads, if FATNN ran at 1 thread on the native shape. */
@@ -218,9 +249,10 @@ public final class BenchCommand implements Callable<Integer> {
         List<Integer> ct = convThreads != null ? StudyOptions.threads(spec, convThreads)
                 : threads != null ? t : List.of(1);
         int[] timing = quick ? StudyPlan.QUICK_TIMING : StudyPlan.DEFAULT_TIMING;
-        StudyPlan plan = StudyPlan.of(w.stream().map(s -> StudyWorkload.parse(s).name()).distinct().toList(), p,
+        StudyPlan plan = StudyPlan.of(w.stream().flatMap(s -> StudyWorkload.expand(s).stream()).map(StudyWorkload::name)
+                        .distinct().toList(), p,
                 StudyOptions.shapes(spec, isa), t, timing).withConv(ct, cp).withOpenBlasCore(openBlasCore);
-        if (plan.networkPrecisions().isEmpty() && w.stream().anyMatch(s -> StudyWorkload.parse(s).kind()
+        if (plan.networkPrecisions().isEmpty() && !withPyTorch() && w.stream().anyMatch(s -> StudyWorkload.parse(s).kind()
                 == StudyWorkload.Kind.NETWORK)) {
             throw new ParameterException(spec.commandLine(), "--precisions: a network workload needs one of "
                     + io.github.trit4j.bench.StudyProducts.NETWORK_PRECISIONS + ", got " + p);
