@@ -66,8 +66,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Workloads: S1 S2 S3 S4 (ResNet-18 3x3 layers as GEMM), Q1 Q2 (squares), L1 (batch-1 "
                     + "linear), MxNxK, C1 C2 C3 C4 (the same layers as convolutions: 64ch 56x56, 128ch 28x28, 256ch "
                     + "14x14, 512ch 7x7, 3x3 stride 1 pad 1), D2 D3 D4 (stride-2 3x3), P1 (1x1) or "
-                    + "conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad>, resnet18 (the whole network, batch 1, at the "
-                    + "--threads counts, in the fp32 and ternary precisions) (default: S1,S2,S3,S4,Q1,L1,C1,C2,C3,C4,"
+                    + "conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad>, resnet18 (the whole network at batch 1 and "
+                    + "8, resnet18-b1 or resnet18-b8 for one, at the --threads counts, in the fp32 and ternary "
+                    + "precisions and PyTorch's int8 and fp32) (default: S1,S2,S3,S4,Q1,L1,C1,C2,C3,C4,"
                     + "resnet18; with --quick: S4).")
     List<String> workloads;
 

@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 final class StudyNetwork {
 
-    /** What {@value #NOT_MEASURED} marks: a PyTorch anchor without a figure. */
+    /** The cell of a PyTorch anchor without a figure (no torch, no Python, the script failed, or not asked for). */
     static final String NOT_MEASURED = "not measured";
 
     /** A machine and ISA shape: one table. */
