@@ -201,14 +201,19 @@ public final class BenchCommand implements Callable<Integer> {
                 .anyMatch(v -> v.equals("ALL") || v.equals(StudyOptions.PYTORCH));
     }
 
-    /** Runs the time-to-peak JVMs for the plan's workloads, if FATNN ran at 1 thread on the native shape. */
+    /**
+     * Runs the time-to-peak JVMs for the plan's workloads (networks at batch 1), if FATNN ran at 1 thread on the
+     * native shape.
+     */
     private List<Measurement> timeToPeak(StudyPlan plan, List<Measurement> measurements, PrintWriter console)
             throws Exception {
         int jvms = timeToPeakJvms != null ? timeToPeakJvms : quick ? 1 : 3;
         if (jvms < 0) {
             throw new ParameterException(spec.commandLine(), "--time-to-peak-jvms must be >= 0, got " + jvms);
         }
-        List<String> ws = plan.workloads().stream().filter(w -> measurements.stream().anyMatch(m -> m.workload().equals(w)
+        // batch 1 only: a network's batch-8 run says nothing more about the JIT's warm-up, at eight times the cost
+        List<String> ws = plan.workloads().stream().filter(w -> StudyWorkload.parse(w).batch() == 1)
+                .filter(w -> measurements.stream().anyMatch(m -> m.workload().equals(w)
                 && m.precision().equals(TimeToPeakRunner.PRECISION.name()) && m.threads() == 1
                 && m.isaShape().equals(IsaShape.NATIVE.id()))).toList();
         if (jvms == 0 || ws.isEmpty()) {
