@@ -28,9 +28,11 @@ import java.util.concurrent.Callable;
                 "The speedup study: fp32 (OpenBLAS sgemm, Vector API), int8 (Vector API) and trit4j's 2-bit, "
                         + "ternary (conventional, FATNN, x 2-bit) and binary GEMM on the ResNet-18 layer shapes, a "
                         + "square and a batch-1 linear layer, and the ResNet-18 3x3 layers as convolutions (trit4j's "
-                        + "Conv2d; fp32 and int8 as im2col + GEMM), and the whole ResNet-18 at 224x224, batch 1 (FATNN, "
-                        + "conventional and ternary x 2-bit blocks with a float stem and classifier, against the fp32 "
-                        + "network through OpenBLAS); speedup over fp32 OpenBLAS and GMAC/s.",
+                        + "Conv2d; fp32 and int8 as im2col + GEMM), and the whole ResNet-18 at 224x224, batch 1 and 8 "
+                        + "(FATNN, conventional and ternary x 2-bit blocks with a float stem and classifier, against the "
+                        + "fp32 network through OpenBLAS, and PyTorch's int8 and fp32 ResNet-18 when /usr/bin/python3 "
+                        + "has torch); speedup over fp32 OpenBLAS and GMAC/s; the network table in ms per batch and "
+                        + "images/s.",
                 "JMH in forked JVMs; each figure from its settled iterations (warm-up recorded). Defaults take about 10 minutes on 2 cores plus a few for the resnet18 workload (not yet timed); --quick takes seconds (indicative numbers).",
                 "fp32 OpenBLAS runs on the CPU's own core: if OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE is set, in a child JVM "
                         + "without them (--openblas-core)."})
@@ -38,7 +40,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * The study's default workloads: GEMMs, the ResNet-18 3x3 layers as convolutions, and the
-     * whole ResNet-18 (batch 1).
+     * whole ResNet-18 ({@code resnet18}: batch 1 and 8).
      */
     static final List<String> DEFAULT_WORKLOADS = List.of("S1", "S2", "S3", "S4", "Q1", "L1", "C1", "C2", "C3", "C4",
             "resnet18");
