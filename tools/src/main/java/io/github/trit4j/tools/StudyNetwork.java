@@ -139,8 +139,6 @@ final class StudyNetwork {
             }
         }
         return new TextTable("ResNet-18 whole network, " + scope.label(results.severalMachines())
-                + StudyTables.trit4jKernel(results, new StudyResults.Group(scope.machine(), scope.isaShape(),
-                columns.isEmpty() ? 1 : columns.get(0).threads()))
                 + ": ms per batch \u00b1 99.9% error, images/s (trit4j: JMH; PyTorch: tools/torch/resnet_anchor.py, "
                 + "same iterations and steady-state rule; lower ms is faster)", header, numeric, body);
     }
