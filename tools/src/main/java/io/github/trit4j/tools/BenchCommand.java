@@ -28,9 +28,11 @@ import java.util.concurrent.Callable;
                 "The speedup study: fp32 (OpenBLAS sgemm, Vector API), int8 (Vector API) and trit4j's 2-bit, "
                         + "ternary (conventional, FATNN, x 2-bit) and binary GEMM on the ResNet-18 layer shapes, a "
                         + "square and a batch-1 linear layer, and the ResNet-18 3x3 layers as convolutions (trit4j's "
-                        + "Conv2d; fp32 and int8 as im2col + GEMM), and the whole ResNet-18 at 224x224, batch 1 (FATNN, "
-                        + "conventional and ternary x 2-bit blocks with a float stem and classifier, against the fp32 "
-                        + "network through OpenBLAS); speedup over fp32 OpenBLAS and GMAC/s.",
+                        + "Conv2d; fp32 and int8 as im2col + GEMM), and the whole ResNet-18 at 224x224, batch 1 and 8 "
+                        + "(FATNN, conventional and ternary x 2-bit blocks with a float stem and classifier, against the "
+                        + "fp32 network through OpenBLAS, and PyTorch's int8 and fp32 ResNet-18 when /usr/bin/python3 "
+                        + "has torch); speedup over fp32 OpenBLAS and GMAC/s; the network table in ms per batch and "
+                        + "images/s.",
                 "JMH in forked JVMs; each figure from its settled iterations (warm-up recorded). Defaults take about 10 minutes on 2 cores plus a few for the resnet18 workload (not yet timed); --quick takes seconds (indicative numbers).",
                 "fp32 OpenBLAS runs on the CPU's own core: if OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE is set, in a child JVM "
                         + "without them (--openblas-core)."})
@@ -38,7 +40,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * The study's default workloads: GEMMs, the ResNet-18 3x3 layers as convolutions, and the
-     * whole ResNet-18 (batch 1).
+     * whole ResNet-18 ({@code resnet18}: batch 1 and 8).
      */
     static final List<String> DEFAULT_WORKLOADS = List.of("S1", "S2", "S3", "S4", "Q1", "L1", "C1", "C2", "C3", "C4",
             "resnet18");
@@ -66,8 +68,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Workloads: S1 S2 S3 S4 (ResNet-18 3x3 layers as GEMM), Q1 Q2 (squares), L1 (batch-1 "
                     + "linear), MxNxK, C1 C2 C3 C4 (the same layers as convolutions: 64ch 56x56, 128ch 28x28, 256ch "
                     + "14x14, 512ch 7x7, 3x3 stride 1 pad 1), D2 D3 D4 (stride-2 3x3), P1 (1x1) or "
-                    + "conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad>, resnet18 (the whole network, batch 1, at the "
-                    + "--threads counts, in the fp32 and ternary precisions) (default: S1,S2,S3,S4,Q1,L1,C1,C2,C3,C4,"
+                    + "conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad>, resnet18 (the whole network at batch 1 and "
+                    + "8, resnet18-b1 or resnet18-b8 for one, at the --threads counts, in the fp32 and ternary "
+                    + "precisions and PyTorch's int8 and fp32) (default: S1,S2,S3,S4,Q1,L1,C1,C2,C3,C4,"
                     + "resnet18; with --quick: S4).")
     List<String> workloads;
 
@@ -88,7 +91,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--precisions", split = ",", paramLabel = "P",
             description = "Precisions: FP32_OPENBLAS FP32_VECTOR INT8 TWO_BIT TERNARY_CONVENTIONAL TERNARY_FATNN "
-                    + "TERNARY_TWO_BIT BINARY or all (default: all). Speedups need FP32_OPENBLAS.")
+                    + "TERNARY_TWO_BIT BINARY, PYTORCH (the network workloads' PyTorch int8 and fp32 anchors, run by "
+                    + "/usr/bin/python3 if it has torch, else marked not measured; -Dtrit4j.python=PATH for another) "
+                    + "or all (default: all). Speedups need FP32_OPENBLAS.")
     List<String> precisions;
 
     @Option(names = "--time-to-peak-jvms", paramLabel = "N",
@@ -155,6 +160,7 @@ public final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("trit4j bench: " + OneOffRun.jmhMessage(e));
             return 1;
         }
+        measurements = pyTorchAnchors(plan, measurements, fingerprint, console);
         if (measurements.isEmpty()) {
             spec.commandLine().getErr().println("trit4j bench: no measurement succeeded");
             return 1;
@@ -169,14 +175,47 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs the time-to-peak JVMs for the plan's workloads, if FATNN ran at 1 thread on the native shape. */
+    /**
+     * The PyTorch anchors of the network workloads ({@link PyTorchAnchors}), when {@link #withPyTorch()}: added to
+     * the measurements, or a line saying why they were not measured.
+     */
+    private List<Measurement> pyTorchAnchors(StudyPlan plan, List<Measurement> measurements,
+                                             MachineFingerprint fingerprint, PrintWriter console) throws Exception {
+        if (!withPyTorch() || plan.workloads().stream()
+                .noneMatch(w -> StudyWorkload.parse(w).kind() == StudyWorkload.Kind.NETWORK)) {
+            return measurements;
+        }
+        java.nio.file.Path python = PyTorchAnchors.python();
+        console.println("PyTorch anchors (int8 and fp32 ResNet-18, tools/torch/resnet_anchor.py) with " + python + ":");
+        console.flush();
+        PyTorchAnchors.Outcome o = PyTorchAnchors.run(python, plan.workloads(), plan.threads(), plan.timing(),
+                fingerprint, plan.shapes().get(0), console);
+        o.notMeasured().ifPresent(why -> console.println("PyTorch anchors not measured: " + why));
+        console.flush();
+        List<Measurement> all = new java.util.ArrayList<>(measurements);
+        all.addAll(o.measurements());
+        return all;
+    }
+
+    /** Whether the PyTorch anchors run: {@code --precisions} not given, or naming {@code all} or {@code pytorch}. */
+    boolean withPyTorch() {
+        return precisions == null || precisions.stream().map(v -> v.trim().toUpperCase(java.util.Locale.ROOT))
+                .anyMatch(v -> v.equals("ALL") || v.equals(StudyOptions.PYTORCH));
+    }
+
+    /**
+     * Runs the time-to-peak JVMs for the plan's workloads (networks at batch 1), if FATNN ran at 1 thread on the
+     * native shape.
+     */
     private List<Measurement> timeToPeak(StudyPlan plan, List<Measurement> measurements, PrintWriter console)
             throws Exception {
         int jvms = timeToPeakJvms != null ? timeToPeakJvms : quick ? 1 : 3;
         if (jvms < 0) {
             throw new ParameterException(spec.commandLine(), "--time-to-peak-jvms must be >= 0, got " + jvms);
         }
-        List<String> ws = plan.workloads().stream().filter(w -> measurements.stream().anyMatch(m -> m.workload().equals(w)
+        // batch 1 only: a network's batch-8 run says nothing more about the JIT's warm-up, at eight times the cost
+        List<String> ws = plan.workloads().stream().filter(w -> StudyWorkload.parse(w).batch() == 1)
+                .filter(w -> measurements.stream().anyMatch(m -> m.workload().equals(w)
                 && m.precision().equals(TimeToPeakRunner.PRECISION.name()) && m.threads() == 1
                 && m.isaShape().equals(IsaShape.NATIVE.id()))).toList();
         if (jvms == 0 || ws.isEmpty()) {
@@ -218,9 +257,10 @@ public final class BenchCommand implements Callable<Integer> {
         List<Integer> ct = convThreads != null ? StudyOptions.threads(spec, convThreads)
                 : threads != null ? t : List.of(1);
         int[] timing = quick ? StudyPlan.QUICK_TIMING : StudyPlan.DEFAULT_TIMING;
-        StudyPlan plan = StudyPlan.of(w.stream().map(s -> StudyWorkload.parse(s).name()).distinct().toList(), p,
+        StudyPlan plan = StudyPlan.of(w.stream().flatMap(s -> StudyWorkload.expand(s).stream()).map(StudyWorkload::name)
+                        .distinct().toList(), p,
                 StudyOptions.shapes(spec, isa), t, timing).withConv(ct, cp).withOpenBlasCore(openBlasCore);
-        if (plan.networkPrecisions().isEmpty() && w.stream().anyMatch(s -> StudyWorkload.parse(s).kind()
+        if (plan.networkPrecisions().isEmpty() && !withPyTorch() && w.stream().anyMatch(s -> StudyWorkload.parse(s).kind()
                 == StudyWorkload.Kind.NETWORK)) {
             throw new ParameterException(spec.commandLine(), "--precisions: a network workload needs one of "
                     + io.github.trit4j.bench.StudyProducts.NETWORK_PRECISIONS + ", got " + p);

@@ -24,7 +24,9 @@ import java.util.OptionalDouble;
 /**
  * The study's PNG charts (JFreeChart, rendered off-screen; the JVM must be headless or have a
  * display): per group, the speedup over fp32 OpenBLAS per workload and precision; per thread
- * count, the geometric-mean throughput of each precision per ISA shape (and machine).
+ * count, the geometric-mean throughput of each precision per ISA shape (and machine); per network table
+ * ({@link StudyNetwork}), images per second of each way to run ResNet-18 (trit4j, PyTorch int8 and fp32) per batch
+ * size and thread count.
  */
 public final class StudyCharts {
 
@@ -56,6 +58,21 @@ public final class StudyCharts {
                 String name = "speedup-" + slug((machines ? g.machine() + "-" : "") + g.isaShape() + "-" + g.threads() + "t") + ".png";
                 charts.put(name, png(logScale(bar("Speedup over fp32 OpenBLAS: " + g.label(machines)
                         + StudyTables.trit4jKernel(results, g), "workload", "speedup (x, log scale)", data), data)));
+            }
+        }
+        for (StudyNetwork.Scope s : StudyNetwork.scopes(results)) {
+            DefaultCategoryDataset data = new DefaultCategoryDataset();
+            List<StudyNetwork.Column> columns = StudyNetwork.columns(results, s);
+            for (StudyNetwork.Row r : StudyNetwork.rows(results, s)) {
+                for (StudyNetwork.Column c : columns) {
+                    StudyNetwork.find(results, s, r, c).ifPresent(m ->
+                            data.addValue(StudyNetwork.imagesPerSecond(m), r.label(), c.label()));
+                }
+            }
+            if (data.getRowCount() > 0) {
+                charts.put("network-" + slug((machines ? s.machine() + "-" : "") + s.isaShape()) + ".png",
+                        png(bar("ResNet-18 224x224, images per second: " + s.label(machines)
+                                + " (higher is faster)", "batch, threads", "images/s", data)));
             }
         }
         List<Integer> threadCounts = results.groups().stream().map(StudyResults.Group::threads).distinct().sorted().toList();

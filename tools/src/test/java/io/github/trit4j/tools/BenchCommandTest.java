@@ -104,7 +104,9 @@ class BenchCommandTest {
         cmd.parseArgs("bench");
         BenchCommand bench = cmd.getSubcommands().get("bench").getCommand();
         StudyPlan plan = bench.plan();
-        assertEquals(List.of("S1", "S2", "S3", "S4", "Q1", "L1", "C1", "C2", "C3", "C4", "resnet18"), plan.workloads());
+        // resnet18 is the network at batch 1 and 8
+        assertEquals(List.of("S1", "S2", "S3", "S4", "Q1", "L1", "C1", "C2", "C3", "C4", "resnet18", "resnet18-b8"),
+                plan.workloads());
         assertEquals(8, plan.precisions().size());
         assertFalse(plan.precisions().contains(StudyPrecision.FP32_OPENBLAS_ENV));
         assertEquals(List.of(IsaShape.NATIVE), plan.shapes());
@@ -121,7 +123,7 @@ class BenchCommandTest {
         assertEquals(List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.FP32_VECTOR,
                 StudyPrecision.TERNARY_CONVENTIONAL, StudyPrecision.TERNARY_FATNN, StudyPrecision.TERNARY_TWO_BIT),
                 plan.networkPrecisions());
-        assertEquals(6 * (7 + libs) * plan.threads().size() + 4 * (4 + libs) + (4 + libs) * plan.threads().size(),
+        assertEquals(6 * (7 + libs) * plan.threads().size() + 4 * (4 + libs) + 2 * (4 + libs) * plan.threads().size(),
                 plan.size());
 
         cmd.parseArgs("bench", "--quick");
@@ -155,13 +157,13 @@ class BenchCommandTest {
     }
 
     /**
-     * A real quick run of the resnet18 workload, fp32 OpenBLAS against FATNN at 1 thread: a
+     * A real quick run of the resnet18 workload at batch 1 (resnet18-b1), fp32 OpenBLAS against FATNN at 1 thread: a
      * NETWORK row per measurement with the network's MACs, and the speedup in the report.
      */
     @Test
     void quickResnet18RunReportsTheNetworkSpeedup(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("results");
-        CommandRun r = CommandRun.of("bench", "--quick", "--workloads", "resnet18", "--precisions",
+        CommandRun r = CommandRun.of("bench", "--quick", "--workloads", "resnet18-b1", "--precisions",
                 "FP32_OPENBLAS,TERNARY_FATNN", "--threads", "1", "--time-to-peak-jvms", "0", "--out", out.toString());
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("native resnet18 TERNARY_FATNN 1t:"), r::toString);
