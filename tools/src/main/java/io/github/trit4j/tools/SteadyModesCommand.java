@@ -35,8 +35,8 @@ public final class SteadyModesCommand implements Callable<Integer> {
             description = "A study workload (default: ${DEFAULT-VALUE}).")
     String workload;
 
-    @Option(names = "--precision", paramLabel = "P", defaultValue = "TERNARY_FATNN",
-            description = "A study precision (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--precisions", paramLabel = "P", defaultValue = "TERNARY_FATNN",
+            description = "One study precision, named as in bench --precisions (default: ${DEFAULT-VALUE}).")
     StudyPrecision precision;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Threads (default: ${DEFAULT-VALUE}).")
