@@ -98,6 +98,7 @@ public final class StudyCharts {
                 }
             }
             if (data.getRowCount() > 0) {
+                cutErrors(data, 0);
                 charts.put("throughput-" + t + "t.png", png(bar("Throughput per ISA shape, " + t
                         + (t == 1 ? " thread" : " threads") + " (geometric mean over workloads)" + mark,
                         "precision", "GMAC/s", data, "0.#")));
@@ -182,6 +183,15 @@ public final class StudyCharts {
         plot.setRangeAxis(axis);
         ((BarRenderer) plot.getRenderer()).setBase(lower);
         // a log axis has no zero: an error bar reaching below the axis' lower bound is cut there
+        cutErrors(data, lower);
+        return chart;
+    }
+
+    /**
+     * Cuts every error bar at {@code lower} (a throughput or a speedup is never below 0; a log axis ends above 0): the
+     * bar is drawn symmetric, so its half-width becomes at most {@code value - lower}.
+     */
+    private static void cutErrors(DefaultStatisticalCategoryDataset data, double lower) {
         for (int r = 0; r < data.getRowCount(); r++) {
             for (int c = 0; c < data.getColumnCount(); c++) {
                 Number v = data.getMeanValue(r, c);
@@ -192,7 +202,6 @@ public final class StudyCharts {
                 }
             }
         }
-        return chart;
     }
 
     /** A bar and its error (none where the error is unknown). */
