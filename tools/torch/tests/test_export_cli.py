@@ -1,5 +1,7 @@
 """export.py's command line: the committed models (tools/models) are written only when asked for."""
+import contextlib
 import importlib.util
+import io
 import os
 import unittest
 
@@ -36,8 +38,10 @@ class ExportCommandLineTest(unittest.TestCase):
         self.assertEqual(os.path.normpath("/tmp/x"), self.out("--out", "/tmp/x"))
 
     def test_out_and_replace_committed_exclude_each_other(self):
-        with self.assertRaises(SystemExit):
+        err = io.StringIO()
+        with self.assertRaises(SystemExit), contextlib.redirect_stderr(err):
             self.export.parser().parse_args(["--out", "/tmp/x", "--replace-committed"])
+        self.assertIn("not allowed with argument", err.getvalue())
 
 
 if __name__ == "__main__":
