@@ -57,6 +57,12 @@ public final class AotTrainCommand implements Callable<Integer> {
             "^\\[[^\\]]*\\]\\[error\\]\\[aot\\] (An error has occurred while processing the AOT configuration file\\. "
                     + "Run with -Xlog:aot for details\\.|archivedBootLayer not available, disabling full module graph)$");
 
+    /**
+     * The line every JVM with the vector module prints at start-up (the training JVM and the JVM that assembles the
+     * cache): left out here as the {@code trit4j} launcher leaves it out of its own JVM's output.
+     */
+    static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
+
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "2",
             description = "Seconds of calls per workload in the training run (default: ${DEFAULT-VALUE}).")
     double seconds;
@@ -109,8 +115,8 @@ public final class AotTrainCommand implements Callable<Integer> {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (SKIPPED_CLASS.matcher(line).find()) {
                     skipped++; // one line per class the cache cannot hold (picocli's old class files, ...)
-                } else if (INCUBATOR_MODULE_GRAPH_NOTICE.matcher(line).matches()) {
-                    continue; // see INCUBATOR_MODULE_GRAPH_NOTICE: not an error of this run
+                } else if (INCUBATOR_MODULE_GRAPH_NOTICE.matcher(line).matches() || line.equals(INCUBATOR_WARNING)) {
+                    continue; // the JDK's notices of the incubator module trit4j needs, not messages of this run
                 } else if (!line.startsWith("{")) {
                     // the training run's own figures are not fresh-JVM figures: only the JVM's messages are shown
                     console.println(line);
