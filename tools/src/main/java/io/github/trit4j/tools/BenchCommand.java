@@ -33,25 +33,54 @@ import java.util.concurrent.Callable;
                         + "fp32 network through OpenBLAS, and PyTorch's int8 and fp32 ResNet-18 when /usr/bin/python3 "
                         + "has torch); speedup over fp32 OpenBLAS and GMAC/s; the network table in ms per batch and "
                         + "images/s.",
-                "JMH in forked JVMs; each figure from its settled iterations (warm-up recorded). Defaults take about 10 minutes on 2 cores plus a few for the resnet18 workload (not yet timed); --quick takes seconds (indicative numbers).",
+                "JMH in forked JVMs; each figure from its settled iterations (warm-up recorded). The default is a short "
+                        + "study (a few minutes on 2 cores): GEMM S2 and S4, convolution C3 and the whole ResNet-18 at "
+                        + "batch 1 beside PyTorch's int8 and fp32 ResNet-18, 1 thread, fp32 OpenBLAS, int8, conventional "
+                        + "ternary and FATNN, time to peak in 1 fresh JVM per mode. --full runs the whole study; --quick "
+                        + "takes seconds (indicative numbers).",
                 "fp32 OpenBLAS runs on the CPU's own core: if OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE is set, in a child JVM "
                         + "without them (--openblas-core)."})
 public final class BenchCommand implements Callable<Integer> {
 
     /**
-     * The study's default workloads: GEMMs, the ResNet-18 3x3 layers as convolutions, and the
-     * whole ResNet-18 ({@code resnet18}: batch 1 and 8).
+     * The short study, {@code trit4j bench} with no options (a few minutes on 2 cores): two ResNet-18 layers as GEMM
+     * (S2, S4), one as a convolution (C3) and the whole ResNet-18 at batch 1 (with PyTorch's anchors).
      */
-    static final List<String> DEFAULT_WORKLOADS = List.of("S1", "S2", "S3", "S4", "Q1", "L1", "C1", "C2", "C3", "C4",
+    static final List<String> SHORT_WORKLOADS = List.of("S2", "S4", "C3", "resnet18-b1");
+
+    /**
+     * Precisions of the short study: the fp32 anchor, the int8 baseline, conventional ternary and FATNN (the network
+     * workload runs the ones a network has: int8 is dropped there).
+     */
+    static final List<String> SHORT_PRECISIONS = List.of("FP32_OPENBLAS", "INT8", "TERNARY_CONVENTIONAL",
+            "TERNARY_FATNN");
+
+    /** Time-to-peak JVMs per workload and mode of the short study. */
+    static final int SHORT_TIME_TO_PEAK_JVMS = 1;
+
+    /**
+     * The full study's workloads ({@code --full}): GEMMs, the ResNet-18 3x3 layers as convolutions, and the whole
+     * ResNet-18 (batch 1 and 8).
+     */
+    static final List<String> FULL_WORKLOADS = List.of("S1", "S2", "S3", "S4", "Q1", "L1", "C1", "C2", "C3", "C4",
             "resnet18");
 
-    /** Precisions of the default convolution workloads: the baselines, conventional ternary and FATNN (time budget). */
-    static final List<String> DEFAULT_CONV_PRECISIONS = List.of("FP32_OPENBLAS", "FP32_VECTOR", "INT8",
+    /** Precisions of the full study's convolution workloads: the baselines, conventional ternary and FATNN (time budget). */
+    static final List<String> FULL_CONV_PRECISIONS = List.of("FP32_OPENBLAS", "FP32_VECTOR", "INT8",
             "TERNARY_CONVENTIONAL", "TERNARY_FATNN");
 
+    /** Time-to-peak JVMs per workload and mode of the full study. */
+    static final int FULL_TIME_TO_PEAK_JVMS = 3;
+
     @Option(names = "--quick", description = "Seconds-long smoke run, indicative figures only: up to 4 x 200 ms iterations; "
-            + "unless given, workloads S4 and threads 1.")
+            + "unless given (or --full), workloads S4 and threads 1.")
     boolean quick;
+
+    @Option(names = "--full", description = "The full study (over 20 minutes on 2 cores): workloads "
+            + "S1,S2,S3,S4,Q1,L1,C1,C2,C3,C4,resnet18, every precision, threads 1 and all (convolutions at 1 thread in "
+            + "FP32_OPENBLAS,FP32_VECTOR,INT8,TERNARY_CONVENTIONAL,TERNARY_FATNN), time to peak in 3 fresh JVMs per "
+            + "mode. Options given beside it replace its values.")
+    boolean full;
 
     @Option(names = "--isa", split = ",", paramLabel = "SHAPE", defaultValue = "native",
             description = "Kernel shapes, each in its own JVMs: native (the one the JVM picks), avx512 (native, where "
@@ -61,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> isa;
 
     @Option(names = "--threads", split = ",", paramLabel = "N",
-            description = "Thread counts, numbers or 'all' (default: 1,all; with --quick: 1).")
+            description = "Thread counts, numbers or 'all' (default: 1; with --full: 1,all).")
     List<String> threads;
 
     @Option(names = "--workloads", split = ",", paramLabel = "W",
@@ -70,8 +99,8 @@ public final class BenchCommand implements Callable<Integer> {
                     + "14x14, 512ch 7x7, 3x3 stride 1 pad 1), D2 D3 D4 (stride-2 3x3), P1 (1x1) or "
                     + "conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad>, resnet18 (the whole network at batch 1 and "
                     + "8, resnet18-b1 or resnet18-b8 for one, at the --threads counts, in the fp32 and ternary "
-                    + "precisions and PyTorch's int8 and fp32) (default: S1,S2,S3,S4,Q1,L1,C1,C2,C3,C4,"
-                    + "resnet18; with --quick: S4).")
+                    + "precisions and PyTorch's int8 and fp32) (default: S2,S4,C3,resnet18-b1; with --full: "
+                    + "S1,S2,S3,S4,Q1,L1,C1,C2,C3,C4,resnet18; with --quick: S4).")
     List<String> workloads;
 
     @Option(names = "--conv-threads", split = ",", paramLabel = "N",
@@ -79,8 +108,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> convThreads;
 
     @Option(names = "--conv-precisions", split = ",", paramLabel = "P",
-            description = "Precisions of the convolution workloads (default: FP32_OPENBLAS,FP32_VECTOR,INT8,"
-                    + "TERNARY_CONVENTIONAL,TERNARY_FATNN; the --precisions values if --precisions is given).")
+            description = "Precisions of the convolution workloads (default: the --precisions values; with --full: "
+                    + "FP32_OPENBLAS,FP32_VECTOR,INT8,TERNARY_CONVENTIONAL,TERNARY_FATNN unless --precisions is given).")
     List<String> convPrecisions;
 
     @Option(names = "--openblas-core", paramLabel = "WHICH", defaultValue = "native",
@@ -93,13 +122,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Precisions: FP32_OPENBLAS FP32_VECTOR INT8 TWO_BIT TERNARY_CONVENTIONAL TERNARY_FATNN "
                     + "TERNARY_TWO_BIT BINARY, PYTORCH (the network workloads' PyTorch int8 and fp32 anchors, run by "
                     + "/usr/bin/python3 if it has torch, else marked not measured; -Dtrit4j.python=PATH for another) "
-                    + "or all (default: all). Speedups need FP32_OPENBLAS.")
+                    + "or all (default: FP32_OPENBLAS,INT8,TERNARY_CONVENTIONAL,TERNARY_FATNN and PyTorch's anchors; "
+                    + "with --full or --quick: all). Speedups need FP32_OPENBLAS.")
     List<String> precisions;
 
     @Option(names = "--time-to-peak-jvms", paramLabel = "N",
             description = "Fresh JVMs per workload for the time-to-peak table (ternary FATNN, 1 thread, native shape; "
                     + "also with the AOT cache of 'trit4j aot-train', which bench records first if it is missing or "
-                    + "older than the jar); 0 skips it (default: 3; with --quick: 1).")
+                    + "older than the jar); 0 skips it (default: 1; with --full: 3).")
     Integer timeToPeakJvms;
 
     @Option(names = "--no-aot-train",
@@ -166,7 +196,7 @@ public final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         measurements = timeToPeak(plan, measurements, console);
-        StudyReport.write(measurements, out, "trit4j speedup study", console);
+        StudyReport.write(measurements, out, "trit4j speedup study", plan.indicative(), console);
         if (measurements.size() < plan.size()) {
             spec.commandLine().getErr().printf("trit4j bench: %d of %d measurements failed%n",
                     plan.size() - measurements.size(), plan.size());
@@ -209,7 +239,8 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private List<Measurement> timeToPeak(StudyPlan plan, List<Measurement> measurements, PrintWriter console)
             throws Exception {
-        int jvms = timeToPeakJvms != null ? timeToPeakJvms : quick ? 1 : 3;
+        int jvms = timeToPeakJvms != null ? timeToPeakJvms : full && !quick ? FULL_TIME_TO_PEAK_JVMS
+                : SHORT_TIME_TO_PEAK_JVMS;
         if (jvms < 0) {
             throw new ParameterException(spec.commandLine(), "--time-to-peak-jvms must be >= 0, got " + jvms);
         }
@@ -241,8 +272,12 @@ public final class BenchCommand implements Callable<Integer> {
                 quick ? 5 : TimeToPeakRunner.MAX_SECONDS, aot, console), IsaShape.NATIVE);
     }
 
+    /**
+     * The plan the options give: each option given explicitly wins; otherwise {@code --full} the full study's value,
+     * {@code --quick} the smoke run's, and no option the short study's.
+     */
     StudyPlan plan() {
-        List<String> w = workloads != null ? workloads : quick ? List.of("S4") : DEFAULT_WORKLOADS;
+        List<String> w = workloads != null ? workloads : full ? FULL_WORKLOADS : quick ? List.of("S4") : SHORT_WORKLOADS;
         for (String name : w) {
             try {
                 StudyWorkload.parse(name);
@@ -250,10 +285,11 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--workloads: " + e.getMessage());
             }
         }
-        List<StudyPrecision> p = StudyOptions.precisions(spec, "--precisions", precisions != null ? precisions : List.of("all"));
+        List<StudyPrecision> p = StudyOptions.precisions(spec, "--precisions", precisions != null ? precisions
+                : full || quick ? List.of("all") : SHORT_PRECISIONS);
         List<StudyPrecision> cp = convPrecisions != null ? StudyOptions.precisions(spec, "--conv-precisions", convPrecisions)
-                : precisions != null ? p : StudyOptions.precisions(spec, "--conv-precisions", DEFAULT_CONV_PRECISIONS);
-        List<Integer> t = StudyOptions.threads(spec, threads != null ? threads : quick ? List.of("1") : List.of("1", "all"));
+                : precisions != null || !full ? p : StudyOptions.precisions(spec, "--conv-precisions", FULL_CONV_PRECISIONS);
+        List<Integer> t = StudyOptions.threads(spec, threads != null ? threads : full ? List.of("1", "all") : List.of("1"));
         List<Integer> ct = convThreads != null ? StudyOptions.threads(spec, convThreads)
                 : threads != null ? t : List.of(1);
         int[] timing = quick ? StudyPlan.QUICK_TIMING : StudyPlan.DEFAULT_TIMING;
