@@ -8,7 +8,7 @@
 # Steps (and rough times on 2 vCPUs):
 #   1. anchor.log       scripts/anchor-check.sh: OpenBLAS from C and from Java (FFM), both libraries   ~4 min
 #   2. aot-train.log    ./trit4j aot-train: the JDK 25 AOT cache for the time-to-peak runs            ~1 min
-#   3. bench.log        ./trit4j bench: the default study, with time to peak (default JVM and AOT)  ~17 min
+#   3. bench.log        ./trit4j bench --full: the whole study, time to peak (default JVM and AOT)  ~21 min
 #   4. modes.log        scripts/steady-modes.sh: C3 in 20 fresh JVMs, default JVM                      ~5 min
 #   5. modes-aot.log    the same with -XX:AOTCache                                                     ~5 min
 #   6. ttp-flags.log    time to peak of S1 and C3 under candidate JVM flags, 5 JVMs each               ~5 min
@@ -21,7 +21,7 @@ uptime | tee "$OUT/uptime-before.txt"
 ./trit4j info > "$OUT/info.log" 2>&1
 scripts/anchor-check.sh > "$OUT/anchor.log" 2>&1; echo "anchor-check: exit $?"
 ./trit4j aot-train > "$OUT/aot-train.log" 2>&1; echo "aot-train: exit $?"
-./trit4j bench --out "$OUT/study" > "$OUT/bench.log" 2>&1; echo "bench: exit $?"
+./trit4j bench --full --out "$OUT/study" > "$OUT/bench.log" 2>&1; echo "bench: exit $?"
 scripts/steady-modes.sh > "$OUT/modes.log" 2>&1; echo "steady-modes: exit $?"
 scripts/steady-modes.sh --jvm-flag=-XX:AOTCache=tools/target/trit4j-tools.aot > "$OUT/modes-aot.log" 2>&1
 echo "steady-modes with AOT cache: exit $?"

@@ -7,4 +7,4 @@
 #   scripts/steady-modes.sh --jvms 5 --seconds 6 --jvm-flag=-XX:+PrintCompilation
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-exec ./trit4j steady-modes --workload C3 --precision TERNARY_FATNN --threads 1 --jvms 20 --seconds 12 --bar 15 "$@"
+exec ./trit4j steady-modes --workload C3 --precisions TERNARY_FATNN --threads 1 --jvms 20 --seconds 12 --bar 15 "$@"

@@ -1,7 +1,11 @@
 #!/usr/bin/python3
 """Export trained checkpoints to trit4j model files (docs/MODEL_FORMAT.md) plus a reference-output fixture each.
 
-    /usr/bin/python3 tools/torch/export.py --model all     # runs/*.pt -> tools/models/*.safetensors, *.reference.json
+    /usr/bin/python3 tools/torch/export.py --model all     # runs/*.pt -> runs/models/*.safetensors, *.reference.json
+    /usr/bin/python3 tools/torch/export.py --model all --replace-committed   # -> tools/models/ (the committed models)
+
+By default the files go to tools/torch/runs/models (ignored by git), so an export never overwrites the committed
+models that the Java tests and the README use; --replace-committed writes tools/models on purpose.
 
 The recorded trit4j.pytorch_accuracy is the test accuracy of the exported network evaluated as the file defines it
 (the integer reference, trit4j_torch.reference), computed from the file written; the fake-quant training graph's
@@ -72,21 +76,42 @@ def export_one(ck_path, out_dir, test_x, test_y, log=print):
     return ref_acc, fq_acc, agree
 
 
-def main(argv=None):
+# The committed models (tools/models), which the Java tests and the README use: written only with --replace-committed.
+COMMITTED_MODELS = os.path.normpath(os.path.join(HERE, "..", "models"))
+# Where an export goes by default: beside the checkpoints, under runs/ (ignored by git).
+DEFAULT_OUT = os.path.join(HERE, "runs", "models")
+
+
+def parser():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", choices=["fp32", "fatnn", "conventional", "all"], default="all")
     p.add_argument("--widths", default="16,32,64")
     p.add_argument("--runs", default=os.path.join(HERE, "runs"))
-    p.add_argument("--out", default=os.path.join(HERE, "..", "models"))
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--out", help="output directory (default: %s)" % os.path.relpath(DEFAULT_OUT))
+    out.add_argument("--replace-committed", action="store_true",
+                     help="write the committed models in %s (overwrites them)" % os.path.relpath(COMMITTED_MODELS))
     p.add_argument("--data", default=data.DEFAULT_DIR)
     p.add_argument("--threads", type=int, default=1)
-    a = p.parse_args(argv)
+    return p
+
+
+def output_dir(args):
+    """The directory an export writes: --out, the committed models with --replace-committed, else DEFAULT_OUT."""
+    if args.replace_committed:
+        return COMMITTED_MODELS
+    return os.path.normpath(args.out if args.out else DEFAULT_OUT)
+
+
+def main(argv=None):
+    a = parser().parse_args(argv)
+    out = output_dir(a)
     torch.set_num_threads(a.threads)
     widths = tuple(int(w) for w in a.widths.split(","))
     test_x, test_y = data.load("t10k", a.data)
-    os.makedirs(a.out, exist_ok=True)
+    os.makedirs(out, exist_ok=True)
     for key in (["fp32", "fatnn", "conventional"] if a.model == "all" else [a.model]):
-        export_one(checkpoint_path(a.runs, ResNet(MODES[key], widths).name), os.path.normpath(a.out), test_x, test_y)
+        export_one(checkpoint_path(a.runs, ResNet(MODES[key], widths).name), out, test_x, test_y)
 
 
 if __name__ == "__main__":

@@ -88,11 +88,16 @@ class MicroKernelPropertiesTest {
                     int j0 = rnd.nextInt(n);
                     int j1 = j0 + 1 + rnd.nextInt(n - j0);
                     int[] expected = sentinels(m * n);
-                    scalar.alongK(kernel, w.bits(), x.bits(), words, i0, i1, j0, j1, e, expected, n);
+                    scalar.alongK(kernel, w.bits(), x.bits(), words, i0, i1, j0, j1, e, expected, n, 0);
                     int[] actual = sentinels(m * n);
-                    vector.alongK(kernel, w.bits(), x.bits(), words, i0, i1, j0, j1, e, actual, n);
+                    vector.alongK(kernel, w.bits(), x.bits(), words, i0, i1, j0, j1, e, actual, n, 0);
                     assertArrayEquals(expected, actual, () -> isa + " " + kernel + " along K, rows [" + i0 + ", "
                             + i1 + ") columns [" + j0 + ", " + j1 + ") for " + c);
+                    // the same rows into a buffer of those rows alone (row origin i0), as a fused product writes them
+                    int[] rowsOnly = sentinels((i1 - i0) * n);
+                    vector.alongK(kernel, w.bits(), x.bits(), words, i0, i1, j0, j1, e, rowsOnly, n, i0);
+                    assertArrayEquals(Arrays.copyOfRange(expected, i0 * n, i1 * n), rowsOnly, () -> isa + " "
+                            + kernel + " along K from row origin " + i0 + " for " + c);
 
                     int lanes = vector.panelLanes();
                     if (lanes > 0 && vector.hasPanels(kernel.sum())) {
@@ -103,11 +108,15 @@ class MicroKernelPropertiesTest {
                         int p1 = p0 + 1 + rnd.nextInt(panels - p0);
                         int[] expectedPanels = sentinels(m * n);
                         scalar.alongK(kernel, w.bits(), x.bits(), words, i0, i1, p0 * lanes,
-                                Math.min(n, p1 * lanes), e, expectedPanels, n);
+                                Math.min(n, p1 * lanes), e, expectedPanels, n, 0);
                         int[] actualPanels = sentinels(m * n);
-                        vector.panels(kernel, w.bits(), words, xp, kWords, i0, i1, p0, p1, e, actualPanels, n);
+                        vector.panels(kernel, w.bits(), words, xp, kWords, i0, i1, p0, p1, e, actualPanels, n, 0);
                         assertArrayEquals(expectedPanels, actualPanels, () -> isa + " " + kernel + " on panels, rows ["
                                 + i0 + ", " + i1 + ") panels [" + p0 + ", " + p1 + ") of " + lanes + " for " + c);
+                        int[] panelRows = sentinels((i1 - i0) * n);
+                        vector.panels(kernel, w.bits(), words, xp, kWords, i0, i1, p0, p1, e, panelRows, n, i0);
+                        assertArrayEquals(Arrays.copyOfRange(expectedPanels, i0 * n, i1 * n), panelRows, () -> isa
+                                + " " + kernel + " on panels from row origin " + i0 + " for " + c);
                     }
                 });
     }
@@ -178,7 +187,7 @@ class MicroKernelPropertiesTest {
                                 term(kernel.activationTerm(), xp));
                         int[] out = new int[c.m() * c.n()];
                         KernelProvider.create(Isa.SCALAR).alongK(kernel, w.bits(), x.bits(), w.wordsPerRow(),
-                                0, c.m(), 0, c.n(), e, out, c.n());
+                                0, c.m(), 0, c.n(), e, out, c.n(), 0);
                         assertArrayEquals(NaiveGemm.multiply(wv, xv, c.m(), c.n(), c.k()), out,
                                 () -> "scalar " + kernel + " for " + c);
                     });

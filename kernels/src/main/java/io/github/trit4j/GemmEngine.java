@@ -283,12 +283,66 @@ public final class GemmEngine {
     }
 
     private void compute(PackedMatrix w, PackedMatrix x, Algorithm algorithm, int[] out) {
+        compute(w, x, algorithm, out, null, null, null);
+    }
+
+    /**
+     * Computes the product into {@code out}, or, when {@code f} is not null, through {@code f} into
+     * {@code floatOut} (with {@code residual}, which may be null), {@code out} then being null.
+     */
+    private void compute(PackedMatrix w, PackedMatrix x, Algorithm algorithm, int[] out, FloatEpilogue f,
+                         float[] residual, float[] floatOut) {
         Kernel kernel = kernel(w.precision(), x.precision(), algorithm);
         Operand wo = w.operand();
         Operand xo = x.operand();
         // each kernel reads its own view of the operands (the conventional algorithm's 2-bit codes,
         // ternary activations as offset thermometer planes); the epilogue is of the operands as given
-        run(kernel, wo.asWeights(kernel), xo.asActivations(kernel), Operand.epilogue(kernel, wo, xo), out);
+        run(kernel, wo.asWeights(kernel), xo.asActivations(kernel), Operand.epilogue(kernel, wo, xo), out, f,
+                residual, floatOut);
+    }
+
+    /**
+     * The product through a float epilogue, fused: {@code out[i*N + j] = epilogue(i, W[i] . X[j],
+     * residual[i*N + j])}, that is {@code (float) acc * scale[i] + bias[i]}, then
+     * {@code + residual[i*N + j]} when {@code residual} is not null, then {@code max(., 0)} when
+     * {@link FloatEpilogue#relu()}, in float32 in that order ({@link FloatEpilogue#apply(int, int,
+     * float)} gives each output). The integer results are those of {@link #multiply(PackedMatrix,
+     * PackedMatrix, Algorithm, int[])}, exactly; the epilogue runs on each block of a few rows while
+     * it is in cache, so no int array of the whole output is written or read (each thread keeps one
+     * buffer of a few output rows, reused by its next products). Results are identical for any
+     * thread count and to the unfused product followed by the epilogue.
+     *
+     * @param weights     M x K, one row per output channel
+     * @param activations N x K, one row per output column
+     * @param algorithm   FATNN or the conventional 2-bit-code algorithm (same result)
+     * @param epilogue    M rows of scale and bias, and the ReLU flag
+     * @param residual    M*N values added before the ReLU, row-major, or null for none; may be
+     *                    {@code out} itself
+     * @param out         receives the M*N results, row-major; untouched if an
+     *                    IllegalArgumentException is thrown
+     * @throws NullPointerException     if an argument other than {@code residual} is null
+     * @throws IllegalArgumentException if the pair is unsupported, K differs, {@code epilogue.rows() != M},
+     *                                  or {@code out.length} or {@code residual.length} is not M*N
+     */
+    public void multiply(PackedMatrix weights, PackedMatrix activations, Algorithm algorithm, FloatEpilogue epilogue,
+                         float[] residual, float[] out) {
+        checkOperands(weights, activations, algorithm);
+        Objects.requireNonNull(epilogue, "epilogue");
+        Objects.requireNonNull(out, "out");
+        int expected = outputLength(weights, activations);
+        if (epilogue.rows() != weights.rows()) {
+            throw new IllegalArgumentException("epilogue has " + epilogue.rows() + " rows but the weights (M) "
+                    + weights.rows());
+        }
+        if (out.length != expected) {
+            throw new IllegalArgumentException("out.length is " + out.length + " but M * N = "
+                    + weights.rows() + " * " + activations.rows() + " = " + expected);
+        }
+        if (residual != null && residual.length != expected) {
+            throw new IllegalArgumentException("residual.length is " + residual.length + " but M * N = "
+                    + weights.rows() + " * " + activations.rows() + " = " + expected);
+        }
+        compute(weights, activations, algorithm, null, epilogue, residual, out);
     }
 
     /** The kernel of a supported pair. */
@@ -315,7 +369,8 @@ public final class GemmEngine {
      * panel kernels) the kernels vectorise along K. The output is cut into disjoint blocks along M or along N, whichever has
      * more tiles, one block per thread.
      */
-    private void run(Kernel kernel, Operand w, Operand x, Epilogue e, int[] out) {
+    private void run(Kernel kernel, Operand w, Operand x, Epilogue e, int[] out, FloatEpilogue f, float[] residual,
+                     float[] floatOut) {
         int m = w.rows();
         int n = x.rows();
         int words = w.wordsPerRow();
@@ -329,7 +384,8 @@ public final class GemmEngine {
         long macs = (long) m * n * w.cols();
         int parts = macs < parallelThreshold ? 1 : threads;
         if (parts == 1) { // no task objects: a steady-state product allocates nothing but its result
-            block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, n, 0, m, 0, columnUnits);
+            block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, f, residual, floatOut, n, 0, m, 0,
+                    columnUnits);
             return;
         }
         // split the longer side into chunks of whole 2-tiles, a few per thread, taken by
@@ -351,6 +407,9 @@ public final class GemmEngine {
                 work.product = p;
             }
             p.set(this, kernel, wBits, xBits, words, kWords, panelBlock, e, out, n, m, units, columnUnits, byRows);
+            p.f = f;
+            p.residual = residual;
+            p.floatOut = floatOut;
             work.start(tiles, chunks, wanted, p);
             runChunks(work, wanted);
         } finally {
@@ -378,6 +437,9 @@ public final class GemmEngine {
         private int units;
         private int columnUnits;
         private boolean byRows;
+        private FloatEpilogue f;
+        private float[] residual;
+        private float[] floatOut;
 
         void set(GemmEngine engine, Kernel kernel, long[] wBits, long[] xBits, int words, int kWords, int panelBlock,
                  Epilogue e, int[] out, int n, int m, int units, int columnUnits, boolean byRows) {
@@ -399,6 +461,9 @@ public final class GemmEngine {
 
         void clear() {
             set(null, null, null, null, 0, 0, 0, null, null, 0, 0, 0, 0, false);
+            f = null;
+            residual = null;
+            floatOut = null;
         }
 
         @Override
@@ -410,9 +475,11 @@ public final class GemmEngine {
             int from = Math.min(units, 2 * fromTile);
             int to = Math.min(units, 2 * toTile);
             if (byRows) {
-                engine.block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, n, from, to, 0, columnUnits);
+                engine.block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, f, residual, floatOut, n, from,
+                        to, 0, columnUnits);
             } else {
-                engine.block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, n, 0, m, from, to);
+                engine.block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, f, residual, floatOut, n, 0, m,
+                        from, to);
             }
             if (seen != null) {
                 seen.ended(chunk);
@@ -597,18 +664,72 @@ public final class GemmEngine {
     /**
      * One block of outputs: rows [i0, i1) x column units [c0, c1), panels if
      * {@code panelBlock > 0} (then in macro-kernel blocks of that many panels, which stay in
-     * L2 while every weight row of the block passes them), activation rows otherwise.
+     * L2 while every weight row of the block passes them), activation rows otherwise. With a float
+     * epilogue {@code f}, into {@code floatOut} instead of {@code out} (see {@link #fusedBlock}).
      */
     private void block(Kernel kernel, long[] w, long[] x, int words, int kWords, int panelBlock,
-                       Epilogue e, int[] out, int n, int i0, int i1, int c0, int c1) {
+                       Epilogue e, int[] out, FloatEpilogue f, float[] residual, float[] floatOut, int n,
+                       int i0, int i1, int c0, int c1) {
+        if (f != null) {
+            fusedBlock(kernel, w, x, words, kWords, panelBlock, e, f, residual, floatOut, n, i0, i1, c0, c1);
+            return;
+        }
         if (panelBlock > 0) {
             for (int b0 = c0; b0 < c1; b0 += panelBlock) {
                 int b1 = Math.min(c1, b0 + panelBlock);
-                kernels.panels(kernel, w, words, x, kWords, i0, i1, b0, b1, e, out, n);
+                kernels.panels(kernel, w, words, x, kWords, i0, i1, b0, b1, e, out, n, 0);
             }
             return;
         }
-        kernels.alongK(kernel, w, x, words, i0, i1, c0, c1, e, out, n);
+        kernels.alongK(kernel, w, x, words, i0, i1, c0, c1, e, out, n, 0);
+    }
+
+    /** Ints of the output tile a fused block finishes at a time: 32 KiB, the size of a typical L1. */
+    static final int FUSED_TILE_INTS = 8 * 1024;
+
+    /** Each thread's buffer of a fused block's integer results, grown on demand and then reused. */
+    private static final ThreadLocal<int[][]> FUSED_TILE = ThreadLocal.withInitial(() -> new int[][] {new int[0]});
+
+    /**
+     * {@link #block} through a float epilogue, the one loop of every shape and kernel: the same
+     * macro-kernel blocks, each cut into groups of a few rows (a multiple of 4, the micro-tiles'
+     * height, sized so that the group's integer results fill about {@value #FUSED_TILE_INTS} ints);
+     * the micro-kernels write a group's results into this thread's buffer of a few rows, and
+     * {@link FloatEpilogue#applyRows} turns them into floats right after, while they are in cache.
+     * The micro-kernels and their order over the block are those of the int product, so the
+     * integer results are the same.
+     */
+    private void fusedBlock(Kernel kernel, long[] w, long[] x, int words, int kWords, int panelBlock,
+                            Epilogue e, FloatEpilogue f, float[] residual, float[] floatOut, int n,
+                            int i0, int i1, int c0, int c1) {
+        int lanes = panelBlock > 0 ? kernels.panelLanes() : 1;
+        int span = panelBlock > 0 ? Math.min(c1 - c0, panelBlock) * lanes : c1 - c0; // columns per block
+        int group = Math.clamp((FUSED_TILE_INTS / Math.max(1, span)) & ~3, 4, 256);
+        group = Math.min(group, ((i1 - i0) + 3) & ~3);
+        int[][] holder = FUSED_TILE.get();
+        int[] tile = holder[0];
+        if (tile.length < group * n) {
+            tile = new int[group * n];
+            holder[0] = tile;
+        }
+        if (panelBlock > 0) {
+            for (int b0 = c0; b0 < c1; b0 += panelBlock) {
+                int b1 = Math.min(c1, b0 + panelBlock);
+                int j0 = b0 * lanes;
+                int j1 = Math.min(n, b1 * lanes);
+                for (int g0 = i0; g0 < i1; g0 += group) {
+                    int g1 = Math.min(i1, g0 + group);
+                    kernels.panels(kernel, w, words, x, kWords, g0, g1, b0, b1, e, tile, n, g0);
+                    f.applyRows(tile, g0, g0, g1, j0, j1, n, residual, floatOut);
+                }
+            }
+            return;
+        }
+        for (int g0 = i0; g0 < i1; g0 += group) {
+            int g1 = Math.min(i1, g0 + group);
+            kernels.alongK(kernel, w, x, words, g0, g1, c0, c1, e, tile, n, g0);
+            f.applyRows(tile, g0, g0, g1, c0, c1, n, residual, floatOut);
+        }
     }
 
     static void checkOperands(PackedMatrix w, PackedMatrix x, Algorithm algorithm) {

@@ -24,7 +24,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * ResNet-18 at 224 x 224, batch 1, random weights ({@link ResNets#resnet18}), time per image:
+ * ResNet-18 at 224 x 224, random weights ({@link ResNets#resnet18}), time per batch of {@code batch}
+ * images (1 and 8; images per second = {@code batch} x 1000 / ms):
  * <ul>
  *   <li>{@code network=fatnn}: the 7x7 stem and the classifier in float (Vector API GEMM), every
  *   block convolution FATNN ternary through trit4j;</li>
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  *   (bytedeco): the network as a Java user would run it, the issue's baseline;</li>
  *   <li>{@code network=float-java}: every layer float through the Vector API fp32 GEMM.</li>
  * </ul>
- * {@code threads} is the engine's thread count, also given to the float GEMM.
+ * {@code threads} is the engine's thread count, also given to the float GEMM; {@code batch} the images
+ * per {@code predict} call (the input is {@code batch} fixed random images, uniform in [0, 1)).
  *
  * <p>{@code predict} is the figure; {@code predictProfiled} runs the same with the runtime's
  * per-layer-kind timing hook ({@link LayerTimes}, two {@code System.nanoTime()} per layer) and
@@ -43,6 +45,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar NetworkBenchmark -f 1 -wi 5 -i 5 -w 2 -r 2
+ * java -jar bench/target/benchmarks.jar 'NetworkBenchmark.predict$' -p network=fatnn -p batch=8
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -60,6 +63,9 @@ public class NetworkBenchmark {
 
     @Param({"1", "2"})
     public int threads;
+
+    @Param({"1", "8"})
+    public int batch;
 
     private Network net;
     private float[] input;
@@ -87,12 +93,15 @@ public class NetworkBenchmark {
         NetworkOptions o = options(network, threads);
         net = ResNets.resnet18(mode(network), 42, o);
         System.out.println("\n" + network + ": float GEMM " + o.floatGemm().name() + ", " + o.engine());
-        input = new float[net.inputSize()];
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        input = new float[batch * net.inputSize()];
         SplittableRandom r = new SplittableRandom(1);
         for (int i = 0; i < input.length; i++) {
             input[i] = (float) r.nextDouble();
         }
-        logits = new float[net.classes()];
+        logits = new float[batch * net.classes()];
         times = new LayerTimes();
     }
 
@@ -105,20 +114,20 @@ public class NetworkBenchmark {
     @TearDown
     public void printBreakdown() {
         if (times.images() > 0) {
-            System.out.println("\n" + network + ", " + threads + " thread(s): time per layer kind over "
+            System.out.println("\n" + network + ", " + threads + " thread(s), batch " + batch + ": time per layer kind over "
                     + times.images() + " images of the last iteration (runtime timing hook, indicative)\n" + times);
         }
     }
 
     @Benchmark
     public float[] predict() {
-        net.predict(input, 1, logits);
+        net.predict(input, batch, logits);
         return logits;
     }
 
     @Benchmark
     public float[] predictProfiled() {
-        net.predict(input, 1, logits, times);
+        net.predict(input, batch, logits, times);
         return logits;
     }
 }

@@ -125,28 +125,30 @@ public final class StudyProducts {
     }
 
     /**
-     * A whole network, batch 1 ({@link NetworkBenchmark}'s): {@code resnet18} with seeded random
+     * A whole network ({@link NetworkBenchmark}'s), at the workload's {@link StudyWorkload#batch() batch}:
+     * {@code resnet18} or {@code resnet18-b8} with seeded random
      * weights ({@link ResNets#resnet18}), the stem and classifier in float, the block convolutions
      * in the precision's mode through trit4j's engine on {@code threads} threads; the float layers
      * through OpenBLAS (im2col + {@code cblas_sgemm}, the OpenBLAS precisions: the network as a
      * Java user runs it in fp32) or the Vector API GEMM (the others). The input is fixed, uniform
-     * in [0, 1); one run is one image.
+     * in [0, 1); one run is one batch.
      */
     public static StudyProduct network(StudyWorkload workload, StudyPrecision precision, String isa, int threads,
                                        OpenBlas.Source blas) {
-        if (!workload.name().equals("resnet18")) {
+        if (!workload.name().startsWith("resnet18")) {
             throw new IllegalArgumentException("unknown network workload " + workload.name());
         }
         ConvMode mode = networkMode(precision);
         FloatGemm floatGemm = precision.isOpenBlas() ? new OpenBlasFloatGemm(OpenBlas.load(blas)) : FloatGemm.javaDefault();
         GemmEngine engine = GemmBenchmark.engine(isa).withThreads(threads);
         Network net = ResNets.resnet18(mode, NETWORK_SEED, new NetworkOptions(engine, floatGemm));
-        float[] input = new float[net.inputSize()];
+        int batch = workload.batch();
+        float[] input = new float[batch * net.inputSize()];
         SplittableRandom r = new SplittableRandom(SEED);
         for (int i = 0; i < input.length; i++) {
             input[i] = (float) r.nextDouble();
         }
-        float[] logits = new float[net.classes()];
+        float[] logits = new float[batch * net.classes()];
         // as the convolutions' kernels name theirs: the fp32 network is im2col + its GEMM throughout
         String kernel = mode == ConvMode.FLOAT ? floatGemm.name() + " + im2col"
                 : "trit4j " + engine.isa() + " network (" + mode.fileName() + " blocks, " + floatGemm.name()
@@ -154,7 +156,7 @@ public final class StudyProducts {
         return new StudyProduct() {
             @Override
             public void run() {
-                net.predict(input, 1, logits);
+                net.predict(input, batch, logits);
             }
 
             @Override

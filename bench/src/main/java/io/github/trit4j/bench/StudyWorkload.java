@@ -11,15 +11,17 @@ import java.util.regex.Pattern;
  * squares, a batch-1 linear layer), a named convolution (the same ResNet-18 layers run as
  * convolutions, C1..C4, and the stride-2 and 1x1 layers D2..D4, P1), a user's {@code MxNxK} GEMM
  * or a user's convolution {@code conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad>} ({@link ConvShape#id()}),
- * or a whole network ({@code resnet18}: ResNet-18 at 224 x 224, batch 1, through the network
- * runtime, {@link StudyProducts#network}).
+ * or a whole network ({@code resnet18}: ResNet-18 at 224 x 224, batch 1, and {@code resnet18-b8}, the same
+ * at batch 8, through the network runtime, {@link StudyProducts#network}; {@link #expand} turns
+ * {@code resnet18} into both).
  *
  * @param name the study's name ({@code S1}, {@code C1}), {@code MxNxK} or a convolution's id
  * @param kind what is run
  * @param m    output channels (rows of the weights); 1 for a network
- * @param n    output columns (rows of the activations; output pixels of a convolution); 1 for a network
+ * @param n    output columns (rows of the activations; output pixels of a convolution); for a network, its
+ *             batch size (images per run)
  * @param k    reduction length, unpadded; for a network, its multiply-accumulates per image (so that
- *             {@link #macs()} and GMAC/s mean the same as for a product)
+ *             {@link #macs()}, those of one run, and GMAC/s mean the same as for a product)
  * @param conv the convolution's geometry for {@link Kind#CONV}, null for {@link Kind#GEMM}
  */
 public record StudyWorkload(String name, Kind kind, int m, int n, int k, ConvShape conv) {
@@ -34,7 +36,7 @@ public record StudyWorkload(String name, Kind kind, int m, int n, int k, ConvSha
          */
         CONV,
         /**
-         * A whole network, batch 1, time per image: the block convolutions in the precision's
+         * A whole network, time per batch ({@link #batch()} images): the block convolutions in the precision's
          * mode (FATNN, conventional ternary, ternary x 2-bit, or float), the stem and classifier
          * in float; the fp32 precisions run every layer in float through their GEMM.
          */
@@ -76,7 +78,11 @@ public record StudyWorkload(String name, Kind kind, int m, int n, int k, ConvSha
             conv("D3", new ConvShape(128, 28, 28, 256, 3, 2, 1)),
             conv("D4", new ConvShape(256, 14, 14, 512, 3, 2, 1)),
             conv("P1", new ConvShape(256, 56, 56, 64, 1, 1, 0)),
-            new StudyWorkload("resnet18", Kind.NETWORK, 1, 1, (int) resnet18Macs()));
+            new StudyWorkload("resnet18", Kind.NETWORK, 1, 1, (int) resnet18Macs()),
+            new StudyWorkload("resnet18-b8", Kind.NETWORK, 1, 8, (int) resnet18Macs()));
+
+    /** The network workloads {@code resnet18} stands for on the command line: batch 1 and batch 8. */
+    private static final List<String> RESNET18_BATCHES = List.of("resnet18", "resnet18-b8");
 
     /**
      * Multiply-accumulates of one ResNet-18 image at 224 x 224: every convolution's
@@ -125,6 +131,9 @@ public record StudyWorkload(String name, Kind kind, int m, int n, int k, ConvSha
      */
     public static StudyWorkload parse(String text) {
         String t = text.trim();
+        if (t.equalsIgnoreCase("resnet18-b1")) {
+            t = "resnet18";
+        }
         for (StudyWorkload w : NAMED) {
             if (w.name.equalsIgnoreCase(t)) {
                 return w;
@@ -154,6 +163,23 @@ public record StudyWorkload(String name, Kind kind, int m, int n, int k, ConvSha
                 + ", MxNxK (e.g. 64x3136x576) or conv<C>x<H>x<W>o<O>k<kernel>s<stride>p<pad> (e.g. conv64x56x56o64k3s1p1)");
     }
 
+    /**
+     * The workloads a command-line name stands for: {@code resnet18} is the network at batch 1 and at batch 8
+     * ({@code resnet18}, {@code resnet18-b8}; {@code resnet18-b1} and {@code resnet18-b8} name one); any other name
+     * its {@link #parse} workload.
+     */
+    public static List<StudyWorkload> expand(String text) {
+        if (text.trim().equalsIgnoreCase("resnet18")) {
+            return RESNET18_BATCHES.stream().map(StudyWorkload::parse).toList();
+        }
+        return List.of(parse(text));
+    }
+
+    /** Images per run of a network workload (its {@code n}); 1 for a product or convolution. */
+    public int batch() {
+        return kind == Kind.NETWORK ? n : 1;
+    }
+
     /** Useful multiply-accumulates of one product, {@code M*N*K}, K unpadded. */
     public long macs() {
         return (long) m * n * k;
@@ -161,11 +187,11 @@ public record StudyWorkload(String name, Kind kind, int m, int n, int k, ConvSha
 
     /**
      * {@code "S1 (64,3136,576)"}, {@code "C1 conv 64x56x56 3x3 s1 p1 -> 64 (64,3136,576)"},
-     * {@code "resnet18 network 3x224x224 batch 1 (1.81 GMAC)"}.
+     * {@code "resnet18 network 3x224x224 batch 1 (1.81 GMAC)"} (the GMAC of one run: of the whole batch).
      */
     public String label() {
         if (kind == Kind.NETWORK) {
-            return String.format(Locale.ROOT, "%s network 3x224x224 batch 1 (%.2f GMAC)", name, macs() / 1e9);
+            return String.format(Locale.ROOT, "%s network 3x224x224 batch %d (%.2f GMAC)", name, n, macs() / 1e9);
         }
         String dims = String.format(Locale.ROOT, "(%d,%d,%d)", m, n, k);
         if (conv != null) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,6 +90,39 @@ class StudyProductsTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> StudyProducts.create(w, p, "AUTO", 1));
             assertTrue(e.getMessage().contains(p.name()), e.getMessage());
+        }
+    }
+
+    /**
+     * resnet18 at batch 8: the command line's resnet18 is batch 1 and 8; resnet18-b8 runs eight images per call
+     * (MACs eight times one image's), the first of which is batch 1's image, with the same logits.
+     */
+    @Test
+    void resnet18AtBatch8() {
+        assertEquals(List.of("resnet18", "resnet18-b8"),
+                StudyWorkload.expand("ResNet18").stream().map(StudyWorkload::name).toList());
+        assertEquals(List.of(StudyWorkload.parse("resnet18")), StudyWorkload.expand("resnet18-b1"));
+        assertEquals(List.of(StudyWorkload.parse("resnet18-b8")), StudyWorkload.expand("resnet18-B8"));
+        assertEquals(List.of(StudyWorkload.parse("S1")), StudyWorkload.expand("S1"));
+        StudyWorkload w = StudyWorkload.parse("resnet18-b8");
+        assertEquals(8, w.batch());
+        assertEquals(1, StudyWorkload.parse("resnet18").batch());
+        assertEquals(1, StudyWorkload.parse("S1").batch());
+        assertEquals(8 * 1_814_073_344L, w.macs());
+        assertEquals("resnet18-b8 network 3x224x224 batch 8 (14.51 GMAC)", w.label());
+        try (StudyProduct one = StudyProducts.create(StudyWorkload.parse("resnet18"), StudyPrecision.TERNARY_FATNN,
+                "AUTO", 1);
+             StudyProduct eight = StudyProducts.create(w, StudyPrecision.TERNARY_FATNN, "AUTO", 2)) {
+            one.run();
+            eight.run();
+            double[] first = one.result();
+            double[] all = eight.result();
+            assertEquals(8 * 1000, all.length);
+            for (int i = 0; i < first.length; i++) {
+                assertEquals(first[i], all[i], 1e-4 * (1 + Math.abs(first[i])), "logit " + i);
+            }
+            assertNotEquals(java.util.Arrays.toString(java.util.Arrays.copyOfRange(all, 0, 1000)),
+                    java.util.Arrays.toString(java.util.Arrays.copyOfRange(all, 7000, 8000)), "eight different images");
         }
     }
 

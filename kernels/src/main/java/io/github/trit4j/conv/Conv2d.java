@@ -1,6 +1,7 @@
 package io.github.trit4j.conv;
 
 import io.github.trit4j.Algorithm;
+import io.github.trit4j.FloatEpilogue;
 import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
@@ -261,7 +262,7 @@ public final class Conv2d {
         try {
             PixelPlanes pp = pixelPlanes(buf, activationPrecision, batch, height, width);
             pp.packCodes(input, layout);
-            run(buf, pp, layout, out);
+            run(buf, pp, layout, out, null, null, null);
         } finally {
             buffers.release(buf);
         }
@@ -316,7 +317,68 @@ public final class Conv2d {
         try {
             PixelPlanes pp = pixelPlanes(buf, activationPrecision, batch, height, width);
             pp.packFloats(input, quantizer, layout);
-            run(buf, pp, layout, out);
+            run(buf, pp, layout, out, null, null, null);
+        } finally {
+            buffers.release(buf);
+        }
+    }
+
+    /**
+     * Quantizes, convolves and finishes in one call, NCHW: the float layer a network runs (a
+     * quantized conv with its folded BatchNorm, and the residual add and ReLU of a block), with
+     * {@code out[n][o][oy][ox] = epilogue(o, acc, residual[n][o][oy][ox])} where {@code acc} is the
+     * exact integer result of {@link #forward(float[], ActivationQuantizer, int, int, int, Layout,
+     * int[])}: {@code (float) acc * scale[o] + bias[o]}, then {@code + residual} when
+     * {@code residual} is not null, then {@code max(., 0)} when {@link FloatEpilogue#relu()}, in
+     * float32 in that order ({@link FloatEpilogue#apply(int, int, float)}), so the result is bit for
+     * bit that of the int call followed by the epilogue. For one image and one group (and not
+     * BINARY with padding) the epilogue runs inside the product on output tiles while they are in
+     * cache ({@link GemmEngine#multiply(PackedMatrix, PackedMatrix, Algorithm, FloatEpilogue,
+     * float[], float[])}), with no int array of the output; otherwise on this thread's int buffer
+     * of a group's product, as its results are copied out.
+     *
+     * @param input     {@code batch x inChannels x height x width} floats, NCHW
+     * @param quantizer the activation quantizer, of the activation precision
+     * @param batch     number of images, at least 1
+     * @param height    input height, at least 1
+     * @param width     input width, at least 1
+     * @param epilogue  {@code outChannels} rows of scale and bias, and the ReLU flag
+     * @param residual  {@code batch x outChannels x outH x outW} values, NCHW, added before the ReLU,
+     *                  or null for none; may be {@code out} or {@code input} itself (the input is
+     *                  packed before anything is written)
+     * @param out       receives {@code batch x outChannels x outH x outW} results, NCHW; untouched if
+     *                  an IllegalArgumentException is thrown
+     * @throws IllegalArgumentException if the quantizer's precision is not the activation precision,
+     *                                  {@code epilogue.rows() != outChannels}, for a bad size or length
+     *                                  (naming the parameter),
+     *                                  or a NaN input (naming its index)
+     */
+    public void forward(float[] input, ActivationQuantizer quantizer, int batch, int height, int width,
+                        FloatEpilogue epilogue, float[] residual, float[] out) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(quantizer, "quantizer");
+        Objects.requireNonNull(epilogue, "epilogue");
+        Objects.requireNonNull(out, "out");
+        if (quantizer.precision() != activationPrecision) {
+            throw new IllegalArgumentException("quantizer precision " + quantizer.precision()
+                    + " differs from the activation precision " + activationPrecision);
+        }
+        if (epilogue.rows() != spec.outChannels()) {
+            throw new IllegalArgumentException("epilogue has " + epilogue.rows() + " rows but outChannels is "
+                    + spec.outChannels());
+        }
+        checkSizes(input.length, batch, height, width, out.length);
+        if (residual != null) {
+            if (residual.length != out.length) {
+                throw new IllegalArgumentException("residual.length is " + residual.length + " but batch * "
+                        + "outChannels * outH * outW = " + out.length);
+            }
+        }
+        Buffers buf = buffers.acquire();
+        try {
+            PixelPlanes pp = pixelPlanes(buf, activationPrecision, batch, height, width);
+            pp.packFloats(input, quantizer, Layout.NCHW);
+            run(buf, pp, Layout.NCHW, null, epilogue, residual, out);
         } finally {
             buffers.release(buf);
         }
@@ -373,6 +435,10 @@ public final class Conv2d {
     private void checkCall(int inputLength, int batch, int height, int width, Layout layout, int[] out) {
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(out, "out");
+        checkSizes(inputLength, batch, height, width, out.length);
+    }
+
+    private void checkSizes(int inputLength, int batch, int height, int width, int outLength) {
         int expectedOut = outputLength(batch, height, width); // validates batch, height, width
         long expectedIn = (long) batch * spec.inChannels() * height * width;
         if (inputLength != expectedIn) {
@@ -380,8 +446,8 @@ public final class Conv2d {
                     + " * width = " + batch + " * " + spec.inChannels() + " * " + height + " * " + width + " = "
                     + expectedIn);
         }
-        if (out.length != expectedOut) {
-            throw new IllegalArgumentException("out.length is " + out.length + " but batch * outChannels * outH * "
+        if (outLength != expectedOut) {
+            throw new IllegalArgumentException("out.length is " + outLength + " but batch * outChannels * outH * "
                     + "outW = " + expectedOut);
         }
     }
@@ -468,7 +534,12 @@ public final class Conv2d {
         return buf.patchView;
     }
 
-    private void run(Buffers buf, PixelPlanes pp, Layout layout, int[] out) {
+    /**
+     * The product of the packed pixels into {@code out}, or with {@code f} not null into
+     * {@code floatOut} through {@code f} (and {@code residual}, possibly null), {@code out} then null.
+     */
+    private void run(Buffers buf, PixelPlanes pp, Layout layout, int[] out, FloatEpilogue f, float[] residual,
+                     float[] floatOut) {
         int batch = pp.batch;
         int oh = spec.outputHeight(pp.height);
         int ow = spec.outputWidth(pp.width);
@@ -501,11 +572,15 @@ public final class Conv2d {
             // with assertions on (the test suite), the first call of each size also goes through the
             // public, checking factories (every call would allocate, which a test forbids)
             assert buf.patchesChecked || (buf.patchesChecked = checkedPatches(rows, to.lanes(), patchBits));
-            int[] target = direct ? out : gemmOut;
-            engine.multiply(groupWeights[g], patches, algorithm, target);
             if (direct) {
+                if (f != null) {
+                    engine.multiply(groupWeights[g], patches, algorithm, f, residual, floatOut);
+                } else {
+                    engine.multiply(groupWeights[g], patches, algorithm, out);
+                }
                 return;
             }
+            engine.multiply(groupWeights[g], patches, algorithm, gemmOut);
             if (tapSums != null) {
                 buf.im2col.correctBinaryPadding(tapSums, gemmOut, g, batch, pp.height, pp.width, oh, ow);
             }
@@ -513,7 +588,13 @@ public final class Conv2d {
                 int o = g * mg + ol;
                 for (int n = 0; n < batch; n++) {
                     int src = ol * rows + n * pixelsOut;
-                    if (layout == Layout.NCHW) {
+                    if (f != null) { // NCHW
+                        int dst = (n * cout + o) * pixelsOut;
+                        for (int p = 0; p < pixelsOut; p++) {
+                            floatOut[dst + p] = residual == null ? f.apply(o, gemmOut[src + p])
+                                    : f.apply(o, gemmOut[src + p], residual[dst + p]);
+                        }
+                    } else if (layout == Layout.NCHW) {
                         System.arraycopy(gemmOut, src, out, (n * cout + o) * pixelsOut, pixelsOut);
                     } else {
                         int dst = n * pixelsOut * cout + o;

@@ -239,6 +239,12 @@ final class Assembler {
         if (shift == null) {
             shift = new float[out];
         }
+        for (int o = 0; o < out; o++) {
+            if (!Float.isFinite(shift[o])) {
+                throw new IllegalArgumentException("conv " + name + ": output shift of channel " + o + " is "
+                        + shift[o]);
+            }
+        }
         Conv2d conv = new Conv2d(spec, mode.weightPrecision(), codes, mode.activationPrecision(), options.engine(),
                 mode.algorithm());
         return new QuantConv(name, conv, shape, q, c, shift, relu);

@@ -29,27 +29,27 @@ public enum ConvMode {
         this.algorithm = algorithm;
     }
 
-    /** Whether the convolution runs on codes. */
+    /** {@return whether the convolution runs on codes} */
     public boolean quantized() {
         return this != FLOAT;
     }
 
-    /** Weight precision, or null for {@link #FLOAT}. */
+    /** {@return weight precision, or null for {@link #FLOAT}} */
     public Precision weightPrecision() {
         return weights;
     }
 
-    /** Activation precision, or null for {@link #FLOAT}. */
+    /** {@return activation precision, or null for {@link #FLOAT}} */
     public Precision activationPrecision() {
         return activations;
     }
 
-    /** The product's algorithm, or null for {@link #FLOAT}. */
+    /** {@return the product's algorithm, or null for {@link #FLOAT}} */
     public Algorithm algorithm() {
         return algorithm;
     }
 
-    /** The name in the model file: {@code float}, {@code fatnn}, {@code ternary_2bit}, {@code conventional}. */
+    /** {@return the name in the model file: {@code float}, {@code fatnn}, {@code ternary_2bit}, {@code conventional}} */
     public String fileName() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -57,6 +57,8 @@ public enum ConvMode {
     /**
      * The mode a model file names.
      *
+     * @param name the mode's name in the model file ({@link #fileName()})
+     * @return that mode
      * @throws IllegalArgumentException naming {@code name} if it is none of {@link #fileName()}'s
      */
     public static ConvMode fromFileName(String name) {

@@ -28,6 +28,25 @@ abstract class ConvUnit {
     /** {@code y = epilogue(conv(x))} for {@code batch} images. */
     abstract void forward(float[] x, int batch, float[] y, Object scratch);
 
+    /** Whether {@link #forwardResidual} adds the residual inside the conv's own epilogue (not in a pass after it). */
+    boolean fusesResidual() {
+        return false;
+    }
+
+    /**
+     * A basic block's second conv with the block's end: {@code y = max(epilogue(conv(x)) + residual, 0)},
+     * float32 in that order (docs/MODEL_FORMAT.md); a unit without a ReLU of its own. This one adds in a pass
+     * after {@link #forward}; a unit that {@link #fusesResidual} does it in the conv's epilogue, with the same
+     * result.
+     */
+    void forwardResidual(float[] x, int batch, float[] y, Object scratch, float[] residual) {
+        forward(x, batch, y, scratch);
+        int n = batch * out.size();
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.max(y[i] + residual[i], 0f);
+        }
+    }
+
     String describe() {
         return name + ": " + kind() + " " + spec + (relu ? " + relu" : "") + " -> " + out;
     }

@@ -13,10 +13,19 @@ import java.util.Map;
  */
 public final class LayerTimes {
 
+    /** Empty: no time spent, no image counted. */
+    public LayerTimes() {
+    }
+
     private final long[] nanos = new long[LayerKind.values().length];
     private long images;
 
-    /** Adds {@code nanos} to {@code kind}. */
+    /**
+     * Adds {@code nanos} to {@code kind}.
+     *
+     * @param kind  the layer kind
+     * @param nanos nanoseconds spent on it
+     */
     public void add(LayerKind kind, long nanos) {
         this.nanos[kind.ordinal()] += nanos;
     }
@@ -26,17 +35,21 @@ public final class LayerTimes {
         images += batch;
     }
 
-    /** Nanoseconds spent on {@code kind} so far. */
+    /**
+     * {@return nanoseconds spent on {@code kind} so far}
+     *
+     * @param kind the layer kind
+     */
     public long nanos(LayerKind kind) {
         return nanos[kind.ordinal()];
     }
 
-    /** Images predicted so far. */
+    /** {@return images predicted so far} */
     public long images() {
         return images;
     }
 
-    /** Sum over all kinds. */
+    /** {@return sum over all kinds} */
     public long totalNanos() {
         long t = 0;
         for (long n : nanos) {
@@ -45,7 +58,7 @@ public final class LayerTimes {
         return t;
     }
 
-    /** Kinds with time spent, in declaration order. */
+    /** {@return kinds with time spent, in declaration order} */
     public Map<LayerKind, Long> asMap() {
         Map<LayerKind, Long> m = new EnumMap<>(LayerKind.class);
         for (LayerKind k : LayerKind.values()) {

@@ -77,6 +77,7 @@ public final class ModelFile {
      * @param architectureJson the architecture JSON
      * @param metadata         other {@code __metadata__} entries (format and architecture are set here)
      * @param tensors          the tensors, names unique
+     * @return the model
      * @throws IllegalArgumentException if the JSON is malformed or a name repeats
      */
     public static ModelFile of(String architectureJson, Map<String, String> metadata, List<Tensor> tensors) {
@@ -97,22 +98,22 @@ public final class ModelFile {
         return architecture;
     }
 
-    /** The architecture JSON as stored. */
+    /** {@return the architecture JSON as stored} */
     public String architectureJson() {
         return metadata.get(ARCHITECTURE_KEY);
     }
 
-    /** Every {@code __metadata__} entry, unmodifiable. */
+    /** {@return every {@code __metadata__} entry, unmodifiable} */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** The tensors by name, unmodifiable. */
+    /** {@return the tensors by name, unmodifiable} */
     public Map<String, Tensor> tensors() {
         return tensors;
     }
 
-    /** The accuracy recorded by the exporter ({@value #PYTORCH_ACCURACY_KEY}), if present and a number. */
+    /** {@return the accuracy recorded by the exporter ({@value #PYTORCH_ACCURACY_KEY}), if present and a number} */
     public java.util.OptionalDouble pytorchAccuracy() {
         String s = metadata.get(PYTORCH_ACCURACY_KEY);
         if (s == null) {
@@ -128,6 +129,8 @@ public final class ModelFile {
     /**
      * Reads and checks a model file's container.
      *
+     * @param file a safetensors file
+     * @return its content
      * @throws IllegalArgumentException naming the field or tensor at fault: header length beyond the
      *                                  file, header not JSON or not an object, unknown dtype, bad
      *                                  shape, byte range outside the data, overlapping or of the
@@ -328,6 +331,7 @@ public final class ModelFile {
      * Writes this model as a safetensors file: tensors in name order, contiguous, the header padded
      * with spaces to a multiple of 8 bytes (as the reference implementation does).
      *
+     * @param file where to write (replaced if it exists)
      * @throws IOException if the file cannot be written
      */
     public void write(Path file) throws IOException {

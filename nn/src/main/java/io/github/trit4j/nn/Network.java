@@ -50,7 +50,13 @@ public final class Network {
         this.options = options;
     }
 
-    /** {@link #load(Path, NetworkOptions)} with {@link NetworkOptions#defaults()}. */
+    /**
+     * {@link #load(Path, NetworkOptions)} with {@link NetworkOptions#defaults()}.
+     *
+     * @param file the model file (docs/MODEL_FORMAT.md)
+     * @return the network
+     * @throws IOException if the file cannot be read
+     */
     public static Network load(Path file) throws IOException {
         return load(file, NetworkOptions.defaults());
     }
@@ -58,6 +64,9 @@ public final class Network {
     /**
      * Reads, checks and builds a model file.
      *
+     * @param file    the model file (docs/MODEL_FORMAT.md)
+     * @param options how it runs (threads, kernels, float GEMM)
+     * @return the network
      * @throws IllegalArgumentException naming the field or tensor at fault for any malformed content
      *                                  (see {@link ModelFile#read} and {@link #of})
      * @throws IOException              if the file cannot be read
@@ -72,6 +81,9 @@ public final class Network {
      * {-1, 0, 1}, non-positive or non-finite scales, alphas and clips, negative variances) and
      * folds every BatchNorm into its convolution.
      *
+     * @param model   a model file's content
+     * @param options how it runs (threads, kernels, float GEMM)
+     * @return the network
      * @throws IllegalArgumentException naming the layer field or tensor at fault; no network is made
      */
     public static Network of(ModelFile model, NetworkOptions options) {
@@ -83,54 +95,65 @@ public final class Network {
         return new Network(r.name(), r.input(), r.classes(), r.layers(), meta, options);
     }
 
-    /** The architecture's name. */
+    /** {@return the architecture's name} */
     public String name() {
         return name;
     }
 
-    /** Input channels. */
+    /** {@return input channels} */
     public int inputChannels() {
         return input.c();
     }
 
-    /** Input height. */
+    /** {@return input height} */
     public int inputHeight() {
         return input.h();
     }
 
-    /** Input width. */
+    /** {@return input width} */
     public int inputWidth() {
         return input.w();
     }
 
-    /** Floats per input image: channels * height * width. */
+    /** {@return floats per input image: channels * height * width} */
     public int inputSize() {
         return input.size();
     }
 
-    /** Number of classes (logits per image). */
+    /** {@return number of classes (logits per image)} */
     public int classes() {
         return classes;
     }
 
-    /** The model file's metadata (format, accuracy, training record), without the architecture. */
+    /** {@return the model file's metadata (format, accuracy, training record), without the architecture} */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** The options it runs with. */
+    /** {@return the options it runs with} */
     public NetworkOptions options() {
         return options;
     }
 
-    /** The logits of {@code batch} images, in a new array of {@code batch * classes()}. */
+    /**
+     * {@return the logits of {@code batch} images, in a new array of {@code batch * classes()}}
+     *
+     * @param input {@code batch} images, NCHW, {@link #inputSize()} floats each
+     * @param batch images in {@code input}
+     */
     public float[] predict(float[] input, int batch) {
         float[] logits = new float[checkedLogits(batch)];
         predict(input, batch, logits, null);
         return logits;
     }
 
-    /** {@link #predict(float[], int, float[], LayerTimes)} without timing. */
+    /**
+     * {@link #predict(float[], int, float[], LayerTimes)} without timing.
+     *
+     * @param input  {@code batch} images, NCHW, {@link #inputSize()} floats each
+     * @param batch  images in {@code input}
+     * @param logits receives {@code batch * classes()} logits
+     */
     public void predict(float[] input, int batch, float[] logits) {
         predict(input, batch, logits, null);
     }
@@ -216,7 +239,12 @@ public final class Network {
         return (int) n;
     }
 
-    /** The predicted class of each of {@code batch} images: the argmax of its logits (the first on ties). */
+    /**
+     * {@return the predicted class of each of {@code batch} images: the argmax of its logits (the first on ties)}
+     *
+     * @param input {@code batch} images, NCHW, {@link #inputSize()} floats each
+     * @param batch images in {@code input}
+     */
     public int[] classify(float[] input, int batch) {
         return argmax(predict(input, batch), classes);
     }
@@ -224,6 +252,10 @@ public final class Network {
     /**
      * Row-wise argmax of {@code rows x classes} logits: the first index of the largest value
      * (NaN never wins unless a row is all NaN, then 0).
+     *
+     * @param logits  {@code rows x classes} logits, row-major
+     * @param classes logits per row
+     * @return the argmax of each row
      */
     public static int[] argmax(float[] logits, int classes) {
         Objects.requireNonNull(logits, "logits");
@@ -250,6 +282,10 @@ public final class Network {
     /**
      * Row-wise softmax of {@code rows x classes} logits into a new array, computed stably
      * (maximum subtracted, in double, rounded to float once).
+     *
+     * @param logits  {@code rows x classes} logits, row-major
+     * @param classes logits per row
+     * @return the probabilities, row-major, each row summing to 1
      */
     public static float[] softmax(float[] logits, int classes) {
         Objects.requireNonNull(logits, "logits");

@@ -23,22 +23,30 @@ public record NetworkOptions(GemmEngine engine, FloatGemm floatGemm) {
         Objects.requireNonNull(floatGemm, "floatGemm");
     }
 
-    /** The dispatched engine ({@link Gemm#engine()}) and {@link FloatGemm#javaDefault()}. */
+    /** {@return the dispatched engine ({@link Gemm#engine()}) and {@link FloatGemm#javaDefault()}} */
     public static NetworkOptions defaults() {
         return new NetworkOptions(Gemm.engine(), FloatGemm.javaDefault());
     }
 
-    /** The same with the engine on {@code threads} threads. */
+    /**
+     * {@return the same with the engine on {@code threads} threads}
+     *
+     * @param threads threads per product, at least 1
+     */
     public NetworkOptions withThreads(int threads) {
         return new NetworkOptions(engine.withThreads(threads), floatGemm);
     }
 
-    /** The same with another float GEMM. */
+    /**
+     * {@return the same with another float GEMM}
+     *
+     * @param gemm the float GEMM of the float layers
+     */
     public NetworkOptions withFloatGemm(FloatGemm gemm) {
         return new NetworkOptions(engine, gemm);
     }
 
-    /** Threads of each product. */
+    /** {@return threads of each product} */
     public int threads() {
         return engine.threads();
     }

@@ -1,19 +1,25 @@
 package io.github.trit4j.nn;
 
+import io.github.trit4j.FloatEpilogue;
 import io.github.trit4j.conv.Conv2d;
-import io.github.trit4j.conv.Layout;
 import io.github.trit4j.quant.ActivationQuantizer;
 
 /**
  * Quantized convolution: trit4j's {@link Conv2d} quantizes the float input with the conv's
  * own quantizer, packs and convolves (exact int32), then {@code y = (float) acc * c[o] + shift[o]}
- * in float32, and {@code max(y, 0)} when a ReLU is fused.
+ * in float32, and {@code max(y, 0)} when a ReLU is fused; in a basic block's second conv also the
+ * residual, {@code max(y + sc, 0)}. All of it in one call ({@link FloatEpilogue}, in that order),
+ * applied by the product on output tiles while they are in cache: no int array of the output.
  */
 final class QuantConv extends ConvUnit {
     final Conv2d conv;
     final ActivationQuantizer quantizer;
     final float[] c;
     final float[] shift;
+    /** {@code c, shift} and this conv's ReLU. */
+    private final FloatEpilogue epilogue;
+    /** {@code c, shift}, then the residual, then the block's ReLU. */
+    private final FloatEpilogue residualEpilogue;
 
     QuantConv(String name, Conv2d conv, Shape in, ActivationQuantizer quantizer, float[] c, float[] shift,
               boolean relu) {
@@ -22,6 +28,8 @@ final class QuantConv extends ConvUnit {
         this.quantizer = quantizer;
         this.c = c;
         this.shift = shift;
+        this.epilogue = FloatEpilogue.of(c, shift, relu);
+        this.residualEpilogue = FloatEpilogue.of(c, shift, true);
     }
 
     @Override
@@ -29,33 +37,25 @@ final class QuantConv extends ConvUnit {
         return LayerKind.QUANTIZED_CONV;
     }
 
+    /** None: the conv keeps its buffers per thread, and the epilogue writes {@code y} directly. */
     @Override
     Object scratch(int batch) {
-        return new int[batch * out.size()];
+        return null;
     }
 
     @Override
     void forward(float[] x, int batch, float[] y, Object scratch) {
-        int[] acc = (int[]) scratch;
-        conv.forward(x, quantizer, batch, in.h(), in.w(), Layout.NCHW, acc);
-        int pixels = out.h() * out.w();
-        int m = spec.outChannels();
-        for (int n = 0; n < batch; n++) {
-            for (int o = 0; o < m; o++) {
-                float co = c[o];
-                float so = shift[o];
-                int base = (n * m + o) * pixels;
-                if (relu) {
-                    for (int i = base; i < base + pixels; i++) {
-                        y[i] = Math.max((float) acc[i] * co + so, 0f);
-                    }
-                } else {
-                    for (int i = base; i < base + pixels; i++) {
-                        y[i] = (float) acc[i] * co + so;
-                    }
-                }
-            }
-        }
+        conv.forward(x, quantizer, batch, in.h(), in.w(), epilogue, null, y);
+    }
+
+    @Override
+    boolean fusesResidual() {
+        return true;
+    }
+
+    @Override
+    void forwardResidual(float[] x, int batch, float[] y, Object scratch, float[] residual) {
+        conv.forward(x, quantizer, batch, in.h(), in.w(), residualEpilogue, residual, y);
     }
 
     @Override

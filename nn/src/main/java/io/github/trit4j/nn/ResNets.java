@@ -35,6 +35,7 @@ public final class ResNets {
      *
      * @param blockMode the mode of every block convolution (downsamples included)
      * @param seed      the weights' seed
+     * @return the model, random weights
      */
     public static ModelFile resnet18Model(ConvMode blockMode, long seed) {
         Objects.requireNonNull(blockMode, "blockMode");
@@ -57,7 +58,13 @@ public final class ResNets {
         return b.model();
     }
 
-    /** {@link #resnet18Model} built with {@code options}. */
+    /**
+     * {@return {@link #resnet18Model} built with {@code options}}
+     *
+     * @param blockMode the mode of every block convolution (downsamples included)
+     * @param seed      the weights' seed
+     * @param options   how it runs
+     */
     public static Network resnet18(ConvMode blockMode, long seed, NetworkOptions options) {
         return Network.of(resnet18Model(blockMode, seed), options);
     }
@@ -67,7 +74,10 @@ public final class ResNets {
      * stem to {@code widths[0]} channels + BatchNorm + ReLU, one basic block per width (the first
      * with stride 1, the others stride 2), global average pool, float linear to 10.
      *
-     * @param widths channels of each stage, at least one, each >= 1
+     * @param blockMode the mode of every block convolution (downsamples included)
+     * @param seed      the weights' seed
+     * @param widths    channels of each stage, at least one, each >= 1
+     * @return the model, random weights
      */
     public static ModelFile smallModel(ConvMode blockMode, long seed, int... widths) {
         Objects.requireNonNull(blockMode, "blockMode");
@@ -89,7 +99,14 @@ public final class ResNets {
         return b.model();
     }
 
-    /** {@link #smallModel} built with {@code options}. */
+    /**
+     * {@return {@link #smallModel} built with {@code options}}
+     *
+     * @param blockMode the mode of every block convolution (downsamples included)
+     * @param seed      the weights' seed
+     * @param options   how it runs
+     * @param widths    channels of each stage, at least one, each >= 1
+     */
     public static Network small(ConvMode blockMode, long seed, NetworkOptions options, int... widths) {
         return Network.of(smallModel(blockMode, seed, widths), options);
     }

@@ -23,7 +23,7 @@ public final class Tensor {
             this.bytes = bytes;
         }
 
-        /** Bytes per element. */
+        /** {@return bytes per element} */
         public int bytes() {
             return bytes;
         }
@@ -55,12 +55,24 @@ public final class Tensor {
         this.bytes = bytes;
     }
 
-    /** An F32 tensor (values copied). */
+    /**
+     * {@return an F32 tensor (values copied)}
+     *
+     * @param name   the tensor's name in the model file
+     * @param values its elements, row-major
+     * @param shape  its dimensions
+     */
     public static Tensor f32(String name, float[] values, int... shape) {
         return new Tensor(name, DType.F32, shape, Objects.requireNonNull(values, "values").clone(), null);
     }
 
-    /** An I8 tensor (values copied). */
+    /**
+     * {@return an I8 tensor (values copied)}
+     *
+     * @param name   the tensor's name in the model file
+     * @param values its elements, row-major
+     * @param shape  its dimensions
+     */
     public static Tensor i8(String name, byte[] values, int... shape) {
         return new Tensor(name, DType.I8, shape, null, Objects.requireNonNull(values, "values").clone());
     }
@@ -74,27 +86,27 @@ public final class Tensor {
         return new Tensor(name, DType.I8, shape, null, values);
     }
 
-    /** The tensor's name in the file. */
+    /** {@return the tensor's name in the file} */
     public String name() {
         return name;
     }
 
-    /** Its element type. */
+    /** {@return its element type} */
     public DType dtype() {
         return dtype;
     }
 
-    /** A copy of its shape. */
+    /** {@return a copy of its shape} */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Number of elements. */
+    /** {@return number of elements} */
     public int size() {
         return floats != null ? floats.length : bytes.length;
     }
 
-    /** A copy of the values of an F32 tensor. @throws IllegalStateException if it is I8 */
+    /** {@return a copy of the values of an F32 tensor. @throws IllegalStateException if it is I8} */
     public float[] floats() {
         if (floats == null) {
             throw new IllegalStateException("tensor " + name + " is " + dtype + ", not F32");
@@ -102,7 +114,7 @@ public final class Tensor {
         return floats.clone();
     }
 
-    /** A copy of the values of an I8 tensor. @throws IllegalStateException if it is F32 */
+    /** {@return a copy of the values of an I8 tensor. @throws IllegalStateException if it is F32} */
     public byte[] bytes() {
         if (bytes == null) {
             throw new IllegalStateException("tensor " + name + " is " + dtype + ", not I8");

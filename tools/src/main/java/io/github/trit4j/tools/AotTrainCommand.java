@@ -38,6 +38,31 @@ public final class AotTrainCommand implements Callable<Integer> {
     private static final java.util.regex.Pattern SKIPPED_CLASS = java.util.regex.Pattern.compile(
             "^\\[[^\\]]*\\]\\[warning\\]\\[aot\\] Skipping ");
 
+    /**
+     * The two lines JDK 25 prints, as errors, in every successful AOT cache of a JVM with an incubator module resolved
+     * ({@code --add-modules jdk.incubator.vector}, which trit4j needs):
+     * <pre>
+     * [0.191s][error][aot] An error has occurred while processing the AOT configuration file. Run with -Xlog:aot for details.
+     * [0.191s][error][aot] archivedBootLayer not available, disabling full module graph
+     * </pre>
+     * The training JVM does not archive the boot layer when an incubator module is in it (with {@code -Xlog:aot}:
+     * "Not dumping heap, reset CDSConfig::_is_using_optimized_module_handling"; {@code --add-modules jdk.jfr} does
+     * not do this, a hello-world class with {@code --add-modules jdk.incubator.vector} does), so the assembly JVM
+     * ({@code -XX:AOTMode=create}) finds no archived module graph and says so at error level, then writes the cache
+     * anyway, without the full module graph (module resolution at start-up is not cached; class loading, linking
+     * and profiles are). Nothing the user can act on, and the cache works: {@link #record} leaves exactly these two
+     * messages out; every other line of the JVMs, errors included, is shown.
+     */
+    static final java.util.regex.Pattern INCUBATOR_MODULE_GRAPH_NOTICE = java.util.regex.Pattern.compile(
+            "^\\[[^\\]]*\\]\\[error\\]\\[aot\\] (An error has occurred while processing the AOT configuration file\\. "
+                    + "Run with -Xlog:aot for details\\.|archivedBootLayer not available, disabling full module graph)$");
+
+    /**
+     * The line every JVM with the vector module prints at start-up (the training JVM and the JVM that assembles the
+     * cache): left out here as the {@code trit4j} launcher leaves it out of its own JVM's output.
+     */
+    static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
+
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "2",
             description = "Seconds of calls per workload in the training run (default: ${DEFAULT-VALUE}).")
     double seconds;
@@ -90,6 +115,8 @@ public final class AotTrainCommand implements Callable<Integer> {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (SKIPPED_CLASS.matcher(line).find()) {
                     skipped++; // one line per class the cache cannot hold (picocli's old class files, ...)
+                } else if (INCUBATOR_MODULE_GRAPH_NOTICE.matcher(line).matches() || line.equals(INCUBATOR_WARNING)) {
+                    continue; // the JDK's notices of the incubator module trit4j needs, not messages of this run
                 } else if (!line.startsWith("{")) {
                     // the training run's own figures are not fresh-JVM figures: only the JVM's messages are shown
                     console.println(line);

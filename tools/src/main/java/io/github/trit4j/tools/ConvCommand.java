@@ -26,16 +26,17 @@ import java.util.concurrent.Callable;
                         + "run im2col + their GEMM. GMAC/s = O * outH * outW * C * kernel^2 / time."})
 public final class ConvCommand implements Callable<Integer> {
 
-    @Option(names = "--c", required = true, paramLabel = "C", description = "Input channels.")
+    // Long names only: a one-letter --h beside the standard -h (help) made "conv -h 56" print the help.
+    @Option(names = "--channels", required = true, paramLabel = "C", description = "Input channels.")
     int c;
 
-    @Option(names = "--h", required = true, paramLabel = "H", description = "Input height.")
+    @Option(names = "--height", required = true, paramLabel = "H", description = "Input height.")
     int h;
 
-    @Option(names = "--w", paramLabel = "W", description = "Input width (default: H).")
+    @Option(names = "--width", paramLabel = "W", description = "Input width (default: H).")
     Integer w;
 
-    @Option(names = "--o", required = true, paramLabel = "O", description = "Output channels.")
+    @Option(names = "--out-channels", required = true, paramLabel = "O", description = "Output channels.")
     int o;
 
     @Option(names = "--kernel", paramLabel = "K", defaultValue = "3", description = "Kernel size, K x K (default: ${DEFAULT-VALUE}).")

@@ -8,6 +8,7 @@ import io.github.trit4j.nn.gemm.FloatGemm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -20,8 +21,10 @@ import java.util.concurrent.Callable;
 /**
  * {@code trit4j eval}: a model file on an IDX test set (Fashion-MNIST by default): accuracy
  * through trit4j, the PyTorch accuracy the exporter recorded, agreement with the exporter's
- * reference outputs, and indicative latency and throughput. Exit code 1 if the model or the
- * data cannot be read or checked.
+ * reference outputs, and indicative latency and throughput. A missing or unreadable model or test
+ * set, a file that is not a model (safetensors) or not IDX, a corrupt {@code .gz} and a bad option
+ * value are user errors: one line, exit code 2 ({@link UserError}). Exit code 1 if the model loads
+ * but cannot be checked against its reference outputs.
  */
 @Command(name = "eval",
         mixinStandardHelpOptions = true,
@@ -61,7 +64,7 @@ public final class EvalCommand implements Callable<Integer> {
     int limit = Integer.MAX_VALUE;
 
     @Option(names = "--timing-seconds", paramLabel = "S", description = "Seconds per timing loop, after as long a "
-            + "warm-up; 0 skips timing (default: ${DEFAULT-VALUE}).")
+            + "warm-up, from 0 (skips timing) to 3600 (default: ${DEFAULT-VALUE}).")
     double timingSeconds = 2;
 
     /** Created by picocli. */
@@ -73,34 +76,49 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (limit < 1) {
-            err.println("--limit must be at least 1, got " + limit);
-            return 2;
+            throw new ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
+        }
+        if (!Double.isFinite(timingSeconds) || timingSeconds < 0 || timingSeconds > MAX_TIMING_SECONDS) {
+            throw new ParameterException(spec.commandLine(), "--timing-seconds must be a number of seconds from 0 to "
+                    + (int) MAX_TIMING_SECONDS + " (0 skips timing), got " + timingSeconds);
+        }
+        if (threads != null && threads < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+        }
+        checkModelPath(model);
+        if (Files.isRegularFile(data)) {
+            throw new UserError("--data " + data + " is a file; expected the directory that holds "
+                    + IdxDataset.TEST_IMAGES + " and " + IdxDataset.TEST_LABELS);
         }
         if (!IdxDataset.present(data)) {
-            err.println("no test set in " + data + " (" + IdxDataset.TEST_IMAGES + ", " + IdxDataset.TEST_LABELS
-                    + "); on Debian: apt-get install dataset-fashion-mnist");
-            return 1;
+            throw new UserError("no test set in " + data + " (" + IdxDataset.TEST_IMAGES + ", " + IdxDataset.TEST_LABELS
+                    + "); on Debian: apt-get install dataset-fashion-mnist, or --data DIR");
         }
         NetworkOptions options = NetworkOptions.defaults();
         if (threads != null) {
-            if (threads < 1) {
-                err.println("--threads must be at least 1, got " + threads);
-                return 2;
-            }
             options = options.withThreads(threads);
         }
         FloatGemm gemm = backend == Fp32Backend.OPENBLAS ? new OpenBlasFloatGemm() : FloatGemm.javaDefault();
         options = options.withFloatGemm(gemm);
         ModelFile file;
-        Network net;
         try {
             file = ModelFile.read(model);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(model + " is not a trit4j model file (safetensors, docs/MODEL_FORMAT.md): "
+                    + withoutPath(e.getMessage(), model));
+        }
+        Network net;
+        try {
             net = Network.of(file, options);
         } catch (IllegalArgumentException e) {
-            err.println(model + ": " + e.getMessage());
-            return 1;
+            throw new UserError(model + ": not a model trit4j can run: " + withoutPath(e.getMessage(), model));
         }
-        IdxDataset set = IdxDataset.readTestSet(data);
+        IdxDataset set;
+        try {
+            set = IdxDataset.readTestSet(data);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
         int n = Math.min(limit, set.size());
         row(out, "model", model + " (" + net.name() + ")");
         row(out, "runtime", "float GEMM " + gemm.name() + "; quantized kernels " + options.engine() + "; "
@@ -156,6 +174,31 @@ public final class EvalCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The longest --timing-seconds: an hour per loop is a mistake, not a measurement. */
+    static final double MAX_TIMING_SECONDS = 3600;
+
+    /**
+     * The model path is a readable regular file, else a {@link UserError} saying what it is instead (missing, a
+     * directory, unreadable).
+     */
+    static void checkModelPath(Path model) {
+        if (!Files.exists(model)) {
+            throw new UserError("--model " + model + ": no such file");
+        }
+        if (Files.isDirectory(model)) {
+            throw new UserError("--model " + model + " is a directory; expected a model file (.safetensors)");
+        }
+        if (!Files.isRegularFile(model) || !Files.isReadable(model)) {
+            throw new UserError("--model " + model + " is not a readable file");
+        }
+    }
+
+    /** A loader message without the path it starts with (the caller names the file once). */
+    static String withoutPath(String message, Path file) {
+        String prefix = file + ": ";
+        return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 
     /** Warm-up for {@link #timingSeconds}, then the mean time of calls over as long again. */

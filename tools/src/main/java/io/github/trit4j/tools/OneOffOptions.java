@@ -12,9 +12,10 @@ import java.util.List;
  */
 final class OneOffOptions {
 
-    @Option(names = "--pair", split = ",", paramLabel = "P", defaultValue = "FP32_OPENBLAS,TERNARY_CONVENTIONAL,TERNARY_FATNN",
+    @Option(names = "--precisions", split = ",", paramLabel = "P",
+            defaultValue = "FP32_OPENBLAS,TERNARY_CONVENTIONAL,TERNARY_FATNN",
             description = "Precisions (as in bench --precisions) or all (default: ${DEFAULT-VALUE}).")
-    List<String> pair;
+    List<String> precisions;
 
     @Option(names = "--threads", split = ",", paramLabel = "N", defaultValue = "1",
             description = "Thread counts, numbers or 'all' (default: ${DEFAULT-VALUE}).")
@@ -38,7 +39,7 @@ final class OneOffOptions {
     /** Times {@code workload} as these options say; the exit code of {@link OneOffRun#run}. */
     int run(CommandSpec spec, String command, String title, String workload) throws Exception {
         int[] timing = quick ? StudyPlan.QUICK_TIMING : StudyPlan.DEFAULT_TIMING;
-        StudyPlan plan = StudyPlan.of(List.of(workload), StudyOptions.precisions(spec, "--pair", pair),
+        StudyPlan plan = StudyPlan.of(List.of(workload), StudyOptions.precisions(spec, "--precisions", precisions),
                 StudyOptions.shapes(spec, isa), StudyOptions.threads(spec, threads), timing).withOpenBlasCore(openBlasCore);
         return OneOffRun.run(spec, command, title, plan, out);
     }

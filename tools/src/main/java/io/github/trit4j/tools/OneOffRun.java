@@ -32,7 +32,7 @@ final class OneOffRun {
             return 1;
         }
         if (out != null) {
-            StudyReport.write(measurements, out, heading, console);
+            StudyReport.write(measurements, out, heading, plan.indicative(), console);
         } else {
             StudyResults results = new StudyResults(measurements);
             console.println();

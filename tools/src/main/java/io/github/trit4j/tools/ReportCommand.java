@@ -4,7 +4,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -17,7 +16,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code trit4j report}: merges {@code results.csv} files of several machines (or runs) into
  * one cross-machine table, CSV, HTML report and charts. Each machine's speedups are over its own
- * fp32 OpenBLAS. Exit code 1 if a file is not a study CSV, 2 if one is missing.
+ * fp32 OpenBLAS. A missing file, a directory or a file that is not a study CSV is a user error: one line, exit
+ * code 2.
  */
 @Command(name = "report",
         mixinStandardHelpOptions = true,
@@ -42,8 +42,11 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         for (Path f : files) {
+            if (Files.isDirectory(f)) {
+                throw new UserError(f + " is a directory; expected a results.csv written by trit4j bench");
+            }
             if (!Files.isRegularFile(f)) {
-                throw new ParameterException(spec.commandLine(), "no such file: " + f);
+                throw new UserError("no such file: " + f);
             }
         }
         List<Measurement> all = new ArrayList<>();
@@ -51,8 +54,7 @@ public final class ReportCommand implements Callable<Integer> {
             try {
                 all.addAll(ResultsCsv.read(f));
             } catch (IllegalArgumentException e) {
-                spec.commandLine().getErr().println("trit4j report: " + e.getMessage());
-                return 1;
+                throw new UserError(e.getMessage());
             }
         }
         if (all.isEmpty()) {

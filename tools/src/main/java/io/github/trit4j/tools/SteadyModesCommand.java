@@ -35,8 +35,8 @@ public final class SteadyModesCommand implements Callable<Integer> {
             description = "A study workload (default: ${DEFAULT-VALUE}).")
     String workload;
 
-    @Option(names = "--precision", paramLabel = "P", defaultValue = "TERNARY_FATNN",
-            description = "A study precision (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--precisions", paramLabel = "P", defaultValue = "TERNARY_FATNN",
+            description = "One study precision, named as in bench --precisions (default: ${DEFAULT-VALUE}).")
     StudyPrecision precision;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Threads (default: ${DEFAULT-VALUE}).")
@@ -74,6 +74,9 @@ public final class SteadyModesCommand implements Callable<Integer> {
         }
         if (jvms < 2 || !(seconds > 0) || seconds > 600 || threads < 1) {
             throw new ParameterException(spec.commandLine(), "--jvms must be >= 2, --seconds in (0, 600], --threads >= 1");
+        }
+        if (!(bar >= 0 && bar < 100)) {
+            throw new ParameterException(spec.commandLine(), "--bar must be a percentage in [0, 100), got " + bar);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "trit4j steady-modes: %s %s, %d thread(s), %d fresh JVMs x %.0f s%s%n", workload,

@@ -125,11 +125,20 @@ final class StudyOptions {
         return threads.stream().sorted().toList();
     }
 
-    /** Precision names, or {@code all}. */
+    /**
+     * The {@code --precisions} name of {@code bench}'s PyTorch anchors ({@link PyTorchAnchors}); skipped here, as
+     * they are not a JMH precision.
+     */
+    static final String PYTORCH = "PYTORCH";
+
+    /** Precision names, or {@code all} ({@value #PYTORCH} is skipped). */
     static List<StudyPrecision> precisions(CommandSpec spec, String option, List<String> values) {
         LinkedHashSet<StudyPrecision> chosen = new LinkedHashSet<>();
         for (String v : values) {
             String s = v.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+            if (s.equals(PYTORCH)) {
+                continue; // the PyTorch anchors: not a JMH precision (BenchCommand.withPyTorch)
+            }
             if (s.equals("ALL")) {
                 chosen.addAll(List.of(StudyPrecision.values()));
                 chosen.remove(StudyPrecision.FP32_OPENBLAS_ENV);

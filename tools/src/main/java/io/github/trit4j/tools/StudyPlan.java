@@ -36,7 +36,8 @@ public record StudyPlan(List<String> workloads, List<StudyPrecision> precisions,
 
     /**
      * Default timing: up to 12 iterations of 300 ms per measurement, the first ones counted as warm-up until three
-     * agree within 5% ({@link SteadyState}); about 10 minutes for the full default study on 2 cores, plus the resnet18 workload (a few minutes, not yet timed).
+     * agree within 5% ({@link SteadyState}); a few minutes for the short default study on 2 cores, about 21 for
+     * {@code --full}.
      */
     public static final int[] DEFAULT_TIMING = {0, 300, 12, 300};
     /** {@code --quick}: seconds, for smoke tests; numbers are indicative only. */

@@ -25,13 +25,31 @@ public final class StudyReport {
     private StudyReport() {
     }
 
+    /** The heading's suffix of an indicative run (the report's title and first heading). */
+    static final String INDICATIVE = " \u2014 INDICATIVE ONLY (--quick: too few iterations for a steady state; not for "
+            + "publication)";
+
     /** Writes everything under {@code dir} (created if needed) and prints the tables to {@code out}. */
     public static void write(List<Measurement> measurements, Path dir, String heading, PrintWriter out) throws IOException {
+        write(measurements, dir, heading, false, out);
+    }
+
+    /**
+     * Writes everything under {@code dir} (created if needed) and prints the tables to {@code out}.
+     *
+     * @param indicative whether the figures are indicative only ({@code --quick}): the report's title and every
+     *                   chart's title say so
+     */
+    public static void write(List<Measurement> measurements, Path dir, String heading, boolean indicative,
+                             PrintWriter out) throws IOException {
         Files.createDirectories(dir);
+        if (indicative) {
+            heading = heading + INDICATIVE;
+        }
         StudyResults results = new StudyResults(measurements);
         List<TextTable> tables = StudyTables.all(results);
         ResultsCsv.write(dir.resolve(CSV), measurements);
-        Map<String, byte[]> charts = StudyCharts.render(results);
+        Map<String, byte[]> charts = StudyCharts.render(results, indicative);
         for (Map.Entry<String, byte[]> chart : charts.entrySet()) {
             Files.write(dir.resolve(chart.getKey()), chart.getValue());
         }

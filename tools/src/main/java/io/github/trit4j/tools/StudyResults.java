@@ -146,6 +146,21 @@ public final class StudyResults {
         return OptionalDouble.of(base.get().microsPerOp() / m.get().microsPerOp());
     }
 
+    /**
+     * The error of {@link #speedup}: JMH's 99.9% errors of the two times combined (relative errors added in
+     * quadrature, first order), in speedup units; NaN where either error is unknown, empty where there is no speedup.
+     */
+    public OptionalDouble speedupError(Group g, String workload, StudyPrecision precision) {
+        Optional<Measurement> m = find(g, workload, precision);
+        Optional<Measurement> base = baseline(g, workload);
+        if (m.isEmpty() || base.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        double speedup = base.get().microsPerOp() / m.get().microsPerOp();
+        return OptionalDouble.of(speedup * Math.hypot(base.get().microsError() / base.get().microsPerOp(),
+                m.get().microsError() / m.get().microsPerOp()));
+    }
+
     /** FATNN's speedup over conventional ternary in a group and workload, if both ran. */
     public OptionalDouble fatnnOverConventional(Group g, String workload) {
         Optional<Measurement> f = find(g, workload, StudyPrecision.TERNARY_FATNN);
@@ -175,6 +190,28 @@ public final class StudyResults {
     public OptionalDouble geomeanGmacs(Group g, StudyPrecision precision) {
         return geomean(workloads().stream().map(w -> find(g, w, precision)
                 .map(m -> OptionalDouble.of(m.gmacs())).orElse(OptionalDouble.empty())).toList());
+    }
+
+    /**
+     * The error of {@link #geomeanGmacs}: each workload's relative error (JMH's 99.9%) in quadrature over the
+     * workloads' count, times the mean (first order); NaN if any is unknown.
+     */
+    public OptionalDouble geomeanGmacsError(Group g, StudyPrecision precision) {
+        OptionalDouble mean = geomeanGmacs(g, precision);
+        if (mean.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        double sum = 0;
+        int count = 0;
+        for (String w : workloads()) {
+            Optional<Measurement> m = find(g, w, precision);
+            if (m.isPresent() && m.get().gmacs() > 0) {
+                double relative = m.get().microsError() / m.get().microsPerOp();
+                sum += relative * relative;
+                count++;
+            }
+        }
+        return OptionalDouble.of(mean.getAsDouble() * Math.sqrt(sum) / count);
     }
 
     /** Geometric mean of FATNN over conventional ternary. */

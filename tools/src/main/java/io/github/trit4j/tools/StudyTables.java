@@ -20,10 +20,11 @@ public final class StudyTables {
     private StudyTables() {
     }
 
-    /** The summary first, then the detail tables. */
+    /** The summary first, then the network tables ({@link StudyNetwork}), then the detail tables. */
     public static List<TextTable> all(StudyResults results) {
         List<TextTable> tables = new ArrayList<>();
         tables.add(summary(results));
+        tables.addAll(StudyNetwork.tables(results));
         for (StudyResults.Group g : results.groups()) {
             tables.add(detail(results, g));
         }

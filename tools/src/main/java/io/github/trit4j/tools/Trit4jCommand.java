@@ -9,7 +9,14 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -18,7 +25,10 @@ import java.util.concurrent.Callable;
  * nowhere else.
  *
  * <p>Exit codes (picocli's): 0 success, 1 a check failed or the command failed,
- * 2 bad usage. The tools run on the class path with {@code --add-modules jdk.incubator.vector}
+ * 2 bad usage. Every user error is one line on stderr, never a stack trace: a bad option
+ * ({@link #usageError}), a bad file or value found while running ({@link UserError}, a missing
+ * or unreadable path); an I/O failure is one line too, with exit code 1. Only a bug in the
+ * tools prints a stack trace. The tools run on the class path with {@code --add-modules jdk.incubator.vector}
  * (the {@code trit4j} launcher at the repository root does both); without the module only
  * the SCALAR kernels exist.
  */
@@ -69,27 +79,74 @@ public final class Trit4jCommand implements Callable<Integer> {
 
     /**
      * The configured command line: the top command and its subcommands, enum values in any
-     * case, and usage errors answered in three lines rather than with the whole help.
+     * case, usage errors and user errors answered in one line rather than with the whole help
+     * or a stack trace.
      */
     public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new Trit4jCommand());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setParameterExceptionHandler(Trit4jCommand::usageError);
+        cmd.setExecutionExceptionHandler(Trit4jCommand::executionError);
         return cmd;
     }
 
-    /** The error, any "did you mean" suggestions, the synopsis, and where the full help is. */
+    /**
+     * One line: {@code trit4j <command>: <error>}, any "did you mean" suggestions, and where the
+     * full help is. Exit code 2.
+     */
     private static int usageError(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println(cmd.getColorScheme().errorText(e.getMessage()));
-        UnmatchedArgumentException.printSuggestions(e, err);
-        err.print(cmd.getHelp().fullSynopsis());
-        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        String name = cmd.getCommandSpec().qualifiedName();
+        List<String> suggestions = e instanceof UnmatchedArgumentException u ? u.getSuggestions() : List.of();
+        err.println(cmd.getColorScheme().errorText(name + ": " + oneLine(e.getMessage())
+                + (suggestions.isEmpty() ? "" : " (did you mean " + String.join(" or ", suggestions) + "?)")
+                + "; try '" + name + " --help'"));
         err.flush();
         return cmd.getExitCodeExceptionMapper() != null
                 ? cmd.getExitCodeExceptionMapper().getExitCode(e)
                 : cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * A command's exception: a {@link UserError} or a path the user named that is missing, not a
+     * directory or not readable is one line and exit code 2; any other I/O failure one line and
+     * exit code 1; anything else is a bug in the tools, rethrown (stack trace).
+     */
+    private static int executionError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        int code;
+        String message;
+        if (cause instanceof UserError) {
+            code = cmd.getCommandSpec().exitCodeOnInvalidInput();
+            message = cause.getMessage();
+        } else if (cause instanceof NoSuchFileException f) {
+            code = cmd.getCommandSpec().exitCodeOnInvalidInput();
+            message = "no such file or directory: " + f.getFile();
+        } else if (cause instanceof NotDirectoryException f) {
+            code = cmd.getCommandSpec().exitCodeOnInvalidInput();
+            message = "not a directory: " + f.getFile();
+        } else if (cause instanceof AccessDeniedException f) {
+            code = cmd.getCommandSpec().exitCodeOnInvalidInput();
+            message = "permission denied: " + f.getFile();
+        } else if (cause instanceof FileSystemException f) {
+            code = cmd.getCommandSpec().exitCodeOnExecutionException();
+            message = f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
+        } else if (cause instanceof IOException io) {
+            code = cmd.getCommandSpec().exitCodeOnExecutionException();
+            message = io.getMessage() != null ? io.getMessage() : io.getClass().getSimpleName();
+        } else {
+            throw e;
+        }
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(message)));
+        err.flush();
+        return code;
+    }
+
+    /** A message on one line: line breaks become "; ". */
+    private static String oneLine(String message) {
+        return String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 
     /**

@@ -67,7 +67,12 @@ class BenchCommandTest {
                 assertTrue(m.kernel().contains("[native core; " + forced + " removed]"), m::toString);
             }
         }
-        assertTrue(Files.readString(out.resolve("report.html")).contains("OpenBLAS"));
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("OpenBLAS"));
+        // a --quick report says so in its title and first heading
+        org.jsoup.nodes.Document doc = org.jsoup.Jsoup.parse(html);
+        assertTrue(doc.title().contains("INDICATIVE"), doc::title);
+        assertTrue(doc.selectFirst("h1").text().contains("INDICATIVE"), () -> doc.selectFirst("h1").text());
     }
 
     @Test
@@ -84,10 +89,15 @@ class BenchCommandTest {
                 new String[] {"bench", "--conv-threads", "x"},
                 new String[] {"bench", "--workloads", "conv4x2x2o4k5s1p0"},
                 new String[] {"bench", "--workloads", "resnet18", "--precisions", "INT8,BINARY"},
-                new String[] {"conv", "--c", "4", "--h", "2", "--o", "4", "--kernel", "5", "--pad", "0"},
-                new String[] {"conv", "--c", "0", "--h", "8", "--o", "4"},
-                new String[] {"conv", "--h", "8", "--o", "4"},
-                new String[] {"conv", "--c", "4", "--h", "8", "--o", "4", "--stride", "0"},
+                new String[] {"conv", "--channels", "4", "--height", "2", "--out-channels", "4", "--kernel", "5", "--pad", "0"},
+                new String[] {"conv", "--channels", "0", "--height", "8", "--out-channels", "4"},
+                new String[] {"conv", "--height", "8", "--out-channels", "4"},
+                new String[] {"conv", "--channels", "4", "--height", "8", "--out-channels", "4", "--stride", "0"},
+                new String[] {"gemm", "--m", "4", "--n", "4", "--k", "4", "--precisions", "FP16"},
+                new String[] {"steady-modes", "--precisions", "FP16"},
+                new String[] {"steady-modes", "--bar", "NaN"},
+                new String[] {"steady-modes", "--seconds", "NaN"},
+                new String[] {"aot-train", "--seconds", "-1"},
                 new String[] {"report"},
                 new String[] {"time-to-peak", "--workloads", "S9"},
                 new String[] {"time-to-peak", "--jvms", "0"},
@@ -95,16 +105,46 @@ class BenchCommandTest {
             CommandRun r = CommandRun.of(args);
             assertEquals(2, r.exitCode(), () -> String.join(" ", args) + "\n" + r);
             assertFalse(r.err().isBlank(), r::toString);
+            assertEquals(1, r.err().lines().count(), () -> "one line: " + r);
         }
     }
 
+    /**
+     * {@code bench} with no options is the short study (a few minutes on 2 cores): S2, S4, C3 and resnet18 at 1
+     * thread in fp32 OpenBLAS, int8, conventional ternary and FATNN, time to peak in one JVM per mode.
+     */
     @Test
-    void defaultsAreTheStudy() {
+    void theDefaultIsTheShortStudy() {
         picocli.CommandLine cmd = Trit4jCommand.commandLine();
         cmd.parseArgs("bench");
         BenchCommand bench = cmd.getSubcommands().get("bench").getCommand();
         StudyPlan plan = bench.plan();
-        assertEquals(List.of("S1", "S2", "S3", "S4", "Q1", "L1", "C1", "C2", "C3", "C4", "resnet18"), plan.workloads());
+        assertEquals(List.of("S2", "S4", "C3", "resnet18"), plan.workloads()); // resnet18-b1 is the network at batch 1
+        List<StudyPrecision> precisions = List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.INT8,
+                StudyPrecision.TERNARY_CONVENTIONAL, StudyPrecision.TERNARY_FATNN);
+        assertEquals(precisions, plan.precisions());
+        assertEquals(precisions, plan.convPrecisions());
+        assertEquals(List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.TERNARY_CONVENTIONAL,
+                StudyPrecision.TERNARY_FATNN), plan.networkPrecisions());
+        assertEquals(List.of(IsaShape.NATIVE), plan.shapes());
+        assertEquals(List.of(1), plan.threads());
+        assertEquals(List.of(1), plan.convThreads());
+        int libs = plan.openBlasLibraries().size(); // the anchor runs once per OpenBLAS library
+        // S2, S4, C3 in one run (same threads and precisions), resnet18 in its own
+        assertEquals(3 * (3 + libs) + (2 + libs), plan.size());
+        assertFalse(plan.indicative());
+        assertEquals(1, BenchCommand.SHORT_TIME_TO_PEAK_JVMS);
+    }
+
+    /** {@code bench --full} is the whole study; an explicit option still wins. */
+    @Test
+    void fullIsTheWholeStudy() {
+        picocli.CommandLine cmd = Trit4jCommand.commandLine();
+        cmd.parseArgs("bench", "--full");
+        StudyPlan plan = ((BenchCommand) cmd.getSubcommands().get("bench").getCommand()).plan();
+        // resnet18 is the network at batch 1 and 8
+        assertEquals(List.of("S1", "S2", "S3", "S4", "Q1", "L1", "C1", "C2", "C3", "C4", "resnet18", "resnet18-b8"),
+                plan.workloads());
         assertEquals(8, plan.precisions().size());
         assertFalse(plan.precisions().contains(StudyPrecision.FP32_OPENBLAS_ENV));
         assertEquals(List.of(IsaShape.NATIVE), plan.shapes());
@@ -116,20 +156,26 @@ class BenchCommandTest {
         assertEquals(List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.FP32_VECTOR, StudyPrecision.INT8,
                 StudyPrecision.TERNARY_CONVENTIONAL, StudyPrecision.TERNARY_FATNN), plan.convPrecisions());
         assertEquals(OpenBlasCore.NATIVE, plan.openBlasCore());
-        int libs = plan.openBlasLibraries().size(); // the anchor runs once per OpenBLAS library
+        int libs = plan.openBlasLibraries().size();
         // resnet18 at the GEMM thread counts in fp32 Vector API, the three ternary modes and the anchor
         assertEquals(List.of(StudyPrecision.FP32_OPENBLAS, StudyPrecision.FP32_VECTOR,
                 StudyPrecision.TERNARY_CONVENTIONAL, StudyPrecision.TERNARY_FATNN, StudyPrecision.TERNARY_TWO_BIT),
                 plan.networkPrecisions());
-        assertEquals(6 * (7 + libs) * plan.threads().size() + 4 * (4 + libs) + (4 + libs) * plan.threads().size(),
+        assertEquals(6 * (7 + libs) * plan.threads().size() + 4 * (4 + libs) + 2 * (4 + libs) * plan.threads().size(),
                 plan.size());
+        assertFalse(plan.indicative());
+
+        cmd.parseArgs("bench", "--full", "--workloads", "S1", "--threads", "1");
+        StudyPlan narrowed = ((BenchCommand) cmd.getSubcommands().get("bench").getCommand()).plan();
+        assertEquals(List.of("S1"), narrowed.workloads());
+        assertEquals(List.of(1), narrowed.threads());
+        assertEquals(8, narrowed.precisions().size());
 
         cmd.parseArgs("bench", "--quick");
         StudyPlan quick = ((BenchCommand) cmd.getSubcommands().get("bench").getCommand()).plan();
         assertEquals(List.of("S4"), quick.workloads());
         assertEquals(7 + quick.openBlasLibraries().size(), quick.size());
         assertTrue(quick.indicative());
-        assertFalse(plan.indicative());
     }
 
     /**
@@ -155,13 +201,13 @@ class BenchCommandTest {
     }
 
     /**
-     * A real quick run of the resnet18 workload, fp32 OpenBLAS against FATNN at 1 thread: a
+     * A real quick run of the resnet18 workload at batch 1 (resnet18-b1), fp32 OpenBLAS against FATNN at 1 thread: a
      * NETWORK row per measurement with the network's MACs, and the speedup in the report.
      */
     @Test
     void quickResnet18RunReportsTheNetworkSpeedup(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("results");
-        CommandRun r = CommandRun.of("bench", "--quick", "--workloads", "resnet18", "--precisions",
+        CommandRun r = CommandRun.of("bench", "--quick", "--workloads", "resnet18-b1", "--precisions",
                 "FP32_OPENBLAS,TERNARY_FATNN", "--threads", "1", "--time-to-peak-jvms", "0", "--out", out.toString());
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("native resnet18 TERNARY_FATNN 1t:"), r::toString);
@@ -247,7 +293,7 @@ class BenchCommandTest {
     void helpListsTheStudyOptions() {
         CommandRun r = CommandRun.of("bench", "--help");
         assertEquals(0, r.exitCode());
-        for (String option : List.of("--quick", "--isa", "--threads", "--out", "--workloads", "--precisions",
+        for (String option : List.of("--quick", "--full", "--isa", "--threads", "--out", "--workloads", "--precisions",
                 "--conv-threads", "--conv-precisions", "--openblas-core", "--time-to-peak-jvms",
                 "--no-aot-train")) {
             assertTrue(r.out().contains(option), option);

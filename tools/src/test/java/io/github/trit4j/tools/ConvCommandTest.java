@@ -15,11 +15,32 @@ class ConvCommandTest {
 
     @Test
     void timesOneConvolutionAndPrintsItsTable() {
-        CommandRun r = CommandRun.of("conv", "--c", "8", "--h", "10", "--w", "9", "--o", "16", "--kernel", "3",
-                "--stride", "2", "--pad", "1", "--pair", "TERNARY_FATNN", "--threads", "1", "--quick");
+        CommandRun r = CommandRun.of("conv", "--channels", "8", "--height", "10", "--width", "9", "--out-channels",
+                "16", "--kernel", "3", "--stride", "2", "--pad", "1", "--precisions", "TERNARY_FATNN", "--threads", "1", "--quick");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("[1/1] native conv8x10x9o16k3s2p1 TERNARY_FATNN 1t:"), r::toString);
         assertTrue(r.out().contains("| conv 8x10x9 3x3 s2 p1 -> 16 (16,25,72) | ("), r::toString);
+    }
+
+    /**
+     * The size options have long names only: {@code -h} is help, and {@code conv -h 56} is not taken for a height
+     * (it used to clash with {@code --h}); the old one-letter names are gone.
+     */
+    @Test
+    void sizeOptionsDoNotClashWithHelp() {
+        CommandRun help = CommandRun.of("conv", "-h");
+        assertEquals(0, help.exitCode(), help::toString);
+        for (String option : List.of("--channels", "--height", "--width", "--out-channels", "--precisions")) {
+            assertTrue(help.out().contains(option), () -> option + "\n" + help);
+        }
+        picocli.CommandLine cmd = Trit4jCommand.commandLine();
+        cmd.parseArgs("conv", "--channels", "4", "--height", "56", "--out-channels", "8");
+        ConvCommand conv = cmd.getSubcommands().get("conv").getCommand();
+        assertEquals(List.of(4, 56, 8), List.of(conv.c, conv.h, conv.o));
+        for (String old : List.of("--c", "--h", "--w", "--o", "--pair")) {
+            CommandRun r = CommandRun.of("conv", "--channels", "4", "--height", "8", "--out-channels", "4", old, "4");
+            assertEquals(2, r.exitCode(), () -> old + "\n" + r);
+        }
     }
 
     /**
@@ -29,7 +50,8 @@ class ConvCommandTest {
     @Test
     void openBlasBothCoresAreLabelled(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("conv");
-        CommandRun r = CommandRun.of("conv", "--c", "8", "--h", "10", "--o", "16", "--pair", "FP32_OPENBLAS",
+        CommandRun r = CommandRun.of("conv", "--channels", "8", "--height", "10", "--out-channels", "16",
+                "--precisions", "FP32_OPENBLAS",
                 "--openblas-core", "both", "--quick", "--out", out.toString());
         assertEquals(0, r.exitCode(), r::toString);
         List<Measurement> rows = StudyFiles.check(out);

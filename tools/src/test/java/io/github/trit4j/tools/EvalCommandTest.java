@@ -129,16 +129,56 @@ class EvalCommandTest {
         checkAgainstRecord(model, data);
     }
 
+    /**
+     * Every user error of {@code eval} is one line on stderr naming the bad value, exit code 2, no stack trace: a
+     * missing model, a directory, a file that is not safetensors, a missing or corrupt test set, bad option values.
+     */
     @Test
-    void reportsAMalformedModelAndMissingData() throws IOException {
-        Path bad = dir.resolve("bad.safetensors");
-        Files.write(bad, new byte[] {1, 2, 3});
-        CommandRun run = CommandRun.of("eval", "--model", bad.toString(), "--data", dataset(2).toString());
-        assertEquals(1, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("too short"), run.toString());
-        run = CommandRun.of("eval", "--model", bad.toString(), "--data", dir.resolve("nowhere").toString());
-        assertEquals(1, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("no test set"), run.toString());
+    void userErrorsAreOneLineAndExitCodeTwo() throws IOException {
+        Path data = dataset(2);
+        Path model = dir.resolve("small.safetensors");
+        ResNets.smallModel(ConvMode.FATNN, 1, 4).write(model);
+        Path shortFile = dir.resolve("bad.safetensors");
+        Files.write(shortFile, new byte[] {1, 2, 3});
+        Path text = dir.resolve("notes.txt");
+        Files.writeString(text, "these are not the tensors you are looking for\n");
+        Path corrupt = Files.createDirectories(dir.resolve("corrupt"));
+        Files.write(corrupt.resolve(IdxDataset.TEST_IMAGES), new byte[] {'n', 'o', 't', ' ', 'g', 'z', 'i', 'p'});
+        Files.copy(data.resolve(IdxDataset.TEST_LABELS), corrupt.resolve(IdxDataset.TEST_LABELS));
+        Path truncated = Files.createDirectories(dir.resolve("truncated"));
+        byte[] images = Files.readAllBytes(data.resolve(IdxDataset.TEST_IMAGES));
+        Files.write(truncated.resolve(IdxDataset.TEST_IMAGES), java.util.Arrays.copyOf(images, images.length / 2));
+        Files.copy(data.resolve(IdxDataset.TEST_LABELS), truncated.resolve(IdxDataset.TEST_LABELS));
+        String m = model.toString();
+        String d = data.toString();
+        record Case(List<String> args, String says) {
+        }
+        for (Case c : List.of(
+                new Case(List.of("--model", "/missing/model.safetensors", "--data", d), "no such file"),
+                new Case(List.of("--model", dir.toString(), "--data", d), "is a directory"),
+                new Case(List.of("--model", shortFile.toString(), "--data", d), "not a trit4j model file (safetensors"),
+                new Case(List.of("--model", text.toString(), "--data", d), "not a trit4j model file (safetensors"),
+                new Case(List.of("--model", m, "--data", dir.resolve("nowhere").toString()), "no test set"),
+                new Case(List.of("--model", m, "--data", model.toString()), "is a file"),
+                new Case(List.of("--model", m, "--data", corrupt.toString()), "not a valid gzip file"),
+                new Case(List.of("--model", m, "--data", truncated.toString()), "ends early"),
+                new Case(List.of("--model", m, "--data", d, "--timing-seconds", "-1"), "--timing-seconds"),
+                new Case(List.of("--model", m, "--data", d, "--timing-seconds", "NaN"), "--timing-seconds"),
+                new Case(List.of("--model", m, "--data", d, "--timing-seconds", "Infinity"), "--timing-seconds"),
+                new Case(List.of("--model", m, "--data", d, "--limit", "0"), "--limit"),
+                new Case(List.of("--model", m, "--data", d, "--threads", "0"), "--threads"))) {
+            List<String> args = new ArrayList<>(List.of("eval"));
+            args.addAll(c.args());
+            CommandRun run = CommandRun.of(args.toArray(String[]::new));
+            assertEquals(2, run.exitCode(), () -> c + "\n" + run);
+            assertEquals(1, run.err().lines().count(), () -> "one line: " + c + "\n" + run);
+            assertTrue(run.err().startsWith("trit4j eval: "), () -> c + "\n" + run);
+            assertTrue(run.err().contains(c.says()), () -> c + "\n" + run);
+            assertTrue(run.out().isEmpty(), () -> c + "\n" + run);
+        }
+        // the loader's message names the file once, not twice
+        CommandRun run = CommandRun.of("eval", "--model", shortFile.toString(), "--data", d);
+        assertEquals(run.err().indexOf(shortFile.toString()), run.err().lastIndexOf(shortFile.toString()), run::toString);
     }
 
     @Test

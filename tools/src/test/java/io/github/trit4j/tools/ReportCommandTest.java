@@ -67,11 +67,18 @@ class ReportCommandTest {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "a,b,c\n1,2,3\n");
         CommandRun r = CommandRun.of("report", bad.toString(), "--out", dir.resolve("o").toString());
-        assertEquals(1, r.exitCode(), r::toString);
+        assertEquals(2, r.exitCode(), r::toString);
         assertTrue(r.err().contains("not a trit4j results.csv"), r::toString);
         CommandRun missing = CommandRun.of("report", dir.resolve("nope.csv").toString());
         assertEquals(2, missing.exitCode(), missing::toString);
         assertTrue(missing.err().contains("no such file"), missing::toString);
+        CommandRun directory = CommandRun.of("report", dir.toString());
+        assertEquals(2, directory.exitCode(), directory::toString);
+        assertTrue(directory.err().contains("is a directory"), directory::toString);
+        for (CommandRun each : List.of(r, missing, directory)) {
+            assertEquals(1, each.err().lines().count(), each::toString);
+            assertTrue(each.err().startsWith("trit4j report: "), each::toString);
+        }
     }
 
     /** S1 and S4 on one machine: OpenBLAS, Vector fp32 (10x), conventional ternary (10x) and FATNN at the given times. */

@@ -43,7 +43,18 @@ class Trit4jCommandTest {
     void unknownSubcommandIsAUsageErrorWithASuggestion() {
         CommandRun r = CommandRun.of("verfy");
         assertEquals(2, r.exitCode(), r::toString);
-        assertTrue(r.err().contains("Did you mean"), r::toString);
+        assertTrue(r.err().contains("did you mean verify?"), r::toString);
         assertTrue(r.err().contains("trit4j --help"), r::toString);
+        assertEquals(1, r.err().lines().count(), r::toString);
+    }
+
+    /** A bad option value is one line: the command, the message and where the help is. */
+    @Test
+    void aBadOptionIsOneLine() {
+        CommandRun r = CommandRun.of("verify", "--seconds", "soon");
+        assertEquals(2, r.exitCode(), r::toString);
+        assertEquals(1, r.err().lines().count(), r::toString);
+        assertTrue(r.err().startsWith("trit4j verify: "), r::toString);
+        assertTrue(r.err().contains("soon") && r.err().contains("'trit4j verify --help'"), r::toString);
     }
 }

@@ -31,10 +31,12 @@ public interface BitKernels {
      * {@code kernel}'s product along K on the block {@code [i0, i1) x [j0, j1)} of {@code out}:
      * this shape's along-K micro-kernels in the tile loops generated for it from
      * {@code X-AlongKLoops.java}, 4 weight rows x 1 activation row per tile, applying
-     * {@code epilogue}.
+     * {@code epilogue}. Output row {@code i} starts at {@code out[(i - row0) * n]}: 0 for a whole
+     * product, the block's first row for a caller that finishes a few rows at a time in a buffer
+     * of those rows.
      */
     void alongK(Kernel kernel, long[] w, long[] x, int words,
-                int i0, int i1, int j0, int j1, Epilogue epilogue, int[] out, int n);
+                int i0, int i1, int j0, int j1, Epilogue epilogue, int[] out, int n, int row0);
 
     /**
      * {@link Kernel.Sum#THERMOMETER} and {@link Kernel.Sum#TERNARY_TWO_BIT} along K for four weight
@@ -76,13 +78,14 @@ public interface BitKernels {
      * {@code kWords} words of each plane are read; activations {@code xp} laid out by
      * {@link ColumnPanels} with the sum's planes and {@link #panelLanes()} lanes. Fills rows
      * {@code [i0, i1)} x panels {@code [p0, p1)} (columns {@code p * lanes ...}, those below
-     * {@code n}), applying {@code epilogue}, which is {@code kernel}'s. Pad bits past K are zero on
+     * {@code n}), applying {@code epilogue}, which is {@code kernel}'s; output row {@code i} starts
+     * at {@code out[(i - row0) * n]}, as in {@link #alongK}. Pad bits past K are zero on
      * both sides, so they add nothing.
      *
      * @throws UnsupportedOperationException if not {@link #hasPanels} for the kernel's sum
      */
     default void panels(Kernel kernel, long[] w, int words, long[] xp, int kWords,
-                        int i0, int i1, int p0, int p1, Epilogue epilogue, int[] out, int n) {
+                        int i0, int i1, int p0, int p1, Epilogue epilogue, int[] out, int n, int row0) {
         throw new UnsupportedOperationException(isa() + " has no panel kernel for " + kernel);
     }
 }

@@ -22,8 +22,8 @@ final class ScalarKernels implements BitKernels {
 
     @Override
     public void alongK(Kernel kernel, long[] w, long[] x, int words,
-                       int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
-        ScalarKernelsAlongK.alongK(this, kernel, w, x, words, i0, i1, j0, j1, e, out, n);
+                       int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n, int row0) {
+        ScalarKernelsAlongK.alongK(this, kernel, w, x, words, i0, i1, j0, j1, e, out, n, row0);
     }
 
     @Override

@@ -28,10 +28,11 @@ final class $Kernels$AlongK {
     /**
      * Fills the block {@code [i0, i1) x [j0, j1)} of {@code out} ({@code n} columns) with
      * {@code kernel}'s product of weight rows and activation rows along K (operands as in
-     * {@link BitKernels}), applying {@code e}.
+     * {@link BitKernels}), applying {@code e}; row {@code i} of the output starts at
+     * {@code out[(i - row0) * n]}.
      */
     static void alongK($Kernels$ kernels, Kernel kernel, long[] w, long[] x, int words,
-                       int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
+                       int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n, int row0) {
         Scratch scratch = Scratch.get();
         long[] raw = scratch.longs;
         byte[] bytes = scratch.bytes;
@@ -55,10 +56,10 @@ final class $Kernels$AlongK {
                     case TWO_BIT -> kernels.twoBitAlongK(w, w0, w1, w2, w3, x, xj, words, raw, bytes);
                     case BINARY -> kernels.binaryAlongK(w, w0, w1, w2, w3, x, xj, words, raw, bytes);
                 }
-                out[i * n + j] = e.apply(raw[0] + (raw[4] << shift), i, j);
-                out[r1 * n + j] = e.apply(raw[1] + (raw[5] << shift), r1, j);
-                out[r2 * n + j] = e.apply(raw[2] + (raw[6] << shift), r2, j);
-                out[r3 * n + j] = e.apply(raw[3] + (raw[7] << shift), r3, j);
+                out[(i - row0) * n + j] = e.apply(raw[0] + (raw[4] << shift), i, j);
+                out[(r1 - row0) * n + j] = e.apply(raw[1] + (raw[5] << shift), r1, j);
+                out[(r2 - row0) * n + j] = e.apply(raw[2] + (raw[6] << shift), r2, j);
+                out[(r3 - row0) * n + j] = e.apply(raw[3] + (raw[7] << shift), r3, j);
             }
         }
     }

@@ -83,8 +83,8 @@ final class $Class$ implements BitKernels {
 
     @Override
     public void alongK(Kernel kernel, long[] w, long[] x, int words,
-                       int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n) {
-        $Class$AlongK.alongK(this, kernel, w, x, words, i0, i1, j0, j1, e, out, n);
+                       int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n, int row0) {
+        $Class$AlongK.alongK(this, kernel, w, x, words, i0, i1, j0, j1, e, out, n, row0);
     }
 
 //#if[lanes]
@@ -250,7 +250,7 @@ final class $Class$ implements BitKernels {
      */
     @Override
     public void panels(Kernel kernel, long[] w, int words, long[] xp, int kWords,
-                       int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+                       int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n, int row0) {
         Kernel.Sum sum = kernel.sum();
         int shift = sum.highShift();
         int alpha = e.alpha();
@@ -276,26 +276,26 @@ final class $Class$ implements BitKernels {
                     case THERMOMETER, TERNARY_TWO_BIT -> {
                         if (whole) {
                             ternaryMicro(w, words, xp, kWords, shift, i, r1, r2, r3, k0, k1, k2, k3, p, pb,
-                                    out, i * n + j, r1 * n + j, r2 * n + j, r3 * n + j);
+                                    out, (i - row0) * n + j, (r1 - row0) * n + j, (r2 - row0) * n + j, (r3 - row0) * n + j);
                         } else {
                             ternaryMicro(w, words, xp, kWords, shift, i, r1, r2, r3, k0, k1, k2, k3, p, pb,
                                     edge, 0, 2 * STEP, 4 * STEP, 6 * STEP);
-                            copyEdge(edge, i, r1, r2, r3, j, limit, out, n);
+                            copyEdge(edge, i - row0, r1 - row0, r2 - row0, r3 - row0, j, limit, out, n);
                         }
                     }
                     case BINARY -> {
                         if (whole) {
                             binaryMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, alpha,
-                                    out, i * n + j, r1 * n + j, r2 * n + j, r3 * n + j);
+                                    out, (i - row0) * n + j, (r1 - row0) * n + j, (r2 - row0) * n + j, (r3 - row0) * n + j);
                         } else {
                             binaryMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, alpha,
                                     edge, 0, 2 * STEP, 4 * STEP, 6 * STEP);
-                            copyEdge(edge, i, r1, r2, r3, j, limit, out, n);
+                            copyEdge(edge, i - row0, r1 - row0, r2 - row0, r3 - row0, j, limit, out, n);
                         }
                     }
                     case TWO_BIT -> {
                         twoBitMicro4(w, words, xp, kWords, i, r1, r2, r3, p, pb, raw);
-                        finish(raw, i, r1, r2, r3, p, pb, e, out, n, edge);
+                        finish(raw, i, r1, r2, r3, p, pb, e, out, n, edge, row0);
                     }
                 }
             }
@@ -303,8 +303,8 @@ final class $Class$ implements BitKernels {
     }
 
     /**
-     * Copies an edge tile's outputs (rows r0..r3 of {@code edge}, 2 panels each) into
-     * {@code out} from column {@code j}, up to column {@code limit}. A repeated row is written
+     * Copies an edge tile's outputs (rows r0..r3 of {@code edge}, 2 panels each, rows counted from the
+     * output's first) into {@code out} from column {@code j}, up to column {@code limit}. A repeated row is written
      * twice with the same values.
      */
     private static void copyEdge(int[] edge, int r0, int r1, int r2, int r3, int j, int limit, int[] out, int n) {
@@ -523,20 +523,21 @@ final class $Class$ implements BitKernels {
      * edge row or panel writes the same values twice.
      */
     private static void finish(long[] raw, int r0, int r1, int r2, int r3, int pa, int pb,
-                               Epilogue e, int[] out, int n, int[] edge) {
+                               Epilogue e, int[] out, int n, int[] edge, int row0) {
         int ja = pa * STEP;
         int jb = pb * STEP;
-        finishLanes(raw, 0, r0, ja, e, out, n, edge);
-        finishLanes(raw, STEP, r0, jb, e, out, n, edge);
-        finishLanes(raw, 2 * STEP, r1, ja, e, out, n, edge);
-        finishLanes(raw, 3 * STEP, r1, jb, e, out, n, edge);
-        finishLanes(raw, 4 * STEP, r2, ja, e, out, n, edge);
-        finishLanes(raw, 5 * STEP, r2, jb, e, out, n, edge);
-        finishLanes(raw, 6 * STEP, r3, ja, e, out, n, edge);
-        finishLanes(raw, 7 * STEP, r3, jb, e, out, n, edge);
+        finishLanes(raw, 0, r0, ja, e, out, n, edge, row0);
+        finishLanes(raw, STEP, r0, jb, e, out, n, edge, row0);
+        finishLanes(raw, 2 * STEP, r1, ja, e, out, n, edge, row0);
+        finishLanes(raw, 3 * STEP, r1, jb, e, out, n, edge, row0);
+        finishLanes(raw, 4 * STEP, r2, ja, e, out, n, edge, row0);
+        finishLanes(raw, 5 * STEP, r2, jb, e, out, n, edge, row0);
+        finishLanes(raw, 6 * STEP, r3, ja, e, out, n, edge, row0);
+        finishLanes(raw, 7 * STEP, r3, jb, e, out, n, edge, row0);
     }
 
-    private static void finishLanes(long[] raw, int from, int i, int j, Epilogue e, int[] out, int n, int[] edge) {
+    private static void finishLanes(long[] raw, int from, int i, int j, Epilogue e, int[] out, int n, int[] edge,
+                                    int row0) {
         IntVector v = ((IntVector) LongVector.fromArray(L, raw, from).convertShape(VectorOperators.L2I, I, 0))
                 .mul(e.alpha()).add(e.rowConstant(i));
         int[] colTerm = e.colTerm();
@@ -544,12 +545,12 @@ final class $Class$ implements BitKernels {
             if (colTerm != null) {
                 v = v.add(IntVector.fromArray(I, colTerm, j).mul(e.colScale()));
             }
-            v.intoArray(out, i * n + j);
+            v.intoArray(out, (i - row0) * n + j);
         } else {
             v.intoArray(edge, 0);
             int scale = e.colScale();
             for (int c = j; c < n; c++) {
-                out[i * n + c] = edge[c - j] + (colTerm == null ? 0 : scale * colTerm[c]);
+                out[(i - row0) * n + c] = edge[c - j] + (colTerm == null ? 0 : scale * colTerm[c]);
             }
         }
     }
@@ -750,23 +751,23 @@ final class $Class$ implements BitKernels {
 
     @Override
     public void panels(Kernel kernel, long[] w, int words, long[] xp, int kWords,
-                       int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+                       int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n, int row0) {
         switch (kernel.sum()) {
-            case THERMOMETER -> ternaryPanels(true, w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
-            case TERNARY_TWO_BIT -> ternaryPanels(false, w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
-            case TWO_BIT -> twoBitPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
+            case THERMOMETER -> ternaryPanels(true, w, words, xp, kWords, i0, i1, p0, p1, e, out, n, row0);
+            case TERNARY_TWO_BIT -> ternaryPanels(false, w, words, xp, kWords, i0, i1, p0, p1, e, out, n, row0);
+            case TWO_BIT -> twoBitPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n, row0);
             case BINARY -> throw new UnsupportedOperationException(isa() + " has no binary panel kernel");
         }
     }
 
     /** FATNN's sum ({@code thermometer}) or ternary x 2-bit's on panels. */
     private static void ternaryPanels(boolean thermometer, long[] w, int words, long[] xp, int kWords,
-                                      int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+                                      int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n, int row0) {
         if (kWords > SHORT_K_CSA) {
             if (thermometer) {
-                fatnnPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
+                fatnnPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n, row0);
             } else {
-                ternaryTwoBitPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n);
+                ternaryTwoBitPanels(w, words, xp, kWords, i0, i1, p0, p1, e, out, n, row0);
             }
             return;
         }
@@ -791,7 +792,7 @@ final class $Class$ implements BitKernels {
                     }
                     widen(bytes, raw, 0);
                 }
-                finish(raw, i, ib, p, pb, e, out, n);
+                finish(raw, i, ib, p, pb, e, out, n, row0);
             }
         }
     }
@@ -833,7 +834,7 @@ final class $Class$ implements BitKernels {
     private static final int FLUSH_CSA_PAIRS = 31;
 
     private static void fatnnPanels(long[] w, int words, long[] xp, int kWords,
-                                    int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+                                    int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n, int row0) {
         Scratch scratch = Scratch.get();
         long[] raw = scratch.longs;
         byte[] bytes = scratch.bytes;
@@ -872,8 +873,8 @@ final class $Class$ implements BitKernels {
             }
             for (int p = p0; p < p1; p++) {
                 fatnnTile(wv, kPad, codes, (p - p0) * panelCodes, raw, bytes);
-                finishLanes(raw, 0, i, p * STEP, e, out, n);
-                finishLanes(raw, STEP, ib, p * STEP, e, out, n);
+                finishLanes(raw, 0, i, p * STEP, e, out, n, row0);
+                finishLanes(raw, STEP, ib, p * STEP, e, out, n, row0);
             }
         }
     }
@@ -959,7 +960,7 @@ final class $Class$ implements BitKernels {
     // once per pair of rows as in fatnnPanels.
 
     private static void ternaryTwoBitPanels(long[] w, int words, long[] xp, int kWords,
-                                            int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+                                            int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n, int row0) {
         Scratch scratch = Scratch.get();
         long[] raw = scratch.longs;
         byte[] bytes = scratch.bytes;
@@ -979,8 +980,8 @@ final class $Class$ implements BitKernels {
             }
             for (int p = p0; p < p1; p++) {
                 ternaryTwoBitTile(wv, kPad, xp, p * kWords * 2 * STEP, kWords, raw, bytes);
-                finishLanes(raw, 0, i, p * STEP, e, out, n);
-                finishLanes(raw, STEP, ib, p * STEP, e, out, n);
+                finishLanes(raw, 0, i, p * STEP, e, out, n, row0);
+                finishLanes(raw, STEP, ib, p * STEP, e, out, n, row0);
             }
         }
     }
@@ -1162,7 +1163,7 @@ final class $Class$ implements BitKernels {
     }
 
     private static void twoBitPanels(long[] w, int words, long[] xp, int kWords,
-                                     int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n) {
+                                     int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n, int row0) {
         byte[] bytes = Scratch.get().bytes;
         long[] raw = Scratch.get().longs;
         for (int i = i0; i < i1; i += 2) {
@@ -1180,7 +1181,7 @@ final class $Class$ implements BitKernels {
                     twoBitHalfBytes(w, 2 * i * words + words, 2 * ib * words + words, xp, xa, xb, k0, k1, bytes);
                     widen(bytes, raw, 1);
                 }
-                finish(raw, i, ib, p, pb, e, out, n);
+                finish(raw, i, ib, p, pb, e, out, n, row0);
             }
         }
     }
@@ -1249,16 +1250,16 @@ final class $Class$ implements BitKernels {
     }
 
     /** Finishes a micro-tile (row ra: panels pa, pb; row rb: pa, pb): epilogue in int lanes, stores masked at N. */
-    private static void finish(long[] raw, int ra, int rb, int pa, int pb, Epilogue e, int[] out, int n) {
-        finishLanes(raw, 0, ra, pa * STEP, e, out, n);
-        finishLanes(raw, STEP, ra, pb * STEP, e, out, n);
-        finishLanes(raw, 2 * STEP, rb, pa * STEP, e, out, n);
-        finishLanes(raw, 3 * STEP, rb, pb * STEP, e, out, n);
+    private static void finish(long[] raw, int ra, int rb, int pa, int pb, Epilogue e, int[] out, int n, int row0) {
+        finishLanes(raw, 0, ra, pa * STEP, e, out, n, row0);
+        finishLanes(raw, STEP, ra, pb * STEP, e, out, n, row0);
+        finishLanes(raw, 2 * STEP, rb, pa * STEP, e, out, n, row0);
+        finishLanes(raw, 3 * STEP, rb, pb * STEP, e, out, n, row0);
     }
 
-    private static void finishLanes(long[] raw, int from, int i, int j, Epilogue e, int[] out, int n) {
+    private static void finishLanes(long[] raw, int from, int i, int j, Epilogue e, int[] out, int n, int row0) {
         for (int lane = 0; lane < STEP && j + lane < n; lane++) {
-            out[i * n + j + lane] = e.apply(raw[from + lane], i, j + lane);
+            out[(i - row0) * n + j + lane] = e.apply(raw[from + lane], i, j + lane);
         }
     }
 //#end[bytes]

@@ -27,27 +27,33 @@ public interface FloatGemm {
      * Prepares A for repeated products.
      *
      * @param a M x K, row-major; copied (or packed), so the caller may reuse it
+     * @param m rows of A
+     * @param k columns of A (the reduction length)
+     * @return A prepared, ready for {@link Prepared#multiply}
      * @throws IllegalArgumentException if {@code m} or {@code k} is below 1 or {@code a.length != m*k}
      */
     Prepared prepare(float[] a, int m, int k);
 
-    /** A short name for reports, e.g. {@code "Vector API 512-bit"}. */
+    /** {@return a short name for reports, e.g. {@code "Vector API 512-bit"}} */
     String name();
 
     /** A prepared left operand. Thread-safe. */
     interface Prepared {
-        /** Rows of A. */
+        /** {@return rows of A} */
         int m();
 
-        /** Columns of A (the reduction length). */
+        /** {@return columns of A (the reduction length)} */
         int k();
 
         /**
          * {@code c[cOffset + i*n + j] = sum_kk A[i][kk] * b[j*K + kk]} for {@code i < M, j < n}; other
          * elements of {@code c} are untouched.
          *
-         * @param b      n x K row-major, at least {@code n*K} long
-         * @param engine whose threads this product may use ({@link GemmEngine#threads()}, the
+         * @param b       n x K row-major, at least {@code n*K} long
+         * @param n       rows of {@code b} (columns of the output)
+         * @param c       the output, M x n row-major from {@code cOffset}
+         * @param cOffset where the output starts in {@code c}
+         * @param engine  whose threads this product may use ({@link GemmEngine#threads()}, the
          *               caller's included)
          * @throws IllegalArgumentException for a bad size or too short an array
          */
@@ -58,6 +64,8 @@ public interface FloatGemm {
      * The Vector API kernel when the vector module is resolved in the boot layer, else
      * {@link #scalar()}. The vector class is loaded by reflection only in the first case, so a
      * JVM without the module never links it.
+     *
+     * @return the default float GEMM of this JVM
      */
     static FloatGemm javaDefault() {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
@@ -71,12 +79,19 @@ public interface FloatGemm {
         return scalar();
     }
 
-    /** The portable scalar kernel (4 x 4 register blocking, plain loops). */
+    /** {@return the portable scalar kernel (4 x 4 register blocking, plain loops)} */
     static FloatGemm scalar() {
         return ScalarFloatGemm.INSTANCE;
     }
 
-    /** Checks a prepare call's arguments. */
+    /**
+     * Checks a prepare call's arguments.
+     *
+     * @param a A, M x K row-major
+     * @param m rows of A
+     * @param k columns of A
+     * @throws IllegalArgumentException naming the bad value
+     */
     static void checkPrepare(float[] a, int m, int k) {
         Objects.requireNonNull(a, "a");
         if (m < 1 || k < 1) {
@@ -87,7 +102,18 @@ public interface FloatGemm {
         }
     }
 
-    /** Checks a multiply call's arguments against a prepared M x K. */
+    /**
+     * Checks a multiply call's arguments against a prepared M x K.
+     *
+     * @param m       rows of the prepared A
+     * @param k       columns of the prepared A
+     * @param b       n x K row-major
+     * @param n       rows of {@code b}
+     * @param c       the output
+     * @param cOffset where the output starts in {@code c}
+     * @param engine  whose threads the product may use
+     * @throws IllegalArgumentException naming the bad value
+     */
     static void checkMultiply(int m, int k, float[] b, int n, float[] c, int cOffset, GemmEngine engine) {
         Objects.requireNonNull(b, "b");
         Objects.requireNonNull(c, "c");

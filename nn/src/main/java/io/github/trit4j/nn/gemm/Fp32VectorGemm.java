@@ -74,6 +74,10 @@ public final class Fp32VectorGemm {
      *
      * @param a M x K, row-major
      * @param b N x K, row-major
+     * @param m rows of A (of the output)
+     * @param n rows of B (columns of the output)
+     * @param k the reduction length
+     * @return the product, ready for {@link #multiply}
      */
     public static Fp32VectorGemm prepare(float[] a, float[] b, int m, int n, int k) {
         check(a.length, b.length, m, n, k);
@@ -103,11 +107,14 @@ public final class Fp32VectorGemm {
 
     /**
      * Packs A alone, for products whose B changes per call and is written by the caller straight
-     * into the packed layout (a convolution's im2col, {@link ConvBaselines}): see
+     * into the packed layout (a convolution's im2col, as the bench module's {@code ConvBaselines} does): see
      * {@link #withPackedB} and {@link #withB}. {@code a} is kept for the along-K path: do not
      * change it afterwards.
      *
      * @param a M x K, row-major
+     * @param m rows of A
+     * @param k the reduction length
+     * @return A packed, for {@link #withPackedB} or {@link #withB}
      */
     public static Fp32VectorGemm packWeights(float[] a, int m, int k) {
         check(a.length, k, m, 1, k);
@@ -123,17 +130,33 @@ public final class Fp32VectorGemm {
         return new Fp32VectorGemm(m, 0, k, a, null, ap, null);
     }
 
-    /** Whether a B of {@code n} columns goes through the packed panels ({@link #withPackedB}); else {@link #withB}. */
+    /**
+     * {@return whether a B of {@code n} columns goes through the packed panels ({@link #withPackedB}); else
+     * {@link #withB}}
+     *
+     * @param n columns of the output (rows of B)
+     */
     public static boolean usesPanels(int n) {
         return n >= ALONG_K_BELOW;
     }
 
-    /** Length of a packed B of {@code n} columns: panels of {@code NR} columns, zero-padded. */
+    /**
+     * {@return length of a packed B of {@code n} columns: panels of {@code NR} columns, zero-padded}
+     *
+     * @param n columns of the output (rows of B)
+     * @param k the reduction length
+     */
     public static int packedBLength(int n, int k) {
         return Math.multiplyExact((n + NR - 1) / NR * NR, k);
     }
 
-    /** Index of {@code B[j][kk]} in the packed layout of a K-long B. */
+    /**
+     * {@return index of {@code B[j][kk]} in the packed layout of a K-long B}
+     *
+     * @param j  the row of B (column of the output)
+     * @param kk the position along K
+     * @param k  the reduction length
+     */
     public static int packedBIndex(int j, int kk, int k) {
         return ((j / NR) * k + kk) * NR + j % NR;
     }
@@ -141,6 +164,10 @@ public final class Fp32VectorGemm {
     /**
      * A product with this instance's packed A and a B of {@code n >= ALONG_K_BELOW} columns
      * packed by the caller (not copied; pad columns must be zero).
+     *
+     * @param bPacked B in the packed layout ({@link #packedBIndex}), {@link #packedBLength} long
+     * @param n       rows of B (columns of the output)
+     * @return the product, ready for {@link #multiply}
      */
     public Fp32VectorGemm withPackedB(float[] bPacked, int n) {
         if (aPacked == null || !usesPanels(n) || bPacked.length != packedBLength(n, k)) {
@@ -150,7 +177,13 @@ public final class Fp32VectorGemm {
         return new Fp32VectorGemm(m, n, k, null, null, aPacked, bPacked);
     }
 
-    /** A product with this instance's A and an N x K row-major B (not copied), packed here if {@link #usesPanels}. */
+    /**
+     * {@return a product with this instance's A and an N x K row-major B (not copied), packed here if
+     * {@link #usesPanels}}
+     *
+     * @param b N x K, row-major
+     * @param n rows of B (columns of the output)
+     */
     public Fp32VectorGemm withB(float[] b, int n) {
         if (a == null) {
             throw new IllegalStateException("not made by packWeights");
@@ -158,7 +191,7 @@ public final class Fp32VectorGemm {
         return usesPanels(n) ? prepare(a, b, m, n, k) : new Fp32VectorGemm(m, n, k, a, b, null, null);
     }
 
-    /** Bits of the vectors this JVM's kernel uses (the preferred species). */
+    /** {@return bits of the vectors this JVM's kernel uses (the preferred species)} */
     public static int vectorBits() {
         return S.vectorBitSize();
     }
@@ -166,6 +199,11 @@ public final class Fp32VectorGemm {
     /**
      * Checks operand lengths of {@code C = A * B^T}.
      *
+     * @param aLength length of A
+     * @param bLength length of B
+     * @param m       rows of A
+     * @param n       rows of B
+     * @param k       the reduction length
      * @throws IllegalArgumentException if a dimension is below 1 or a length is not M*K / N*K
      */
     public static void check(int aLength, int bLength, int m, int n, int k) {
@@ -177,12 +215,12 @@ public final class Fp32VectorGemm {
         }
     }
 
-    /** Rows of the output. */
+    /** {@return rows of the output} */
     public int m() {
         return m;
     }
 
-    /** Columns of the output. */
+    /** {@return columns of the output} */
     public int n() {
         return n;
     }
@@ -190,6 +228,9 @@ public final class Fp32VectorGemm {
     /**
      * {@code c = A * B^T}, {@code c[i*N + j]}, on the engine's threads (up to
      * {@link GemmEngine#threads()} row ranges).
+     *
+     * @param c      the output, M x N row-major, exactly M*N long
+     * @param engine whose threads the product may use
      */
     public void multiply(float[] c, GemmEngine engine) {
         Objects.requireNonNull(c, "c");
@@ -425,6 +466,8 @@ public final class Fp32VectorGemm {
      * This kernel as the network runtime's {@link FloatGemm}: A packed once into slivers, B
      * packed per call into a per-thread panel buffer (reused while its size stays), or read in
      * place when it has fewer than {@value #ALONG_K_BELOW} rows. Thread-safe.
+     *
+     * @return the shared instance
      */
     public static FloatGemm floatGemm() {
         return VectorFloatGemm.INSTANCE;

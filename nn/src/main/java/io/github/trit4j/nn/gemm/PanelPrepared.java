@@ -14,17 +14,24 @@ import io.github.trit4j.GemmEngine;
  */
 public interface PanelPrepared extends FloatGemm.Prepared {
 
-    /** Columns of B per panel. */
+    /** {@return columns of B per panel} */
     int panelWidth();
 
-    /** Whether a B of {@code n} columns may be given as panels ({@link #multiplyPanels}). */
+    /**
+     * {@return whether a B of {@code n} columns may be given as panels ({@link #multiplyPanels})}
+     *
+     * @param n columns of the output (rows of B)
+     */
     boolean takesPanels(int n);
 
     /**
      * {@code c[cOffset + i*n + j] = sum_kk A[i][kk] * B[j][kk]}, B given as panels.
      *
-     * @param panels B in the panel layout, at least {@code ceil(n / NR) * NR * K} long (not copied)
-     * @param engine whose threads the product may use
+     * @param panels  B in the panel layout, at least {@code ceil(n / NR) * NR * K} long (not copied)
+     * @param n       rows of B (columns of the output)
+     * @param c       the output, M x n row-major from {@code cOffset}
+     * @param cOffset where the output starts in {@code c}
+     * @param engine  whose threads the product may use
      * @throws IllegalArgumentException for an {@code n} that {@link #takesPanels} refuses, or too
      *                                  short an array
      */
@@ -37,8 +44,11 @@ public interface PanelPrepared extends FloatGemm.Prepared {
      * produce B a few panels at a time and consume each block while it is still in cache (and
      * split the columns between its own threads).
      *
-     * @param panels the block's panels, at least {@code ceil(cols / NR) * NR * K} long (pad columns zero)
-     * @param ldc    distance between rows of C, at least {@code cols}
+     * @param panels  the block's panels, at least {@code ceil(cols / NR) * NR * K} long (pad columns zero)
+     * @param cols    columns of the block
+     * @param c       the output
+     * @param cOffset where the block's first element is in {@code c}
+     * @param ldc     distance between rows of C, at least {@code cols}
      * @throws IllegalArgumentException for a bad {@code cols} or {@code ldc}, or too short an array
      */
     void multiplyPanelColumns(float[] panels, int cols, float[] c, int cOffset, int ldc);
