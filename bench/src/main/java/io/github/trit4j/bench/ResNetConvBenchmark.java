@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code gemmAlone}: {@link GemmEngine#multiply} on operands packed in setup (the kernel's speed);</li>
  *   <li>{@code convInt}: {@link Conv2d#forward(float[], ActivationQuantizer, int, int, int, Layout, int[])}:
  *   quantize + pixel packing + im2col onto panels + GEMM, int32 out;</li>
+ *   <li>{@code convCodes}: the same on the input's codes, quantized in setup: {@code convInt}
+ *   without the quantizer;</li>
  *   <li>{@code unfused}: what the network did before the fused epilogue: {@code convInt}, then a
  *   float pass {@code (float) acc * c[o] + shift[o]} (then {@code + residual} and {@code max(., 0)}
  *   in a further pass when {@code residual}, else {@code max(., 0)} in the same pass);</li>
@@ -71,6 +73,7 @@ public class ResNetConvBenchmark {
     private Conv2d layer;
     private ActivationQuantizer quantizer;
     private float[] input;
+    private byte[] codes;
     private float[] scale;
     private float[] shift;
     private float[] skip;
@@ -116,6 +119,7 @@ public class ResNetConvBenchmark {
         for (int i = 0; i < input.length; i++) {
             input[i] = (float) (rnd.nextDouble() * 2.5); // a ReLU's output: non-negative
         }
+        codes = quantizer.codes(input);
         int m = spec.outChannels();
         scale = new float[m];
         shift = new float[m];
@@ -155,6 +159,12 @@ public class ResNetConvBenchmark {
     @Benchmark
     public int[] convInt() {
         layer.forward(input, quantizer, 1, height, height, Layout.NCHW, acc);
+        return acc;
+    }
+
+    @Benchmark
+    public int[] convCodes() {
+        layer.forward(codes, 1, height, height, Layout.NCHW, acc);
         return acc;
     }
 
