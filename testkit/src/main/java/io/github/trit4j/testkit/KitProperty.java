@@ -47,6 +47,21 @@ public final class KitProperty {
     }
 
     /**
+     * Runs the property, as its dynamic test does: says on standard output how many examples the
+     * time budget left unchecked, if any, and throws the failure, if any.
+     *
+     * @throws AssertionError with the failure message (see {@link PropertyResult#assertPassed()})
+     */
+    public void check() {
+        PropertyResult r = run();
+        if (r.examplesSkipped() > 0) {
+            System.out.println("trit4j-testkit: " + r.implementation() + " " + this + ": the time budget left "
+                    + r.examplesSkipped() + " examples unchecked after " + r.examplesChecked());
+        }
+        r.assertPassed();
+    }
+
+    /**
      * The name and the pair.
      *
      * @return for example {@code randomShapes: TERNARY x TERNARY}

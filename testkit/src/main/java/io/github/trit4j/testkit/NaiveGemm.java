@@ -10,8 +10,9 @@ public final class NaiveGemm {
     }
 
     /**
-     * {@code out[i*n + j] = sum over kk of w[i*k + kk] * x[j*k + kk]}, in {@code long} and then
-     * checked into {@code int}.
+     * {@code out[i*n + j] = sum over kk of w[i*k + kk] * x[j*k + kk]}: summed in {@code int}
+     * while no sum of {@code k} byte products can overflow it, in {@code long} (and checked into
+     * {@code int}) beyond.
      *
      * @param w weights, {@code m x k} values, row-major
      * @param x activations, {@code n x k} values, row-major
@@ -28,6 +29,18 @@ public final class NaiveGemm {
                     + " do not hold " + m + " x " + k + " and " + n + " x " + k + " values");
         }
         int[] out = new int[Math.multiplyExact(m, n)];
+        if (k <= Integer.MAX_VALUE / (128 * 128)) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int acc = 0;
+                    for (int kk = 0; kk < k; kk++) {
+                        acc += w[i * k + kk] * x[j * k + kk];
+                    }
+                    out[i * n + j] = acc;
+                }
+            }
+            return out;
+        }
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 long acc = 0;

@@ -67,7 +67,7 @@ class MutationTest {
         };
     }
 
-    private record Caught(String defect, String property, CodePair pair, int examples, String shape) {
+    private record Caught(String defect, String property, CodePair pair, int examples, String shape, String message) {
     }
 
     @Test
@@ -95,6 +95,11 @@ class MutationTest {
         Path out = Path.of("target", "mutation-table.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, md);
+        StringBuilder messages = new StringBuilder();
+        for (Caught c : table) {
+            messages.append("== ").append(c.defect()).append('\n').append(c.message()).append("\n\n");
+        }
+        Files.writeString(out.resolveSibling("mutation-messages.txt"), messages);
         System.out.println(md);
     }
 
@@ -113,7 +118,8 @@ class MutationTest {
             assertTrue(matcher.find(), () -> defect + ": no shrunk counterexample in\n" + m);
             assertTrue(shapeHolds.test(matcher), () -> defect + ": the counterexample does not show the defect's shape:\n" + m);
             String line = m.substring(m.indexOf("shrunk counterexample: ") + 23);
-            return new Caught(defect, p.name(), p.pair(), r.failingExample(), line.substring(0, line.indexOf('\n')));
+            return new Caught(defect, p.name(), p.pair(), r.failingExample(), line.substring(0, line.indexOf('\n')),
+                    m);
         }
         fail(defect + " passed every property");
         return null;
