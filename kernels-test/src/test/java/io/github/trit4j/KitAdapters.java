@@ -73,11 +73,18 @@ final class KitAdapters {
         return Algorithm.values()[(int) (c.seed() & 1)];
     }
 
-    /** The kit's settings at this JVM's examples for {@code isa} (fewer on shapes the JIT emulates). */
+    /**
+     * The kit's settings at this JVM's examples for {@code isa} (fewer on shapes the JIT emulates),
+     * with a budget of 2 minutes per property and pair unless -Dtrit4j.testkit.budgetSeconds says
+     * otherwise: the examples are the suite's coverage, the budget only a bound for a machine
+     * so loaded that it would not finish (the kit prints how many examples it left unchecked).
+     */
     static KitSettings settings(Isa isa) {
         int examples = TestShapes.examples(isa);
-        return KitSettings.defaults().withExamples(examples, Math.max(8, examples / 10))
+        KitSettings settings = KitSettings.defaults().withExamples(examples, Math.max(8, examples / 10))
                 .withSizes(GemmPropertiesTest.MAX_DIM, GemmPropertiesTest.MAX_K, 20000);
+        return System.getProperty(KitSettings.BUDGET_PROPERTY) == null
+                ? settings.withBudget(java.time.Duration.ofMinutes(2)) : settings;
     }
 
     /** Which of the engine's entry points a call goes through. */
