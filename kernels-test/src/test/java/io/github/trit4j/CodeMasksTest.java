@@ -2,6 +2,7 @@ package io.github.trit4j;
 
 import io.github.trit4j.internal.kernel.CodeMasks;
 import io.github.trit4j.internal.kernel.KernelProvider;
+import io.github.trit4j.testkit.ValuePattern;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -40,7 +41,7 @@ class CodeMasksTest {
                         longs().all())
                 .checkAssert((len, off, stride, seed) -> {
                     ValuePattern pattern = ValuePattern.values()[(int) Math.floorMod(seed, ValuePattern.values().length)];
-                    byte[] codes = pattern.values(p, 1, len, seed);
+                    byte[] codes = pattern.values(KitAdapters.codes(p), 1, len, seed);
                     byte[] src = new byte[off + len + 5];
                     Arrays.fill(src, (byte) 0x55); // bytes around the codes must not be read as codes
                     System.arraycopy(codes, 0, src, off, len);

@@ -3,6 +3,7 @@ package io.github.trit4j;
 import io.github.trit4j.conv.Conv2d;
 import io.github.trit4j.conv.Conv2dSpec;
 import io.github.trit4j.conv.Layout;
+import io.github.trit4j.testkit.NaiveConv;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -33,9 +34,10 @@ class ConvReuseTest {
                     GemmEngine engine = GemmEngine.of(isa).withThreads(1);
                     qt().withExamples(Math.max(10, TestShapes.examples(isa) / 10))
                             .withShrinkCycles(50)
-                            .forAll(ConvCase.cases(pair[0], pair[1]))
-                            .checkAssert(c -> checkRepeated(engine, c.spec(), c.weightPrecision(), c.weights(),
-                                    c.activationPrecision(), c.algorithm(), c.batch(), c.height(), c.width(),
+                            .forAll(KitAdapters.convCases(pair))
+                            .checkAssert(c -> checkRepeated(engine, KitAdapters.spec(c.spec()),
+                                    KitAdapters.precision(c.weightCodes()), c.weights(),
+                                    KitAdapters.precision(c.inputCodes()), KitAdapters.algorithm(c), c.batch(), c.height(), c.width(),
                                     c.seed(), c.toString()));
                     // sizes whose patches fill column panels, with and without im2col
                     for (Conv2dSpec spec : new Conv2dSpec[] {
@@ -59,8 +61,7 @@ class ConvReuseTest {
         SplittableRandom r = new SplittableRandom(seed);
         for (int call = 0; call < CALLS; call++) {
             byte[] in = codes(px, batch * s.inChannels() * h * w, r);
-            int[] expected = NaiveConv.toInts(NaiveConv.convolve(s, NaiveConv.widen(in), NaiveConv.widen(weights),
-                    batch, h, w));
+            int[] expected = NaiveConv.convolve(KitAdapters.spec(s), in, weights, batch, h, w);
             conv.forward(in, batch, h, w, Layout.NCHW, out);
             int n = call;
             assertArrayEquals(expected, out, () -> engine.isa() + " call " + n + " on one layer differs from the"

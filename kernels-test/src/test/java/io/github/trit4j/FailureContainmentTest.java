@@ -3,6 +3,9 @@ package io.github.trit4j;
 import io.github.trit4j.conv.Conv2d;
 import io.github.trit4j.conv.Conv2dSpec;
 import io.github.trit4j.conv.Layout;
+import io.github.trit4j.testkit.CodeSet;
+import io.github.trit4j.testkit.NaiveGemm;
+import io.github.trit4j.testkit.ValuePattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -88,8 +91,8 @@ class FailureContainmentTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void executorThatThrowsAfterAcceptingLeavesNoLateWritesInGemm() throws Exception {
-        byte[] wv = ValuePattern.RANDOM.values(Precision.TERNARY, M, K, 1);
-        byte[] xv = ValuePattern.RANDOM.values(Precision.TERNARY_UNSIGNED, N, K, 2);
+        byte[] wv = ValuePattern.RANDOM.values(CodeSet.TERNARY, M, K, 1);
+        byte[] xv = ValuePattern.RANDOM.values(CodeSet.TERNARY_UNSIGNED, N, K, 2);
         PackedMatrix w = PackedMatrix.pack(Precision.TERNARY, wv, M, K);
         PackedMatrix x = PackedMatrix.pack(Precision.TERNARY_UNSIGNED, xv, N, K);
         int[] expected = NaiveGemm.multiply(wv, xv, M, N, K);
@@ -148,8 +151,8 @@ class FailureContainmentTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void errorInAHelpersChunkReachesTheCaller() {
-        byte[] wv = ValuePattern.RANDOM.values(Precision.TERNARY, M, K, 3);
-        byte[] xv = ValuePattern.RANDOM.values(Precision.TERNARY_UNSIGNED, N, K, 4);
+        byte[] wv = ValuePattern.RANDOM.values(CodeSet.TERNARY, M, K, 3);
+        byte[] xv = ValuePattern.RANDOM.values(CodeSet.TERNARY_UNSIGNED, N, K, 4);
         PackedMatrix w = PackedMatrix.pack(Precision.TERNARY, wv, M, K);
         PackedMatrix x = PackedMatrix.pack(Precision.TERNARY_UNSIGNED, xv, N, K);
         Error boom = new Error("boom in a helper's chunk");
@@ -200,8 +203,8 @@ class FailureContainmentTest {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void helpersDyingAnywhereInTheChunkLoopNeverHangTheCaller() throws Exception {
-        byte[] wv = ValuePattern.RANDOM.values(Precision.TERNARY, 16, 256, 5);
-        byte[] xv = ValuePattern.RANDOM.values(Precision.TERNARY_UNSIGNED, 40, 256, 6);
+        byte[] wv = ValuePattern.RANDOM.values(CodeSet.TERNARY, 16, 256, 5);
+        byte[] xv = ValuePattern.RANDOM.values(CodeSet.TERNARY_UNSIGNED, 40, 256, 6);
         PackedMatrix w = PackedMatrix.pack(Precision.TERNARY, wv, 16, 256);
         PackedMatrix x = PackedMatrix.pack(Precision.TERNARY_UNSIGNED, xv, 40, 256);
         int[] expected = NaiveGemm.multiply(wv, xv, 16, 40, 256);

@@ -1,5 +1,14 @@
 package io.github.trit4j;
 
+import io.github.trit4j.KitAdapters.EngineGemm;
+import io.github.trit4j.KitAdapters.EntryPoints;
+import io.github.trit4j.testkit.CodePair;
+import io.github.trit4j.testkit.CodeSet;
+import io.github.trit4j.testkit.KitProperty;
+import io.github.trit4j.testkit.KitSettings;
+import io.github.trit4j.testkit.TernaryGemm;
+import io.github.trit4j.testkit.TernaryGemmProperties;
+import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -7,14 +16,14 @@ import org.junit.jupiter.api.TestFactory;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.quicktheories.QuickTheory.qt;
 
 /**
- * The heart of the suite: for every kernel shape, instantiated directly, and every
- * supported pair, the product equals the naive integer oracle bit for bit, with both
- * algorithms, over random shapes whose K sits often on a packing granule boundary.
+ * The heart of the suite, run through trit4j-testkit: for every kernel shape, instantiated
+ * directly, and every supported pair, every property of {@link TernaryGemmProperties} (tile and
+ * granule edges exhaustively, random shapes, long K, extreme values, concurrent calls) against
+ * the kit's naive oracle, through {@link KitAdapters.EngineGemm}: both algorithms on every case,
+ * and on the random shapes every entry point (multiply into an array, activations as column panels).
  */
 class GemmPropertiesTest {
 
@@ -30,50 +39,36 @@ class GemmPropertiesTest {
     static final int MAX_DIM = 70;
     static final int MAX_K = 2100;
 
+    /**
+     * One container per kernel shape, one test per kit property and pair. (The vector shapes are
+     * compared with the scalar kernels directly, below the engine, in MicroKernelPropertiesTest:
+     * comparing engines here would only compare both with the oracle.)
+     */
     @TestFactory
-    List<DynamicTest> everyShapeAndPairEqualsTheOracle() {
-        List<DynamicTest> tests = new ArrayList<>();
+    List<DynamicContainer> everyShapeAndPairHoldsEveryKitProperty() {
+        List<DynamicContainer> shapes = new ArrayList<>();
         for (Isa isa : TestShapes.shapes()) {
-            for (Precision[] pair : PAIRS) {
-                tests.add(DynamicTest.dynamicTest(isa + ": " + pair[0] + " x " + pair[1],
-                        () -> checkShape(isa, pair[0], pair[1])));
+            KitSettings settings = KitAdapters.settings(isa);
+            GemmEngine engine = GemmEngine.of(isa);
+            List<KitProperty> properties = new ArrayList<>();
+            for (KitProperty p : TernaryGemmProperties.properties(new EngineGemm(engine, EntryPoints.ALL), settings)) {
+                if (p.name().equals(TernaryGemmProperties.RANDOM)) {
+                    properties.add(p);
+                }
             }
+            for (KitProperty p : TernaryGemmProperties.properties(new EngineGemm(engine, EntryPoints.BOTH_ALGORITHMS),
+                    settings)) {
+                // concurrent calls on the dispatched shape only: ThreadingPropertiesTest covers every shape
+                boolean concurrentElsewhere = p.name().equals(TernaryGemmProperties.CONCURRENT)
+                        && isa != Gemm.engine().isa();
+                if (!p.name().equals(TernaryGemmProperties.RANDOM) && !concurrentElsewhere) {
+                    properties.add(p);
+                }
+            }
+            shapes.add(DynamicContainer.dynamicContainer(isa.toString(), properties.stream()
+                    .map(p -> DynamicTest.dynamicTest(isa + " " + p, p::check))));
         }
-        return tests;
-    }
-
-    private static void checkShape(Isa isa, Precision pw, Precision px) {
-        // (the vector shapes are compared with the scalar kernels directly, below the engine, in
-        // MicroKernelPropertiesTest: comparing engines here would only compare both with the oracle)
-        GemmEngine engine = GemmEngine.of(isa);
-        qt().withExamples(TestShapes.examples(isa))
-                .withShrinkCycles(200)
-                .forAll(Generators.cases(pw, px, MAX_DIM, MAX_K))
-                .checkAssert(c -> {
-                    byte[] wv = c.weights();
-                    byte[] xv = c.activations();
-                    int[] expected = NaiveGemm.multiply(wv, xv, c.m(), c.n(), c.k());
-                    PackedMatrix w = PackedMatrix.pack(pw, wv, c.m(), c.k());
-                    PackedMatrix x = PackedMatrix.pack(px, xv, c.n(), c.k());
-                    assertArrayEquals(expected, engine.multiply(w, x, Algorithm.FATNN),
-                            () -> isa + " FATNN differs from the oracle for " + c);
-                    assertArrayEquals(expected, engine.multiply(w, x, Algorithm.CONVENTIONAL),
-                            () -> isa + " CONVENTIONAL differs from the oracle for " + c);
-                    int[] into = new int[c.m() * c.n()];
-                    engine.multiply(w, x, into);
-                    assertArrayEquals(expected, into, () -> isa + " multiply(..., out) differs for " + c);
-                    // activations handed over as column panels: in the engine's own lane count
-                    // (read as they are) and in one it does not use (converted back to rows)
-                    for (Algorithm a : Algorithm.values()) {
-                        int lanes = engine.activationPanelLanes(pw, px, a, c.n());
-                        for (int l : new int[] {lanes, 3}) {
-                            if (l > 0) {
-                                assertArrayEquals(expected, engine.multiply(w, asColumnPanels(x, l), a),
-                                        () -> isa + " " + a + " on " + l + "-lane column panels differs for " + c);
-                            }
-                        }
-                    }
-                });
+        return shapes;
     }
 
     /** Panels are read as they are only where the product reads the activations themselves. */
@@ -107,115 +102,31 @@ class GemmPropertiesTest {
         return PackedMatrix.fromColumnPanels(x.precision(), x.rows(), x.cols(), lanes, panels);
     }
 
-    @Test
-    void dispatchedEngineEqualsTheOracle() {
-        for (Precision[] pair : PAIRS) {
-            qt().withExamples(Math.max(20, TestShapes.EXAMPLES / 10))
-                    .forAll(Generators.cases(pair[0], pair[1], MAX_DIM, MAX_K))
-                    .checkAssert(c -> {
-                        byte[] wv = c.weights();
-                        byte[] xv = c.activations();
-                        PackedMatrix w = PackedMatrix.pack(pair[0], wv, c.m(), c.k());
-                        PackedMatrix x = PackedMatrix.pack(pair[1], xv, c.n(), c.k());
-                        assertArrayEquals(NaiveGemm.multiply(wv, xv, c.m(), c.n(), c.k()), Gemm.multiply(w, x),
-                                () -> Gemm.isa() + " (dispatched) differs for " + c);
-                    });
-        }
-    }
-
-    /** Each shape on every (M, N) around its 2 x 2 tile edges and K around every granule, exhaustively. */
+    /** The dispatched engine ({@link Gemm}) on the kit's random shapes, a tenth of the examples. */
     @TestFactory
-    List<DynamicTest> everyShapeOnTileAndGranuleEdges() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Isa isa : TestShapes.shapes()) {
-            tests.add(DynamicTest.dynamicTest(isa + ": M, N in 1..5, K at every boundary", () -> {
-                GemmEngine engine = GemmEngine.of(isa);
-                long seed = 1;
-                for (Precision[] pair : PAIRS) {
-                    for (int m = 1; m <= 5; m++) {
-                        for (int n = 1; n <= 5; n++) {
-                            for (int k : Generators.K_BOUNDARIES) {
-                                GemmCase c = new GemmCase(pair[0], pair[1], m, n, k,
-                                        ValuePattern.RANDOM, ValuePattern.MIXED_ROWS, seed++);
-                                byte[] wv = c.weights();
-                                byte[] xv = c.activations();
-                                int[] expected = NaiveGemm.multiply(wv, xv, m, n, k);
-                                PackedMatrix w = PackedMatrix.pack(pair[0], wv, m, k);
-                                PackedMatrix x = PackedMatrix.pack(pair[1], xv, n, k);
-                                for (Algorithm a : Algorithm.values()) {
-                                    int[] got = engine.multiply(w, x, a);
-                                    assertArrayEquals(expected, got, () -> isa + " " + a + " differs for " + c);
-                                }
-                            }
-                        }
-                    }
-                }
-            }));
-        }
-        return tests;
-    }
-
-    /**
-     * Long K on small outputs: the along-K kernels' and the panel kernels' byte sums are
-     * flushed every few hundred to few thousand bits of K, so K up to 20000 crosses every
-     * flush boundary many times, with M and N small enough to stay cheap.
-     */
-    @TestFactory
-    List<DynamicTest> everyShapeOnLongK() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Isa isa : TestShapes.shapes()) {
-            for (Precision[] pair : PAIRS) {
-                tests.add(DynamicTest.dynamicTest(isa + ": " + pair[0] + " x " + pair[1] + ", K up to 20000", () -> {
-                    GemmEngine engine = GemmEngine.of(isa);
-                    qt().withExamples(Math.max(10, TestShapes.examples(isa) / 10))
-                            .forAll(Generators.cases(pair[0], pair[1], 9, 20000))
-                            .checkAssert(c -> {
-                                byte[] wv = c.weights();
-                                byte[] xv = c.activations();
-                                int[] expected = NaiveGemm.multiply(wv, xv, c.m(), c.n(), c.k());
-                                PackedMatrix w = PackedMatrix.pack(pair[0], wv, c.m(), c.k());
-                                PackedMatrix x = PackedMatrix.pack(pair[1], xv, c.n(), c.k());
-                                for (Algorithm a : Algorithm.values()) {
-                                    assertArrayEquals(expected, engine.multiply(w, x, a),
-                                            () -> isa + " " + a + " differs for " + c);
-                                }
-                            });
-                }));
+    List<DynamicTest> dispatchedEngineHoldsTheRandomShapes() {
+        TernaryGemm dispatched = new TernaryGemm() {
+            @Override
+            public int[] multiply(CodeSet wc, byte[] weights, CodeSet xc, byte[] activations, int m, int n, int k) {
+                return Gemm.multiply(PackedMatrix.pack(KitAdapters.precision(wc), weights, m, k),
+                        PackedMatrix.pack(KitAdapters.precision(xc), activations, n, k));
             }
-        }
-        return tests;
-    }
 
-    /** The extremes of every pair at once: |dot| = K * max|w| * max|x|, for K past every flush interval. */
-    @Test
-    void extremeValuesReachTheFullRange() {
-        for (int k : new int[] {2049, 20000}) {
-            extremeValuesReachTheFullRange(k);
-        }
-    }
-
-    private static void extremeValuesReachTheFullRange(int k) {
-        for (Isa isa : TestShapes.shapes()) {
-            GemmEngine engine = GemmEngine.of(isa);
-            for (Precision[] pair : PAIRS) {
-                for (ValuePattern pw : new ValuePattern[] {ValuePattern.ALL_MIN, ValuePattern.ALL_MAX}) {
-                    for (ValuePattern px : new ValuePattern[] {ValuePattern.ALL_MIN, ValuePattern.ALL_MAX}) {
-                        for (int n : new int[] {3, 17}) { // along-K and (for n >= lanes) panel kernels
-                            GemmCase c = new GemmCase(pair[0], pair[1], 5, n, k, pw, px, 7);
-                            byte[] wv = c.weights();
-                            byte[] xv = c.activations();
-                            PackedMatrix w = PackedMatrix.pack(pair[0], wv, 5, k);
-                            PackedMatrix x = PackedMatrix.pack(pair[1], xv, n, k);
-                            int expected = k * wv[0] * xv[0];
-                            for (Algorithm a : Algorithm.values()) {
-                                for (int v : engine.multiply(w, x, a)) {
-                                    assertEquals(expected, v, () -> isa + " " + a + " " + c);
-                                }
-                            }
-                        }
-                    }
-                }
+            @Override
+            public boolean supports(CodePair pair) {
+                return KitAdapters.PAIRS.contains(pair);
             }
-        }
+
+            @Override
+            public String name() {
+                return "Gemm (dispatched, " + Gemm.isa() + ")";
+            }
+        };
+        int examples = Math.max(20, TestShapes.EXAMPLES / 10);
+        KitSettings settings = KitSettings.defaults().withExamples(examples, examples).withSizes(MAX_DIM, MAX_K, 20000);
+        return TernaryGemmProperties.properties(dispatched, settings).stream()
+                .filter(p -> p.name().equals(TernaryGemmProperties.RANDOM))
+                .map(p -> DynamicTest.dynamicTest(p.toString(), p::check))
+                .toList();
     }
 }

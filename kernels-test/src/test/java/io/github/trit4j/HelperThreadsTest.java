@@ -1,5 +1,8 @@
 package io.github.trit4j;
 
+import io.github.trit4j.testkit.CodeSet;
+import io.github.trit4j.testkit.NaiveGemm;
+import io.github.trit4j.testkit.ValuePattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,8 +50,8 @@ class HelperThreadsTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void helpersBelongToNoCallersGroupAndIgnoreInterrupts() throws Exception {
         Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "no helpers on one processor");
-        byte[] wv = ValuePattern.RANDOM.values(Precision.TERNARY, M, K, 1);
-        byte[] xv = ValuePattern.RANDOM.values(Precision.TERNARY_UNSIGNED, N, K, 2);
+        byte[] wv = ValuePattern.RANDOM.values(CodeSet.TERNARY, M, K, 1);
+        byte[] xv = ValuePattern.RANDOM.values(CodeSet.TERNARY_UNSIGNED, N, K, 2);
         PackedMatrix w = PackedMatrix.pack(Precision.TERNARY, wv, M, K);
         PackedMatrix x = PackedMatrix.pack(Precision.TERNARY_UNSIGNED, xv, N, K);
         int[] expected = NaiveGemm.multiply(wv, xv, M, N, K);
@@ -111,8 +114,8 @@ class HelperThreadsTest {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void concurrentProductsShareTheCoresHelpers() throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
-        byte[] wv = ValuePattern.RANDOM.values(Precision.TERNARY, M, K, 3);
-        byte[] xv = ValuePattern.RANDOM.values(Precision.TERNARY_UNSIGNED, N, K, 4);
+        byte[] wv = ValuePattern.RANDOM.values(CodeSet.TERNARY, M, K, 3);
+        byte[] xv = ValuePattern.RANDOM.values(CodeSet.TERNARY_UNSIGNED, N, K, 4);
         PackedMatrix w = PackedMatrix.pack(Precision.TERNARY, wv, M, K);
         PackedMatrix x = PackedMatrix.pack(Precision.TERNARY_UNSIGNED, xv, N, K);
         int[] expected = NaiveGemm.multiply(wv, xv, M, N, K);

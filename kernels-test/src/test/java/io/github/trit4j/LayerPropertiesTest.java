@@ -8,6 +8,10 @@ import io.github.trit4j.layers.TernaryConv2d;
 import io.github.trit4j.layers.TernaryLinear;
 import io.github.trit4j.quant.ActivationQuantizer;
 import io.github.trit4j.quant.WeightQuantizer;
+import io.github.trit4j.testkit.CodeSet;
+import io.github.trit4j.testkit.ConvCase;
+import io.github.trit4j.testkit.Generators;
+import io.github.trit4j.testkit.NaiveConv;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -84,7 +88,7 @@ class LayerPropertiesTest {
             for (Precision px : new Precision[] {Precision.TERNARY_UNSIGNED, Precision.TWO_BIT}) {
                 tests.add(DynamicTest.dynamicTest(isa + ": TERNARY x " + px, () -> qt()
                         .withExamples(examples(isa))
-                        .forAll(ConvCase.cases(Precision.TERNARY, px))
+                        .forAll(Generators.convCases(CodeSet.TERNARY, KitAdapters.codes(px)))
                         .checkAssert(c -> checkConv(GemmEngine.of(isa), c))));
             }
         }
@@ -93,8 +97,9 @@ class LayerPropertiesTest {
 
     private static void checkConv(GemmEngine engine, ConvCase c) {
         SplittableRandom rnd = new SplittableRandom(c.seed());
-        Conv2dSpec s = c.spec();
-        float[] ax = c.activationPrecision() == Precision.TWO_BIT ? ACT_ALPHAS_3 : ACT_ALPHAS_2;
+        Conv2dSpec s = KitAdapters.spec(c.spec());
+        Layout layout = KitAdapters.layout(c.layout());
+        float[] ax = c.inputCodes() == CodeSet.TWO_BIT ? ACT_ALPHAS_3 : ACT_ALPHAS_2;
         float sx = (float) (0.05 + rnd.nextDouble());
         float[] sw = scales(s.outChannels(), rnd);
         float[] w = gaussians(s.weightLength(), rnd);
@@ -102,31 +107,31 @@ class LayerPropertiesTest {
         boolean relu = rnd.nextBoolean();
         float[] in = activations(c.batch() * s.inChannels() * c.height() * c.width(), rnd);
 
-        long[] wc = new long[w.length];
+        byte[] wc = new byte[w.length];
         for (int i = 0; i < w.length; i++) {
-            wc[i] = ReferenceQuantizers.fatnnWeight(w[i], A0, A1);
+            wc[i] = (byte) ReferenceQuantizers.fatnnWeight(w[i], A0, A1);
         }
-        long[] xc = new long[in.length];
+        byte[] xc = new byte[in.length];
         for (int i = 0; i < in.length; i++) {
-            xc[i] = ReferenceQuantizers.fatnnActivation(in[i], ax);
+            xc[i] = (byte) ReferenceQuantizers.fatnnActivation(in[i], ax);
         }
-        int[] acc = NaiveConv.toInts(NaiveConv.convolve(s, xc, wc, c.batch(), c.height(), c.width()));
+        int[] acc = NaiveConv.convolve(c.spec(), xc, wc, c.batch(), c.height(), c.width());
         TernaryConv2d layer = new TernaryConv2d(s, w, WeightQuantizer.fatnn(A0, A1, false, sw),
                 ActivationQuantizer.fatnn(sx, ax), bias, relu, engine);
         int oh = s.outputHeight(c.height());
         int ow = s.outputWidth(c.width());
         float[] input = in;
         int[] expectedAcc = acc;
-        if (c.layout() == Layout.NHWC) {
+        if (layout == Layout.NHWC) {
             input = NaiveConv.toNhwc(in, c.batch(), s.inChannels(), c.height(), c.width());
             expectedAcc = NaiveConv.toNhwc(acc, c.batch(), s.outChannels(), oh, ow);
         }
-        assertArrayEquals(expectedAcc, layer.accumulate(input, c.batch(), c.height(), c.width(), c.layout()),
+        assertArrayEquals(expectedAcc, layer.accumulate(input, c.batch(), c.height(), c.width(), layout),
                 () -> "integer part differs for " + c);
-        float[] out = layer.forward(input, c.batch(), c.height(), c.width(), c.layout());
+        float[] out = layer.forward(input, c.batch(), c.height(), c.width(), layout);
         int pixels = oh * ow;
         for (int i = 0; i < out.length; i++) {
-            int o = c.layout() == Layout.NCHW ? (i / pixels) % s.outChannels() : i % s.outChannels();
+            int o = layout == Layout.NCHW ? (i / pixels) % s.outChannels() : i % s.outChannels();
             float b = bias == null ? 0f : bias[o];
             double scaled = (double) sw[o] * sx * expectedAcc[i];
             assertWithinBound(scaled + b, scaled, b, out[i], relu, c + " output " + i);

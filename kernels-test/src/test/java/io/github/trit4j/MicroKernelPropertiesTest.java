@@ -5,6 +5,8 @@ import io.github.trit4j.internal.kernel.ColumnPanels;
 import io.github.trit4j.internal.kernel.Epilogue;
 import io.github.trit4j.internal.kernel.Kernel;
 import io.github.trit4j.internal.kernel.KernelProvider;
+import io.github.trit4j.testkit.GemmCase;
+import io.github.trit4j.testkit.NaiveGemm;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -72,7 +74,7 @@ class MicroKernelPropertiesTest {
         Precision[] pair = pair(kernel);
         qt().withExamples(Math.max(10, TestShapes.examples(isa) / 6))
                 .withShrinkCycles(100)
-                .forAll(Generators.cases(pair[0], pair[1], 40, GemmPropertiesTest.MAX_K))
+                .forAll(KitAdapters.gemmCases(pair, 40, GemmPropertiesTest.MAX_K))
                 .checkAssert(c -> {
                     PackedMatrix w = weightOperand(kernel, PackedMatrix.pack(pair[0], c.weights(), c.m(), c.k()));
                     PackedMatrix x = activationOperand(kernel, PackedMatrix.pack(pair[1], c.activations(), c.n(), c.k()));
@@ -175,7 +177,7 @@ class MicroKernelPropertiesTest {
         for (Kernel kernel : Kernel.values()) {
             Precision[] pair = pair(kernel);
             qt().withExamples(Math.max(20, TestShapes.EXAMPLES / 10))
-                    .forAll(Generators.cases(pair[0], pair[1], 20, GemmPropertiesTest.MAX_K))
+                    .forAll(KitAdapters.gemmCases(pair, 20, GemmPropertiesTest.MAX_K))
                     .checkAssert(c -> {
                         byte[] wv = c.weights();
                         byte[] xv = c.activations();

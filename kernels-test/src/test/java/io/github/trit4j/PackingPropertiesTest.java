@@ -1,5 +1,9 @@
 package io.github.trit4j;
 
+import io.github.trit4j.testkit.CodeSet;
+import io.github.trit4j.testkit.GemmCase;
+import io.github.trit4j.testkit.Generators;
+import io.github.trit4j.testkit.ValuePattern;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
@@ -14,11 +18,11 @@ import static org.quicktheories.generators.SourceDSL.longs;
 class PackingPropertiesTest {
 
     private static Gen<GemmCase> matrices() {
-        Gen<Precision> precisions = Generate.enumValues(Precision.class);
+        Gen<CodeSet> precisions = Generate.enumValues(CodeSet.class);
         Gen<ValuePattern> patterns = Generate.enumValues(ValuePattern.class);
         return precisions.zip(Generators.dims(40), Generators.ks(2100), patterns,
                         (p, rows, cols, pattern) -> new GemmCase(p, p, rows, 1, cols, pattern, pattern, 0))
-                .zip(longs().all(), (c, seed) -> new GemmCase(c.weightPrecision(), c.activationPrecision(),
+                .zip(longs().all(), (c, seed) -> new GemmCase(c.weightCodes(), c.activationCodes(),
                         c.m(), 1, c.k(), c.weightPattern(), c.activationPattern(), seed))
                 .describedAs(GemmCase::toString);
     }
@@ -27,11 +31,11 @@ class PackingPropertiesTest {
     void unpackInvertsPack() {
         qt().withExamples(TestShapes.EXAMPLES).forAll(matrices()).checkAssert(c -> {
             byte[] values = c.weights();
-            PackedMatrix packed = PackedMatrix.pack(c.weightPrecision(), values, c.m(), c.k());
+            PackedMatrix packed = PackedMatrix.pack(KitAdapters.precision(c.weightCodes()), values, c.m(), c.k());
             assertArrayEquals(values, packed.unpack(), c::toString);
             assertEquals(c.m(), packed.rows());
             assertEquals(c.k(), packed.cols());
-            assertEquals(c.weightPrecision(), packed.precision());
+            assertEquals(KitAdapters.precision(c.weightCodes()), packed.precision());
             assertEquals(0, packed.wordsPerRow() % (PackedMatrix.K_GRANULE_BITS / 64));
             assertEquals(true, packed.wordsPerRow() * 64L >= c.k());
             for (int r = 0; r < c.m(); r++) {
@@ -52,7 +56,7 @@ class PackingPropertiesTest {
     @Test
     void rowConstantsEqualAnIndependentCount() {
         qt().withExamples(TestShapes.EXAMPLES).forAll(matrices()).checkAssert(c -> {
-            Precision p = c.weightPrecision();
+            Precision p = KitAdapters.precision(c.weightCodes());
             byte[] values = c.weights();
             PackedMatrix packed = PackedMatrix.pack(p, values, c.m(), c.k());
             PackedMatrix counted = PackedMatrix.fromBitPlanes(p, c.m(), c.k(), packed.bits().clone());
@@ -91,12 +95,12 @@ class PackingPropertiesTest {
     @Test
     void padsAreZeroBits() {
         qt().withExamples(TestShapes.EXAMPLES).forAll(matrices()).checkAssert(c -> {
-            PackedMatrix packed = PackedMatrix.pack(c.weightPrecision(), c.weights(), c.m(), c.k());
+            PackedMatrix packed = PackedMatrix.pack(KitAdapters.precision(c.weightCodes()), c.weights(), c.m(), c.k());
             long[] bits = packed.bits();
             int words = packed.wordsPerRow();
             for (int r = 0; r < c.m(); r++) {
-                for (int p = 0; p < c.weightPrecision().planes(); p++) {
-                    int base = (r * c.weightPrecision().planes() + p) * words;
+                for (int p = 0; p < KitAdapters.precision(c.weightCodes()).planes(); p++) {
+                    int base = (r * KitAdapters.precision(c.weightCodes()).planes() + p) * words;
                     for (int bit = c.k(); bit < words * 64; bit++) {
                         long word = bits[base + bit / 64];
                         assertEquals(0, (word >>> (bit % 64)) & 1, () -> c + ": pad bit set");
@@ -111,8 +115,8 @@ class PackingPropertiesTest {
     void fromBitPlanesAgreesWithPack() {
         qt().withExamples(TestShapes.EXAMPLES).forAll(matrices()).checkAssert(c -> {
             byte[] values = c.weights();
-            PackedMatrix packed = PackedMatrix.pack(c.weightPrecision(), values, c.m(), c.k());
-            PackedMatrix wrapped = PackedMatrix.fromBitPlanes(c.weightPrecision(), c.m(), c.k(), packed.bits().clone());
+            PackedMatrix packed = PackedMatrix.pack(KitAdapters.precision(c.weightCodes()), values, c.m(), c.k());
+            PackedMatrix wrapped = PackedMatrix.fromBitPlanes(KitAdapters.precision(c.weightCodes()), c.m(), c.k(), packed.bits().clone());
             assertArrayEquals(values, wrapped.unpack(), c::toString);
             assertArrayEquals(packed.rowSums(), wrapped.rowSums(), c::toString);
             assertArrayEquals(packed.negatives(), wrapped.negatives(), c::toString);
@@ -146,7 +150,7 @@ class PackingPropertiesTest {
     void fromColumnPanelsAgreesWithPack() {
         qt().withExamples(TestShapes.EXAMPLES).forAll(matrices(), integers().between(1, 17)).checkAssert((c, lanes) -> {
             byte[] values = c.weights();
-            PackedMatrix packed = PackedMatrix.pack(c.weightPrecision(), values, c.m(), c.k());
+            PackedMatrix packed = PackedMatrix.pack(KitAdapters.precision(c.weightCodes()), values, c.m(), c.k());
             PackedMatrix panelled = GemmPropertiesTest.asColumnPanels(packed, lanes);
             assertArrayEquals(values, panelled.unpack(), () -> c + " lanes=" + lanes);
             assertArrayEquals(packed.bits(), panelled.bits(), () -> c + " lanes=" + lanes);

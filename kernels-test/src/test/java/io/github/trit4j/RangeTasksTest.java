@@ -1,5 +1,8 @@
 package io.github.trit4j;
 
+import io.github.trit4j.testkit.CodeSet;
+import io.github.trit4j.testkit.NaiveGemm;
+import io.github.trit4j.testkit.ValuePattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -252,8 +255,8 @@ class RangeTasksTest {
         GemmEngine e = GemmEngine.of(Isa.SCALAR).withThreads(3).withParallelThreshold(0).withExecutor(executor);
         for (int c = 0; c < 300; c++) {
             executor.call = c;
-            byte[] wv = ValuePattern.RANDOM.values(Precision.TERNARY, m, k, c);
-            byte[] xv = ValuePattern.RANDOM.values(Precision.TERNARY_UNSIGNED, n, k, c + 1000);
+            byte[] wv = ValuePattern.RANDOM.values(CodeSet.TERNARY, m, k, c);
+            byte[] xv = ValuePattern.RANDOM.values(CodeSet.TERNARY_UNSIGNED, n, k, c + 1000);
             int[] out = e.multiply(PackedMatrix.pack(Precision.TERNARY, wv, m, k),
                     PackedMatrix.pack(Precision.TERNARY_UNSIGNED, xv, n, k));
             assertArrayEquals(NaiveGemm.multiply(wv, xv, m, n, k), out, "product " + c);
@@ -290,10 +293,10 @@ class RangeTasksTest {
         int m = 64;
         int n = 256;
         int k = 512;
-        PackedMatrix w = PackedMatrix.pack(Precision.TERNARY, ValuePattern.RANDOM.values(Precision.TERNARY, m, k, 1),
+        PackedMatrix w = PackedMatrix.pack(Precision.TERNARY, ValuePattern.RANDOM.values(CodeSet.TERNARY, m, k, 1),
                 m, k);
         PackedMatrix x = PackedMatrix.pack(Precision.TERNARY_UNSIGNED,
-                ValuePattern.RANDOM.values(Precision.TERNARY_UNSIGNED, n, k, 2), n, k);
+                ValuePattern.RANDOM.values(CodeSet.TERNARY_UNSIGNED, n, k, 2), n, k);
         int[] out = new int[m * n];
         for (int i = 0; i < 100; i++) { // starts the helpers
             e.runRanges(data.length, 8, task);

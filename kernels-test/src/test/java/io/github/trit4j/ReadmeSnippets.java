@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  *     <li>{@code <!-- readme-test: same-as PATH -->} the block must equal the file PATH of the
  *     repository, token for token (comments and spacing aside), e.g. a module-info that a
  *     consumer build compiles;</li>
+ *     <li>{@code <!-- readme-test: junit -->} a JUnit 5 test class of a trit4j-testkit user: compiled
+ *     against the testkit and JUnit alone (not the kernels), then its {@code @TestFactory} methods
+ *     run and every dynamic test they return executed;</li>
  *     <li>{@code <!-- readme-test: skip REASON -->} not checked at all; the reason is required.</li>
  *   </ul></li>
  * </ul>
@@ -32,7 +35,7 @@ import java.util.regex.Pattern;
 final class ReadmeSnippets {
 
     /** How a snippet is checked. */
-    enum Mode { RUN, COMPILE_ONLY, SAME_AS, SKIP }
+    enum Mode { RUN, COMPILE_ONLY, JUNIT, SAME_AS, SKIP }
 
     /** One block: its first code line (1-based, in the Markdown file), its code and its marker. */
     record Block(int line, String code, Mode mode, String argument, boolean continues) {
@@ -133,6 +136,7 @@ final class ReadmeSnippets {
         return switch (marker.group(1)) {
             case "continue" -> new Block(line, code, Mode.RUN, "", true);
             case "compile-only" -> new Block(line, code, Mode.COMPILE_ONLY, "", false);
+            case "junit" -> new Block(line, code, Mode.JUNIT, "", false);
             case "same-as" -> {
                 if (argument.isEmpty()) {
                     throw new IllegalArgumentException("line " + line + ": readme-test: same-as needs a path");
@@ -146,7 +150,7 @@ final class ReadmeSnippets {
                 yield new Block(line, code, Mode.SKIP, argument, false);
             }
             default -> throw new IllegalArgumentException("line " + line + ": unknown marker readme-test: "
-                    + marker.group(1) + " (continue, compile-only, same-as PATH, skip REASON)");
+                    + marker.group(1) + " (continue, compile-only, junit, same-as PATH, skip REASON)");
         };
     }
 }

@@ -1,5 +1,6 @@
 package io.github.trit4j;
 
+import io.github.trit4j.testkit.TernaryGemmProperties;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every {@code java} block of README.md and docs/GUIDE.md is compiled against the kernels and run as written, as
- * doctest does; the conventions (markers for fragments) are in {@link ReadmeSnippets}. Runs in the
+ * doctest does (a testkit user's test class against the testkit and JUnit, and its tests run); the conventions
+ * (markers for fragments) are in {@link ReadmeSnippets}. Runs in the
  * native JVM and in the one without the vector module (the snippets must work there too).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -80,7 +82,7 @@ class ReadmeSnippetsTest {
                 assertEquals(tokens(Files.readString(file)), tokens(snippet.code()),
                         "line " + snippet.line() + " differs from " + snippet.argument());
             }
-            case RUN, COMPILE_ONLY -> compileAndMaybeRun(snippet);
+            case RUN, COMPILE_ONLY, JUNIT -> compileAndMaybeRun(snippet);
         }
     }
 
@@ -131,7 +133,7 @@ class ReadmeSnippetsTest {
             DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
             boolean ok;
             try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-                List<String> options = List.of("-classpath", location(Gemm.class), "-d", dir.toString(),
+                List<String> options = List.of("-classpath", classPath(snippet.mode()), "-d", dir.toString(),
                         "-proc:none", "-Xlint:all", "-Xlint:-options");
                 ok = javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(source)).call();
             }
@@ -147,6 +149,8 @@ class ReadmeSnippetsTest {
             assertTrue(report.isEmpty(), "README.md snippet at line " + snippet.line() + " compiles with warnings:\n" + report);
             if (snippet.mode() == ReadmeSnippets.Mode.RUN) {
                 run(snippet, program, dir);
+            } else if (snippet.mode() == ReadmeSnippets.Mode.JUNIT) {
+                runTestFactories(snippet, program, dir);
             }
         } finally {
             try (Stream<Path> walk = Files.walk(dir)) {
@@ -189,6 +193,61 @@ class ReadmeSnippetsTest {
             assertTrue(at < lines.size(), "README.md snippet at line " + snippet.line() + " should print \"" + e
                     + "\" (in this order), printed:\n" + output);
             at++;
+        }
+    }
+
+    /**
+     * The class path a snippet compiles against: the kernels, or for a testkit user's test class the
+     * testkit, JUnit's API (with the annotations it carries) and QuickTheories, and not the kernels.
+     */
+    private static String classPath(ReadmeSnippets.Mode mode) throws URISyntaxException {
+        if (mode != ReadmeSnippets.Mode.JUNIT) {
+            return location(Gemm.class);
+        }
+        List<String> jars = new ArrayList<>();
+        for (Class<?> c : new Class<?>[] {TernaryGemmProperties.class, org.junit.jupiter.api.Test.class,
+                org.junit.platform.commons.annotation.Testable.class, org.apiguardian.api.API.class,
+                org.opentest4j.AssertionFailedError.class, org.quicktheories.core.Gen.class}) {
+            jars.add(location(c));
+        }
+        return String.join(java.io.File.pathSeparator, jars);
+    }
+
+    /**
+     * A testkit user's test class from the README, run as JUnit would: every {@code @TestFactory}
+     * method it has or inherits is called and each dynamic test it returns executed. (It compiled
+     * without the kernels on its class path; at run time it is loaded under this test's loader.)
+     */
+    private static void runTestFactories(ReadmeSnippets.Snippet snippet, Program program, Path dir) throws Exception {
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()},
+                ReadmeSnippetsTest.class.getClassLoader())) {
+            Class<?> test = loader.loadClass(program.className());
+            java.lang.reflect.Constructor<?> constructor = test.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            Object instance = constructor.newInstance();
+            int executed = 0;
+            for (Class<?> c = test; c != null; c = c.getSuperclass()) {
+                for (Method m : c.getDeclaredMethods()) {
+                    if (!m.isAnnotationPresent(TestFactory.class)) {
+                        continue;
+                    }
+                    m.setAccessible(true);
+                    Object tests = m.invoke(instance);
+                    List<DynamicTest> list = tests instanceof Stream<?> stream
+                            ? stream.map(DynamicTest.class::cast).toList()
+                            : ((java.util.Collection<?>) tests).stream().map(DynamicTest.class::cast).toList();
+                    for (DynamicTest t : list) {
+                        try {
+                            t.getExecutable().execute();
+                        } catch (Throwable e) {
+                            throw new AssertionError("README.md snippet at line " + snippet.line() + ": "
+                                    + t.getDisplayName() + " fails: " + e.getMessage(), e);
+                        }
+                        executed++;
+                    }
+                }
+            }
+            assertTrue(executed > 0, "README.md snippet at line " + snippet.line() + " has no @TestFactory tests");
         }
     }
 
@@ -261,6 +320,42 @@ class ReadmeSnippetsTest {
         assertEquals("shows a module declaration", s.get(2).argument());
         assertEquals(ReadmeSnippets.Mode.SAME_AS, s.get(3).mode());
         assertEquals("kernels/src/main/java/module-info.java", s.get(3).argument());
+    }
+
+    /** A junit block compiles against the testkit without the kernels, and its dynamic tests run. */
+    @Test
+    void junitBlocksCompileAgainstTheTestkitAloneAndRun() throws Exception {
+        String good = """
+                <!-- readme-test: junit -->
+                ```java
+                import io.github.trit4j.testkit.KitSettings;
+                import io.github.trit4j.testkit.NaiveGemm;
+                import io.github.trit4j.testkit.TernaryGemm;
+                import io.github.trit4j.testkit.TernaryGemmProperties;
+
+                class LoopGemmTest extends TernaryGemmProperties {
+                    @Override
+                    protected TernaryGemm implementation() {
+                        return (wc, w, xc, x, m, n, k) -> NaiveGemm.multiply(w, x, m, n, k);
+                    }
+
+                    @Override
+                    protected KitSettings settings() {
+                        return KitSettings.defaults().withExamples(5, 5).withSizes(8, 130, 300);
+                    }
+                }
+                ```
+                """;
+        ReadmeSnippets.Snippet s = ReadmeSnippets.parse(good).getFirst();
+        assertEquals(ReadmeSnippets.Mode.JUNIT, s.mode());
+        check(s);
+        String kernels = good.replace("NaiveGemm.multiply(w, x, m, n, k)",
+                "io.github.trit4j.Gemm.multiply(null, null)");
+        AssertionError e = assertThrows(AssertionError.class, () -> check(ReadmeSnippets.parse(kernels).getFirst()));
+        assertTrue(e.getMessage().contains("does not compile"), e.getMessage());
+        String wrong = good.replace("NaiveGemm.multiply(w, x, m, n, k)", "new int[m * n]");
+        e = assertThrows(AssertionError.class, () -> check(ReadmeSnippets.parse(wrong).getFirst()));
+        assertTrue(e.getMessage().contains("fails: trit4j-testkit: "), e.getMessage());
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.github.trit4j;
 
+import io.github.trit4j.testkit.CodeSet;
+import io.github.trit4j.testkit.GemmCase;
+import io.github.trit4j.testkit.NaiveGemm;
+import io.github.trit4j.testkit.ValuePattern;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -33,7 +37,7 @@ class ThreadingPropertiesTest {
             for (Precision[] pair : GemmPropertiesTest.PAIRS) {
                 tests.add(DynamicTest.dynamicTest(isa + ": " + pair[0] + " x " + pair[1], () ->
                         qt().withExamples(Math.max(10, TestShapes.examples(isa) / 4))
-                                .forAll(Generators.cases(pair[0], pair[1], GemmPropertiesTest.MAX_DIM,
+                                .forAll(KitAdapters.gemmCases(pair, GemmPropertiesTest.MAX_DIM,
                                         GemmPropertiesTest.MAX_K), integers().between(1, 7))
                                 .checkAssert((c, threads) -> {
                                     // threshold 0: even 1 x 1 products are split; tiny macro-kernel blocks
@@ -65,7 +69,7 @@ class ThreadingPropertiesTest {
                         submitted.incrementAndGet();
                         pool.execute(task);
                     });
-            GemmCase c = new GemmCase(Precision.TERNARY, Precision.TERNARY_UNSIGNED, 64, 67, 700,
+            GemmCase c = new GemmCase(CodeSet.TERNARY, CodeSet.TERNARY_UNSIGNED, 64, 67, 700,
                     ValuePattern.RANDOM, ValuePattern.RANDOM, 11);
             byte[] wv = c.weights();
             byte[] xv = c.activations();
@@ -81,7 +85,7 @@ class ThreadingPropertiesTest {
     /** An executor that drops or rejects the helper tasks leaves the work to the caller: exact, and no stall. */
     @Test
     void executorsThatNeverRunTheTasksCannotStallAProduct() {
-        GemmCase c = new GemmCase(Precision.TERNARY, Precision.TWO_BIT, 37, 70, 1500,
+        GemmCase c = new GemmCase(CodeSet.TERNARY, CodeSet.TWO_BIT, 37, 70, 1500,
                 ValuePattern.RANDOM, ValuePattern.RANDOM, 3);
         byte[] wv = c.weights();
         byte[] xv = c.activations();
@@ -102,7 +106,7 @@ class ThreadingPropertiesTest {
 
     @Test
     void packedWeightsAreSharedSafelyAcrossCallerThreads() throws Exception {
-        GemmCase c = new GemmCase(Precision.TERNARY, Precision.TERNARY, 33, 41, 1025,
+        GemmCase c = new GemmCase(CodeSet.TERNARY, CodeSet.TERNARY, 33, 41, 1025,
                 ValuePattern.MIXED_ROWS, ValuePattern.MIXED_ROWS, 5);
         byte[] wv = c.weights();
         byte[] xv = c.activations();
@@ -140,8 +144,8 @@ class ThreadingPropertiesTest {
     @Test
     void defaultHelpersAreFewDaemonsAndProductsStayExact() throws Exception {
         GemmEngine engine = Gemm.engine().withThreads(4).withParallelThreshold(1);
-        byte[] wv = ValuePattern.RANDOM.values(Precision.TERNARY, 37, 300, 5);
-        byte[] xv = ValuePattern.RANDOM.values(Precision.TERNARY_UNSIGNED, 41, 300, 6);
+        byte[] wv = ValuePattern.RANDOM.values(CodeSet.TERNARY, 37, 300, 5);
+        byte[] xv = ValuePattern.RANDOM.values(CodeSet.TERNARY_UNSIGNED, 41, 300, 6);
         int[] expected = NaiveGemm.multiply(wv, xv, 37, 41, 300);
         PackedMatrix w = PackedMatrix.pack(Precision.TERNARY, wv, 37, 300);
         PackedMatrix x = PackedMatrix.pack(Precision.TERNARY_UNSIGNED, xv, 41, 300);

@@ -3,6 +3,8 @@ package io.github.trit4j;
 import io.github.trit4j.conv.Conv2d;
 import io.github.trit4j.conv.Conv2dSpec;
 import io.github.trit4j.conv.Layout;
+import io.github.trit4j.testkit.NaiveConv;
+import io.github.trit4j.testkit.NaiveGemm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -79,8 +81,7 @@ class WarmUpTest {
                     int h = 15;
                     int w = 16;
                     byte[] in = codes(pair[1], spec.inChannels() * h * w, r);
-                    int[] expected = NaiveConv.toInts(NaiveConv.convolve(spec, NaiveConv.widen(in),
-                            NaiveConv.widen(weights), 1, h, w));
+                    int[] expected = NaiveConv.convolve(KitAdapters.spec(spec), in, weights, 1, h, w);
                     String what = isa + " " + pair[0] + " x " + pair[1] + " " + spec;
                     assertArrayEquals(expected, conv.forward(in, 1, h, w, Layout.NCHW), what + " before the warm-up");
                     WarmUp warm = conv.warmUp(SHORT);
