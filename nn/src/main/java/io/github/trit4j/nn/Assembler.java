@@ -29,7 +29,7 @@ final class Assembler {
         this.options = options;
     }
 
-    record Result(String name, Shape input, int classes, List<Layer> layers) {
+    record Result(String name, Shape input, int classes, List<Layer<?>> layers) {
     }
 
     static Result assemble(JsonNode arch, Map<String, Tensor> tensors, NetworkOptions options) {
@@ -41,13 +41,14 @@ final class Assembler {
         JsonNode input = field(arch, "input", "architecture");
         Shape shape = new Shape(positive(input, "channels", "architecture.input"),
                 positive(input, "height", "architecture.input"), positive(input, "width", "architecture.input"));
+        checkActivation("architecture.input", shape);
         Shape first = shape;
         int classes = positive(arch, "classes", "architecture");
         JsonNode list = field(arch, "layers", "architecture");
         if (!list.isArray() || list.isEmpty()) {
             throw new IllegalArgumentException("architecture.layers must be a non-empty array");
         }
-        List<Layer> layers = new ArrayList<>();
+        List<Layer<?>> layers = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             JsonNode l = list.get(i);
             String where = "architecture.layers[" + i + "]";
@@ -57,7 +58,7 @@ final class Assembler {
             String type = text(l, "type", where);
             where += " (" + type + (l.has("name") && l.get("name").isTextual() ? " " + l.get("name").textValue() : "")
                     + ")";
-            Layer layer;
+            Layer<?> layer;
             switch (type) {
                 case "normalize" -> {
                     float[] mean = floats(l, "mean", where, shape.c());
@@ -98,8 +99,8 @@ final class Assembler {
                         relu = true;
                         i++;
                     }
-                    ConvUnit unit = conv(where, cname, mode, in, out, k, s, p, bias, shape, bn, bnEps, relu);
-                    layer = new ConvLayer(unit);
+                    ConvUnit<?> unit = conv(where, cname, mode, in, out, k, s, p, bias, shape, bn, bnEps, relu);
+                    layer = new ConvLayer<>(unit);
                 }
                 case "batchnorm" -> throw new IllegalArgumentException(where
                         + ": a batchnorm must follow a conv (it is folded into it)");
@@ -111,10 +112,7 @@ final class Assembler {
                     if (2 * p > k) {
                         throw new IllegalArgumentException(where + ": padding " + p + " exceeds half the kernel " + k);
                     }
-                    if (shape.h() + 2 * p < k || shape.w() + 2 * p < k) {
-                        throw new IllegalArgumentException(where + ": kernel " + k + " exceeds the padded input "
-                                + shape);
-                    }
+                    checkWindow(where, "kernel " + k, k, p, shape);
                     layer = new Pool(shape, type.equals("max_pool"), k, s, p, options.engine());
                 }
                 case "global_avg_pool" -> layer = new GlobalAvgPool(shape);
@@ -147,11 +145,11 @@ final class Assembler {
                     if (l.has("eps")) {
                         eps = eps(l, where);
                     }
-                    ConvUnit c1 = conv(where, bname + ".conv1", mode, in, out, 3, s, 1, false, shape,
+                    ConvUnit<?> c1 = conv(where, bname + ".conv1", mode, in, out, 3, s, 1, false, shape,
                             bname + ".bn1", eps, true);
-                    ConvUnit c2 = conv(where, bname + ".conv2", mode, out, out, 3, 1, 1, false, c1.out,
+                    ConvUnit<?> c2 = conv(where, bname + ".conv2", mode, out, out, 3, 1, 1, false, c1.out,
                             bname + ".bn2", eps, false);
-                    ConvUnit d = null;
+                    ConvUnit<?> d = null;
                     if (s != 1 || in != out) {
                         d = conv(where, bname + ".downsample", mode, in, out, 1, s, 0, false, shape,
                                 bname + ".downsample_bn", eps, false);
@@ -160,6 +158,7 @@ final class Assembler {
                 }
                 default -> throw new IllegalArgumentException(where + ": unknown layer type \"" + type + "\"");
             }
+            checkActivation(where, layer.out);
             layers.add(layer);
             shape = layer.out;
         }
@@ -176,12 +175,9 @@ final class Assembler {
     }
 
     /** A conv unit with its folded BatchNorm ({@code bn} null if none) and fused ReLU. */
-    private ConvUnit conv(String where, String name, ConvMode mode, int in, int out, int k, int s, int p,
+    private ConvUnit<?> conv(String where, String name, ConvMode mode, int in, int out, int k, int s, int p,
                                  boolean bias, Shape shape, String bn, float eps, boolean relu) {
-        if (shape.h() + 2 * p < k || shape.w() + 2 * p < k) {
-            throw new IllegalArgumentException(where + ": conv " + name + " kernel " + k + " exceeds the padded input "
-                    + shape);
-        }
+        checkWindow(where, "conv " + name + " kernel " + k, k, p, shape);
         Conv2dSpec spec = Conv2dSpec.of(in, out, k, k).stride(s).padding(p);
         float[] g = null;
         float[] shift = null;
@@ -198,11 +194,16 @@ final class Assembler {
                             + " is negative");
                 }
                 float d = var[o] + eps;
-                if (!(d > 0)) {
-                    throw new IllegalArgumentException("tensor " + bn + ".running_var[" + o + "] + eps is 0");
+                if (!(d > 0) || !Float.isFinite(d)) {
+                    throw new IllegalArgumentException("tensor " + bn + ".running_var[" + o + "] + eps = " + d
+                            + " must be finite and > 0 in float32");
                 }
                 g[o] = gamma[o] / (float) Math.sqrt(d);
                 shift[o] = beta[o] - g[o] * mean[o];
+                if (!Float.isFinite(g[o]) || !Float.isFinite(shift[o])) {
+                    throw new IllegalArgumentException("batchnorm " + bn + ": channel " + o + " folds to scale "
+                            + g[o] + " and shift " + shift[o] + ", not finite in float32");
+                }
             }
         }
         if (!mode.quantized()) {
@@ -342,10 +343,12 @@ final class Assembler {
 
     private static float eps(JsonNode node, String where) {
         JsonNode v = field(node, "eps", where);
-        if (!v.isNumber() || !(v.doubleValue() >= 0) || !Double.isFinite(v.doubleValue())) {
-            throw new IllegalArgumentException(where + ": field \"eps\" must be a finite number >= 0, got " + v);
+        float eps = v.isNumber() ? (float) v.doubleValue() : Float.NaN;
+        if (!(eps >= 0) || !Float.isFinite(eps)) {
+            throw new IllegalArgumentException(where + ": field \"eps\" must be a number >= 0 and finite in float32, got "
+                    + v);
         }
-        return (float) v.doubleValue();
+        return eps;
     }
 
     private static float[] floats(JsonNode node, String name, String where, int expected) {
@@ -357,12 +360,38 @@ final class Assembler {
         float[] out = new float[expected];
         for (int i = 0; i < expected; i++) {
             JsonNode e = v.get(i);
-            if (!e.isNumber() || !Double.isFinite(e.doubleValue())) {
-                throw new IllegalArgumentException(where + ": " + name + "[" + i + "] = " + e + " is not a finite number");
+            out[i] = e.isNumber() ? (float) e.doubleValue() : Float.NaN;
+            if (!Float.isFinite(out[i])) {
+                throw new IllegalArgumentException(where + ": " + name + "[" + i + "] = " + e
+                        + " is not a number finite in float32");
             }
-            out[i] = (float) e.doubleValue();
         }
         return out;
+    }
+
+    /**
+     * A window of {@code k} with padding {@code p} on each side fits the padded input (in long:
+     * a padding near 2^30 or an input side near 2^31 must not wrap).
+     */
+    private static void checkWindow(String where, String what, int k, int p, Shape shape) {
+        long ph = (long) shape.h() + 2L * p;
+        long pw = (long) shape.w() + 2L * p;
+        if (ph > Integer.MAX_VALUE || pw > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(where + ": padding " + p + " makes the padded input " + shape.c() + "x"
+                    + ph + "x" + pw + ", too large (int sides)");
+        }
+        if (ph < k || pw < k) {
+            throw new IllegalArgumentException(where + ": " + what + " exceeds the padded input " + shape.c() + "x"
+                    + ph + "x" + pw + " (" + shape + " padded by " + p + ")");
+        }
+    }
+
+    /** An activation of one image fits the runtime's arrays ({@link Shape#size}), or names the layer. */
+    private static void checkActivation(String where, Shape shape) {
+        if ((long) shape.c() * shape.h() * shape.w() > Shape.MAX_SIZE) {
+            throw new IllegalArgumentException(where + ": its output " + shape + " (" + (long) shape.c() * shape.h()
+                    * shape.w() + " floats per image) is too large; at most " + Shape.MAX_SIZE);
+        }
     }
 
     private static void channels(String where, String field, int declared, Shape shape) {

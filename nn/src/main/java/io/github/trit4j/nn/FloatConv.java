@@ -23,7 +23,7 @@ import java.util.Arrays;
  * output pixels is one contiguous run with no bounds tests (the ResNet stem's patch matrix is
  * 12544 x 147, more than its GEMM's time when gathered element by element).
  */
-final class FloatConv extends ConvUnit {
+final class FloatConv extends ConvUnit<FloatConv.Scratch> {
     private final FloatGemm.Prepared weights;
     private final float[] bias;
     private final float[] g;
@@ -39,20 +39,23 @@ final class FloatConv extends ConvUnit {
     private final int[] tapOffset;
 
     /**
-     * The stride-phase copy of the current image (its pad cells zero from the start and never
-     * written), one panel buffer per part, and the part task over them (one unit per part,
-     * so part q owns panel buffer q) with the current image's output: one calling thread's,
-     * kept, so a multi-threaded image allocates nothing.
+     * One workspace's buffers: with panels, the stride-phase copy of the current image (its pad
+     * cells zero from the start and never written), one panel buffer per part, and the part task
+     * over them (one unit per part, so part q owns panel buffer q) with the current image's
+     * output, kept so that a multi-threaded image allocates nothing; without panels, the image's
+     * patch matrix {@code cols}.
      */
-    private final class PanelScratch implements RangeTask {
+    final class Scratch implements RangeTask {
         final float[] phases;
         final float[][] panels;
+        final float[] cols;
         float[] y;
         int off;
 
-        PanelScratch(float[] phases, float[][] panels) {
+        Scratch(float[] phases, float[][] panels, float[] cols) {
             this.phases = phases;
             this.panels = panels;
+            this.cols = cols;
         }
 
         @Override
@@ -91,15 +94,15 @@ final class FloatConv extends ConvUnit {
     }
 
     @Override
-    Object scratch(int batch) {
+    Scratch scratch(int batch) {
         int pixels = out.h() * out.w();
         if (panels != null) {
             int parts = Math.max(1, Math.min(engine.threads(), panelCount()));
             float[][] bufs = new float[parts][Math.multiplyExact(panels.panelWidth(), spec.patchLength())];
             int phases = Math.multiplyExact(Math.multiplyExact(in.c() * spec.strideH(), padRows), phaseCols);
-            return new PanelScratch(new float[phases], bufs);
+            return new Scratch(new float[phases], bufs, null);
         }
-        return new float[pixels * spec.patchLength()];
+        return new Scratch(null, null, new float[Math.multiplyExact(pixels, spec.patchLength())]);
     }
 
     private int panelCount() {
@@ -108,10 +111,11 @@ final class FloatConv extends ConvUnit {
     }
 
     @Override
-    void forward(float[] x, int batch, float[] y, Object scratch) {
+    void forward(float[] x, int batch, float[] y, Scratch scratch) {
         int pixels = out.h() * out.w();
         int m = spec.outChannels();
-        if (scratch instanceof PanelScratch ps) {
+        if (scratch.panels != null) {
+            Scratch ps = scratch;
             int units = panelCount();
             int parts = ps.panels.length;
             for (int n = 0; n < batch; n++) {
@@ -131,7 +135,7 @@ final class FloatConv extends ConvUnit {
             }
             return;
         }
-        float[] cols = (float[]) scratch;
+        float[] cols = scratch.cols;
         for (int n = 0; n < batch; n++) {
             im2col(x, n * in.size(), cols);
             weights.multiply(cols, pixels, y, n * m * pixels, engine);

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * taps (PyTorch pads with -inf), average counts them as zeros ({@code count_include_pad=True}):
  * the sum of the window's valid taps in row-major order, divided by {@code k*k}.
  */
-final class Pool extends Layer {
+final class Pool extends Layer<Pool.Scratch> {
     final boolean max;
     final int k;
     final int s;
@@ -47,13 +47,13 @@ final class Pool extends Layer {
      * row, and the part task (one unit per part, so part q owns row buffers q) with the
      * current call's operands: one calling thread's, kept, so a call allocates nothing.
      */
-    private final class PoolScratch implements RangeTask {
+    final class Scratch implements RangeTask {
         final float[][][] rows;
         float[] x;
         float[] y;
         int planes;
 
-        PoolScratch(int parts) {
+        Scratch(int parts) {
             rows = new float[parts][2][in.w()];
         }
 
@@ -67,13 +67,12 @@ final class Pool extends Layer {
     }
 
     @Override
-    Object scratch(int batch) {
-        return new PoolScratch(Math.max(1, Math.min(engine.threads(), batch * in.c())));
+    Scratch scratch(int batch) {
+        return new Scratch(Math.max(1, Math.min(engine.threads(), batch * in.c())));
     }
 
     @Override
-    void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
-        PoolScratch ps = (PoolScratch) scratch;
+    void forward(float[] x, float[] y, int batch, Scratch ps, LayerTimes times) {
         int planes = batch * in.c();
         int parts = ps.rows.length;
         if (parts == 1) {

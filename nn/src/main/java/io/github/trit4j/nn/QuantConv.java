@@ -9,7 +9,7 @@ import io.github.trit4j.quant.ActivationQuantizer;
  * own quantizer, packs and convolves (exact int32), then {@code y = (float) acc * c[o] + shift[o]}
  * in float32, and {@code max(y, 0)} when a ReLU is fused.
  */
-final class QuantConv extends ConvUnit {
+final class QuantConv extends ConvUnit<int[]> {
     final Conv2d conv;
     final ActivationQuantizer quantizer;
     final float[] c;
@@ -30,13 +30,12 @@ final class QuantConv extends ConvUnit {
     }
 
     @Override
-    Object scratch(int batch) {
+    int[] scratch(int batch) {
         return new int[batch * out.size()];
     }
 
     @Override
-    void forward(float[] x, int batch, float[] y, Object scratch) {
-        int[] acc = (int[]) scratch;
+    void forward(float[] x, int batch, float[] y, int[] acc) {
         conv.forward(x, quantizer, batch, in.h(), in.w(), Layout.NCHW, acc);
         int pixels = out.h() * out.w();
         int m = spec.outChannels();
