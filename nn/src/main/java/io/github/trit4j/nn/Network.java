@@ -289,7 +289,8 @@ public final class Network {
      * an input of its own (batch 1, values in [0, 1)) on the calling thread, over and over, until
      * the calls' times show the JIT's optimised code has taken over (the last {@value #WARM_UP_WINDOW}
      * calls within {@value #WARM_UP_AGREE_PERCENT}% of each other and at least
-     * {@value #WARM_UP_SPEEDUP}x faster than the first call), or {@code budget} is spent.
+     * {@value #WARM_UP_SPEEDUP}x faster than the first call, or agreeing after
+     * {@value #WARM_UP_MAX_CALLS} calls), or {@code budget} is spent.
      *
      * <p>What a service should do at start-up: load the network, call {@code warmUp()} once
      * (on any thread: compiled code is shared by all threads), and only then report ready and
@@ -339,7 +340,10 @@ public final class Network {
                     lo = Math.min(lo, v);
                     hi = Math.max(hi, v);
                 }
-                settled = hi * 100 <= lo * (100 + WARM_UP_AGREE_PERCENT) && first >= WARM_UP_SPEEDUP * hi;
+                // agreeing calls much faster than the first, or, for a network too small for its first
+                // call to be slow, agreeing calls after C2's invocation thresholds
+                settled = hi * 100 <= lo * (100 + WARM_UP_AGREE_PERCENT)
+                        && (first >= WARM_UP_SPEEDUP * hi || calls >= WARM_UP_MAX_CALLS);
             }
         }
         return new WarmUp(calls, Duration.ofNanos(System.nanoTime() - start), settled);
@@ -349,6 +353,8 @@ public final class Network {
     static final int WARM_UP_WINDOW = 8;
     /** How far apart, in percent of the fastest, those calls may be. */
     static final int WARM_UP_AGREE_PERCENT = 15;
+    /** Calls after which agreeing times settle a warm-up whatever the first call took. */
+    static final int WARM_UP_MAX_CALLS = 2000;
     /** How much faster than the first (interpreted) call they must be: C2's code, not C1's. */
     static final int WARM_UP_SPEEDUP = 20;
 
