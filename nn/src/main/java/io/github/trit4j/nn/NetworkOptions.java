@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * @param engine    the engine of the quantized convolutions; its {@link GemmEngine#threads()} also
  *                  bounds the float GEMM's threads
- * @param floatGemm the float GEMM (default {@link FloatGemm#javaDefault()})
+ * @param floatGemm the float GEMM (default: the one the engine's kernel shape calls for, see
+ *                  {@link #of(GemmEngine)})
  */
 public record NetworkOptions(GemmEngine engine, FloatGemm floatGemm) {
 
@@ -23,9 +24,23 @@ public record NetworkOptions(GemmEngine engine, FloatGemm floatGemm) {
         Objects.requireNonNull(floatGemm, "floatGemm");
     }
 
-    /** The dispatched engine ({@link Gemm#engine()}) and {@link FloatGemm#javaDefault()}. */
+    /** {@link #of(GemmEngine)} with the dispatched engine ({@link Gemm#engine()}). */
     public static NetworkOptions defaults() {
-        return new NetworkOptions(Gemm.engine(), FloatGemm.javaDefault());
+        return of(Gemm.engine());
+    }
+
+    /**
+     * {@code engine} and the float GEMM of its kernel shape: {@link FloatGemm#scalar()} for
+     * {@link io.github.trit4j.Isa#SCALAR} (or without the vector module), else
+     * {@link FloatGemm#javaDefault()}. The network's max pooling follows the engine's shape too,
+     * so a network on {@code GemmEngine.of(Isa.SCALAR)} runs no Vector API code.
+     *
+     * @param engine the engine of the quantized convolutions
+     * @return the options
+     */
+    public static NetworkOptions of(GemmEngine engine) {
+        Objects.requireNonNull(engine, "engine");
+        return new NetworkOptions(engine, NnKernels.of(engine.isa()).floatGemm());
     }
 
     /** The same with the engine on {@code threads} threads. */

@@ -17,8 +17,8 @@ final class Pool extends Layer<Pool.Scratch> {
     final int p;
     /** Whose threads split the planes. */
     final GemmEngine engine;
-    /** Whether {@link VectorRows} links here (the vector module is resolved). */
-    private static final boolean VECTOR_ROWS = vectorRows();
+    /** Whether the row maxima use {@link VectorRows}: the engine's {@link NnKernels} say. */
+    private final boolean vector;
 
     Pool(Shape in, boolean max, int k, int s, int p, GemmEngine engine) {
         super(LayerKind.POOL, in, new Shape(in.c(), (in.h() + 2 * p - k) / s + 1, (in.w() + 2 * p - k) / s + 1));
@@ -27,19 +27,7 @@ final class Pool extends Layer<Pool.Scratch> {
         this.s = s;
         this.p = p;
         this.engine = engine;
-    }
-
-    /**
-     * Loads {@link VectorRows} by name, here and not in that class: its static initialiser
-     * is what fails without the vector module.
-     */
-    private static boolean vectorRows() {
-        try {
-            Class.forName("io.github.trit4j.nn.VectorRows", true, Pool.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
+        this.vector = NnKernels.of(engine.isa()).vectorRows();
     }
 
     /**
@@ -100,8 +88,8 @@ final class Pool extends Layer<Pool.Scratch> {
 
     /**
      * Separable, columns first: for each output row, the maxima over its window's input rows
-     * for every column (whole rows, element-wise: {@link VectorRows} when the vector module is
-     * there, else loops C2 may vectorise), then, for k = 3, the maxima of adjacent column pairs
+     * for every column (whole rows, element-wise: {@link VectorRows} when the engine's
+     * {@link NnKernels} say so, else loops C2 may vectorise), then, for k = 3, the maxima of adjacent column pairs
      * (element-wise again), so that each output's horizontal
      * window costs one scalar max; only the outputs whose window crosses the padding take the
      * clipped general loop. Exact: {@link Math#max} does not depend on the order or grouping
@@ -111,7 +99,7 @@ final class Pool extends Layer<Pool.Scratch> {
      * <p>{@code [plane0, plane1)} of the {@code batch * C} planes, so threads can split them.
      */
     private void maxPool(float[] x, float[] y, int plane0, int plane1, float[] col, float[] pair) {
-        boolean vector = VECTOR_ROWS;
+        boolean vector = this.vector;
         int h = in.h();
         int w = in.w();
         int oh = out.h();
