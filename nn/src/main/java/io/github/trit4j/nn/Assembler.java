@@ -130,8 +130,8 @@ final class Assembler {
                         throw new IllegalArgumentException(where + ": in = " + in + " but the layer before gives "
                                 + shape.c() + " features");
                     }
-                    float[] w = f32(lname + ".weight", out, in);
-                    float[] b = bias ? f32(lname + ".bias", out) : null;
+                    float[] w = f32(TensorNames.linear(lname, "weight"), out, in);
+                    float[] b = bias ? f32(TensorNames.linear(lname, "bias"), out) : null;
                     layer = new Linear(lname, shape, out, w, b, options.floatGemm(), options.engine());
                 }
                 case "basic_block" -> {
@@ -145,14 +145,14 @@ final class Assembler {
                     if (l.has("eps")) {
                         eps = eps(l, where);
                     }
-                    ConvUnit<?> c1 = conv(where, bname + ".conv1", mode, in, out, 3, s, 1, false, shape,
-                            bname + ".bn1", eps, true);
-                    ConvUnit<?> c2 = conv(where, bname + ".conv2", mode, out, out, 3, 1, 1, false, c1.out,
-                            bname + ".bn2", eps, false);
+                    ConvUnit<?> c1 = conv(where, TensorNames.block(bname, "conv1"), mode, in, out, 3, s, 1, false,
+                            shape, TensorNames.block(bname, "bn1"), eps, true);
+                    ConvUnit<?> c2 = conv(where, TensorNames.block(bname, "conv2"), mode, out, out, 3, 1, 1, false,
+                            c1.out, TensorNames.block(bname, "bn2"), eps, false);
                     ConvUnit<?> d = null;
                     if (s != 1 || in != out) {
-                        d = conv(where, bname + ".downsample", mode, in, out, 1, s, 0, false, shape,
-                                bname + ".downsample_bn", eps, false);
+                        d = conv(where, TensorNames.block(bname, "downsample"), mode, in, out, 1, s, 0, false, shape,
+                                TensorNames.block(bname, "downsample_bn"), eps, false);
                     }
                     layer = new BasicBlock(bname, c1, c2, d);
                 }
@@ -182,20 +182,20 @@ final class Assembler {
         float[] g = null;
         float[] shift = null;
         if (bn != null) {
-            float[] gamma = f32(bn + ".weight", out);
-            float[] beta = f32(bn + ".bias", out);
-            float[] mean = f32(bn + ".running_mean", out);
-            float[] var = f32(bn + ".running_var", out);
+            float[] gamma = f32(TensorNames.batchnorm(bn, "weight"), out);
+            float[] beta = f32(TensorNames.batchnorm(bn, "bias"), out);
+            float[] mean = f32(TensorNames.batchnorm(bn, "running_mean"), out);
+            float[] var = f32(TensorNames.batchnorm(bn, "running_var"), out);
             g = new float[out];
             shift = new float[out];
             for (int o = 0; o < out; o++) {
                 if (var[o] < 0) {
-                    throw new IllegalArgumentException("tensor " + bn + ".running_var[" + o + "] = " + var[o]
+                    throw new IllegalArgumentException("tensor " + TensorNames.batchnorm(bn, "running_var") + "[" + o + "] = " + var[o]
                             + " is negative");
                 }
                 float d = var[o] + eps;
                 if (!(d > 0) || !Float.isFinite(d)) {
-                    throw new IllegalArgumentException("tensor " + bn + ".running_var[" + o + "] + eps = " + d
+                    throw new IllegalArgumentException("tensor " + TensorNames.batchnorm(bn, "running_var") + "[" + o + "] + eps = " + d
                             + " must be finite and > 0 in float32");
                 }
                 g[o] = gamma[o] / (float) Math.sqrt(d);
@@ -207,26 +207,27 @@ final class Assembler {
             }
         }
         if (!mode.quantized()) {
-            float[] w = f32(name + ".weight", out, in, k, k);
-            float[] b = bias ? f32(name + ".bias", out) : null;
+            float[] w = f32(TensorNames.conv(name, "weight"), out, in, k, k);
+            float[] b = bias ? f32(TensorNames.conv(name, "bias"), out) : null;
             return new FloatConv(name, spec, shape, w, b, g, shift, relu, options.floatGemm(),
                     options.engine());
         }
-        byte[] codes = i8(name + ".weight_codes", out, in, k, k);
+        String codesName = TensorNames.conv(name, "weight_codes");
+        byte[] codes = i8(codesName, out, in, k, k);
         for (int i = 0; i < codes.length; i++) {
             if (codes[i] < -1 || codes[i] > 1) {
-                throw new IllegalArgumentException("tensor " + name + ".weight_codes[" + i + "] = " + codes[i]
+                throw new IllegalArgumentException("tensor " + codesName + "[" + i + "] = " + codes[i]
                         + " is not a ternary code (-1, 0, 1)");
             }
         }
-        float[] ws = positiveF32(name + ".weight_scale", out);
+        float[] ws = positiveF32(TensorNames.conv(name, "weight_scale"), out);
         ActivationQuantizer q = switch (mode) {
-            case FATNN -> ActivationQuantizer.fatnn(positiveF32(name + ".act_scale", 1)[0],
-                    positiveF32(name + ".act_alpha", 2));
-            case TERNARY_2BIT -> ActivationQuantizer.fatnn(positiveF32(name + ".act_scale", 1)[0],
-                    positiveF32(name + ".act_alpha", 3));
+            case FATNN -> ActivationQuantizer.fatnn(positiveF32(TensorNames.conv(name, "act_scale"), 1)[0],
+                    positiveF32(TensorNames.conv(name, "act_alpha"), 2));
+            case TERNARY_2BIT -> ActivationQuantizer.fatnn(positiveF32(TensorNames.conv(name, "act_scale"), 1)[0],
+                    positiveF32(TensorNames.conv(name, "act_alpha"), 3));
             case CONVENTIONAL -> ActivationQuantizer.uniform(mode.activationPrecision(),
-                    positiveF32(name + ".act_clip", 1)[0]);
+                    positiveF32(TensorNames.conv(name, "act_clip"), 1)[0]);
             case FLOAT -> throw new AssertionError();
         };
         float actScale = q.scale();
