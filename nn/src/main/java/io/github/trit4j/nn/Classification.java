@@ -3,7 +3,7 @@ package io.github.trit4j.nn;
 import java.util.Objects;
 
 /**
- * One of an image's top classes ({@link Network#topK}).
+ * One of an image's top classes ({@link Network#topK}). Immutable.
  *
  * @param index       the class index, {@code [0, classes)}
  * @param label       its name from the model file ({@link Network#labels()}), or the index as text
