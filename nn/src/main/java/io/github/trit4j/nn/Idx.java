@@ -58,6 +58,8 @@ public final class Idx {
         /**
          * Image {@code index} as a network input: {@code pixel / 255}, 1 x height x width.
          *
+         * @param index the image, {@code [0, count)}
+         * @return a new array
          * @throws IllegalArgumentException if {@code index} is outside {@code [0, count)}
          */
         public float[] input(int index) {
@@ -67,6 +69,9 @@ public final class Idx {
         /**
          * Images {@code [from, from + n)} as one batch of network inputs ({@code pixel / 255}, NCHW with one channel).
          *
+         * @param from the first image
+         * @param n images, at least 1
+         * @return a new array
          * @throws IllegalArgumentException if the range is outside {@code [0, count)} or {@code n < 1}
          */
         public float[] inputs(int from, int n) {
@@ -83,6 +88,8 @@ public final class Idx {
     /**
      * Reads an IDX images file.
      *
+     * @param file the model file
+     * @return the images
      * @throws IllegalArgumentException naming the file, if it is not IDX unsigned-byte images or is cut short
      * @throws IOException              if it cannot be read
      */
@@ -97,6 +104,8 @@ public final class Idx {
     /**
      * Reads IDX images from a stream (not gzip: wrap it in a {@link GZIPInputStream} first if it is); not closed.
      *
+     * @param stream the bytes (not gzip), not closed
+     * @return the images
      * @throws IllegalArgumentException if it is not IDX unsigned-byte images or is cut short
      * @throws IOException              if the stream fails
      */
@@ -125,6 +134,8 @@ public final class Idx {
     /**
      * Reads an IDX labels file: one label (0-255) per image.
      *
+     * @param file the model file
+     * @return a new array
      * @throws IllegalArgumentException naming the file, if it is not IDX unsigned-byte labels or is cut short
      * @throws IOException              if it cannot be read
      */
@@ -139,6 +150,8 @@ public final class Idx {
     /**
      * Reads IDX labels from a stream (not gzip); not closed.
      *
+     * @param stream the bytes (not gzip), not closed
+     * @return a new array
      * @throws IllegalArgumentException if it is not IDX unsigned-byte labels or is cut short
      * @throws IOException              if the stream fails
      */

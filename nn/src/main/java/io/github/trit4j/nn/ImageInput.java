@@ -23,6 +23,10 @@ public final class ImageInput {
     /**
      * A grayscale image, one byte per pixel, row-major: {@code 1 x height x width} floats.
      *
+     * @param pixels one byte per pixel, row-major
+     * @param height rows
+     * @param width columns
+     * @return a new array
      * @throws IllegalArgumentException if {@code pixels.length != height * width} or a size is below 1
      */
     public static float[] fromGray(byte[] pixels, int height, int width) {
@@ -39,6 +43,10 @@ public final class ImageInput {
      * An RGB image, three bytes per pixel (R, G, B) row-major: {@code 3 x height x width} floats
      * (the R plane, then G, then B).
      *
+     * @param rgb R, G, B bytes per pixel, row-major
+     * @param height rows
+     * @param width columns
+     * @return a new array
      * @throws IllegalArgumentException if {@code rgb.length != 3 * height * width} or a size is below 1
      */
     public static float[] fromRgb(byte[] rgb, int height, int width) {
@@ -58,6 +66,10 @@ public final class ImageInput {
      * Packed {@code 0xAARRGGBB} pixels, row-major (what {@code BufferedImage.getRGB} returns),
      * alpha ignored: {@code 3 x height x width} floats, R, G, B planes.
      *
+     * @param argb {@code 0xAARRGGBB} per pixel, row-major
+     * @param height rows
+     * @param width columns
+     * @return a new array
      * @throws IllegalArgumentException if {@code argb.length != height * width} or a size is below 1
      */
     public static float[] fromArgb(int[] argb, int height, int width) {

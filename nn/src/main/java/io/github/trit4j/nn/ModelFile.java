@@ -134,6 +134,8 @@ public final class ModelFile {
     /**
      * Reads and checks a model file's container.
      *
+     * @param file the model file
+     * @return the model
      * @throws IllegalArgumentException naming the file once, then the field or tensor at fault:
      *                                  header length beyond the file, header not JSON or not an
      *                                  object, unknown dtype, bad shape, byte range outside the
@@ -159,6 +161,7 @@ public final class ModelFile {
      * a database or an archive).
      *
      * @param bytes the whole file; not retained
+     * @return the model
      * @throws IllegalArgumentException naming the field or tensor at fault
      */
     public static ModelFile read(byte[] bytes) {
@@ -171,6 +174,7 @@ public final class ModelFile {
      * {@link #read(Path)}: e.g. a class-path resource or a download.
      *
      * @param in the file's bytes
+     * @return the model
      * @throws IllegalArgumentException naming the field or tensor at fault
      * @throws IOException              if the stream fails
      */

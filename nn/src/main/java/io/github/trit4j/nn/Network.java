@@ -102,12 +102,24 @@ public final class Network {
         return List.copyOf(out);
     }
 
-    /** {@link #load(Path, NetworkOptions)} with {@link NetworkOptions#defaults()}. */
+    /**
+     * {@link #load(Path, NetworkOptions)} with {@link NetworkOptions#defaults()}.
+     *
+     * @param file the model file
+     * @return the network
+     * @throws IOException if it cannot be read
+     */
     public static Network load(Path file) throws IOException {
         return load(file, NetworkOptions.defaults());
     }
 
-    /** {@link #load(InputStream, NetworkOptions)} with {@link NetworkOptions#defaults()}. */
+    /**
+     * {@link #load(InputStream, NetworkOptions)} with {@link NetworkOptions#defaults()}.
+     *
+     * @param in the model file's bytes, read to the end
+     * @return the network
+     * @throws IOException if it cannot be read
+     */
     public static Network load(InputStream in) throws IOException {
         return load(in, NetworkOptions.defaults());
     }
@@ -116,6 +128,9 @@ public final class Network {
      * Reads a model file from a stream to its end (not closed here), checks and builds it, as
      * {@link #load(Path, NetworkOptions)}.
      *
+     * @param in the model file's bytes, read to the end
+     * @param options how it runs (engine, float GEMM)
+     * @return the network
      * @throws IllegalArgumentException naming the field or tensor at fault
      * @throws IOException              if the stream fails
      */
@@ -127,13 +142,21 @@ public final class Network {
      * A model file's bytes, checked and built, as {@link #load(Path, NetworkOptions)}.
      *
      * @param bytes the whole file; not retained
+     * @param options how it runs (engine, float GEMM)
+     * @return the network
      * @throws IllegalArgumentException naming the field or tensor at fault
      */
     public static Network load(byte[] bytes, NetworkOptions options) {
         return of(ModelFile.read(bytes), options);
     }
 
-    /** {@link #loadResource(String, ClassLoader, NetworkOptions)} with the thread's context class loader and the defaults. */
+    /**
+     * {@link #loadResource(String, ClassLoader, NetworkOptions)} with the thread's context class loader and the defaults.
+     *
+     * @param name the resource name, e.g. {@code "models/x.safetensors"}
+     * @return the network
+     * @throws IOException if it cannot be read
+     */
     public static Network loadResource(String name) throws IOException {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         return loadResource(name, loader != null ? loader : Network.class.getClassLoader(),
@@ -146,6 +169,8 @@ public final class Network {
      *
      * @param name   the resource name, e.g. {@code "models/fashion-resnet8-fatnn.safetensors"}
      * @param loader the class loader to ask
+     * @param options how it runs (engine, float GEMM)
+     * @return the network
      * @throws IllegalArgumentException naming the resource, if it is not found or is malformed
      * @throws IOException              if it cannot be read
      */
@@ -166,6 +191,9 @@ public final class Network {
     /**
      * Reads, checks and builds a model file.
      *
+     * @param file the model file
+     * @param options how it runs (engine, float GEMM)
+     * @return the network
      * @throws IllegalArgumentException naming the field or tensor at fault for any malformed content
      *                                  (see {@link ModelFile#read} and {@link #of})
      * @throws IOException              if the file cannot be read
@@ -180,6 +208,9 @@ public final class Network {
      * {-1, 0, 1}, non-positive or non-finite scales, alphas and clips, negative variances) and
      * folds every BatchNorm into its convolution.
      *
+     * @param model the model
+     * @param options how it runs (engine, float GEMM)
+     * @return the network
      * @throws IllegalArgumentException naming the layer field or tensor at fault; no network is made
      */
     public static Network of(ModelFile model, NetworkOptions options) {
@@ -191,37 +222,65 @@ public final class Network {
         return new Network(r.name(), r.input(), r.classes(), r.layers(), meta, options);
     }
 
-    /** The architecture's name. */
+    /**
+     * The architecture's name.
+     *
+     * @return the architecture's name
+     */
     public String name() {
         return name;
     }
 
-    /** Input channels. */
+    /**
+     * Input channels.
+     *
+     * @return input channels
+     */
     public int inputChannels() {
         return input.c();
     }
 
-    /** Input height. */
+    /**
+     * Input height.
+     *
+     * @return input height
+     */
     public int inputHeight() {
         return input.h();
     }
 
-    /** Input width. */
+    /**
+     * Input width.
+     *
+     * @return input width
+     */
     public int inputWidth() {
         return input.w();
     }
 
-    /** Floats per input image: channels * height * width. */
+    /**
+     * Floats per input image: channels * height * width.
+     *
+     * @return floats per input image: channels * height * width
+     */
     public int inputSize() {
         return input.size();
     }
 
-    /** Number of classes (logits per image). */
+    /**
+     * Number of classes (logits per image).
+     *
+     * @return number of classes (logits per image)
+     */
     public int classes() {
         return classes;
     }
 
-    /** The model file's metadata (format, accuracy, training record), without the architecture. */
+    /**
+     * The model file's metadata (format, accuracy, training record), without the architecture.
+     *
+     * @return the metadata, unmodifiable
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
@@ -229,6 +288,8 @@ public final class Network {
     /**
      * The class names, {@link #classes()} of them in class order: the model file's
      * {@link ModelFile#LABELS_KEY}, or {@code "0"}, {@code "1"}, ... when it has none. Unmodifiable.
+     *
+     * @return the class names, unmodifiable
      */
     public List<String> labels() {
         return labels;
@@ -239,6 +300,7 @@ public final class Network {
      *
      * @param image {@link #inputSize()} floats, as {@link #predict(float[], int)} takes them
      * @param k     how many, {@code [1, classes()]}
+     * @return the top classes, most probable first
      * @throws IllegalArgumentException for a bad {@code k} or input (as {@link #predict})
      */
     public List<Classification> topK(float[] image, int k) {
@@ -248,6 +310,10 @@ public final class Network {
     /**
      * The {@code k} most probable classes of each of {@code batch} images.
      *
+     * @param input {@code batch x inputSize()} floats, NCHW; not modified
+     * @param batch images, at least 1
+     * @param k how many classes per image, {@code [1, classes()]}
+     * @return per image, its top classes, most probable first
      * @throws IllegalArgumentException for a bad {@code k} or input (as {@link #predict})
      */
     public List<List<Classification>> topK(float[] input, int batch, int k) {
@@ -276,7 +342,11 @@ public final class Network {
         return List.copyOf(out);
     }
 
-    /** {@link #warmUp(Duration)} within {@link #DEFAULT_WARM_UP_BUDGET}. */
+    /**
+     * {@link #warmUp(Duration)} within {@link #DEFAULT_WARM_UP_BUDGET}.
+     *
+     * @return what the warm-up did
+     */
     public WarmUp warmUp() {
         return warmUp(DEFAULT_WARM_UP_BUDGET);
     }
@@ -358,19 +428,35 @@ public final class Network {
     /** How much faster than the first (interpreted) call they must be: C2's code, not C1's. */
     static final int WARM_UP_SPEEDUP = 20;
 
-    /** The options it runs with. */
+    /**
+     * The options it runs with.
+     *
+     * @return the options
+     */
     public NetworkOptions options() {
         return options;
     }
 
-    /** The logits of {@code batch} images, in a new array of {@code batch * classes()}. */
+    /**
+     * The logits of {@code batch} images, in a new array of {@code batch * classes()}.
+     *
+     * @param input {@code batch x inputSize()} floats, NCHW; not modified
+     * @param batch images, at least 1
+     * @return a new array
+     */
     public float[] predict(float[] input, int batch) {
         float[] logits = new float[checkedLogits(batch)];
         predict(input, batch, logits, null);
         return logits;
     }
 
-    /** {@link #predict(float[], int, float[], LayerTimes)} without timing. */
+    /**
+     * {@link #predict(float[], int, float[], LayerTimes)} without timing.
+     *
+     * @param input {@code batch x inputSize()} floats, NCHW; not modified
+     * @param batch images, at least 1
+     * @param logits logits, {@code rows x classes}
+     */
     public void predict(float[] input, int batch, float[] logits) {
         predict(input, batch, logits, null);
     }
@@ -479,7 +565,13 @@ public final class Network {
     /** The largest array the runtime makes (a little below {@link Integer#MAX_VALUE}, as the JDK's collections). */
     static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
 
-    /** The predicted class of each of {@code batch} images: the argmax of its logits (the first on ties). */
+    /**
+     * The predicted class of each of {@code batch} images: the argmax of its logits (the first on ties).
+     *
+     * @param input {@code batch x inputSize()} floats, NCHW; not modified
+     * @param batch images, at least 1
+     * @return a new array
+     */
     public int[] classify(float[] input, int batch) {
         return argmax(predict(input, batch), classes);
     }
@@ -487,6 +579,10 @@ public final class Network {
     /**
      * Row-wise argmax of {@code rows x classes} logits: the first index of the largest value
      * (NaN never wins unless a row is all NaN, then 0).
+     *
+     * @param logits logits, {@code rows x classes}
+     * @param classes classes per row
+     * @return a new array
      */
     public static int[] argmax(float[] logits, int classes) {
         Objects.requireNonNull(logits, "logits");
@@ -513,6 +609,10 @@ public final class Network {
     /**
      * Row-wise softmax of {@code rows x classes} logits into a new array, computed stably
      * (maximum subtracted, in double, rounded to float once).
+     *
+     * @param logits logits, {@code rows x classes}
+     * @param classes classes per row
+     * @return a new array
      */
     public static float[] softmax(float[] logits, int classes) {
         Objects.requireNonNull(logits, "logits");
@@ -537,7 +637,11 @@ public final class Network {
         return out;
     }
 
-    /** The layers, one per line, with BatchNorms shown folded. */
+    /**
+     * The layers, one per line, with BatchNorms shown folded.
+     *
+     * @return the layers, one per line, with BatchNorms shown folded
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Network ").append(name).append(": input ").append(input)

@@ -24,7 +24,11 @@ public record NetworkOptions(GemmEngine engine, FloatGemm floatGemm) {
         Objects.requireNonNull(floatGemm, "floatGemm");
     }
 
-    /** {@link #of(GemmEngine)} with the dispatched engine ({@link Gemm#engine()}). */
+    /**
+     * {@link #of(GemmEngine)} with the dispatched engine ({@link Gemm#engine()}).
+     *
+     * @return the options
+     */
     public static NetworkOptions defaults() {
         return of(Gemm.engine());
     }
@@ -43,17 +47,31 @@ public record NetworkOptions(GemmEngine engine, FloatGemm floatGemm) {
         return new NetworkOptions(engine, NnKernels.of(engine.isa()).floatGemm());
     }
 
-    /** The same with the engine on {@code threads} threads. */
+    /**
+     * The same with the engine on {@code threads} threads.
+     *
+     * @param threads threads of each product, at least 1
+     * @return the options
+     */
     public NetworkOptions withThreads(int threads) {
         return new NetworkOptions(engine.withThreads(threads), floatGemm);
     }
 
-    /** The same with another float GEMM. */
+    /**
+     * The same with another float GEMM.
+     *
+     * @param gemm the float GEMM
+     * @return the options
+     */
     public NetworkOptions withFloatGemm(FloatGemm gemm) {
         return new NetworkOptions(engine, gemm);
     }
 
-    /** Threads of each product. */
+    /**
+     * Threads of each product.
+     *
+     * @return threads of each product
+     */
     public int threads() {
         return engine.threads();
     }
