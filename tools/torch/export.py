@@ -70,7 +70,7 @@ def export_one(ck_path, out_dir, test_x, test_y, log=print):
                  "label_agreement_fake_quant_vs_integer_reference": round(agree, 4),
                  "pytorch_accuracy_is": "the integer reference (the exported network as the contract defines it)"})
     path = os.path.join(out_dir, f"{model.name}.safetensors")
-    safetensors.write(path, tensors, export.metadata(arch, ref_acc, info))
+    safetensors.write(path, tensors, export.metadata(arch, ref_acc, info, data.FASHION_MNIST_LABELS))
     write_fixture(path, ref, test_x, test_y, ref_logits.argmax(1).tolist())
     log(f"{path}: integer reference accuracy {ref_acc:.4f}, fake-quant {fq_acc:.4f}, label agreement {agree:.4f}")
     return ref_acc, fq_acc, agree
@@ -80,6 +80,10 @@ def export_one(ck_path, out_dir, test_x, test_y, log=print):
 COMMITTED_MODELS = os.path.normpath(os.path.join(HERE, "..", "models"))
 # Where an export goes by default: beside the checkpoints, under runs/ (ignored by git).
 DEFAULT_OUT = os.path.join(HERE, "runs", "models")
+
+
+def widths_of(a):
+    return tuple(int(w) for w in a.widths.split(","))
 
 
 def parser():
@@ -93,6 +97,9 @@ def parser():
                      help="write the committed models in %s (overwrites them)" % os.path.relpath(COMMITTED_MODELS))
     p.add_argument("--data", default=data.DEFAULT_DIR)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--restamp-labels", action="store_true",
+                   help="only set trit4j.labels (Fashion-MNIST's class names) in the output directory's model files, "
+                        "tensors and other metadata unchanged, and exit")
     return p
 
 
@@ -106,6 +113,13 @@ def output_dir(args):
 def main(argv=None):
     a = parser().parse_args(argv)
     out = output_dir(a)
+    if a.restamp_labels:
+        labels = json.dumps(list(data.FASHION_MNIST_LABELS))
+        for key in ["fp32", "fatnn", "conventional"]:
+            path = os.path.join(out, f"{ResNet(MODES[key], widths_of(a)).name}.safetensors")
+            safetensors.update_metadata(path, {"trit4j.labels": labels})
+            print(f"{path}: trit4j.labels set")
+        return
     torch.set_num_threads(a.threads)
     widths = tuple(int(w) for w in a.widths.split(","))
     test_x, test_y = data.load("t10k", a.data)

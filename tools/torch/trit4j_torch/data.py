@@ -9,6 +9,12 @@ import torch
 DEFAULT_DIR = "/usr/share/datasets/fashion-mnist"
 
 
+# Fashion-MNIST's class names, in label order (the dataset's documentation); stored in the model files as
+# trit4j.labels (docs/MODEL_FORMAT.md)
+FASHION_MNIST_LABELS = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                        "Ankle boot")
+
+
 def _idx(path):
     with gzip.open(path, "rb") as f:
         data = f.read()

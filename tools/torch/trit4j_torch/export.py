@@ -51,8 +51,13 @@ def tensors(model):
     return out
 
 
-def metadata(architecture, accuracy=None, training=None):
+def metadata(architecture, accuracy=None, training=None, labels=None):
+    """The __metadata__ entries; `labels`, if given, is the class names in class order (trit4j.labels)."""
     m = {"trit4j.format": "1", "trit4j.architecture": json.dumps(architecture)}
+    if labels is not None:
+        if len(labels) != architecture["classes"]:
+            raise ValueError(f"{len(labels)} labels for {architecture['classes']} classes")
+        m["trit4j.labels"] = json.dumps(list(labels))
     if accuracy is not None:
         m["trit4j.pytorch_accuracy"] = f"{accuracy:.4f}"
     if training is not None:
@@ -60,5 +65,5 @@ def metadata(architecture, accuracy=None, training=None):
     return m
 
 
-def write(path, model, accuracy=None, training=None):
-    safetensors.write(path, tensors(model), metadata(model.architecture(), accuracy, training))
+def write(path, model, accuracy=None, training=None, labels=None):
+    safetensors.write(path, tensors(model), metadata(model.architecture(), accuracy, training, labels))

@@ -35,6 +35,25 @@ def write(path, tensors, metadata):
             f.write(b)
 
 
+def update_metadata(path, entries):
+    """Sets `entries` (str -> str) in a file's __metadata__ in place, leaving the tensor bytes as they are: the
+    header is rewritten (padded to a multiple of 8 bytes with spaces) and the data after it copied unchanged."""
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n].decode("utf-8"))
+    for k, v in entries.items():
+        if not isinstance(k, str) or not isinstance(v, str):
+            raise ValueError(f"metadata {k!r}: keys and values must be strings")
+    header.setdefault("__metadata__", {}).update(entries)
+    h = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    h += b" " * (-len(h) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        f.write(data[8 + n:])
+
+
 def read(path):
     """Returns (tensors, metadata, header) from a safetensors file of F32/I8 tensors, checking the offsets."""
     with open(path, "rb") as f:

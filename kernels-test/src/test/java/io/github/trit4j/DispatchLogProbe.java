@@ -11,7 +11,7 @@ public final class DispatchLogProbe {
 
     public static void main(String[] args) throws InterruptedException {
         System.out.println("isa=" + Gemm.isa());
-        // The line is logged from a background daemon thread (Gemm.logOffThread); wait for it, bounded,
+        // The line is logged from a background daemon thread (Gemm.log, off-thread for INFO); wait for it, bounded,
         // so that the JVM does not exit before it is printed.
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().equals("trit4j-log")) {

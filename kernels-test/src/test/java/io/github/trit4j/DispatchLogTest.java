@@ -44,6 +44,20 @@ class DispatchLogTest {
                 && l.contains("--add-modules jdk.incubator.vector")), p.toString());
     }
 
+    /**
+     * Issue 20, fault 7: the WARNING is printed by a program that ends right after its first
+     * product; logged from a daemon thread, it was lost (3 runs of 3 of the README's snippet).
+     */
+    @Test
+    void theScalarFallbackWarningSurvivesAProgramThatEndsAtOnce() throws Exception {
+        for (int run = 0; run < 3; run++) {
+            Probe p = probe(ShortProgramProbe.class);
+            assertEquals("isa=SCALAR", p.stdout, p.toString());
+            assertTrue(p.stderrLines().stream().anyMatch(l -> l.startsWith("WARNING: trit4j kernels: SCALAR")),
+                    "run " + run + ": " + p);
+        }
+    }
+
     @Test
     void vectorKernelsAreLoggedAtInfo() throws Exception {
         Probe p = probe("--add-modules", "jdk.incubator.vector");
@@ -73,11 +87,16 @@ class DispatchLogTest {
     }
 
     private static Probe probe(String... jvmOptions) throws IOException, InterruptedException, URISyntaxException {
-        String classPath = location(Gemm.class) + File.pathSeparator + location(DispatchLogProbe.class);
+        return probe(DispatchLogProbe.class, jvmOptions);
+    }
+
+    private static Probe probe(Class<?> main, String... jvmOptions)
+            throws IOException, InterruptedException, URISyntaxException {
+        String classPath = location(Gemm.class) + File.pathSeparator + location(main);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-cp", classPath, DispatchLogProbe.class.getName()));
+        command.addAll(List.of("-cp", classPath, main.getName()));
         Path out = Files.createTempFile("dispatch-log", ".out");
         Path err = Files.createTempFile("dispatch-log", ".err");
         try {

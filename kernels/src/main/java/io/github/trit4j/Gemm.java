@@ -48,8 +48,7 @@ public final class Gemm {
                     KernelProvider.Selection selection = KernelProvider.select();
                     e = GemmEngine.of(selection.isa());
                     reason = selection.reason();
-                    logOffThread(logLevel(selection),
-                            "trit4j kernels: " + selection.isa() + " (" + selection.reason() + ")");
+                    log(logLevel(selection), "trit4j kernels: " + selection.isa() + " (" + selection.reason() + ")");
                     engine = e;
                 }
             }
@@ -70,10 +69,21 @@ public final class Gemm {
     }
 
     /**
-     * Logs on a short-lived daemon thread: the JVM's first log record initialises the logging
-     * backend (java.util.logging by default), which takes tens to hundreds of milliseconds, far
-     * more than the first products; the first call should not wait for it.
+     * A WARNING (the scalar fallback nobody asked for) on the calling thread, so that it is
+     * written even when the program ends right after its first product: logged off-thread, on a
+     * daemon thread, it was lost in short programs. Anything else on a short-lived daemon thread
+     * ({@link #logOffThread}): the JVM's first log record initialises the logging backend, tens
+     * to hundreds of milliseconds, which the first call of a normal run should not wait for.
      */
+    static void log(System.Logger.Level level, String message) {
+        if (level == System.Logger.Level.WARNING) {
+            System.getLogger("io.github.trit4j").log(level, message);
+        } else {
+            logOffThread(level, message);
+        }
+    }
+
+    /** Logs on a short-lived daemon thread (see {@link #log}). */
     static void logOffThread(System.Logger.Level level, String message) {
         Thread.ofPlatform().name("trit4j-log").daemon(true).inheritInheritableThreadLocals(false)
                 .start(() -> System.getLogger("io.github.trit4j").log(level, message));

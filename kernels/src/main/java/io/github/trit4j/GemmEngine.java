@@ -6,6 +6,7 @@ import io.github.trit4j.internal.kernel.Epilogue;
 import io.github.trit4j.internal.kernel.Kernel;
 import io.github.trit4j.internal.kernel.KernelProvider;
 import io.github.trit4j.internal.kernel.Operand;
+import io.github.trit4j.internal.kernel.PerThread;
 import io.github.trit4j.internal.kernel.WarmUpLoop;
 
 import java.time.Duration;
@@ -687,8 +688,11 @@ public final class GemmEngine {
     /** Ints of the output tile a fused block finishes at a time: 32 KiB, the size of a typical L1. */
     static final int FUSED_TILE_INTS = 8 * 1024;
 
-    /** Each thread's buffer of a fused block's integer results, grown on demand and then reused. */
-    private static final ThreadLocal<int[][]> FUSED_TILE = ThreadLocal.withInitial(() -> new int[][] {new int[0]});
+    /**
+     * Buffers of a fused block's integer results, grown on demand and then reused: a platform thread's own, a virtual
+     * thread's from a small shared pool ({@link PerThread}), so throwaway threads do not each allocate one.
+     */
+    private static final PerThread<int[][]> FUSED_TILE = new PerThread<>(() -> new int[][] {new int[0]});
 
     /**
      * {@link #block} through a float epilogue, the one loop of every shape and kernel: the same
@@ -706,12 +710,24 @@ public final class GemmEngine {
         int span = panelBlock > 0 ? Math.min(c1 - c0, panelBlock) * lanes : c1 - c0; // columns per block
         int group = Math.clamp((FUSED_TILE_INTS / Math.max(1, span)) & ~3, 4, 256);
         group = Math.min(group, ((i1 - i0) + 3) & ~3);
-        int[][] holder = FUSED_TILE.get();
-        int[] tile = holder[0];
-        if (tile.length < group * n) {
-            tile = new int[group * n];
-            holder[0] = tile;
+        int[][] holder = FUSED_TILE.acquire();
+        try {
+            int[] tile = holder[0];
+            if (tile.length < group * n) {
+                tile = new int[group * n];
+                holder[0] = tile;
+            }
+            fusedGroups(kernel, w, x, words, kWords, panelBlock, e, f, residual, floatOut, n, i0, i1, c0, c1,
+                    lanes, group, tile);
+        } finally {
+            FUSED_TILE.release(holder);
         }
+    }
+
+    /** {@link #fusedBlock}'s loops over its groups of rows, with {@code tile} the buffer of one group. */
+    private void fusedGroups(Kernel kernel, long[] w, long[] x, int words, int kWords, int panelBlock,
+                             Epilogue e, FloatEpilogue f, float[] residual, float[] floatOut, int n,
+                             int i0, int i1, int c0, int c1, int lanes, int group, int[] tile) {
         if (panelBlock > 0) {
             for (int b0 = c0; b0 < c1; b0 += panelBlock) {
                 int b1 = Math.min(c1, b0 + panelBlock);

@@ -14,9 +14,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Builds a network's layers from the architecture JSON and the tensors, checking everything
- * docs/MODEL_FORMAT.md's "Validation" lists before anything is returned: every problem is an
- * {@link IllegalArgumentException} naming the layer field or tensor.
+ * Builds a network's layers from the architecture JSON and the tensors in three stages, as
+ * tinygrad and ggml build theirs: {@link #parse} turns the JSON into typed {@link LayerSpec}
+ * records (each field checked), {@link Fusion#fuse} folds BatchNorms and ReLUs into the convs
+ * before them, and the plan chains the shapes, reads the tensors (named by {@link TensorNames})
+ * and makes the {@link Layer}s. Everything docs/MODEL_FORMAT.md's "Validation" lists is checked
+ * before anything is returned: every problem is an {@link IllegalArgumentException} naming the
+ * layer field or tensor.
  */
 final class Assembler {
 
@@ -29,25 +33,42 @@ final class Assembler {
         this.options = options;
     }
 
-    record Result(String name, Shape input, int classes, List<Layer> layers) {
+    record Result(String name, Shape input, int classes, List<Layer<?>> layers) {
     }
 
     static Result assemble(JsonNode arch, Map<String, Tensor> tensors, NetworkOptions options) {
         return new Assembler(tensors, options).run(arch);
     }
 
+    /** Parse, fuse, plan: the three stages, each complete before the next. */
     private Result run(JsonNode arch) {
         String name = text(arch, "name", "architecture");
         JsonNode input = field(arch, "input", "architecture");
         Shape shape = new Shape(positive(input, "channels", "architecture.input"),
                 positive(input, "height", "architecture.input"), positive(input, "width", "architecture.input"));
-        Shape first = shape;
+        checkActivation("architecture.input", shape);
         int classes = positive(arch, "classes", "architecture");
-        JsonNode list = field(arch, "layers", "architecture");
+        List<LayerSpec> specs = Fusion.fuse(parse(field(arch, "layers", "architecture")));
+        List<Layer<?>> layers = plan(specs, shape);
+        Shape last = layers.getLast().out;
+        if (!last.flat() || last.c() != classes) {
+            throw new IllegalArgumentException("architecture: the last layer gives " + last + " per image but classes = "
+                    + classes + " (the network must end in [N, classes])");
+        }
+        Set<String> unused = new TreeSet<>(tensors.keySet());
+        unused.removeAll(used);
+        if (!unused.isEmpty()) {
+            throw new IllegalArgumentException("tensors not used by the architecture: " + unused);
+        }
+        return new Result(name, shape, classes, layers);
+    }
+
+    /** Stage 1: the layer list to typed records, each field checked on its own. */
+    static List<LayerSpec> parse(JsonNode list) {
         if (!list.isArray() || list.isEmpty()) {
             throw new IllegalArgumentException("architecture.layers must be a non-empty array");
         }
-        List<Layer> layers = new ArrayList<>();
+        List<LayerSpec> specs = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             JsonNode l = list.get(i);
             String where = "architecture.layers[" + i + "]";
@@ -57,175 +78,165 @@ final class Assembler {
             String type = text(l, "type", where);
             where += " (" + type + (l.has("name") && l.get("name").isTextual() ? " " + l.get("name").textValue() : "")
                     + ")";
-            Layer layer;
-            switch (type) {
-                case "normalize" -> {
-                    float[] mean = floats(l, "mean", where, shape.c());
-                    float[] std = floats(l, "std", where, shape.c());
-                    for (int c = 0; c < std.length; c++) {
-                        if (!(std[c] > 0) || !Float.isFinite(std[c])) {
-                            throw new IllegalArgumentException(where + ": std[" + c + "] = " + std[c]
+            specs.add(switch (type) {
+                case "normalize" -> new LayerSpec.Normalize(where, floats(l, "mean", where), floats(l, "std", where));
+                case "conv" -> {
+                    LayerSpec.Conv c = new LayerSpec.Conv(where, text(l, "name", where),
+                            ConvMode.fromFileName(text(l, "mode", where)), positive(l, "in", where),
+                            positive(l, "out", where), positive(l, "kernel", where), positive(l, "stride", where),
+                            nonNegative(l, "padding", where), bool(l, "bias", where), null, 0f, false);
+                    if (c.mode().quantized() && c.bias()) {
+                        throw new IllegalArgumentException(where + ": a quantized conv has no bias (bias must be false)");
+                    }
+                    yield c;
+                }
+                case "batchnorm" -> new LayerSpec.BatchNorm(where, text(l, "name", where), eps(l, where));
+                case "relu" -> new LayerSpec.Relu(where);
+                case "max_pool", "avg_pool" -> {
+                    int k = positive(l, "kernel", where);
+                    int p = nonNegative(l, "padding", where);
+                    if (2L * p > k) {
+                        throw new IllegalArgumentException(where + ": padding " + p + " exceeds half the kernel " + k);
+                    }
+                    yield new LayerSpec.Pool(where, type.equals("max_pool"), k, positive(l, "stride", where), p);
+                }
+                case "global_avg_pool" -> new LayerSpec.GlobalAvgPool(where);
+                case "flatten" -> new LayerSpec.Flatten(where);
+                case "linear" -> new LayerSpec.Linear(where, text(l, "name", where), positive(l, "in", where),
+                        positive(l, "out", where), bool(l, "bias", where));
+                case "basic_block" -> new LayerSpec.BasicBlock(where, text(l, "name", where), positive(l, "in", where),
+                        positive(l, "out", where), positive(l, "stride", where),
+                        ConvMode.fromFileName(text(l, "mode", where)), l.has("eps") ? eps(l, where) : 1e-5f);
+                default -> throw new IllegalArgumentException(where + ": unknown layer type \"" + type + "\"");
+            });
+        }
+        return specs;
+    }
+
+    /** Stage 3: the fused specs to layers, shapes chained from {@code input}, tensors read and checked. */
+    private List<Layer<?>> plan(List<LayerSpec> specs, Shape input) {
+        List<Layer<?>> layers = new ArrayList<>(specs.size());
+        Shape shape = input;
+        for (LayerSpec spec : specs) {
+            String where = spec.where();
+            Layer<?> layer = switch (spec) {
+                case LayerSpec.Normalize n -> {
+                    perChannel(where, "mean", n.mean(), shape);
+                    perChannel(where, "std", n.std(), shape);
+                    for (int c = 0; c < n.std().length; c++) {
+                        if (!(n.std()[c] > 0)) {
+                            throw new IllegalArgumentException(where + ": std[" + c + "] = " + n.std()[c]
                                     + " must be finite and > 0");
                         }
                     }
-                    layer = new Normalize(shape, mean, std);
+                    yield new Normalize(shape, n.mean(), n.std());
                 }
-                case "conv" -> {
-                    String cname = text(l, "name", where);
-                    ConvMode mode = ConvMode.fromFileName(text(l, "mode", where));
-                    int in = positive(l, "in", where);
-                    int out = positive(l, "out", where);
-                    int k = positive(l, "kernel", where);
-                    int s = positive(l, "stride", where);
-                    int p = nonNegative(l, "padding", where);
-                    boolean bias = bool(l, "bias", where);
-                    channels(where, "in", in, shape);
-                    if (mode.quantized() && bias) {
-                        throw new IllegalArgumentException(where + ": a quantized conv has no bias (bias must be false)");
-                    }
-                    // a batchnorm right after, then a relu, fold into this conv
-                    String bn = null;
-                    float bnEps = 0;
-                    if (i + 1 < list.size() && "batchnorm".equals(list.get(i + 1).path("type").asText())) {
-                        JsonNode b = list.get(i + 1);
-                        String bw = "architecture.layers[" + (i + 1) + "] (batchnorm)";
-                        bn = text(b, "name", bw);
-                        bnEps = eps(b, bw);
-                        i++;
-                    }
-                    boolean relu = false;
-                    if (i + 1 < list.size() && "relu".equals(list.get(i + 1).path("type").asText())) {
-                        relu = true;
-                        i++;
-                    }
-                    ConvUnit unit = conv(where, cname, mode, in, out, k, s, p, bias, shape, bn, bnEps, relu);
-                    layer = new ConvLayer(unit);
+                case LayerSpec.Conv c -> {
+                    channels(where, "in", c.in(), shape);
+                    yield new ConvLayer<>(conv(where, c.name(), c.mode(), c.in(), c.out(), c.kernel(), c.stride(),
+                            c.padding(), c.bias(), shape, c.batchnorm(), c.eps(), c.relu()));
                 }
-                case "batchnorm" -> throw new IllegalArgumentException(where
-                        + ": a batchnorm must follow a conv (it is folded into it)");
-                case "relu" -> layer = new Relu(shape);
-                case "max_pool", "avg_pool" -> {
-                    int k = positive(l, "kernel", where);
-                    int s = positive(l, "stride", where);
-                    int p = nonNegative(l, "padding", where);
-                    if (2 * p > k) {
-                        throw new IllegalArgumentException(where + ": padding " + p + " exceeds half the kernel " + k);
-                    }
-                    if (shape.h() + 2 * p < k || shape.w() + 2 * p < k) {
-                        throw new IllegalArgumentException(where + ": kernel " + k + " exceeds the padded input "
-                                + shape);
-                    }
-                    layer = new Pool(shape, type.equals("max_pool"), k, s, p, options.engine());
+                case LayerSpec.BatchNorm bn -> throw new AssertionError("not fused: " + bn.where());
+                case LayerSpec.Relu r -> new Relu(shape);
+                case LayerSpec.Pool p -> {
+                    checkWindow(where, "kernel " + p.kernel(), p.kernel(), p.padding(), shape);
+                    yield new Pool(shape, p.max(), p.kernel(), p.stride(), p.padding(), options.engine());
                 }
-                case "global_avg_pool" -> layer = new GlobalAvgPool(shape);
-                case "flatten" -> layer = new Flatten(shape);
-                case "linear" -> {
-                    String lname = text(l, "name", where);
-                    int in = positive(l, "in", where);
-                    int out = positive(l, "out", where);
-                    boolean bias = bool(l, "bias", where);
+                case LayerSpec.GlobalAvgPool g -> new GlobalAvgPool(shape);
+                case LayerSpec.Flatten f -> new Flatten(shape);
+                case LayerSpec.Linear l -> {
                     if (!shape.flat()) {
                         throw new IllegalArgumentException(where + ": input is " + shape
                                 + "; a linear layer needs a flatten or global_avg_pool before it");
                     }
-                    if (in != shape.c()) {
-                        throw new IllegalArgumentException(where + ": in = " + in + " but the layer before gives "
+                    if (l.in() != shape.c()) {
+                        throw new IllegalArgumentException(where + ": in = " + l.in() + " but the layer before gives "
                                 + shape.c() + " features");
                     }
-                    float[] w = f32(lname + ".weight", out, in);
-                    float[] b = bias ? f32(lname + ".bias", out) : null;
-                    layer = new Linear(lname, shape, out, w, b, options.floatGemm(), options.engine());
+                    float[] w = f32(TensorNames.linear(l.name(), "weight"), l.out(), l.in());
+                    float[] b = l.bias() ? f32(TensorNames.linear(l.name(), "bias"), l.out()) : null;
+                    yield new Linear(l.name(), shape, l.out(), w, b, options.floatGemm(), options.engine());
                 }
-                case "basic_block" -> {
-                    String bname = text(l, "name", where);
-                    int in = positive(l, "in", where);
-                    int out = positive(l, "out", where);
-                    int s = positive(l, "stride", where);
-                    ConvMode mode = ConvMode.fromFileName(text(l, "mode", where));
-                    channels(where, "in", in, shape);
-                    float eps = 1e-5f;
-                    if (l.has("eps")) {
-                        eps = eps(l, where);
-                    }
-                    ConvUnit c1 = conv(where, bname + ".conv1", mode, in, out, 3, s, 1, false, shape,
-                            bname + ".bn1", eps, true);
-                    ConvUnit c2 = conv(where, bname + ".conv2", mode, out, out, 3, 1, 1, false, c1.out,
-                            bname + ".bn2", eps, false);
-                    ConvUnit d = null;
-                    if (s != 1 || in != out) {
-                        d = conv(where, bname + ".downsample", mode, in, out, 1, s, 0, false, shape,
-                                bname + ".downsample_bn", eps, false);
-                    }
-                    layer = new BasicBlock(bname, c1, c2, d);
-                }
-                default -> throw new IllegalArgumentException(where + ": unknown layer type \"" + type + "\"");
-            }
+                case LayerSpec.BasicBlock b -> block(b, shape);
+            };
+            checkActivation(where, layer.out);
             layers.add(layer);
             shape = layer.out;
         }
-        if (!shape.flat() || shape.c() != classes) {
-            throw new IllegalArgumentException("architecture: the last layer gives " + shape + " per image but classes = "
-                    + classes + " (the network must end in [N, classes])");
+        return List.copyOf(layers);
+    }
+
+    /** A basic block: conv1 + bn1 + relu, conv2 + bn2, and a 1x1 downsample + bn when the shape changes. */
+    private BasicBlock block(LayerSpec.BasicBlock b, Shape shape) {
+        String where = b.where();
+        String bname = b.name();
+        channels(where, "in", b.in(), shape);
+        ConvUnit<?> c1 = conv(where, TensorNames.block(bname, "conv1"), b.mode(), b.in(), b.out(), 3, b.stride(), 1,
+                false, shape, TensorNames.block(bname, "bn1"), b.eps(), true);
+        ConvUnit<?> c2 = conv(where, TensorNames.block(bname, "conv2"), b.mode(), b.out(), b.out(), 3, 1, 1, false,
+                c1.out, TensorNames.block(bname, "bn2"), b.eps(), false);
+        ConvUnit<?> d = null;
+        if (b.stride() != 1 || b.in() != b.out()) {
+            d = conv(where, TensorNames.block(bname, "downsample"), b.mode(), b.in(), b.out(), 1, b.stride(), 0, false,
+                    shape, TensorNames.block(bname, "downsample_bn"), b.eps(), false);
         }
-        Set<String> unused = new TreeSet<>(tensors.keySet());
-        unused.removeAll(used);
-        if (!unused.isEmpty()) {
-            throw new IllegalArgumentException("tensors not used by the architecture: " + unused);
-        }
-        return new Result(name, first, classes, List.copyOf(layers));
+        return new BasicBlock(bname, c1, c2, d);
     }
 
     /** A conv unit with its folded BatchNorm ({@code bn} null if none) and fused ReLU. */
-    private ConvUnit conv(String where, String name, ConvMode mode, int in, int out, int k, int s, int p,
+    private ConvUnit<?> conv(String where, String name, ConvMode mode, int in, int out, int k, int s, int p,
                                  boolean bias, Shape shape, String bn, float eps, boolean relu) {
-        if (shape.h() + 2 * p < k || shape.w() + 2 * p < k) {
-            throw new IllegalArgumentException(where + ": conv " + name + " kernel " + k + " exceeds the padded input "
-                    + shape);
-        }
+        checkWindow(where, "conv " + name + " kernel " + k, k, p, shape);
         Conv2dSpec spec = Conv2dSpec.of(in, out, k, k).stride(s).padding(p);
         float[] g = null;
         float[] shift = null;
         if (bn != null) {
-            float[] gamma = f32(bn + ".weight", out);
-            float[] beta = f32(bn + ".bias", out);
-            float[] mean = f32(bn + ".running_mean", out);
-            float[] var = f32(bn + ".running_var", out);
+            float[] gamma = f32(TensorNames.batchnorm(bn, "weight"), out);
+            float[] beta = f32(TensorNames.batchnorm(bn, "bias"), out);
+            float[] mean = f32(TensorNames.batchnorm(bn, "running_mean"), out);
+            float[] var = f32(TensorNames.batchnorm(bn, "running_var"), out);
             g = new float[out];
             shift = new float[out];
             for (int o = 0; o < out; o++) {
                 if (var[o] < 0) {
-                    throw new IllegalArgumentException("tensor " + bn + ".running_var[" + o + "] = " + var[o]
+                    throw new IllegalArgumentException("tensor " + TensorNames.batchnorm(bn, "running_var") + "[" + o + "] = " + var[o]
                             + " is negative");
                 }
                 float d = var[o] + eps;
-                if (!(d > 0)) {
-                    throw new IllegalArgumentException("tensor " + bn + ".running_var[" + o + "] + eps is 0");
+                if (!(d > 0) || !Float.isFinite(d)) {
+                    throw new IllegalArgumentException("tensor " + TensorNames.batchnorm(bn, "running_var") + "[" + o + "] + eps = " + d
+                            + " must be finite and > 0 in float32");
                 }
                 g[o] = gamma[o] / (float) Math.sqrt(d);
                 shift[o] = beta[o] - g[o] * mean[o];
+                if (!Float.isFinite(g[o]) || !Float.isFinite(shift[o])) {
+                    throw new IllegalArgumentException("batchnorm " + bn + ": channel " + o + " folds to scale "
+                            + g[o] + " and shift " + shift[o] + ", not finite in float32");
+                }
             }
         }
         if (!mode.quantized()) {
-            float[] w = f32(name + ".weight", out, in, k, k);
-            float[] b = bias ? f32(name + ".bias", out) : null;
+            float[] w = f32(TensorNames.conv(name, "weight"), out, in, k, k);
+            float[] b = bias ? f32(TensorNames.conv(name, "bias"), out) : null;
             return new FloatConv(name, spec, shape, w, b, g, shift, relu, options.floatGemm(),
                     options.engine());
         }
-        byte[] codes = i8(name + ".weight_codes", out, in, k, k);
+        String codesName = TensorNames.conv(name, "weight_codes");
+        byte[] codes = i8(codesName, out, in, k, k);
         for (int i = 0; i < codes.length; i++) {
             if (codes[i] < -1 || codes[i] > 1) {
-                throw new IllegalArgumentException("tensor " + name + ".weight_codes[" + i + "] = " + codes[i]
+                throw new IllegalArgumentException("tensor " + codesName + "[" + i + "] = " + codes[i]
                         + " is not a ternary code (-1, 0, 1)");
             }
         }
-        float[] ws = positiveF32(name + ".weight_scale", out);
+        float[] ws = positiveF32(TensorNames.conv(name, "weight_scale"), out);
         ActivationQuantizer q = switch (mode) {
-            case FATNN -> ActivationQuantizer.fatnn(positiveF32(name + ".act_scale", 1)[0],
-                    positiveF32(name + ".act_alpha", 2));
-            case TERNARY_2BIT -> ActivationQuantizer.fatnn(positiveF32(name + ".act_scale", 1)[0],
-                    positiveF32(name + ".act_alpha", 3));
+            case FATNN -> ActivationQuantizer.fatnn(positiveF32(TensorNames.conv(name, "act_scale"), 1)[0],
+                    positiveF32(TensorNames.conv(name, "act_alpha"), 2));
+            case TERNARY_2BIT -> ActivationQuantizer.fatnn(positiveF32(TensorNames.conv(name, "act_scale"), 1)[0],
+                    positiveF32(TensorNames.conv(name, "act_alpha"), 3));
             case CONVENTIONAL -> ActivationQuantizer.uniform(mode.activationPrecision(),
-                    positiveF32(name + ".act_clip", 1)[0]);
+                    positiveF32(TensorNames.conv(name, "act_clip"), 1)[0]);
             case FLOAT -> throw new AssertionError();
         };
         float actScale = q.scale();
@@ -348,27 +359,62 @@ final class Assembler {
 
     private static float eps(JsonNode node, String where) {
         JsonNode v = field(node, "eps", where);
-        if (!v.isNumber() || !(v.doubleValue() >= 0) || !Double.isFinite(v.doubleValue())) {
-            throw new IllegalArgumentException(where + ": field \"eps\" must be a finite number >= 0, got " + v);
+        float eps = v.isNumber() ? (float) v.doubleValue() : Float.NaN;
+        if (!(eps >= 0) || !Float.isFinite(eps)) {
+            throw new IllegalArgumentException(where + ": field \"eps\" must be a number >= 0 and finite in float32, got "
+                    + v);
         }
-        return (float) v.doubleValue();
+        return eps;
     }
 
-    private static float[] floats(JsonNode node, String name, String where, int expected) {
+    private static float[] floats(JsonNode node, String name, String where) {
         JsonNode v = field(node, name, where);
-        if (!v.isArray() || v.size() != expected) {
-            throw new IllegalArgumentException(where + ": field \"" + name + "\" must be an array of " + expected
-                    + " numbers (one per channel), got " + v);
+        if (!v.isArray() || v.isEmpty()) {
+            throw new IllegalArgumentException(where + ": field \"" + name + "\" must be an array of numbers (one per "
+                    + "channel), got " + v);
         }
-        float[] out = new float[expected];
-        for (int i = 0; i < expected; i++) {
+        float[] out = new float[v.size()];
+        for (int i = 0; i < out.length; i++) {
             JsonNode e = v.get(i);
-            if (!e.isNumber() || !Double.isFinite(e.doubleValue())) {
-                throw new IllegalArgumentException(where + ": " + name + "[" + i + "] = " + e + " is not a finite number");
+            out[i] = e.isNumber() ? (float) e.doubleValue() : Float.NaN;
+            if (!Float.isFinite(out[i])) {
+                throw new IllegalArgumentException(where + ": " + name + "[" + i + "] = " + e
+                        + " is not a number finite in float32");
             }
-            out[i] = (float) e.doubleValue();
         }
         return out;
+    }
+
+    private static void perChannel(String where, String name, float[] values, Shape shape) {
+        if (values.length != shape.c()) {
+            throw new IllegalArgumentException(where + ": field \"" + name + "\" must be an array of " + shape.c()
+                    + " numbers (one per channel), got " + values.length);
+        }
+    }
+
+    /**
+     * A window of {@code k} with padding {@code p} on each side fits the padded input (in long:
+     * a padding near 2^30 or an input side near 2^31 must not wrap).
+     */
+    private static void checkWindow(String where, String what, int k, int p, Shape shape) {
+        long ph = (long) shape.h() + 2L * p;
+        long pw = (long) shape.w() + 2L * p;
+        if (ph > Integer.MAX_VALUE || pw > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(where + ": padding " + p + " makes the padded input " + shape.c() + "x"
+                    + ph + "x" + pw + ", too large (int sides)");
+        }
+        if (ph < k || pw < k) {
+            throw new IllegalArgumentException(where + ": " + what + " exceeds the padded input " + shape.c() + "x"
+                    + ph + "x" + pw + " (" + shape + " padded by " + p + ")");
+        }
+    }
+
+    /** An activation of one image fits the runtime's arrays ({@link Shape#size}), or names the layer. */
+    private static void checkActivation(String where, Shape shape) {
+        if ((long) shape.c() * shape.h() * shape.w() > Shape.MAX_SIZE) {
+            throw new IllegalArgumentException(where + ": its output " + shape + " (" + (long) shape.c() * shape.h()
+                    * shape.w() + " floats per image) is too large; at most " + Shape.MAX_SIZE);
+        }
     }
 
     private static void channels(String where, String field, int declared, Shape shape) {

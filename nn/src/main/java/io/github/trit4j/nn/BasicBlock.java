@@ -4,13 +4,13 @@ package io.github.trit4j.nn;
  * ResNet basic block: {@code relu(bn2(conv2(relu(bn1(conv1(x))))) + sc)} with {@code sc = x} or
  * {@code dbn(down(x))}; the BatchNorms are folded into the units, the first ReLU fused.
  */
-final class BasicBlock extends Layer {
+final class BasicBlock extends Layer<BasicBlock.Scratch> {
     final String name;
-    final ConvUnit conv1;
-    final ConvUnit conv2;
-    final ConvUnit down;
+    final ConvUnit<?> conv1;
+    final ConvUnit<?> conv2;
+    final ConvUnit<?> down;
 
-    BasicBlock(String name, ConvUnit conv1, ConvUnit conv2, ConvUnit down) {
+    BasicBlock(String name, ConvUnit<?> conv1, ConvUnit<?> conv2, ConvUnit<?> down) {
         super(conv1.kind(), conv1.in, conv2.out);
         this.name = name;
         this.conv1 = conv1;
@@ -18,14 +18,14 @@ final class BasicBlock extends Layer {
         this.down = down;
     }
 
-    private record Scratch(float[] h, float[] sc, Object s1, Object s2, Object sd) {
+    record Scratch(float[] h, float[] sc, ConvUnit.Bound<?> s1, ConvUnit.Bound<?> s2, ConvUnit.Bound<?> sd) {
     }
 
     @Override
-    Object scratch(int batch) {
+    Scratch scratch(int batch) {
         int n = batch * out.size();
-        return new Scratch(new float[n], down == null ? null : new float[n], conv1.scratch(batch),
-                conv2.scratch(batch), down == null ? null : down.scratch(batch));
+        return new Scratch(new float[n], down == null ? null : new float[n], conv1.bind(batch),
+                conv2.bind(batch), down == null ? null : down.bind(batch));
     }
 
     @Override
@@ -34,24 +34,23 @@ final class BasicBlock extends Layer {
     }
 
     @Override
-    void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
-        Scratch s = (Scratch) scratch;
+    void forward(float[] x, float[] y, int batch, Scratch s, LayerTimes times) {
         long t0 = times == null ? 0 : System.nanoTime();
-        conv1.forward(x, batch, s.h, s.s1);
+        s.s1.forward(x, batch, s.h);
         float[] sc = x;
         if (down != null) {
-            down.forward(x, batch, s.sc, s.sd);
+            s.sd.forward(x, batch, s.sc);
             sc = s.sc;
         }
         if (conv2.fusesResidual()) {
             // the residual add and the ReLU run in conv2's epilogue: no pass of their own to time
-            conv2.forwardResidual(s.h, batch, y, s.s2, sc);
+            s.s2.forwardResidual(s.h, batch, y, sc);
             if (times != null) {
                 times.add(conv1.kind(), System.nanoTime() - t0);
             }
             return;
         }
-        conv2.forward(s.h, batch, y, s.s2);
+        s.s2.forward(s.h, batch, y);
         long t1 = times == null ? 0 : System.nanoTime();
         int n = batch * out.size();
         for (int i = 0; i < n; i++) {

@@ -1,21 +1,25 @@
 package io.github.trit4j.nn;
 
-/** A standalone convolution. */
-final class ConvLayer extends Layer {
-    final ConvUnit unit;
+/**
+ * A standalone convolution.
+ *
+ * @param <S> the unit's scratch type
+ */
+final class ConvLayer<S> extends Layer<S> {
+    final ConvUnit<S> unit;
 
-    ConvLayer(ConvUnit unit) {
+    ConvLayer(ConvUnit<S> unit) {
         super(unit.kind(), unit.in, unit.out);
         this.unit = unit;
     }
 
     @Override
-    Object scratch(int batch) {
+    S scratch(int batch) {
         return unit.scratch(batch);
     }
 
     @Override
-    void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
+    void forward(float[] x, float[] y, int batch, S scratch, LayerTimes times) {
         unit.forward(x, batch, y, scratch);
     }
 

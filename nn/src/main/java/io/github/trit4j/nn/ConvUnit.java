@@ -5,8 +5,10 @@ import io.github.trit4j.conv.Conv2dSpec;
 /**
  * A convolution with its float epilogue (folded BatchNorm, optional fused ReLU), the part
  * shared by {@link ConvLayer} and {@link BasicBlock}.
+ *
+ * @param <S> the scratch type
  */
-abstract class ConvUnit {
+abstract class ConvUnit<S> {
     final String name;
     final Conv2dSpec spec;
     final Shape in;
@@ -23,10 +25,10 @@ abstract class ConvUnit {
 
     abstract LayerKind kind();
 
-    abstract Object scratch(int batch);
+    abstract S scratch(int batch);
 
     /** {@code y = epilogue(conv(x))} for {@code batch} images. */
-    abstract void forward(float[] x, int batch, float[] y, Object scratch);
+    abstract void forward(float[] x, int batch, float[] y, S scratch);
 
     /** Whether {@link #forwardResidual} adds the residual inside the conv's own epilogue (not in a pass after it). */
     boolean fusesResidual() {
@@ -39,7 +41,7 @@ abstract class ConvUnit {
      * after {@link #forward}; a unit that {@link #fusesResidual} does it in the conv's epilogue, with the same
      * result.
      */
-    void forwardResidual(float[] x, int batch, float[] y, Object scratch, float[] residual) {
+    void forwardResidual(float[] x, int batch, float[] y, S scratch, float[] residual) {
         forward(x, batch, y, scratch);
         int n = batch * out.size();
         for (int i = 0; i < n; i++) {
@@ -49,5 +51,21 @@ abstract class ConvUnit {
 
     String describe() {
         return name + ": " + kind() + " " + spec + (relu ? " + relu" : "") + " -> " + out;
+    }
+
+    /** This unit with its scratch for {@code batch} images. */
+    Bound<S> bind(int batch) {
+        return new Bound<>(this, scratch(batch));
+    }
+
+    /** A unit and a scratch of its own type. */
+    record Bound<S>(ConvUnit<S> unit, S scratch) {
+        void forward(float[] x, int batch, float[] y) {
+            unit.forward(x, batch, y, scratch);
+        }
+
+        void forwardResidual(float[] x, int batch, float[] y, float[] residual) {
+            unit.forwardResidual(x, batch, y, scratch, residual);
+        }
     }
 }

@@ -30,7 +30,7 @@ import java.util.Arrays;
  * a few output rows at a time, with the results of the panel path bit for bit; the engine's
  * threads take disjoint ranges of output rows.
  */
-final class FloatConv extends ConvUnit {
+final class FloatConv extends ConvUnit<Object> {
     private final FloatGemm.Prepared weights;
     private final float[] bias;
     private final float[] g;
@@ -78,20 +78,23 @@ final class FloatConv extends ConvUnit {
     }
 
     /**
-     * The stride-phase copy of the current image (its pad cells zero from the start and never
-     * written), one panel buffer per part, and the part task over them (one unit per part,
-     * so part q owns panel buffer q) with the current image's output: one calling thread's,
-     * kept, so a multi-threaded image allocates nothing.
+     * One workspace's buffers: with panels, the stride-phase copy of the current image (its pad
+     * cells zero from the start and never written), one panel buffer per part, and the part task
+     * over them (one unit per part, so part q owns panel buffer q) with the current image's
+     * output, kept so that a multi-threaded image allocates nothing; without panels, the image's
+     * patch matrix {@code cols}.
      */
-    private final class PanelScratch implements RangeTask {
+    final class Scratch implements RangeTask {
         final float[] phases;
         final float[][] panels;
+        final float[] cols;
         float[] y;
         int off;
 
-        PanelScratch(float[] phases, float[][] panels) {
+        Scratch(float[] phases, float[][] panels, float[] cols) {
             this.phases = phases;
             this.panels = panels;
+            this.cols = cols;
         }
 
         @Override
@@ -133,7 +136,7 @@ final class FloatConv extends ConvUnit {
     }
 
     @Override
-    Object scratch(int batch) {
+    Object scratch(int batch) {  // a WindowScratch or a Scratch: which one is fixed per layer
         int pixels = out.h() * out.w();
         if (windows != null) {
             int phases = Math.multiplyExact(Math.multiplyExact(in.c() * spec.strideH(), padRows), phaseCols);
@@ -144,9 +147,9 @@ final class FloatConv extends ConvUnit {
             int parts = Math.max(1, Math.min(engine.threads(), panelCount()));
             float[][] bufs = new float[parts][Math.multiplyExact(panels.panelWidth(), spec.patchLength())];
             int phases = Math.multiplyExact(Math.multiplyExact(in.c() * spec.strideH(), padRows), phaseCols);
-            return new PanelScratch(new float[phases], bufs);
+            return new Scratch(new float[phases], bufs, null);
         }
-        return new float[pixels * spec.patchLength()];
+        return new Scratch(null, null, new float[Math.multiplyExact(pixels, spec.patchLength())]);
     }
 
     /** Groups of {@link #windowRows} output rows, the last one shorter. */
@@ -181,7 +184,8 @@ final class FloatConv extends ConvUnit {
             }
             return;
         }
-        if (scratch instanceof PanelScratch ps) {
+        Scratch ps = (Scratch) scratch;
+        if (ps.panels != null) {
             int units = panelCount();
             int parts = ps.panels.length;
             for (int n = 0; n < batch; n++) {
@@ -201,7 +205,7 @@ final class FloatConv extends ConvUnit {
             }
             return;
         }
-        float[] cols = (float[]) scratch;
+        float[] cols = ps.cols;
         for (int n = 0; n < batch; n++) {
             im2col(x, n * in.size(), cols);
             weights.multiply(cols, pixels, y, n * m * pixels, engine);

@@ -1,13 +1,13 @@
 package io.github.trit4j.nn;
 
 /** Mean over H x W: the plane's sum in row-major order, divided by H*W, giving [N, C]. */
-final class GlobalAvgPool extends Layer {
+final class GlobalAvgPool extends Layer<Void> {
     GlobalAvgPool(Shape in) {
         super(LayerKind.GLOBAL_POOL, in, new Shape(in.c(), 1, 1));
     }
 
     @Override
-    void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
+    void forward(float[] x, float[] y, int batch, Void scratch, LayerTimes times) {
         int plane = in.h() * in.w();
         float div = plane;
         for (int i = 0; i < batch * in.c(); i++) {

@@ -4,7 +4,7 @@ import io.github.trit4j.GemmEngine;
 import io.github.trit4j.nn.gemm.FloatGemm;
 
 /** {@code y = x W^T + b}: the GEMM {@code W x^T}, then bias (float32, after the product). */
-final class Linear extends Layer {
+final class Linear extends Layer<float[]> {
     final String name;
     private final FloatGemm.Prepared weights;
     private final float[] bias;
@@ -20,12 +20,12 @@ final class Linear extends Layer {
     }
 
     @Override
-    Object scratch(int batch) {
+    float[] scratch(int batch) {
         return batch == 1 ? null : new float[batch * out.c()];
     }
 
     @Override
-    void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
+    void forward(float[] x, float[] y, int batch, float[] t, LayerTimes times) {
         int m = out.c();
         if (batch == 1) {
             weights.multiply(x, 1, y, 0, engine);
@@ -36,7 +36,6 @@ final class Linear extends Layer {
             }
             return;
         }
-        float[] t = (float[]) scratch;
         weights.multiply(x, batch, t, 0, engine);
         for (int n = 0; n < batch; n++) {
             for (int o = 0; o < m; o++) {

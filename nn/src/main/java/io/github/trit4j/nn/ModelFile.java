@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -51,6 +52,11 @@ public final class ModelFile {
     public static final String ARCHITECTURE_KEY = "trit4j.architecture";
     /** Metadata key of the accuracy PyTorch measured on the test set. */
     public static final String PYTORCH_ACCURACY_KEY = "trit4j.pytorch_accuracy";
+    /**
+     * Metadata key of the class names: a JSON array of {@code classes} strings, in class order
+     * (optional; {@link Network#labels()}).
+     */
+    public static final String LABELS_KEY = "trit4j.labels";
     /** Metadata key of the free-form training record. */
     public static final String TRAINING_KEY = "trit4j.training";
     /** Larger headers are refused before being read (safetensors' own limit). */
@@ -129,92 +135,107 @@ public final class ModelFile {
     /**
      * Reads and checks a model file's container.
      *
-     * @param file a safetensors file
-     * @return its content
-     * @throws IllegalArgumentException naming the field or tensor at fault: header length beyond the
-     *                                  file, header not JSON or not an object, unknown dtype, bad
-     *                                  shape, byte range outside the data, overlapping or of the
-     *                                  wrong size, metadata missing or not strings, wrong format
-     *                                  version, architecture not a JSON object
+     * @param file the model file
+     * @return the model
+     * @throws IllegalArgumentException naming the file once, then the field or tensor at fault:
+     *                                  header length beyond the file, header not JSON or not an
+     *                                  object, unknown dtype, bad shape, byte range outside the
+     *                                  data, overlapping or of the wrong size, metadata missing or
+     *                                  not strings, wrong format version, architecture not a JSON
+     *                                  object
      * @throws IOException              if the file cannot be read
      */
     public static ModelFile read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
             long size = ch.size();
-            if (size < 8) {
-                throw new IllegalArgumentException(file + ": " + size + " bytes is too short for a safetensors "
-                        + "file (8-byte header length first)");
-            }
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long headerLen = lenBuf.getLong(0);
-            if (headerLen < 0 || headerLen > size - 8) {
-                throw new IllegalArgumentException(file + ": header length " + Long.toUnsignedString(headerLen)
-                        + " is beyond the file (" + size + " bytes, so at most " + (size - 8) + ")");
-            }
-            if (headerLen > MAX_HEADER_BYTES) {
-                throw new IllegalArgumentException(file + ": header length " + headerLen + " exceeds "
-                        + MAX_HEADER_BYTES + " bytes");
-            }
-            ByteBuffer header = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, header, 8);
-            long dataStart = 8 + headerLen;
-            long dataLen = size - dataStart;
-            JsonNode root;
-            try {
-                root = JSON.readTree(new String(header.array(), StandardCharsets.UTF_8));
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException(file + ": the header is not JSON: " + e.getOriginalMessage(), e);
-            }
-            if (root == null || !root.isObject()) {
-                throw new IllegalArgumentException(file + ": the header is not a JSON object");
-            }
-            Map<String, String> metadata = readMetadata(root.get("__metadata__"));
-            List<Entry> entries = new ArrayList<>();
-            for (Map.Entry<String, JsonNode> e : root.properties()) {
-                if (!e.getKey().equals("__metadata__")) {
-                    entries.add(entry(e.getKey(), e.getValue(), dataLen));
-                }
-            }
-            checkOverlaps(entries);
-            String format = metadata.get(FORMAT_KEY);
-            if (!FORMAT_VERSION.equals(format)) {
-                throw new IllegalArgumentException("__metadata__." + FORMAT_KEY + " is "
-                        + (format == null ? "missing" : "\"" + format + "\"") + "; this reader reads format \""
-                        + FORMAT_VERSION + "\"");
-            }
-            String arch = metadata.get(ARCHITECTURE_KEY);
-            if (arch == null) {
-                throw new IllegalArgumentException("__metadata__." + ARCHITECTURE_KEY + " is missing");
-            }
-            JsonNode architecture = parseArchitecture(arch);
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            if (dataLen > 0) {
-                try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment data = ch.map(FileChannel.MapMode.READ_ONLY, dataStart, dataLen, arena);
-                    for (Entry e : entries) {
-                        tensors.put(e.name, e.load(data));
-                    }
-                }
-            } else {
-                for (Entry e : entries) {
-                    tensors.put(e.name, e.load(MemorySegment.NULL));
-                }
-            }
-            return new ModelFile(architecture, metadata, tensors);
+            MemorySegment whole = size < 8 ? MemorySegment.ofArray(new byte[(int) size])
+                    : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            return parse(whole);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-        long pos = position;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, pos);
-            if (n < 0) {
-                throw new IllegalArgumentException("file ends at byte " + pos + " while reading its header");
-            }
-            pos += n;
+    /**
+     * Reads and checks a model file's bytes, as {@link #read(Path)} (for a model kept in memory,
+     * a database or an archive).
+     *
+     * @param bytes the whole file; not retained
+     * @return the model
+     * @throws IllegalArgumentException naming the field or tensor at fault
+     */
+    public static ModelFile read(byte[] bytes) {
+        Objects.requireNonNull(bytes, "bytes");
+        return parse(MemorySegment.ofArray(bytes));
+    }
+
+    /**
+     * Reads and checks a model file from a stream, to its end (not closed here), as
+     * {@link #read(Path)}: e.g. a class-path resource or a download.
+     *
+     * @param in the file's bytes
+     * @return the model
+     * @throws IllegalArgumentException naming the field or tensor at fault
+     * @throws IOException              if the stream fails
+     */
+    public static ModelFile read(InputStream in) throws IOException {
+        Objects.requireNonNull(in, "in");
+        return read(in.readAllBytes());
+    }
+
+    /** The container in {@code file}'s bytes; messages name no file (the callers that have one add it). */
+    private static ModelFile parse(MemorySegment file) {
+        long size = file.byteSize();
+        if (size < 8) {
+            throw new IllegalArgumentException(size + " bytes is too short for a safetensors file (8-byte header "
+                    + "length first)");
         }
+        long headerLen = file.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+        if (headerLen < 0 || headerLen > size - 8) {
+            throw new IllegalArgumentException("header length " + Long.toUnsignedString(headerLen)
+                    + " is beyond the file (" + size + " bytes, so at most " + (size - 8) + "); not a safetensors file?");
+        }
+        if (headerLen > MAX_HEADER_BYTES) {
+            throw new IllegalArgumentException("header length " + headerLen + " exceeds " + MAX_HEADER_BYTES + " bytes");
+        }
+        byte[] header = file.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
+        long dataStart = 8 + headerLen;
+        long dataLen = size - dataStart;
+        JsonNode root;
+        try {
+            root = JSON.readTree(new String(header, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the header is not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("the header is not a JSON object");
+        }
+        Map<String, String> metadata = readMetadata(root.get("__metadata__"));
+        List<Entry> entries = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
+            if (!e.getKey().equals("__metadata__")) {
+                entries.add(entry(e.getKey(), e.getValue(), dataLen));
+            }
+        }
+        checkOverlaps(entries);
+        String format = metadata.get(FORMAT_KEY);
+        if (!FORMAT_VERSION.equals(format)) {
+            throw new IllegalArgumentException("__metadata__." + FORMAT_KEY + " is "
+                    + (format == null ? "missing" : "\"" + format + "\"") + "; this reader reads format \""
+                    + FORMAT_VERSION + "\"");
+        }
+        String arch = metadata.get(ARCHITECTURE_KEY);
+        if (arch == null) {
+            throw new IllegalArgumentException("__metadata__." + ARCHITECTURE_KEY + " is missing");
+        }
+        JsonNode architecture = parseArchitecture(arch);
+        MemorySegment data = file.asSlice(dataStart, dataLen);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Entry e : entries) {
+            tensors.put(e.name, e.load(data));
+        }
+        return new ModelFile(architecture, metadata, tensors);
     }
 
     static JsonNode parseArchitecture(String json) {

@@ -1,6 +1,11 @@
 package io.github.trit4j.nn;
 
+import io.github.trit4j.WarmUp;
+import io.github.trit4j.nn.internal.Workspaces;
+
 import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,32 +20,51 @@ import java.util.Objects;
  *
  * <p>Made from a model file ({@link #load(Path)}, docs/MODEL_FORMAT.md) or by {@link ResNets}.
  *
- * <p>Immutable and thread-safe: any number of threads may call {@link #predict} at once. Each
- * calling thread gets its own activation buffers, made on its first call for a batch size and
- * reused by its later calls of the same batch size (a call with another batch size replaces
- * them), so the steady state of a thread serving one batch size allocates nothing but the
- * returned logits ({@link #predict(float[], int, float[])} not even those). Each product uses
- * up to the engine's threads ({@link NetworkOptions}).
+ * <p>Immutable and thread-safe: any number of threads may call {@link #predict} at once, platform
+ * or virtual. A call takes a workspace (activation buffers for its batch size) and gives it back
+ * when it returns: a platform thread keeps its own, reused by its next call; virtual threads share
+ * a small pool, so an executor that starts a virtual thread per request
+ * ({@code Executors.newVirtualThreadPerTaskExecutor()}) reuses pooled workspaces instead of making
+ * new ones per thread. A workspace made for another batch size is resized (allocating), so the
+ * steady state of a service with one batch size allocates nothing but the returned logits
+ * ({@link #predict(float[], int, float[])} not even those). Each product uses up to the engine's
+ * threads ({@link NetworkOptions}); a virtual thread that calls {@code predict} runs the
+ * network's work on its carrier and the engine's helper threads, and does not yield while it
+ * computes.
+ *
+ * <p>A service loads the network once at start-up ({@link #load(Path)}, {@link #load(InputStream)},
+ * {@link #loadResource(String)}), calls {@link #warmUp()} before taking traffic (the first
+ * prediction of a fresh JVM otherwise runs interpreted and takes about a hundred times the steady
+ * time), then shares the one instance between its request threads:
+ *
+ * <pre>{@code
+ * Network net = Network.loadResource("models/fashion-resnet8-fatnn.safetensors");
+ * net.warmUp();
+ * List<Classification> top = net.topK(ImageInput.fromGray(pixels, 28, 28), 3);
+ * }</pre>
  */
 public final class Network {
 
     private final String name;
     private final Shape input;
     private final int classes;
-    private final List<Layer> layers;
+    private final List<Layer<?>> layers;
     private final Map<String, String> metadata;
     private final NetworkOptions options;
-    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+    private final List<String> labels;
+    private final Workspaces<Workspace> workspaces = new Workspaces<>(Workspace::new);
 
-    /** One thread's buffers: an output per layer and each layer's scratch, for one batch size. */
+    /**
+     * One call's buffers: an output per layer and each layer bound to its scratch, for one batch
+     * size. Replaced as a whole ({@link #size}): a sizing that fails leaves it as it was.
+     */
     private static final class Workspace {
         int batch;
         float[][] outputs;
-        Object[] scratch;
-        boolean inUse;
+        Layer.Bound<?>[] layers;
     }
 
-    private Network(String name, Shape input, int classes, List<Layer> layers, Map<String, String> metadata,
+    private Network(String name, Shape input, int classes, List<Layer<?>> layers, Map<String, String> metadata,
                     NetworkOptions options) {
         this.name = name;
         this.input = input;
@@ -48,24 +72,127 @@ public final class Network {
         this.layers = layers;
         this.metadata = Map.copyOf(metadata);
         this.options = options;
+        this.labels = labels(metadata.get(ModelFile.LABELS_KEY), classes);
+    }
+
+    /** The class names of {@link ModelFile#LABELS_KEY}, checked, or the indices as text when absent. */
+    private static List<String> labels(String json, int classes) {
+        if (json == null) {
+            return java.util.stream.IntStream.range(0, classes).mapToObj(Integer::toString).toList();
+        }
+        com.fasterxml.jackson.databind.JsonNode node;
+        try {
+            node = ModelFile.JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("__metadata__." + ModelFile.LABELS_KEY + " is not JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+        if (node == null || !node.isArray() || node.size() != classes) {
+            throw new IllegalArgumentException("__metadata__." + ModelFile.LABELS_KEY + " must be a JSON array of "
+                    + classes + " strings (one per class), got " + json);
+        }
+        List<String> out = new java.util.ArrayList<>(classes);
+        for (int i = 0; i < classes; i++) {
+            if (!node.get(i).isTextual()) {
+                throw new IllegalArgumentException("__metadata__." + ModelFile.LABELS_KEY + "[" + i + "] = "
+                        + node.get(i) + " is not a string");
+            }
+            out.add(node.get(i).textValue());
+        }
+        return List.copyOf(out);
     }
 
     /**
      * {@link #load(Path, NetworkOptions)} with {@link NetworkOptions#defaults()}.
      *
-     * @param file the model file (docs/MODEL_FORMAT.md)
+     * @param file the model file
      * @return the network
-     * @throws IOException if the file cannot be read
+     * @throws IOException if it cannot be read
      */
     public static Network load(Path file) throws IOException {
         return load(file, NetworkOptions.defaults());
     }
 
     /**
+     * {@link #load(InputStream, NetworkOptions)} with {@link NetworkOptions#defaults()}.
+     *
+     * @param in the model file's bytes, read to the end
+     * @return the network
+     * @throws IOException if it cannot be read
+     */
+    public static Network load(InputStream in) throws IOException {
+        return load(in, NetworkOptions.defaults());
+    }
+
+    /**
+     * Reads a model file from a stream to its end (not closed here), checks and builds it, as
+     * {@link #load(Path, NetworkOptions)}.
+     *
+     * @param in the model file's bytes, read to the end
+     * @param options how it runs (engine, float GEMM)
+     * @return the network
+     * @throws IllegalArgumentException naming the field or tensor at fault
+     * @throws IOException              if the stream fails
+     */
+    public static Network load(InputStream in, NetworkOptions options) throws IOException {
+        return of(ModelFile.read(in), options);
+    }
+
+    /**
+     * A model file's bytes, checked and built, as {@link #load(Path, NetworkOptions)}.
+     *
+     * @param bytes the whole file; not retained
+     * @param options how it runs (engine, float GEMM)
+     * @return the network
+     * @throws IllegalArgumentException naming the field or tensor at fault
+     */
+    public static Network load(byte[] bytes, NetworkOptions options) {
+        return of(ModelFile.read(bytes), options);
+    }
+
+    /**
+     * {@link #loadResource(String, ClassLoader, NetworkOptions)} with the thread's context class loader and the defaults.
+     *
+     * @param name the resource name, e.g. {@code "models/x.safetensors"}
+     * @return the network
+     * @throws IOException if it cannot be read
+     */
+    public static Network loadResource(String name) throws IOException {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return loadResource(name, loader != null ? loader : Network.class.getClassLoader(),
+                NetworkOptions.defaults());
+    }
+
+    /**
+     * A model file packaged as a class-path resource (e.g. in the service's jar), as
+     * {@link ClassLoader#getResourceAsStream} finds it.
+     *
+     * @param name   the resource name, e.g. {@code "models/fashion-resnet8-fatnn.safetensors"}
+     * @param loader the class loader to ask
+     * @param options how it runs (engine, float GEMM)
+     * @return the network
+     * @throws IllegalArgumentException naming the resource, if it is not found or is malformed
+     * @throws IOException              if it cannot be read
+     */
+    public static Network loadResource(String name, ClassLoader loader, NetworkOptions options) throws IOException {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(loader, "loader");
+        try (InputStream in = loader.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("resource " + name + " not found by " + loader);
+            }
+            return load(in, options);
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith("resource ") ? e
+                    : new IllegalArgumentException("resource " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Reads, checks and builds a model file.
      *
-     * @param file    the model file (docs/MODEL_FORMAT.md)
-     * @param options how it runs (threads, kernels, float GEMM)
+     * @param file the model file
+     * @param options how it runs (engine, float GEMM)
      * @return the network
      * @throws IllegalArgumentException naming the field or tensor at fault for any malformed content
      *                                  (see {@link ModelFile#read} and {@link #of})
@@ -81,8 +208,8 @@ public final class Network {
      * {-1, 0, 1}, non-positive or non-finite scales, alphas and clips, negative variances) and
      * folds every BatchNorm into its convolution.
      *
-     * @param model   a model file's content
-     * @param options how it runs (threads, kernels, float GEMM)
+     * @param model the model
+     * @param options how it runs (engine, float GEMM)
      * @return the network
      * @throws IllegalArgumentException naming the layer field or tensor at fault; no network is made
      */
@@ -95,51 +222,227 @@ public final class Network {
         return new Network(r.name(), r.input(), r.classes(), r.layers(), meta, options);
     }
 
-    /** {@return the architecture's name} */
+    /**
+     * The architecture's name.
+     *
+     * @return the architecture's name
+     */
     public String name() {
         return name;
     }
 
-    /** {@return input channels} */
+    /**
+     * Input channels.
+     *
+     * @return input channels
+     */
     public int inputChannels() {
         return input.c();
     }
 
-    /** {@return input height} */
+    /**
+     * Input height.
+     *
+     * @return input height
+     */
     public int inputHeight() {
         return input.h();
     }
 
-    /** {@return input width} */
+    /**
+     * Input width.
+     *
+     * @return input width
+     */
     public int inputWidth() {
         return input.w();
     }
 
-    /** {@return floats per input image: channels * height * width} */
+    /**
+     * Floats per input image: channels * height * width.
+     *
+     * @return floats per input image: channels * height * width
+     */
     public int inputSize() {
         return input.size();
     }
 
-    /** {@return number of classes (logits per image)} */
+    /**
+     * Number of classes (logits per image).
+     *
+     * @return number of classes (logits per image)
+     */
     public int classes() {
         return classes;
     }
 
-    /** {@return the model file's metadata (format, accuracy, training record), without the architecture} */
+    /**
+     * The model file's metadata (format, accuracy, training record), without the architecture.
+     *
+     * @return the metadata, unmodifiable
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** {@return the options it runs with} */
+    /**
+     * The class names, {@link #classes()} of them in class order: the model file's
+     * {@link ModelFile#LABELS_KEY}, or {@code "0"}, {@code "1"}, ... when it has none. Unmodifiable.
+     *
+     * @return the class names, unmodifiable
+     */
+    public List<String> labels() {
+        return labels;
+    }
+
+    /**
+     * The {@code k} most probable classes of one image, most probable first (ties: lower index first).
+     *
+     * @param image {@link #inputSize()} floats, as {@link #predict(float[], int)} takes them
+     * @param k     how many, {@code [1, classes()]}
+     * @return the top classes, most probable first
+     * @throws IllegalArgumentException for a bad {@code k} or input (as {@link #predict})
+     */
+    public List<Classification> topK(float[] image, int k) {
+        return topK(image, 1, k).get(0);
+    }
+
+    /**
+     * The {@code k} most probable classes of each of {@code batch} images.
+     *
+     * @param input {@code batch x inputSize()} floats, NCHW; not modified
+     * @param batch images, at least 1
+     * @param k how many classes per image, {@code [1, classes()]}
+     * @return per image, its top classes, most probable first
+     * @throws IllegalArgumentException for a bad {@code k} or input (as {@link #predict})
+     */
+    public List<List<Classification>> topK(float[] input, int batch, int k) {
+        if (k < 1 || k > classes) {
+            throw new IllegalArgumentException("k must be in [1, " + classes + "], got " + k);
+        }
+        float[] p = softmax(predict(input, batch), classes);
+        List<List<Classification>> out = new java.util.ArrayList<>(batch);
+        for (int n = 0; n < batch; n++) {
+            int base = n * classes;
+            Integer[] order = new Integer[classes];
+            for (int c = 0; c < classes; c++) {
+                order[c] = c;
+            }
+            java.util.Arrays.sort(order, (a, b) -> {
+                int byP = Float.compare(p[base + b], p[base + a]);
+                return byP != 0 ? byP : Integer.compare(a, b);
+            });
+            List<Classification> top = new java.util.ArrayList<>(k);
+            for (int i = 0; i < k; i++) {
+                int c = order[i];
+                top.add(new Classification(c, labels.get(c), p[base + c]));
+            }
+            out.add(List.copyOf(top));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * {@link #warmUp(Duration)} within {@link #DEFAULT_WARM_UP_BUDGET}.
+     *
+     * @return what the warm-up did
+     */
+    public WarmUp warmUp() {
+        return warmUp(DEFAULT_WARM_UP_BUDGET);
+    }
+
+    /** Default budget of {@link #warmUp()}: a ResNet-18 settles in about 5 s on a 2-vCPU machine. */
+    public static final Duration DEFAULT_WARM_UP_BUDGET = Duration.ofSeconds(10);
+
+    /**
+     * Gets the network's code compiled before its first real prediction: runs {@link #predict} on
+     * an input of its own (batch 1, values in [0, 1)) on the calling thread, over and over, until
+     * the calls' times show the JIT's optimised code has taken over (the last {@value #WARM_UP_WINDOW}
+     * calls within {@value #WARM_UP_AGREE_PERCENT}% of each other and at least
+     * {@value #WARM_UP_SPEEDUP}x faster than the first call, or agreeing after
+     * {@value #WARM_UP_MAX_CALLS} calls), or {@code budget} is spent.
+     *
+     * <p>What a service should do at start-up: load the network, call {@code warmUp()} once
+     * (on any thread: compiled code is shared by all threads), and only then report ready and
+     * take traffic. Without it the first predictions of a fresh JVM run in the interpreter
+     * (seconds for a ResNet-18), and the network reaches its speed seconds after start.
+     *
+     * <p>It changes no result (a prediction is the same function of its input before, during and
+     * after; it writes only its own arrays and the calling thread's workspace), is bounded by the
+     * budget plus the call in progress, and stops at an interrupt, with the thread's interrupt
+     * status kept. Thread-safe, as {@link #predict}.
+     *
+     * @param budget the longest it may run; positive
+     * @return what it did: calls, time, and whether it settled before the budget or an interrupt
+     * @throws IllegalArgumentException if {@code budget} is not positive
+     * @throws NullPointerException     if {@code budget} is null
+     */
+    public WarmUp warmUp(Duration budget) {
+        Objects.requireNonNull(budget, "budget");
+        if (budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException("budget must be positive, got " + budget);
+        }
+        long budgetNanos = budget.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE / 2 : budget.toNanos();
+        float[] x = new float[input.size()];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(20);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble();
+        }
+        float[] logits = new float[classes];
+        long start = System.nanoTime();
+        long calls = 0;
+        long first = 0;
+        long[] recent = new long[WARM_UP_WINDOW];
+        boolean settled = false;
+        while (!settled && System.nanoTime() - start < budgetNanos && !Thread.currentThread().isInterrupted()) {
+            long t0 = System.nanoTime();
+            predict(x, 1, logits, null);
+            long t = System.nanoTime() - t0;
+            if (calls == 0) {
+                first = t;
+            }
+            recent[(int) (calls % WARM_UP_WINDOW)] = t;
+            calls++;
+            if (calls > WARM_UP_WINDOW) {
+                long lo = Long.MAX_VALUE;
+                long hi = 0;
+                for (long v : recent) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+                // agreeing calls much faster than the first, or, for a network too small for its first
+                // call to be slow, agreeing calls after C2's invocation thresholds
+                settled = hi * 100 <= lo * (100 + WARM_UP_AGREE_PERCENT)
+                        && (first >= WARM_UP_SPEEDUP * hi || calls >= WARM_UP_MAX_CALLS);
+            }
+        }
+        return new WarmUp(calls, Duration.ofNanos(System.nanoTime() - start), settled);
+    }
+
+    /** Calls whose times must agree for {@link #warmUp} to settle. */
+    static final int WARM_UP_WINDOW = 8;
+    /** How far apart, in percent of the fastest, those calls may be. */
+    static final int WARM_UP_AGREE_PERCENT = 15;
+    /** Calls after which agreeing times settle a warm-up whatever the first call took. */
+    static final int WARM_UP_MAX_CALLS = 2000;
+    /** How much faster than the first (interpreted) call they must be: C2's code, not C1's. */
+    static final int WARM_UP_SPEEDUP = 20;
+
+    /**
+     * The options it runs with.
+     *
+     * @return the options
+     */
     public NetworkOptions options() {
         return options;
     }
 
     /**
-     * {@return the logits of {@code batch} images, in a new array of {@code batch * classes()}}
+     * The logits of {@code batch} images, in a new array of {@code batch * classes()}.
      *
-     * @param input {@code batch} images, NCHW, {@link #inputSize()} floats each
-     * @param batch images in {@code input}
+     * @param input {@code batch x inputSize()} floats, NCHW; not modified
+     * @param batch images, at least 1
+     * @return a new array
      */
     public float[] predict(float[] input, int batch) {
         float[] logits = new float[checkedLogits(batch)];
@@ -150,9 +453,9 @@ public final class Network {
     /**
      * {@link #predict(float[], int, float[], LayerTimes)} without timing.
      *
-     * @param input  {@code batch} images, NCHW, {@link #inputSize()} floats each
-     * @param batch  images in {@code input}
-     * @param logits receives {@code batch * classes()} logits
+     * @param input {@code batch x inputSize()} floats, NCHW; not modified
+     * @param batch images, at least 1
+     * @param logits logits, {@code rows x classes}
      */
     public void predict(float[] input, int batch, float[] logits) {
         predict(input, batch, logits, null);
@@ -161,13 +464,18 @@ public final class Network {
     /**
      * Runs the network.
      *
+     * <p>Inputs must be finite: a NaN or an infinity is refused before anything runs (an infinite
+     * input has no defined logits: the float layers turn it into NaN, {@code inf - inf} or
+     * {@code inf * 0}, and the quantizers refuse NaN).
+     *
      * @param input  {@code batch x inputSize()} floats, NCHW; not modified
      * @param batch  images, at least 1
      * @param logits receives {@code batch x classes()} logits; untouched if an exception is thrown
      * @param times  if not null, receives the time spent per layer kind (costs two
      *               {@link System#nanoTime()} calls per layer)
-     * @throws IllegalArgumentException for a bad batch or array length (naming it), or a NaN input
-     *                                  (naming its index)
+     * @throws IllegalArgumentException for a bad batch (below 1, or making an activation too large
+     *                                  for a Java array, naming the layer) or array length (naming
+     *                                  it), or a NaN or infinite input (naming its index and value)
      */
     public void predict(float[] input, int batch, float[] logits, LayerTimes times) {
         Objects.requireNonNull(input, "input");
@@ -182,29 +490,25 @@ public final class Network {
                     + expectedLogits);
         }
         for (int i = 0; i < input.length; i++) {
-            if (Float.isNaN(input[i])) {
-                throw new IllegalArgumentException("input[" + i + "] is NaN");
+            if (!Float.isFinite(input[i])) {
+                throw new IllegalArgumentException("input[" + i + "] is " + input[i] + "; inputs must be finite");
             }
         }
-        Workspace ws = workspaces.get();
-        if (ws.inUse) {
-            ws = new Workspace(); // re-entrant call on this thread (a pool worker helping while it waits)
-        }
-        ws.inUse = true;
+        Workspace ws = workspaces.acquire();
         try {
             if (ws.batch != batch) {
                 size(ws, batch);
             }
             float[] x = input;
-            for (int i = 0; i < layers.size(); i++) {
-                Layer l = layers.get(i);
+            for (int i = 0; i < ws.layers.length; i++) {
+                Layer.Bound<?> l = ws.layers[i];
                 float[] y = ws.outputs[i];
-                if (times == null || l.timesItself()) {
-                    l.forward(x, y, batch, ws.scratch[i], times);
+                if (times == null || l.layer().timesItself()) {
+                    l.forward(x, y, batch, times);
                 } else {
                     long t0 = System.nanoTime();
-                    l.forward(x, y, batch, ws.scratch[i], times);
-                    times.add(l.kind, System.nanoTime() - t0);
+                    l.forward(x, y, batch, times);
+                    times.add(l.layer().kind, System.nanoTime() - t0);
                 }
                 x = y;
             }
@@ -213,37 +517,60 @@ public final class Network {
                 times.countImages(batch);
             }
         } finally {
-            ws.inUse = false;
+            workspaces.release(ws);
         }
     }
 
+    /**
+     * Makes {@code ws}'s buffers for {@code batch} images, all of them before any is stored: an
+     * allocation that fails ({@link OutOfMemoryError}) leaves the workspace as it was, consistent
+     * with its batch size.
+     */
     private void size(Workspace ws, int batch) {
-        ws.outputs = new float[layers.size()][];
-        ws.scratch = new Object[layers.size()];
+        float[][] outputs = new float[layers.size()][];
+        Layer.Bound<?>[] bound = new Layer.Bound<?>[layers.size()];
         for (int i = 0; i < layers.size(); i++) {
-            Layer l = layers.get(i);
-            ws.outputs[i] = new float[Math.multiplyExact(batch, l.out.size())];
-            ws.scratch[i] = l.scratch(batch);
+            Layer<?> l = layers.get(i);
+            outputs[i] = new float[batch * l.out.size()]; // checkedLogits bounds every activation
+            bound[i] = l.bind(batch);
         }
+        ws.outputs = outputs;
+        ws.layers = bound;
         ws.batch = batch;
     }
 
+    /**
+     * {@code batch * classes}, after checking that every activation of {@code batch} images fits
+     * a Java array.
+     */
     private int checkedLogits(int batch) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         }
-        long n = (long) batch * classes;
-        if (n > Integer.MAX_VALUE - 16 || (long) batch * input.size() > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("batch " + batch + " is too large for Java arrays");
+        if ((long) batch * input.size() > MAX_ARRAY) {
+            throw new IllegalArgumentException("batch " + batch + " is too large: its input, " + batch + " x " + input
+                    + ", exceeds a Java array");
         }
-        return (int) n;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer<?> l = layers.get(i);
+            if ((long) batch * l.out.size() > MAX_ARRAY) {
+                throw new IllegalArgumentException("batch " + batch + " is too large: the output of layer " + i + " ("
+                        + l.describe().lines().findFirst().orElse("") + "), " + batch + " x " + l.out
+                        + ", exceeds a Java array");
+            }
+        }
+        return batch * classes;
     }
 
+    /** The largest array the runtime makes (a little below {@link Integer#MAX_VALUE}, as the JDK's collections). */
+    static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+
     /**
-     * {@return the predicted class of each of {@code batch} images: the argmax of its logits (the first on ties)}
+     * The predicted class of each of {@code batch} images: the argmax of its logits (the first on ties).
      *
-     * @param input {@code batch} images, NCHW, {@link #inputSize()} floats each
-     * @param batch images in {@code input}
+     * @param input {@code batch x inputSize()} floats, NCHW; not modified
+     * @param batch images, at least 1
+     * @return a new array
      */
     public int[] classify(float[] input, int batch) {
         return argmax(predict(input, batch), classes);
@@ -253,9 +580,9 @@ public final class Network {
      * Row-wise argmax of {@code rows x classes} logits: the first index of the largest value
      * (NaN never wins unless a row is all NaN, then 0).
      *
-     * @param logits  {@code rows x classes} logits, row-major
-     * @param classes logits per row
-     * @return the argmax of each row
+     * @param logits logits, {@code rows x classes}
+     * @param classes classes per row
+     * @return a new array
      */
     public static int[] argmax(float[] logits, int classes) {
         Objects.requireNonNull(logits, "logits");
@@ -283,9 +610,9 @@ public final class Network {
      * Row-wise softmax of {@code rows x classes} logits into a new array, computed stably
      * (maximum subtracted, in double, rounded to float once).
      *
-     * @param logits  {@code rows x classes} logits, row-major
-     * @param classes logits per row
-     * @return the probabilities, row-major, each row summing to 1
+     * @param logits logits, {@code rows x classes}
+     * @param classes classes per row
+     * @return a new array
      */
     public static float[] softmax(float[] logits, int classes) {
         Objects.requireNonNull(logits, "logits");
@@ -310,13 +637,17 @@ public final class Network {
         return out;
     }
 
-    /** The layers, one per line, with BatchNorms shown folded. */
+    /**
+     * The layers, one per line, with BatchNorms shown folded.
+     *
+     * @return the layers, one per line, with BatchNorms shown folded
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Network ").append(name).append(": input ").append(input)
                 .append(", ").append(classes).append(" classes, ").append(options.floatGemm().name())
                 .append(" float GEMM, ").append(options.engine()).append('\n');
-        for (Layer l : layers) {
+        for (Layer<?> l : layers) {
             sb.append("  ").append(l.describe()).append('\n');
         }
         return sb.toString();

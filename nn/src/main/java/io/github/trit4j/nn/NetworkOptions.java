@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * @param engine    the engine of the quantized convolutions; its {@link GemmEngine#threads()} also
  *                  bounds the float GEMM's threads
- * @param floatGemm the float GEMM (default {@link FloatGemm#javaDefault()})
+ * @param floatGemm the float GEMM (default: the one the engine's kernel shape calls for, see
+ *                  {@link #of(GemmEngine)})
  */
 public record NetworkOptions(GemmEngine engine, FloatGemm floatGemm) {
 
@@ -23,30 +24,54 @@ public record NetworkOptions(GemmEngine engine, FloatGemm floatGemm) {
         Objects.requireNonNull(floatGemm, "floatGemm");
     }
 
-    /** {@return the dispatched engine ({@link Gemm#engine()}) and {@link FloatGemm#javaDefault()}} */
+    /**
+     * {@link #of(GemmEngine)} with the dispatched engine ({@link Gemm#engine()}).
+     *
+     * @return the options
+     */
     public static NetworkOptions defaults() {
-        return new NetworkOptions(Gemm.engine(), FloatGemm.javaDefault());
+        return of(Gemm.engine());
     }
 
     /**
-     * {@return the same with the engine on {@code threads} threads}
+     * {@code engine} and the float GEMM of its kernel shape: {@link FloatGemm#scalar()} for
+     * {@link io.github.trit4j.Isa#SCALAR} (or without the vector module), else
+     * {@link FloatGemm#javaDefault()}. The network's max pooling follows the engine's shape too,
+     * so a network on {@code GemmEngine.of(Isa.SCALAR)} runs no Vector API code.
      *
-     * @param threads threads per product, at least 1
+     * @param engine the engine of the quantized convolutions
+     * @return the options
+     */
+    public static NetworkOptions of(GemmEngine engine) {
+        Objects.requireNonNull(engine, "engine");
+        return new NetworkOptions(engine, NnKernels.of(engine.isa()).floatGemm());
+    }
+
+    /**
+     * The same with the engine on {@code threads} threads.
+     *
+     * @param threads threads of each product, at least 1
+     * @return the options
      */
     public NetworkOptions withThreads(int threads) {
         return new NetworkOptions(engine.withThreads(threads), floatGemm);
     }
 
     /**
-     * {@return the same with another float GEMM}
+     * The same with another float GEMM.
      *
-     * @param gemm the float GEMM of the float layers
+     * @param gemm the float GEMM
+     * @return the options
      */
     public NetworkOptions withFloatGemm(FloatGemm gemm) {
         return new NetworkOptions(engine, gemm);
     }
 
-    /** {@return threads of each product} */
+    /**
+     * Threads of each product.
+     *
+     * @return threads of each product
+     */
     public int threads() {
         return engine.threads();
     }

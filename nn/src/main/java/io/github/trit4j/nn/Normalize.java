@@ -3,7 +3,7 @@ package io.github.trit4j.nn;
 import java.util.Arrays;
 
 /** {@code (x - mean[c]) / std[c]}. */
-final class Normalize extends Layer {
+final class Normalize extends Layer<Void> {
     private final float[] mean;
     private final float[] std;
 
@@ -14,7 +14,7 @@ final class Normalize extends Layer {
     }
 
     @Override
-    void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
+    void forward(float[] x, float[] y, int batch, Void scratch, LayerTimes times) {
         int plane = in.h() * in.w();
         for (int n = 0; n < batch; n++) {
             for (int c = 0; c < in.c(); c++) {

@@ -10,15 +10,15 @@ import java.util.Arrays;
  * taps (PyTorch pads with -inf), average counts them as zeros ({@code count_include_pad=True}):
  * the sum of the window's valid taps in row-major order, divided by {@code k*k}.
  */
-final class Pool extends Layer {
+final class Pool extends Layer<Pool.Scratch> {
     final boolean max;
     final int k;
     final int s;
     final int p;
     /** Whose threads split the planes. */
     final GemmEngine engine;
-    /** Whether {@link VectorRows} links here (the vector module is resolved). */
-    private static final boolean VECTOR_ROWS = vectorRows();
+    /** Whether the row maxima use {@link VectorRows}: the engine's {@link NnKernels} say. */
+    private final boolean vector;
 
     Pool(Shape in, boolean max, int k, int s, int p, GemmEngine engine) {
         super(LayerKind.POOL, in, new Shape(in.c(), (in.h() + 2 * p - k) / s + 1, (in.w() + 2 * p - k) / s + 1));
@@ -27,19 +27,7 @@ final class Pool extends Layer {
         this.s = s;
         this.p = p;
         this.engine = engine;
-    }
-
-    /**
-     * Loads {@link VectorRows} by name, here and not in that class: its static initialiser
-     * is what fails without the vector module.
-     */
-    private static boolean vectorRows() {
-        try {
-            Class.forName("io.github.trit4j.nn.VectorRows", true, Pool.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
+        this.vector = NnKernels.of(engine.isa()).vectorRows();
     }
 
     /**
@@ -47,13 +35,13 @@ final class Pool extends Layer {
      * row, and the part task (one unit per part, so part q owns row buffers q) with the
      * current call's operands: one calling thread's, kept, so a call allocates nothing.
      */
-    private final class PoolScratch implements RangeTask {
+    final class Scratch implements RangeTask {
         final float[][][] rows;
         float[] x;
         float[] y;
         int planes;
 
-        PoolScratch(int parts) {
+        Scratch(int parts) {
             rows = new float[parts][2][in.w()];
         }
 
@@ -67,13 +55,12 @@ final class Pool extends Layer {
     }
 
     @Override
-    Object scratch(int batch) {
-        return new PoolScratch(Math.max(1, Math.min(engine.threads(), batch * in.c())));
+    Scratch scratch(int batch) {
+        return new Scratch(Math.max(1, Math.min(engine.threads(), batch * in.c())));
     }
 
     @Override
-    void forward(float[] x, float[] y, int batch, Object scratch, LayerTimes times) {
-        PoolScratch ps = (PoolScratch) scratch;
+    void forward(float[] x, float[] y, int batch, Scratch ps, LayerTimes times) {
         int planes = batch * in.c();
         int parts = ps.rows.length;
         if (parts == 1) {
@@ -101,8 +88,8 @@ final class Pool extends Layer {
 
     /**
      * Separable, columns first: for each output row, the maxima over its window's input rows
-     * for every column (whole rows, element-wise: {@link VectorRows} when the vector module is
-     * there, else loops C2 may vectorise), then, for k = 3, the maxima of adjacent column pairs
+     * for every column (whole rows, element-wise: {@link VectorRows} when the engine's
+     * {@link NnKernels} say so, else loops C2 may vectorise), then, for k = 3, the maxima of adjacent column pairs
      * (element-wise again), so that each output's horizontal
      * window costs one scalar max; only the outputs whose window crosses the padding take the
      * clipped general loop; for k = 3, s = 2 (ResNet's) with the vector module, the inside
@@ -113,7 +100,7 @@ final class Pool extends Layer {
      * <p>{@code [plane0, plane1)} of the {@code batch * C} planes, so threads can split them.
      */
     private void maxPool(float[] x, float[] y, int plane0, int plane1, float[] col, float[] pair) {
-        boolean vector = VECTOR_ROWS;
+        boolean vector = this.vector;
         int h = in.h();
         int w = in.w();
         int oh = out.h();

@@ -11,7 +11,7 @@ import io.github.trit4j.quant.ActivationQuantizer;
  * residual, {@code max(y + sc, 0)}. All of it in one call ({@link FloatEpilogue}, in that order),
  * applied by the product on output tiles while they are in cache: no int array of the output.
  */
-final class QuantConv extends ConvUnit {
+final class QuantConv extends ConvUnit<int[]> {
     final Conv2d conv;
     final ActivationQuantizer quantizer;
     final float[] c;
@@ -39,12 +39,12 @@ final class QuantConv extends ConvUnit {
 
     /** None: the conv keeps its buffers per thread, and the epilogue writes {@code y} directly. */
     @Override
-    Object scratch(int batch) {
+    int[] scratch(int batch) {
         return null;
     }
 
     @Override
-    void forward(float[] x, int batch, float[] y, Object scratch) {
+    void forward(float[] x, int batch, float[] y, int[] scratch) {
         conv.forward(x, quantizer, batch, in.h(), in.w(), epilogue, null, y);
     }
 
@@ -54,7 +54,7 @@ final class QuantConv extends ConvUnit {
     }
 
     @Override
-    void forwardResidual(float[] x, int batch, float[] y, Object scratch, float[] residual) {
+    void forwardResidual(float[] x, int batch, float[] y, int[] scratch, float[] residual) {
         conv.forward(x, quantizer, batch, in.h(), in.w(), residualEpilogue, residual, y);
     }
 

@@ -143,7 +143,7 @@ public final class ResNets {
                     .put("out", out).put("kernel", k).put("stride", s).put("padding", p).put("bias", bias);
             convTensors(name, mode, in, out, k);
             if (bias) {
-                tensors.add(Tensor.f32(name + ".bias", gaussian(out, 0.01), out));
+                tensors.add(Tensor.f32(TensorNames.conv(name, "bias"), gaussian(out, 0.01), out));
             }
             lastOut = out;
         }
@@ -151,29 +151,29 @@ public final class ResNets {
         void convTensors(String name, ConvMode mode, int in, int out, int k) {
             int fanIn = in * k * k;
             if (!mode.quantized()) {
-                tensors.add(Tensor.f32(name + ".weight", gaussian(out * fanIn, Math.sqrt(2.0 / fanIn)), out, in, k, k));
+                tensors.add(Tensor.f32(TensorNames.conv(name, "weight"), gaussian(out * fanIn, Math.sqrt(2.0 / fanIn)), out, in, k, k));
                 return;
             }
             byte[] codes = new byte[out * fanIn];
             for (int i = 0; i < codes.length; i++) {
                 codes[i] = (byte) (random.nextInt(3) - 1);
             }
-            tensors.add(Tensor.i8(name + ".weight_codes", codes, out, in, k, k));
+            tensors.add(Tensor.i8(TensorNames.conv(name, "weight_codes"), codes, out, in, k, k));
             float[] scale = new float[out];
             for (int o = 0; o < out; o++) {
                 scale[o] = (float) (Math.sqrt(3.0 / fanIn) * (0.75 + 0.5 * random.nextDouble()));
             }
-            tensors.add(Tensor.f32(name + ".weight_scale", scale, out));
+            tensors.add(Tensor.f32(TensorNames.conv(name, "weight_scale"), scale, out));
             switch (mode) {
                 case FATNN -> {
-                    tensors.add(Tensor.f32(name + ".act_alpha", new float[] {1f, 1f}, 2));
-                    tensors.add(Tensor.f32(name + ".act_scale", new float[] {1f}, 1));
+                    tensors.add(Tensor.f32(TensorNames.conv(name, "act_alpha"), new float[] {1f, 1f}, 2));
+                    tensors.add(Tensor.f32(TensorNames.conv(name, "act_scale"), new float[] {1f}, 1));
                 }
                 case TERNARY_2BIT -> {
-                    tensors.add(Tensor.f32(name + ".act_alpha", new float[] {1f, 1f, 1f}, 3));
-                    tensors.add(Tensor.f32(name + ".act_scale", new float[] {1f}, 1));
+                    tensors.add(Tensor.f32(TensorNames.conv(name, "act_alpha"), new float[] {1f, 1f, 1f}, 3));
+                    tensors.add(Tensor.f32(TensorNames.conv(name, "act_scale"), new float[] {1f}, 1));
                 }
-                case CONVENTIONAL -> tensors.add(Tensor.f32(name + ".act_clip", new float[] {2f}, 1));
+                case CONVENTIONAL -> tensors.add(Tensor.f32(TensorNames.conv(name, "act_clip"), new float[] {2f}, 1));
                 case FLOAT -> throw new AssertionError();
             }
         }
@@ -190,10 +190,10 @@ public final class ResNets {
                 gamma[i] = (float) (0.5 + random.nextDouble());
                 var[i] = (float) (0.5 + random.nextDouble());
             }
-            tensors.add(Tensor.f32(name + ".weight", gamma, c));
-            tensors.add(Tensor.f32(name + ".bias", gaussian(c, 0.1), c));
-            tensors.add(Tensor.f32(name + ".running_mean", gaussian(c, 0.1), c));
-            tensors.add(Tensor.f32(name + ".running_var", var, c));
+            tensors.add(Tensor.f32(TensorNames.batchnorm(name, "weight"), gamma, c));
+            tensors.add(Tensor.f32(TensorNames.batchnorm(name, "bias"), gaussian(c, 0.1), c));
+            tensors.add(Tensor.f32(TensorNames.batchnorm(name, "running_mean"), gaussian(c, 0.1), c));
+            tensors.add(Tensor.f32(TensorNames.batchnorm(name, "running_var"), var, c));
         }
 
         void relu() {
@@ -207,13 +207,13 @@ public final class ResNets {
         void block(String name, ConvMode mode, int in, int out, int stride) {
             layers.addObject().put("type", "basic_block").put("name", name).put("in", in).put("out", out)
                     .put("stride", stride).put("mode", mode.fileName());
-            convTensors(name + ".conv1", mode, in, out, 3);
-            bnTensors(name + ".bn1", out);
-            convTensors(name + ".conv2", mode, out, out, 3);
-            bnTensors(name + ".bn2", out);
+            convTensors(TensorNames.block(name, "conv1"), mode, in, out, 3);
+            bnTensors(TensorNames.block(name, "bn1"), out);
+            convTensors(TensorNames.block(name, "conv2"), mode, out, out, 3);
+            bnTensors(TensorNames.block(name, "bn2"), out);
             if (stride != 1 || in != out) {
-                convTensors(name + ".downsample", mode, in, out, 1);
-                bnTensors(name + ".downsample_bn", out);
+                convTensors(TensorNames.block(name, "downsample"), mode, in, out, 1);
+                bnTensors(TensorNames.block(name, "downsample_bn"), out);
             }
             lastOut = out;
         }
@@ -224,8 +224,8 @@ public final class ResNets {
 
         void linear(String name, int in, int out) {
             layers.addObject().put("type", "linear").put("name", name).put("in", in).put("out", out).put("bias", true);
-            tensors.add(Tensor.f32(name + ".weight", gaussian(out * in, Math.sqrt(1.0 / in)), out, in));
-            tensors.add(Tensor.f32(name + ".bias", gaussian(out, 0.01), out));
+            tensors.add(Tensor.f32(TensorNames.linear(name, "weight"), gaussian(out * in, Math.sqrt(1.0 / in)), out, in));
+            tensors.add(Tensor.f32(TensorNames.linear(name, "bias"), gaussian(out, 0.01), out));
         }
 
         private float[] gaussian(int n, double std) {

@@ -9,9 +9,12 @@ record Shape(int c, int h, int w) {
         }
     }
 
+    /** The largest activation of one image, in floats (so that a batch of a few dozen still fits an array). */
+    static final int MAX_SIZE = Integer.MAX_VALUE / 64;
+
     int size() {
         long n = (long) c * h * w;
-        if (n > Integer.MAX_VALUE / 64) {
+        if (n > MAX_SIZE) {
             throw new IllegalArgumentException("activation " + this + " is too large");
         }
         return (int) n;

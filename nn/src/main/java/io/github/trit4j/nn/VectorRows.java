@@ -10,9 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link Pool}). {@link FloatVector#max} applies {@link Math#max} to each lane, so the
  * results are those of the scalar loops, NaN and signed zeros included.
  *
- * <p>Needs the {@code jdk.incubator.vector} module: {@link Pool} loads this class by name
- * in a try (its static initialiser is where a missing module fails) and calls it only when that
- * worked, so a JVM without the module never links it. Stateless and thread-safe.
+ * <p>Needs the {@code jdk.incubator.vector} module: {@link NnKernels} loads this class by name
+ * in a try (its static initialiser is where a missing module fails), and {@link Pool} calls it
+ * only when that worked and its engine's shape is a vector one, so a JVM without the module
+ * never links it. Stateless and thread-safe.
  */
 final class VectorRows {
 

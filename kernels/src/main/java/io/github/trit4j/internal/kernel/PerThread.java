@@ -12,6 +12,12 @@ import java.util.function.Supplier;
  * which never re-enter), this is one per owner and thread. Internal API (the package is not
  * exported).
  *
+ * <p>Virtual threads are usually made for one task and thrown away, so a scratch per virtual
+ * thread would be a scratch per call: they take one from a small pool of this owner's instead
+ * (bounded, lock-free), and give it back on {@link #release}; when the pool is empty a fresh one
+ * is made, and dropped on release when the pool is full. trit4j-nn's {@code Workspaces} follows
+ * the same rule.
+ *
  * <pre>{@code
  * B b = scratch.acquire();
  * try { ... } finally { scratch.release(b); }
@@ -23,6 +29,11 @@ public final class PerThread<T> {
 
     private final Supplier<T> factory;
     private final ThreadLocal<Slot<T>> local;
+    /** Scratch shared by virtual threads (and re-entrant calls), taken and given back. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<T> pool =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(POOLED);
+    /** Pooled scratch per owner: enough for every carrier thread twice. */
+    static final int POOLED = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     /** A thread's scratch and whether a call on that thread is using it. */
     private static final class Slot<T> {
@@ -50,12 +61,22 @@ public final class PerThread<T> {
      * @return the scratch
      */
     public T acquire() {
-        Slot<T> slot = local.get();
-        if (slot.inUse) {
-            return factory.get();
+        if (!Thread.currentThread().isVirtual()) {
+            Slot<T> slot = local.get();
+            if (!slot.inUse) {
+                slot.inUse = true;
+                return slot.value;
+            }
         }
-        slot.inUse = true;
-        return slot.value;
+        for (int i = 0; i < POOLED; i++) {
+            if (pool.getPlain(i) != null) {
+                T t = pool.getAndSet(i, null);
+                if (t != null) {
+                    return t;
+                }
+            }
+        }
+        return factory.get();
     }
 
     /**
@@ -64,9 +85,17 @@ public final class PerThread<T> {
      * @param value the scratch
      */
     public void release(T value) {
-        Slot<T> slot = local.get();
-        if (slot.value == value) {
-            slot.inUse = false;
+        if (!Thread.currentThread().isVirtual()) {
+            Slot<T> slot = local.get();
+            if (slot.value == value) {
+                slot.inUse = false;
+                return;
+            }
+        }
+        for (int i = 0; i < POOLED; i++) {
+            if (pool.getPlain(i) == null && pool.compareAndSet(i, null, value)) {
+                return;
+            }
         }
     }
 

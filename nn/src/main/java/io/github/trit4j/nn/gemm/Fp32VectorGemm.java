@@ -4,8 +4,9 @@ import io.github.trit4j.GemmEngine;
 import io.github.trit4j.RangeTask;
 import io.github.trit4j.nn.internal.WindowProduct;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+
+import io.github.trit4j.nn.internal.Workspaces;
 
 import java.util.Objects;
 
@@ -240,8 +241,8 @@ public final class Fp32VectorGemm {
         }
         int units = aPacked == null ? (m + 3) / 4 : (m + MR - 1) / MR;
         RangeTask rows = aPacked == null
-                ? (from, to) -> alongK(a, b, m, n, k, c, 0, from * 4, Math.min(m, to * 4))
-                : (from, to) -> panels(aPacked, bPacked, m, n, k, c, 0, n, from, to, VectorFloatGemm.TILE.get());
+                ? (from, to) -> VectorFloatGemm.withTile(t -> alongK(a, b, m, n, k, c, 0, from * 4, Math.min(m, to * 4), t))
+                : (from, to) -> VectorFloatGemm.withTile(t -> panels(aPacked, bPacked, m, n, k, c, 0, n, from, to, t));
         engine.runRanges(units, Math.min(units, engine.threads()), rows);
     }
 
@@ -414,8 +415,22 @@ public final class Fp32VectorGemm {
         }
     }
 
-    /** Rows {@code [i0, i1)} of C with vectors along K (small N). */
-    static void alongK(float[] aa, float[] bb, int m, int n, int k, float[] c, int cOff, int i0, int i1) {
+    /** The {@link #L} floats of {@code lanes} from {@code off}, summed in lane order. */
+    private static float sumLanes(float[] lanes, int off) {
+        float t = lanes[off];
+        for (int i = 1; i < L; i++) {
+            t += lanes[off + i];
+        }
+        return t;
+    }
+
+    /**
+     * Rows {@code [i0, i1)} of C with vectors along K (small N). Each output's lane sums are added
+     * in lane order in scalar code ({@code lanes}: room for 4 vectors), so the result is the same
+     * in every JIT tier.
+     */
+    static void alongK(float[] aa, float[] bb, int m, int n, int k, float[] c, int cOff, int i0, int i1,
+                       float[] lanes) {
         final int kk = k;
         final int kv = S.loopBound(kk);
         int i = i0;
@@ -432,8 +447,15 @@ public final class Fp32VectorGemm {
                     s2 = FloatVector.fromArray(S, aa, ar + 2 * kk + q).fma(x, s2);
                     s3 = FloatVector.fromArray(S, aa, ar + 3 * kk + q).fma(x, s3);
                 }
-                float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
-                float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+                // the lanes summed in lane order by plain Java code, not reduceLanes: its order is
+                // unspecified and differs between the interpreter's Java code and C2's intrinsic,
+                // which changed results once the method was compiled
+                s0.intoArray(lanes, 0);
+                s1.intoArray(lanes, L);
+                s2.intoArray(lanes, 2 * L);
+                s3.intoArray(lanes, 3 * L);
+                float t0 = sumLanes(lanes, 0), t1 = sumLanes(lanes, L);
+                float t2 = sumLanes(lanes, 2 * L), t3 = sumLanes(lanes, 3 * L);
                 for (int q = kv; q < kk; q++) {
                     float x = bb[br + q];
                     t0 += aa[ar + q] * x;
@@ -453,7 +475,8 @@ public final class Fp32VectorGemm {
                 for (int q = 0; q < kv; q += L) {
                     s0 = FloatVector.fromArray(S, aa, i * kk + q).fma(FloatVector.fromArray(S, bb, j * kk + q), s0);
                 }
-                float t = s0.reduceLanes(VectorOperators.ADD);
+                s0.intoArray(lanes, 0);
+                float t = sumLanes(lanes, 0);
                 for (int q = kv; q < kk; q++) {
                     t += aa[i * kk + q] * bb[j * kk + q];
                 }
@@ -475,12 +498,50 @@ public final class Fp32VectorGemm {
 
     private static final class VectorFloatGemm implements FloatGemm {
         static final VectorFloatGemm INSTANCE = new VectorFloatGemm();
-        /** Per-thread packed-B buffer of the calling thread. */
-        private static final ThreadLocal<float[][]> PACKED_B = ThreadLocal.withInitial(() -> new float[1][]);
-        /** Per-thread spill tile of the micro-kernel, for every thread that runs a range. */
-        static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
-        /** The calling thread's product task, kept: a multi-threaded product allocates nothing. */
-        private static final ThreadLocal<Product> PRODUCT = ThreadLocal.withInitial(Product::new);
+        /**
+         * The spill tile of the micro-kernel (and the lane sums of the along-K path), for every
+         * thread that runs a range: the runtime's one workspace mechanism ({@link Workspaces}).
+         */
+        private static final Workspaces<float[]> TILES = new Workspaces<>(() -> new float[MR * NR]);
+        /** A calling thread's packed-B buffer and product task, kept: a product allocates nothing. */
+        private static final Workspaces<Call> CALLS = new Workspaces<>(Call::new);
+
+        /** One call's buffers. */
+        private static final class Call {
+            float[] packedB;
+            final Product product = new Product();
+        }
+
+        /** Runs {@code body} with a tile of this thread's. */
+        static void withTile(java.util.function.Consumer<float[]> body) {
+            float[] t = TILES.acquire();
+            try {
+                body.accept(t);
+            } finally {
+                TILES.release(t);
+            }
+        }
+
+        /** Runs the panel kernel on slivers {@code [s0, s1)} with a tile of this thread's. */
+        static void panelsWithTile(float[] ap, float[] bp, int m, int n, int k, float[] c, int cOff, int ldc, int s0,
+                                   int s1) {
+            float[] t = TILES.acquire();
+            try {
+                panels(ap, bp, m, n, k, c, cOff, ldc, s0, s1, t);
+            } finally {
+                TILES.release(t);
+            }
+        }
+
+        /** Runs the along-K kernel on rows {@code [i0, i1)} with a tile of this thread's. */
+        static void alongKWithTile(float[] a, float[] b, int m, int n, int k, float[] c, int cOff, int i0, int i1) {
+            float[] t = TILES.acquire();
+            try {
+                alongK(a, b, m, n, k, c, cOff, i0, i1, t);
+            } finally {
+                TILES.release(t);
+            }
+        }
 
         /** One product; the ranges are slivers, or blocks of 4 rows along K ({@link FloatProductTask}). */
         private static final class Product extends FloatProductTask {
@@ -489,9 +550,9 @@ public final class Fp32VectorGemm {
             @Override
             public void run(int from, int to) {
                 if (panels) {
-                    Fp32VectorGemm.panels(a, b, m, n, k, c, cOffset, n, from, to, TILE.get());
+                    panelsWithTile(a, b, m, n, k, c, cOffset, n, from, to);
                 } else {
-                    alongK(a, b, m, n, k, c, cOffset, from * 4, Math.min(m, to * 4));
+                    alongKWithTile(a, b, m, n, k, c, cOffset, from * 4, Math.min(m, to * 4));
                 }
             }
 
@@ -553,7 +614,12 @@ public final class Fp32VectorGemm {
                         throw new IllegalArgumentException("c.length is " + c.length + ", ldc " + ldc + ", cOffset "
                                 + cOffset + ": rows up to " + oy1 + " of " + ow + " pixels need " + last);
                     }
-                    windows(g.aPacked, m, k, src, taps, rowStride, ow, oy0, oy1, c, cOffset, ldc, TILE.get());
+                    float[] t = TILES.acquire();
+                    try {
+                        windows(g.aPacked, m, k, src, taps, rowStride, ow, oy0, oy1, c, cOffset, ldc, t);
+                    } finally {
+                        TILES.release(t);
+                    }
                 }
 
                 @Override
@@ -579,10 +645,15 @@ public final class Fp32VectorGemm {
                     }
                     FloatGemm.checkMultiply(m, k, bp, n, c, cOffset, engine); // bp is at least n * K long
                     if (engine.threads() == 1) {
-                        panels(g.aPacked, bp, m, n, k, c, cOffset, n, 0, (m + MR - 1) / MR, TILE.get());
+                        panelsWithTile(g.aPacked, bp, m, n, k, c, cOffset, n, 0, (m + MR - 1) / MR);
                         return;
                     }
-                    PRODUCT.get().run(engine, true, g.aPacked, bp, m, n, k, c, cOffset);
+                    Call call = CALLS.acquire();
+                    try {
+                        call.product.run(engine, true, g.aPacked, bp, m, n, k, c, cOffset);
+                    } finally {
+                        CALLS.release(call);
+                    }
                 }
 
                 @Override
@@ -600,7 +671,7 @@ public final class Fp32VectorGemm {
                         throw new IllegalArgumentException("c.length is " + c.length + " but cOffset + (M - 1) * ldc"
                                 + " + cols = " + ((long) cOffset + (long) (m - 1) * ldc + cols));
                     }
-                    panels(g.aPacked, bp, m, cols, k, c, cOffset, ldc, 0, (m + MR - 1) / MR, TILE.get());
+                    panelsWithTile(g.aPacked, bp, m, cols, k, c, cOffset, ldc, 0, (m + MR - 1) / MR);
                 }
 
                 @Override
@@ -619,19 +690,28 @@ public final class Fp32VectorGemm {
                     int threads = engine.threads();
                     // one thread: the kernels called directly
                     if (!usesPanels(n) && threads == 1) {
-                        alongK(g.a, b, m, n, k, c, cOffset, 0, m);
+                        alongKWithTile(g.a, b, m, n, k, c, cOffset, 0, m);
                         return;
                     }
+                    Call call = CALLS.acquire();
+                    try {
+                        multiply(call, b, n, c, cOffset, engine, threads);
+                    } finally {
+                        CALLS.release(call);
+                    }
+                }
+
+                private void multiply(Call call, float[] b, int n, float[] c, int cOffset, GemmEngine engine,
+                                      int threads) {
                     if (!usesPanels(n)) {
-                        PRODUCT.get().run(engine, false, g.a, b, m, n, k, c, cOffset);
+                        call.product.run(engine, false, g.a, b, m, n, k, c, cOffset);
                         return;
                     }
-                    float[][] holder = PACKED_B.get();
                     int len = packedBLength(n, k);
-                    if (holder[0] == null || holder[0].length < len) {
-                        holder[0] = new float[len];
+                    if (call.packedB == null || call.packedB.length < len) {
+                        call.packedB = new float[len];
                     }
-                    float[] bp = holder[0];
+                    float[] bp = call.packedB;
                     // panel by panel, K outer: the writes are sequential, the reads NR row streams
                     int panelCount = (n + NR - 1) / NR;
                     for (int p = 0; p < panelCount; p++) {
@@ -649,10 +729,10 @@ public final class Fp32VectorGemm {
                         }
                     }
                     if (threads == 1) {
-                        panels(g.aPacked, bp, m, n, k, c, cOffset, n, 0, (m + MR - 1) / MR, TILE.get());
+                        panelsWithTile(g.aPacked, bp, m, n, k, c, cOffset, n, 0, (m + MR - 1) / MR);
                         return;
                     }
-                    PRODUCT.get().run(engine, true, g.aPacked, bp, m, n, k, c, cOffset);
+                    call.product.run(engine, true, g.aPacked, bp, m, n, k, c, cOffset);
                 }
             };
         }

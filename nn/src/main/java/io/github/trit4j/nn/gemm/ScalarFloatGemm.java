@@ -1,8 +1,9 @@
 package io.github.trit4j.nn.gemm;
 
 import io.github.trit4j.GemmEngine;
+import io.github.trit4j.nn.internal.Workspaces;
 
-/** The scalar float GEMM: 4 x 4 output blocks, K innermost. Stateless but for per-thread task objects. */
+/** The scalar float GEMM: 4 x 4 output blocks, K innermost. Stateless but for its task objects, one per call in progress ({@link Workspaces}). */
 final class ScalarFloatGemm implements FloatGemm {
 
     static final ScalarFloatGemm INSTANCE = new ScalarFloatGemm();
@@ -15,7 +16,8 @@ final class ScalarFloatGemm implements FloatGemm {
         }
     }
 
-    private static final ThreadLocal<Product> PRODUCT = ThreadLocal.withInitial(Product::new);
+    /** The calling thread's product task ({@link Workspaces}, as every per-call buffer of the runtime). */
+    private static final Workspaces<Product> PRODUCTS = new Workspaces<>(Product::new);
 
     @Override
     public Prepared prepare(float[] a, int m, int k) {
@@ -40,7 +42,12 @@ final class ScalarFloatGemm implements FloatGemm {
                     rows(w, b, m, n, k, c, cOffset, 0, m);
                     return;
                 }
-                PRODUCT.get().runOn(engine, blocks, w, b, m, n, k, c, cOffset);
+                Product p = PRODUCTS.acquire();
+                try {
+                    p.runOn(engine, blocks, w, b, m, n, k, c, cOffset);
+                } finally {
+                    PRODUCTS.release(p);
+                }
             }
         };
     }
