@@ -4,6 +4,7 @@ import io.github.trit4j.conv.Conv2d;
 import io.github.trit4j.conv.Conv2dSpec;
 import io.github.trit4j.conv.Layout;
 import io.github.trit4j.quant.ActivationQuantizer;
+import io.github.trit4j.testkit.ValuePattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class FusedEpiloguePropertiesTest {
             for (Precision[] pair : GemmPropertiesTest.PAIRS) {
                 tests.add(DynamicTest.dynamicTest(isa + ": " + pair[0] + " x " + pair[1], () ->
                         qt().withExamples(Math.max(10, TestShapes.examples(isa) / 12))
-                                .forAll(Generators.cases(pair[0], pair[1], GemmPropertiesTest.MAX_DIM,
+                                .forAll(KitAdapters.gemmCases(pair, GemmPropertiesTest.MAX_DIM,
                                         GemmPropertiesTest.MAX_K), integers().between(1, 3))
                                 .checkAssert((c, threads) -> {
                                     // tiny macro-kernel blocks on even thread counts: block and row-group edges
@@ -80,9 +81,9 @@ class FusedEpiloguePropertiesTest {
         for (Isa isa : TestShapes.shapes()) {
             for (Precision[] pair : QUANTIZED_PAIRS) {
                 tests.add(DynamicTest.dynamicTest(isa + ": " + pair[0] + " x " + pair[1], () ->
-                        qt().withExamples(ConvPropertiesTest.examples(isa))
+                        qt().withExamples(TestShapes.examples(isa))
                                 .withShrinkCycles(100)
-                                .forAll(ConvCase.cases(pair[0], pair[1]))
+                                .forAll(KitAdapters.convCases(pair).map(ConvCase::of))
                                 .checkAssert(c -> assertFusedConvEqualsUnfused(GemmEngine.of(isa), c))));
             }
         }
@@ -110,6 +111,22 @@ class FusedEpiloguePropertiesTest {
                     }
                 }
             }
+        }
+    }
+
+    /** A convolution case in trit4j's own types (the kit's {@link io.github.trit4j.testkit.ConvCase} mapped). */
+    private record ConvCase(Precision weightPrecision, Precision activationPrecision, Conv2dSpec spec, int batch,
+                            int height, int width, Layout layout, ValuePattern weightPattern,
+                            ValuePattern inputPattern, Algorithm algorithm, long seed) {
+        static ConvCase of(io.github.trit4j.testkit.ConvCase k) {
+            return new ConvCase(KitAdapters.precision(k.weightCodes()), KitAdapters.precision(k.inputCodes()),
+                    KitAdapters.spec(k.spec()), k.batch(), k.height(), k.width(), KitAdapters.layout(k.layout()),
+                    k.weightPattern(), k.inputPattern(), KitAdapters.algorithm(k), k.seed());
+        }
+
+        byte[] weights() {
+            return weightPattern.values(KitAdapters.codes(weightPrecision), spec.outChannels(),
+                    spec.weightLength() / spec.outChannels(), seed);
         }
     }
 
@@ -261,7 +278,7 @@ class FusedEpiloguePropertiesTest {
             GemmEngine engine = GemmEngine.of(isa).withThreads(1);
             Conv2dSpec s = Conv2dSpec.of(64, 32, 3, 3).padding(1);
             SplittableRandom rnd = new SplittableRandom(3);
-            byte[] w = ValuePattern.RANDOM.values(Precision.TERNARY, 32, s.patchLength(), 4);
+            byte[] w = ValuePattern.RANDOM.values(KitAdapters.codes(Precision.TERNARY), 32, s.patchLength(), 4);
             Conv2d conv = new Conv2d(s, Precision.TERNARY, w, Precision.TERNARY_UNSIGNED, engine, Algorithm.FATNN);
             ActivationQuantizer q = ActivationQuantizer.fatnn(0.5f, 1f, 1f);
             float[] in = randomFloats(rnd, 64 * 12 * 12);
@@ -270,7 +287,7 @@ class FusedEpiloguePropertiesTest {
             FloatEpilogue f = randomEpilogue(rnd, 32, true);
             PackedMatrix gw = PackedMatrix.pack(Precision.TERNARY, w, 32, s.patchLength());
             PackedMatrix gx = PackedMatrix.pack(Precision.TERNARY_UNSIGNED,
-                    ValuePattern.RANDOM.values(Precision.TERNARY_UNSIGNED, 144, s.patchLength(), 5), 144,
+                    ValuePattern.RANDOM.values(KitAdapters.codes(Precision.TERNARY_UNSIGNED), 144, s.patchLength(), 5), 144,
                     s.patchLength());
             int calls = 200;
             long perCall = Long.MAX_VALUE;
