@@ -10,5 +10,4 @@ module io.github.trit4j.kernels {
     exports io.github.trit4j.quant;
     exports io.github.trit4j.conv;
     exports io.github.trit4j.layers;
-    exports io.github.trit4j.internal.runtime to io.github.trit4j.nn;
 }

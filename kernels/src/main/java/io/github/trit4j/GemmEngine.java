@@ -6,7 +6,7 @@ import io.github.trit4j.internal.kernel.Epilogue;
 import io.github.trit4j.internal.kernel.Kernel;
 import io.github.trit4j.internal.kernel.KernelProvider;
 import io.github.trit4j.internal.kernel.Operand;
-import io.github.trit4j.internal.runtime.PerThread;
+import io.github.trit4j.internal.kernel.PerThread;
 import io.github.trit4j.internal.kernel.WarmUpLoop;
 
 import java.time.Duration;

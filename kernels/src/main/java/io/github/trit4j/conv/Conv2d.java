@@ -8,7 +8,7 @@ import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.WarmUp;
 import io.github.trit4j.internal.kernel.ColumnPanels;
 import io.github.trit4j.internal.kernel.Operand;
-import io.github.trit4j.internal.runtime.PerThread;
+import io.github.trit4j.internal.kernel.PerThread;
 import io.github.trit4j.internal.kernel.Planes;
 import io.github.trit4j.internal.kernel.TrustedPacking;
 import io.github.trit4j.internal.kernel.WarmUpLoop;

@@ -1,6 +1,6 @@
 package io.github.trit4j.conv;
 
-import io.github.trit4j.internal.runtime.PerThread;
+import io.github.trit4j.internal.kernel.PerThread;
 
 /**
  * im2col on bit-planes: copies words (or bit ranges) of packed pixels into the patch matrix,

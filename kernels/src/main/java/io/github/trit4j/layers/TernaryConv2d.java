@@ -6,7 +6,7 @@ import io.github.trit4j.GemmEngine;
 import io.github.trit4j.conv.Conv2d;
 import io.github.trit4j.conv.Conv2dSpec;
 import io.github.trit4j.conv.Layout;
-import io.github.trit4j.internal.runtime.PerThread;
+import io.github.trit4j.internal.kernel.PerThread;
 import io.github.trit4j.quant.ActivationQuantizer;
 import io.github.trit4j.quant.QuantizedWeights;
 import io.github.trit4j.quant.WeightQuantizer;

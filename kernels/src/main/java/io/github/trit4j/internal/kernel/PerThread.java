@@ -1,4 +1,4 @@
-package io.github.trit4j.internal.runtime;
+package io.github.trit4j.internal.kernel;
 
 import java.util.function.Supplier;
 
@@ -8,7 +8,7 @@ import java.util.function.Supplier;
  * call, so that a steady-state call allocates nothing. A call that finds its thread's scratch
  * in use (a re-entrant call on the same thread, such as a fork-join worker running another task
  * while it waits) gets a fresh one instead, used once. Never shared between threads, so the
- * scratch needs no synchronisation. Unlike the kernels' {@code Scratch} (one per thread for every kernel,
+ * scratch needs no synchronisation. Unlike {@link Scratch} (one per thread for every kernel,
  * which never re-enter), this is one per owner and thread. Internal API (the package is not
  * exported).
  *
