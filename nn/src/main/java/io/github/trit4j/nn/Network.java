@@ -21,16 +21,20 @@ import java.util.Objects;
  * <p>Made from a model file ({@link #load(Path)}, docs/MODEL_FORMAT.md) or by {@link ResNets}.
  *
  * <p>Immutable and thread-safe: any number of threads may call {@link #predict} at once, platform
- * or virtual. A call takes a workspace (activation buffers for its batch size) and gives it back
- * when it returns: a platform thread keeps its own, reused by its next call; virtual threads share
- * a small pool, so an executor that starts a virtual thread per request
+ * or virtual. A call takes a workspace (one image's activation buffers) and gives it back when it
+ * returns: a platform thread keeps its own, reused by its next call; virtual threads share a small
+ * pool, so an executor that starts a virtual thread per request
  * ({@code Executors.newVirtualThreadPerTaskExecutor()}) reuses pooled workspaces instead of making
- * new ones per thread. A workspace made for another batch size is resized (allocating), so the
- * steady state of a service with one batch size allocates nothing but the returned logits
- * ({@link #predict(float[], int, float[])} not even those). Each product uses up to the engine's
- * threads ({@link NetworkOptions}); a virtual thread that calls {@code predict} runs the
- * network's work on its carrier and the engine's helper threads, and does not yield while it
- * computes.
+ * new ones per thread. A batch runs image by image (each image's activations stay in the caches of
+ * the core running it), and its logits are each image's batch-1 logits, bit for bit. Each image
+ * uses up to the engine's threads ({@link NetworkOptions}), split within each layer; a batch of
+ * more than one image on more than one thread is split by images instead, each of the engine's
+ * threads running whole images in a workspace of its own (kept by that thread, so an engine
+ * helper keeps one image's activations per network it has run). The steady state allocates
+ * nothing but the returned logits ({@link #predict(float[], int, float[])} not even those; a
+ * batch larger than any before on the calling thread grows a kept buffer of logits once). A
+ * virtual thread that calls {@code predict} runs the network's work on its carrier and the
+ * engine's helper threads, and does not yield while it computes.
  *
  * <p>A service loads the network once at start-up ({@link #load(Path)}, {@link #load(InputStream)},
  * {@link #loadResource(String)}), calls {@link #warmUp()} before taking traffic (the first
@@ -53,15 +57,46 @@ public final class Network {
     private final NetworkOptions options;
     private final List<String> labels;
     private final Workspaces<Workspace> workspaces = new Workspaces<>(Workspace::new);
+    private final Workspaces<Images> imageTasks = new Workspaces<>(() -> new Images(this));
 
     /**
-     * One call's buffers: an output per layer and each layer bound to its scratch, for one batch
-     * size. Replaced as a whole ({@link #size}): a sizing that fails leaves it as it was.
+     * One thread's buffers for one image: the image's input when it comes from a batch, an output
+     * per layer and each layer bound to its scratch. Made whole on first use ({@link #size}): a
+     * sizing that fails leaves it unsized.
      */
     private static final class Workspace {
-        int batch;
+        float[] image;
         float[][] outputs;
         Layer.Bound<?>[] layers;
+    }
+
+    /**
+     * The images of one batch call: with more than one thread, as the engine's threads see them,
+     * one range per image, each thread running its images through the whole network in its own
+     * workspace. One calling thread's, kept, so a call of a batch size it has seen allocates
+     * nothing; the input is forgotten after the call.
+     */
+    private static final class Images implements io.github.trit4j.RangeTask {
+        final Network net;
+        float[] input;
+        /** The call's logits until every image is done (the caller's stay untouched if one fails); grown, kept. */
+        float[] staged = new float[0];
+
+        Images(Network net) {
+            this.net = net;
+        }
+
+        @Override
+        public void run(int n0, int n1) {
+            Workspace ws = net.workspaces.acquire();
+            try {
+                for (int n = n0; n < n1; n++) {
+                    net.image(ws, input, n, staged, null);
+                }
+            } finally {
+                net.workspaces.release(ws);
+            }
+        }
     }
 
     private Network(String name, Shape input, int classes, List<Layer<?>> layers, Map<String, String> metadata,
@@ -494,49 +529,89 @@ public final class Network {
                 throw new IllegalArgumentException("input[" + i + "] is " + input[i] + "; inputs must be finite");
             }
         }
-        Workspace ws = workspaces.acquire();
-        try {
-            if (ws.batch != batch) {
-                size(ws, batch);
+        if (batch == 1) {
+            Workspace ws = workspaces.acquire();
+            try {
+                image(ws, input, 0, logits, times); // its logits are written last: untouched if it throws
+            } finally {
+                workspaces.release(ws);
             }
-            float[] x = input;
-            for (int i = 0; i < ws.layers.length; i++) {
-                Layer.Bound<?> l = ws.layers[i];
-                float[] y = ws.outputs[i];
-                if (times == null || l.layer().timesItself()) {
-                    l.forward(x, y, batch, times);
-                } else {
-                    long t0 = System.nanoTime();
-                    l.forward(x, y, batch, times);
-                    times.add(l.layer().kind, System.nanoTime() - t0);
+        } else {
+            Images task = imageTasks.acquire();
+            try {
+                if (task.staged.length < expectedLogits) {
+                    task.staged = new float[expectedLogits];
                 }
-                x = y;
+                task.input = input;
+                if (times == null && options.threads() > 1) {
+                    // each thread takes whole images: no synchronisation per layer
+                    options.engine().runRanges(batch, batch, task);
+                } else {
+                    Workspace ws = workspaces.acquire();
+                    try {
+                        for (int n = 0; n < batch; n++) {
+                            image(ws, input, n, task.staged, times);
+                        }
+                    } finally {
+                        workspaces.release(ws);
+                    }
+                }
+                System.arraycopy(task.staged, 0, logits, 0, expectedLogits);
+            } finally {
+                task.input = null;
+                imageTasks.release(task);
             }
-            System.arraycopy(x, 0, logits, 0, expectedLogits);
-            if (times != null) {
-                times.countImages(batch);
-            }
-        } finally {
-            workspaces.release(ws);
+        }
+        if (times != null) {
+            times.countImages(batch);
         }
     }
 
     /**
-     * Makes {@code ws}'s buffers for {@code batch} images, all of them before any is stored: an
-     * allocation that fails ({@link OutOfMemoryError}) leaves the workspace as it was, consistent
-     * with its batch size.
+     * Image {@code n} of {@code input} through every layer in {@code ws}, its logits to
+     * {@code logits} at {@code n * classes}. A batch runs image by image: each image's
+     * activations stay in the caches of the thread running it (a layer-by-layer walk over a whole
+     * batch would push them out), and a batch's logits are each image's batch-1 logits, bit for bit.
      */
-    private void size(Workspace ws, int batch) {
+    private void image(Workspace ws, float[] input, int n, float[] logits, LayerTimes times) {
+        if (ws.layers == null) {
+            size(ws);
+        }
+        float[] x = input;
+        if (input.length != this.input.size()) {
+            System.arraycopy(input, n * this.input.size(), ws.image, 0, this.input.size());
+            x = ws.image;
+        }
+        for (int i = 0; i < ws.layers.length; i++) {
+            Layer.Bound<?> l = ws.layers[i];
+            float[] y = ws.outputs[i];
+            if (times == null || l.layer().timesItself()) {
+                l.forward(x, y, 1, times);
+            } else {
+                long t0 = System.nanoTime();
+                l.forward(x, y, 1, times);
+                times.add(l.layer().kind, System.nanoTime() - t0);
+            }
+            x = y;
+        }
+        System.arraycopy(x, 0, logits, n * classes, classes);
+    }
+
+    /**
+     * Makes {@code ws}'s buffers for one image, all of them before any is stored: an allocation
+     * that fails ({@link OutOfMemoryError}) leaves the workspace unsized.
+     */
+    private void size(Workspace ws) {
         float[][] outputs = new float[layers.size()][];
         Layer.Bound<?>[] bound = new Layer.Bound<?>[layers.size()];
         for (int i = 0; i < layers.size(); i++) {
             Layer<?> l = layers.get(i);
-            outputs[i] = new float[batch * l.out.size()]; // checkedLogits bounds every activation
-            bound[i] = l.bind(batch);
+            outputs[i] = new float[l.out.size()];
+            bound[i] = l.bind(1);
         }
+        ws.image = new float[input.size()];
         ws.outputs = outputs;
         ws.layers = bound;
-        ws.batch = batch;
     }
 
     /**

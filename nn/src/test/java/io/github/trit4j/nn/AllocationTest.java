@@ -61,12 +61,17 @@ class AllocationTest {
      * {@code seconds}. What reading the counters costs is measured and taken off.
      */
     static long steadyStateBytesPerCall(Network net, int round, long bound, int seconds) {
-        float[] x = new float[net.inputSize()];
+        return steadyStateBytesPerCall(net, 1, round, bound, seconds);
+    }
+
+    /** {@link #steadyStateBytesPerCall(Network, int, long, int)} with {@code batch} images per call. */
+    static long steadyStateBytesPerCall(Network net, int batch, int round, long bound, int seconds) {
+        float[] x = new float[batch * net.inputSize()];
         SplittableRandom r = new SplittableRandom(7);
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) r.nextDouble();
         }
-        float[] logits = new float[net.classes()];
+        float[] logits = new float[batch * net.classes()];
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long perCall;
         do {
@@ -76,7 +81,7 @@ class AllocationTest {
             long reading = t1 - t0;
             long before = allocated(ids);
             for (int i = 0; i < round; i++) {
-                net.predict(x, 1, logits);
+                net.predict(x, batch, logits);
             }
             perCall = Math.max(0, allocated(ids) - before - reading) / round;
         } while (perCall > bound && System.nanoTime() < deadline);
@@ -133,6 +138,19 @@ class AllocationTest {
                     .withFloatGemm(gemm), 8, 16, 32);
             assertEquals(0, steadyStateBytesPerCall(net, 20, 0, 40), gemm.name() + ": bytes per warm predict, 2 threads");
         }
+    }
+
+    /**
+     * A batch runs image by image; at 2 threads each thread takes whole images in a workspace of
+     * its own (the engine's helper keeps one), with the call's image task kept by the caller.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void batchesAllocateNothingPerCall(int threads) {
+        Network net = ResNets.small(ConvMode.FATNN, 11, NetworkOptions.defaults().withThreads(threads), 8, 16, 32);
+        assertEquals(0, steadyStateBytesPerCall(net, 5, 10, 0, 60), "batch 5: bytes per warm predict, " + threads
+                + " thread(s)");
     }
 
     @Test

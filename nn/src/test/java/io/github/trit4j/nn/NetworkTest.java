@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 /** Whole networks: batching, threads, the ResNet builder, argument checks. */
 class NetworkTest {
@@ -27,11 +29,7 @@ class NetworkTest {
         return x;
     }
 
-    /**
-     * A batch gives each image's batch-1 logits: exactly up to the classifier (convolutions run per
-     * image, quantized ones in exact integers), within 1e-5 relative through the classifier, whose
-     * float GEMM may sum in another order for another number of rows.
-     */
+    /** A batch gives each image's batch-1 logits, bit for bit (a batch runs image by image). */
     @Test
     void batchEqualsSingleImagesConcatenated() {
         for (ConvMode mode : ConvMode.values()) {
@@ -42,14 +40,42 @@ class NetworkTest {
                 float[] together = net.predict(x, batch);
                 for (int n = 0; n < batch; n++) {
                     float[] one = net.predict(java.util.Arrays.copyOfRange(x, n * size, (n + 1) * size), 1);
-                    for (int c = 0; c < 10; c++) {
-                        float a = together[n * 10 + c];
-                        assertEquals(one[c], a, 1e-5f * (1 + Math.abs(one[c])), mode + " batch " + batch + " image "
-                                + n + " class " + c);
-                    }
+                    assertArrayEquals(one, java.util.Arrays.copyOfRange(together, n * 10, n * 10 + 10), 0f,
+                            mode + " batch " + batch + " image " + n);
                 }
             }
         }
+    }
+
+    /**
+     * Over batch sizes, thread counts and modes: {@code predict(batch)} is each image's batch-1
+     * logits at one thread, bit for bit (at more than one thread a batch is split by images, a
+     * single image within its layers), and the caller's input is untouched.
+     */
+    @Test
+    void batchesAtAnyThreadCountEqualPerImagePredictions() {
+        ConvMode[] modes = ConvMode.values();
+        Network[] one = new Network[modes.length];
+        Network[][] more = new Network[modes.length][];
+        for (int m = 0; m < modes.length; m++) {
+            one[m] = ResNets.small(modes[m], 7, NetworkOptions.defaults().withThreads(1), 8, 16);
+            more[m] = new Network[] {ResNets.small(modes[m], 7, NetworkOptions.defaults().withThreads(2), 8, 16),
+                    ResNets.small(modes[m], 7, NetworkOptions.defaults().withThreads(3), 8, 16)};
+        }
+        qt().withExamples(30).forAll(integers().between(0, modes.length - 1), integers().between(1, 7),
+                integers().between(0, 2), integers().between(0, 1000)).checkAssert((m, batch, threads, seed) -> {
+            Network net = threads == 0 ? one[m] : more[m][threads - 1];
+            int size = net.inputSize();
+            float[] x = images(batch, size, seed);
+            float[] copy = x.clone();
+            float[] together = net.predict(x, batch);
+            assertArrayEquals(copy, x, 0f, "input untouched");
+            for (int n = 0; n < batch; n++) {
+                float[] single = one[m].predict(java.util.Arrays.copyOfRange(x, n * size, (n + 1) * size), 1);
+                assertArrayEquals(single, java.util.Arrays.copyOfRange(together, n * 10, n * 10 + 10), 0f,
+                        modes[m] + " batch " + batch + " at " + net.options().threads() + " threads, image " + n);
+            }
+        });
     }
 
     @Test
