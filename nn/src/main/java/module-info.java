@@ -11,6 +11,7 @@
 module io.github.trit4j.nn {
     requires transitive io.github.trit4j.kernels;
     requires com.fasterxml.jackson.databind;
+    requires java.management;
     requires static jdk.incubator.vector;
     exports io.github.trit4j.nn;
     exports io.github.trit4j.nn.gemm;

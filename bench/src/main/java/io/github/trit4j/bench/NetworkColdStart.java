@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * does. Prints one line of figures: the time from JVM start to the network built, the warm-up (its calls, time,
  * whether it settled), the first real prediction, the steady time (median of the calls of the last second of the
  * run), the first real prediction over steady, and JVM start to steady (the end of the first call from which the
- * median of the next {@value #AHEAD} calls is within 10% of steady). With {@code trace} also each call's time.
+ * median of the next {@value #AHEAD} calls is within 10% of steady). With {@code trace} also each call's time and the JIT's total compilation time so far.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.github.trit4j.bench.NetworkColdStart \
@@ -56,6 +56,9 @@ public final class NetworkColdStart {
         float[] logits = new float[net.classes()];
         long[] ends = new long[1 << 16];
         long[] took = new long[ends.length];
+        long[] jit = new long[trace ? ends.length : 0];
+        java.lang.management.CompilationMXBean compiler = trace
+                ? java.lang.management.ManagementFactory.getCompilationMXBean() : null;
         int calls = 0;
         long stop = warmed + (long) (seconds * 1e9);
         long now = warmed;
@@ -64,6 +67,9 @@ public final class NetworkColdStart {
             net.predict(x, 1, logits);
             now = System.nanoTime();
             ends[calls] = now;
+            if (trace) {
+                jit[calls] = compiler.getTotalCompilationTime();
+            }
             took[calls++] = now - t0;
         } while ((now < stop || calls < 2 * AHEAD) && calls < ends.length);
         int from = calls - 1;
@@ -84,7 +90,8 @@ public final class NetworkColdStart {
         }
         if (trace) {
             for (int i = 0; i < calls; i++) {
-                System.out.printf("call %d at %.1f ms: %.2f ms%n", i, (ends[i] - mainNanos) / 1e6, took[i] / 1e6);
+                System.out.printf("call %d at %.1f ms: %.2f ms, JIT total %d ms%n", i, (ends[i] - mainNanos) / 1e6,
+                        took[i] / 1e6, jit[i]);
             }
         }
         System.out.printf(java.util.Locale.ROOT, "%s threads %d: JVM start to main %d ms, built %.0f ms, warm-up %s, "

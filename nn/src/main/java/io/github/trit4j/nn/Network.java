@@ -392,10 +392,18 @@ public final class Network {
     /**
      * Gets the network's code compiled before its first real prediction: runs {@link #predict} on
      * an input of its own (batch 1, values in [0, 1)) on the calling thread, over and over, until
-     * the calls' times show the JIT's optimised code has taken over (the last {@value #WARM_UP_WINDOW}
-     * calls within {@value #WARM_UP_AGREE_PERCENT}% of each other and at least
-     * {@value #WARM_UP_SPEEDUP}x faster than the first call, or agreeing after
-     * {@value #WARM_UP_MAX_CALLS} calls), or {@code budget} is spent.
+     * the JIT's optimised code has taken over, or {@code budget} is spent. Taken over means: the
+     * JIT quiet, its total compilation time (the JVM's {@code CompilationMXBean}) grown by at most
+     * {@value #WARM_UP_JIT_PERCENT}% of the wall time over the last {@value #WARM_UP_QUIET_MILLIS} ms
+     * at least (C2 compiles the network's kernels while C1's code runs them several times slower:
+     * calls that agree while it does are not the network's speed), and the calls no longer getting
+     * faster, the median of the {@value #WARM_UP_WINDOW} calls before the last
+     * {@value #WARM_UP_WINDOW} at most {@value #WARM_UP_AGREE_PERCENT}% slower than theirs. A JVM
+     * that does not report compilation time settles on the last {@value #WARM_UP_WINDOW} calls
+     * within {@value #WARM_UP_AGREE_PERCENT}% of each other and at least {@value #WARM_UP_SPEEDUP}x
+     * faster than the first, or agreeing after {@value #WARM_UP_MAX_CALLS} calls. Other threads
+     * compiling at the same time (a service's own start-up) keep the JIT busy and make the warm-up
+     * run longer, up to its budget.
      *
      * <p>What a service should do at start-up: load the network, call {@code warmUp()} once
      * (on any thread: compiled code is shared by all threads), and only then report ready and
@@ -424,43 +432,104 @@ public final class Network {
             x[i] = (float) r.nextDouble();
         }
         float[] logits = new float[classes];
+        java.lang.management.CompilationMXBean jit = compiler();
         long start = System.nanoTime();
         long calls = 0;
         long first = 0;
-        long[] recent = new long[WARM_UP_WINDOW];
+        long[] recent = new long[2 * WARM_UP_WINDOW];
+        long[] sorted = new long[WARM_UP_WINDOW];
+        // JIT checkpoints: the time and the JIT's total at the start of the quiet span being checked, and at
+        // the newest checkpoint, at least WARM_UP_QUIET_MILLIS / 2 apart
+        long spanStart = start;
+        long spanJit = jit == null ? 0 : jit.getTotalCompilationTime();
+        long midStart = start;
+        long midJit = spanJit;
         boolean settled = false;
         while (!settled && System.nanoTime() - start < budgetNanos && !Thread.currentThread().isInterrupted()) {
             long t0 = System.nanoTime();
             predict(x, 1, logits, null);
-            long t = System.nanoTime() - t0;
+            long now = System.nanoTime();
+            long t = now - t0;
             if (calls == 0) {
                 first = t;
             }
-            recent[(int) (calls % WARM_UP_WINDOW)] = t;
+            recent[(int) (calls % recent.length)] = t;
             calls++;
-            if (calls > WARM_UP_WINDOW) {
+            boolean quiet = false;
+            if (jit != null) {
+                long total = jit.getTotalCompilationTime();
+                long span = now - spanStart;
+                // the JIT's time over the span, in ms, against the span's wall time, in ns
+                quiet = span >= WARM_UP_QUIET_MILLIS * 1_000_000L
+                        && (total - spanJit) * 1_000_000L * 100 <= span * WARM_UP_JIT_PERCENT;
+                if (now - midStart >= WARM_UP_QUIET_MILLIS * 500_000L) {
+                    spanStart = midStart;
+                    spanJit = midJit;
+                    midStart = now;
+                    midJit = total;
+                }
+            }
+            if (jit != null && calls >= 2 * WARM_UP_WINDOW) {
+                // the JIT quiet, and the last calls no faster than the ones before them (median against median:
+                // on a loaded machine single calls of the same code differ by more than that)
+                long last = median(recent, calls - WARM_UP_WINDOW, sorted);
+                long before = median(recent, calls - 2 * WARM_UP_WINDOW, sorted);
+                settled = quiet && before * 100 <= last * (100 + WARM_UP_AGREE_PERCENT);
+            } else if (jit == null && calls > WARM_UP_WINDOW) {
                 long lo = Long.MAX_VALUE;
                 long hi = 0;
-                for (long v : recent) {
+                for (long i = calls - WARM_UP_WINDOW; i < calls; i++) {
+                    long v = recent[(int) (i % recent.length)];
                     lo = Math.min(lo, v);
                     hi = Math.max(hi, v);
                 }
-                // agreeing calls much faster than the first, or, for a network too small for its first
-                // call to be slow, agreeing calls after C2's invocation thresholds
+                // agreeing calls much faster than the first, or, for a network too small for its first call to
+                // be slow, agreeing calls after C2's invocation thresholds
                 settled = hi * 100 <= lo * (100 + WARM_UP_AGREE_PERCENT)
                         && (first >= WARM_UP_SPEEDUP * hi || calls >= WARM_UP_MAX_CALLS);
+            }
+            if (WARM_UP_TRACE) {
+                System.err.printf("network warm-up call %d at %.1f ms: %.2f ms, JIT %d ms, quiet %b%n", calls,
+                        (now - start) / 1e6, t / 1e6, jit == null ? -1 : jit.getTotalCompilationTime(), quiet);
             }
         }
         return new WarmUp(calls, Duration.ofNanos(System.nanoTime() - start), settled);
     }
 
-    /** Calls whose times must agree for {@link #warmUp} to settle. */
+    /** The median of the {@link #WARM_UP_WINDOW} calls from call {@code from} on in the ring {@code recent}. */
+    private static long median(long[] recent, long from, long[] sorted) {
+        for (int i = 0; i < WARM_UP_WINDOW; i++) {
+            sorted[i] = recent[(int) ((from + i) % recent.length)];
+        }
+        java.util.Arrays.sort(sorted);
+        return sorted[WARM_UP_WINDOW / 2];
+    }
+
+    /** Whether {@link #warmUp} prints each call (system property {@code trit4j.warmUpTrace}, as the kernels' warm-up). */
+    private static final boolean WARM_UP_TRACE = Boolean.getBoolean("trit4j.warmUpTrace");
+
+    /** The JVM's JIT compilation-time monitor, or null when it has none or does not time compilation. */
+    private static java.lang.management.CompilationMXBean compiler() {
+        try {
+            java.lang.management.CompilationMXBean c = java.lang.management.ManagementFactory.getCompilationMXBean();
+            return c != null && c.isCompilationTimeMonitoringSupported() ? c : null;
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** Calls whose median (with the JIT's figures) or range (without) {@link #warmUp} compares. */
     static final int WARM_UP_WINDOW = 8;
-    /** How far apart, in percent of the fastest, those calls may be. */
+    /** How much slower, in percent, the calls before the last ones may be (with the JIT's figures), or how far
+     *  apart, in percent of the fastest, the last ones may be (without). */
     static final int WARM_UP_AGREE_PERCENT = 15;
-    /** Calls after which agreeing times settle a warm-up whatever the first call took. */
+    /** The shortest span over which the JIT must be quiet for {@link #warmUp} to settle. */
+    static final int WARM_UP_QUIET_MILLIS = 200;
+    /** Quiet: the JIT's total compilation time grew by at most this percentage of the span's wall time. */
+    static final int WARM_UP_JIT_PERCENT = 10;
+    /** Calls after which agreeing times settle a warm-up whatever the first call took (no JIT figures). */
     static final int WARM_UP_MAX_CALLS = 2000;
-    /** How much faster than the first (interpreted) call they must be: C2's code, not C1's. */
+    /** How much faster than the first (interpreted) call they must be (no JIT figures): C2's code, not C1's. */
     static final int WARM_UP_SPEEDUP = 20;
 
     /**
