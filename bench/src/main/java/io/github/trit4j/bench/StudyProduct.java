@@ -14,8 +14,8 @@ public interface StudyProduct extends AutoCloseable {
 
     /**
      * The library's own warm-up of this product's kernels ({@link io.github.trit4j.GemmEngine#warmUp},
-     * {@link io.github.trit4j.conv.Conv2d#warmUp}), what a service calls before its first request; empty for a
-     * product that has none (the baselines, the network).
+     * {@link io.github.trit4j.conv.Conv2d#warmUp}, {@link io.github.trit4j.nn.Network#warmUp}), what a service calls
+     * before its first request; empty for a product that has none (the baselines).
      *
      * @param budget the warm-up's time budget
      * @return what it did, or empty

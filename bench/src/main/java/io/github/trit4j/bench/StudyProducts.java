@@ -160,6 +160,11 @@ public final class StudyProducts {
             }
 
             @Override
+            public java.util.Optional<io.github.trit4j.WarmUp> warmUp(java.time.Duration budget) {
+                return java.util.Optional.of(net.warmUp(budget));
+            }
+
+            @Override
             public String kernel() {
                 return kernel;
             }
