@@ -4,10 +4,11 @@ import io.github.trit4j.Algorithm;
 import io.github.trit4j.FloatEpilogue;
 import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
+import io.github.trit4j.WorkspacePool;
 import io.github.trit4j.conv.Conv2d;
 import io.github.trit4j.conv.Conv2dSpec;
 import io.github.trit4j.conv.Layout;
-import io.github.trit4j.internal.kernel.PerThread;
+import io.github.trit4j.internal.kernel.ExactBuffers;
 import io.github.trit4j.quant.ActivationQuantizer;
 import io.github.trit4j.quant.QuantizedWeights;
 import io.github.trit4j.quant.WeightQuantizer;
@@ -45,7 +46,7 @@ public final class TernaryConv2d {
     private final QuantizedWeights weights;
     private final FloatEpilogue epilogue;
     /** Per-thread integer accumulators, reused by the thread's next call of the same size. */
-    private final PerThread<Accumulators> accumulators = new PerThread<>(Accumulators::new);
+    private final WorkspacePool<Accumulators> accumulators = new WorkspacePool<>(Accumulators::new);
 
     /** One thread's accumulators. */
     private static final class Accumulators {
@@ -256,7 +257,7 @@ public final class TernaryConv2d {
         }
         Accumulators scratch = accumulators.acquire();
         try {
-            int[] acc = scratch.ints = PerThread.exact(scratch.ints, len);
+            int[] acc = scratch.ints = ExactBuffers.exact(scratch.ints, len);
             conv.forward(input, activations, batch, height, width, layout, acc);
             int cout = spec().outChannels();
             for (int i = 0; i < len; i += cout) {

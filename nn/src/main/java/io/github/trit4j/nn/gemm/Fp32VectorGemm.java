@@ -6,7 +6,7 @@ import io.github.trit4j.nn.internal.WindowProduct;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import io.github.trit4j.nn.internal.Workspaces;
+import io.github.trit4j.WorkspacePool;
 
 import java.util.Objects;
 
@@ -500,11 +500,11 @@ public final class Fp32VectorGemm {
         static final VectorFloatGemm INSTANCE = new VectorFloatGemm();
         /**
          * The spill tile of the micro-kernel (and the lane sums of the along-K path), for every
-         * thread that runs a range: the runtime's one workspace mechanism ({@link Workspaces}).
+         * thread that runs a range: the runtime's one workspace mechanism ({@link WorkspacePool}).
          */
-        private static final Workspaces<float[]> TILES = new Workspaces<>(() -> new float[MR * NR]);
+        private static final WorkspacePool<float[]> TILES = new WorkspacePool<>(() -> new float[MR * NR]);
         /** A calling thread's packed-B buffer and product task, kept: a product allocates nothing. */
-        private static final Workspaces<Call> CALLS = new Workspaces<>(Call::new);
+        private static final WorkspacePool<Call> CALLS = new WorkspacePool<>(Call::new);
 
         /** One call's buffers. */
         private static final class Call {
