@@ -244,13 +244,8 @@ public final class TernaryConv2d {
      *                                  input (naming its index)
      */
     public void forward(float[] input, int batch, int height, int width, Layout layout, float[] out) {
-        Objects.requireNonNull(out, "out");
         Objects.requireNonNull(layout, "layout");
-        int len = outputLength(batch, height, width);
-        if (out.length != len) {
-            throw new IllegalArgumentException("out.length is " + out.length + " but batch * outChannels * outH"
-                    + " * outW = " + len);
-        }
+        int len = checkOut(out, batch, height, width);
         if (layout == Layout.NCHW) {
             conv.forward(input, activations, batch, height, width, epilogue, null, out);
             return;
@@ -288,13 +283,19 @@ public final class TernaryConv2d {
      */
     public void forward(float[] input, int batch, int height, int width, float[] residual, float[] out) {
         Objects.requireNonNull(residual, "residual");
+        checkOut(out, batch, height, width);
+        conv.forward(input, activations, batch, height, width, epilogue, residual, out);
+    }
+
+    /** {@link #outputLength}, which {@code out.length} must be. */
+    private int checkOut(float[] out, int batch, int height, int width) {
         Objects.requireNonNull(out, "out");
         int len = outputLength(batch, height, width);
         if (out.length != len) {
             throw new IllegalArgumentException("out.length is " + out.length + " but batch * outChannels * outH"
                     + " * outW = " + len);
         }
-        conv.forward(input, activations, batch, height, width, epilogue, residual, out);
+        return len;
     }
 
     @Override
