@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * built on trit4j to use too. A layer that runs from many threads at once needs a buffer per call
  * in progress; making one per call allocates on every call, and a buffer per thread in a
  * {@link ThreadLocal} is one per call again on virtual threads, which are usually made for one
- * task and thrown away (the ~750 KB per {@code predict} of issue 20). This pool hands out:
+ * task and thrown away. This pool hands out:
  * <ul>
  *   <li>on a platform thread, that thread's own workspace (made on its first call and kept), marked
  *       in use until {@link #release}; a re-entrant call on the same thread (a fork-join worker
