@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The one way the tools run a child process (a study JVM, the OpenBLAS child JVM, a time-to-peak JVM, the PyTorch
- * anchors' Python): its standard output goes line by line to a consumer as it comes, its standard error to a
- * temporary file read back when it ends, its standard input is closed, and its run is bounded: a child still
+ * The one way the tools run a child process (the OpenBLAS child JVM, a time-to-peak JVM, the AOT training JVM, the
+ * PyTorch anchors' Python): its standard output goes line by line to a consumer as it comes, its standard error to
+ * a temporary file read back when it ends (or into the standard output, if the builder merges them), its standard input is closed, and its run is bounded: a child still
  * running after its time limit is killed, with every process it started, and reported as timed out. A call
  * interrupted while it waits kills the child too.
  *
@@ -60,7 +60,8 @@ final class ChildProcess {
     }
 
     /**
-     * Runs {@code builder}'s command (its standard error redirected to a temporary file) until it ends or
+     * Runs {@code builder}'s command (its standard error redirected to a temporary file, unless the builder
+     * {@linkplain ProcessBuilder#redirectErrorStream() merges} it into the standard output) until it ends or
      * {@code limit} passes.
      *
      * @param builder the command, directory and environment

@@ -33,6 +33,17 @@ class ChildProcessTest {
         assertTrue(ChildProcess.run(sh("true"), Duration.ofMinutes(1), l -> { }).ok());
     }
 
+    /** The AOT training JVM's way: its stderr merged into the lines, in order. */
+    @Test
+    void aBuilderThatMergesStderrGetsItInTheLines() throws IOException {
+        List<String> lines = new ArrayList<>();
+        ChildProcess.Ended ended = ChildProcess.run(sh("echo out; echo err >&2; echo out2").redirectErrorStream(true),
+                Duration.ofMinutes(1), lines::add);
+        assertEquals(List.of("out", "err", "out2"), lines);
+        assertEquals("", ended.stderr());
+        assertTrue(ended.ok());
+    }
+
     /** A child (and the grandchild that holds its output open) still running at its limit is killed. */
     @Test
     void aChildPastItsLimitIsKilledWithItsDescendants() throws IOException {
