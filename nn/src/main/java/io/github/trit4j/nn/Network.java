@@ -1,7 +1,7 @@
 package io.github.trit4j.nn;
 
 import io.github.trit4j.WarmUp;
-import io.github.trit4j.nn.internal.Workspaces;
+import io.github.trit4j.WorkspacePool;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +52,7 @@ public final class Network {
     private final Map<String, String> metadata;
     private final NetworkOptions options;
     private final List<String> labels;
-    private final Workspaces<Workspace> workspaces = new Workspaces<>(Workspace::new);
+    private final WorkspacePool<Workspace> workspaces = new WorkspacePool<>(Workspace::new);
 
     /**
      * One call's buffers: an output per layer and each layer bound to its scratch, for one batch
