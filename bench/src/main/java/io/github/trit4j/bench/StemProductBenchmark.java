@@ -2,9 +2,11 @@ package io.github.trit4j.bench;
 
 import io.github.trit4j.nn.gemm.FloatGemm;
 import io.github.trit4j.nn.internal.WindowProduct;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -13,6 +15,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -39,12 +43,16 @@ import static io.github.trit4j.bench.IntStemProducts.ROW_STRIDE;
  *       lanes), {@code short7x7g8} and {@code short8x8g2} (short multiplies, 8 or 2 taps summed in
  *       16 bits before widening), {@code shortRows7x7g8} (the same on whole rows, no empty lane),
  *       {@code mulAddS2I} (C2's auto-vectorised {@code pmaddwd} idiom, stem-shaped);</li>
- *   <li>{@code mulAddL1}: the idiom alone on L1-resident arrays, {@value #L1_OUTPUTS} int outputs
- *       of 2 products each ({@code 2 * }{@value #L1_OUTPUTS} MACs per call, not the stem's): its ceiling.</li>
+ *   <li>{@code shortRowsNoWidening}: not exact (16-bit sums wrap), the ceiling of short multiply-adds
+ *       with no widening cost;</li>
+ *   <li>{@code mulAddL1}: the idiom alone on L1-resident arrays, {@value #L1_REPEATS} times {@value #L1_OUTPUTS}
+ *       int outputs of 2 products each (524,288 MACs per call, not the stem's): its ceiling.</li>
  * </ul>
  * Codes are 7-bit ({@code [-63, 63]}: every candidate is exact on them, and the float product is
  * exact too since every sum is below 2^24); the setup checks each candidate's output against the
- * convolution's definition, element for element, and fails the trial on any difference.
+ * convolution's definition, element for element, and fails the trial on any difference. Besides
+ * the wall time per call, each benchmark reports its thread's CPU time ({@link CpuTime}), the
+ * figure to compare on a machine loaded beyond its cores.
  *
  * <pre>
  * java -jar bench/target/benchmarks.jar StemProductBenchmark -f 1 -wi 5 -i 5 -w 1 -r 1
@@ -58,8 +66,40 @@ import static io.github.trit4j.bench.IntStemProducts.ROW_STRIDE;
 @Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
 public class StemProductBenchmark {
 
+    /**
+     * The benchmark thread's CPU time per iteration ({@code cpuNanos}) and the calls it covers
+     * ({@code calls}): on a shared machine whose load exceeds its cores, the wall time of a call
+     * includes the time the thread waited for a core; its CPU time does not. Per call:
+     * {@code cpuNanos / calls}.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class CpuTime {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        public long cpuNanos;
+        public long calls;
+        private long start;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            cpuNanos = 0;
+            calls = 0;
+        }
+
+        void start() {
+            start = THREADS.getCurrentThreadCpuTime();
+        }
+
+        void stop() {
+            cpuNanos += THREADS.getCurrentThreadCpuTime() - start;
+            calls++;
+        }
+    }
+
     /** Outputs of {@code mulAddL1}: a and b (4 KB each) and c (4 KB) stay in L1. */
     static final int L1_OUTPUTS = 1024;
+    /** Calls of the idiom per {@code mulAddL1} invocation (so that the CPU-time reading is negligible beside it). */
+    static final int L1_REPEATS = 256;
     /** Output rows per fp32 window call, as the stem layer (FloatConv: about 256 pixels per call). */
     static final int FP32_ROWS = 2;
 
@@ -126,19 +166,20 @@ public class StemProductBenchmark {
             l1b[i] = (short) r.nextInt(-63, 64);
         }
 
-        fp32Windows();
+        CpuTime none = new CpuTime();
+        fp32Windows(none);
         for (int i = 0; i < want.length; i++) {
             if (outF[i] != want[i]) {
                 throw new IllegalStateException("fp32Windows: output " + i + " is " + outF[i] + ", want " + want[i]);
             }
         }
-        check("widen8x8", widen8x8(), want);
-        check("short7x7g8", short7x7g8(), want);
-        check("short8x8g2", short8x8g2(), want);
+        check("widen8x8", widen8x8(none), want);
+        check("short7x7g8", short7x7g8(none), want);
+        check("short8x8g2", short8x8g2(none), want);
         if (IntStemProducts.rowsFit()) {
-            check("shortRows7x7g8", shortRows7x7g8(), want);
+            check("shortRows7x7g8", shortRows7x7g8(none), want);
         }
-        check("mulAddS2I", mulAddS2I(), want);
+        check("mulAddS2I", mulAddS2I(none), want);
         System.out.println("\nstem product: all candidates equal the convolution's definition ("
                 + IntStemProducts.MACS + " MACs per image, int vectors of " + IntStemProducts.LI + " lanes)");
     }
@@ -152,49 +193,80 @@ public class StemProductBenchmark {
     }
 
     @Benchmark
-    public float[] fp32Windows() {
+    public float[] fp32Windows(CpuTime cpu) {
+        cpu.start();
         for (int oy = 0; oy < OH; oy += FP32_ROWS) {
             fp32.multiplyWindows(phasesF, taps, ROW_STRIDE, OW, oy, Math.min(OH, oy + FP32_ROWS), outF, 0, PIXELS);
         }
+        cpu.stop();
         return outF;
     }
 
     @Benchmark
-    public int[] widen8x8() {
+    public int[] widen8x8(CpuTime cpu) {
+        cpu.start();
         IntStemProducts.widenWindows(sliversI, phasesB, taps, out, tile);
+        cpu.stop();
         return out;
     }
 
     @Benchmark
-    public int[] short7x7g8() {
+    public int[] short7x7g8(CpuTime cpu) {
+        cpu.start();
         IntStemProducts.shortWindows(sliversS, 8, phasesS, taps, out, tile);
+        cpu.stop();
         return out;
     }
 
     @Benchmark
-    public int[] short8x8g2() {
+    public int[] short8x8g2(CpuTime cpu) {
+        cpu.start();
         IntStemProducts.shortWindows(sliversS, 2, phasesS, taps, out, tile);
+        cpu.stop();
         return out;
     }
 
     @Benchmark
-    public int[] shortRows7x7g8() {
+    public int[] shortRows7x7g8(CpuTime cpu) {
+        cpu.start();
         if (!IntStemProducts.rowsFit()) {
             throw new IllegalStateException("shortRows needs 512-bit vectors");
         }
         IntStemProducts.shortRows(slivers2, phasesS, taps, out, 8);
+        cpu.stop();
+        return out;
+    }
+
+    /**
+     * Not exact, not a candidate: {@code shortRows7x7g8} with no widening at all (every tap summed
+     * in 16-bit lanes, which wrap), the ceiling of short multiply-adds on this CPU.
+     */
+    @Benchmark
+    public int[] shortRowsNoWidening(CpuTime cpu) {
+        cpu.start();
+        if (!IntStemProducts.rowsFit()) {
+            throw new IllegalStateException("shortRows needs 512-bit vectors");
+        }
+        IntStemProducts.shortRows(slivers2, phasesS, taps, out, K);
+        cpu.stop();
         return out;
     }
 
     @Benchmark
-    public int[] mulAddS2I() {
+    public int[] mulAddS2I(CpuTime cpu) {
+        cpu.start();
         IntStemProducts.mulAddS2I(pairWeights, phasesS, taps, out, pairPatches);
+        cpu.stop();
         return out;
     }
 
     @Benchmark
-    public int[] mulAddL1() {
-        IntStemProducts.mulAddL1(l1c, l1a, l1b, L1_OUTPUTS);
+    public int[] mulAddL1(CpuTime cpu) {
+        cpu.start();
+        for (int rep = 0; rep < L1_REPEATS; rep++) {
+            IntStemProducts.mulAddL1(l1c, l1a, l1b, L1_OUTPUTS);
+        }
+        cpu.stop();
         return l1c;
     }
 }
