@@ -42,7 +42,8 @@ import static io.github.trit4j.bench.IntStemProducts.ROW_STRIDE;
  *   <li>the integer candidates of {@link IntStemProducts}: {@code widen8x8} (bytes widened to int
  *       lanes), {@code short7x7g8} and {@code short8x8g2} (short multiplies, 8 or 2 taps summed in
  *       16 bits before widening), {@code shortRows7x7g8} (the same on whole rows, no empty lane),
- *       {@code mulAddS2I} (C2's auto-vectorised {@code pmaddwd} idiom, stem-shaped);</li>
+ *       {@code mulAddS2I} (C2's auto-vectorised {@code MulAddS2I} idiom, {@code vpdpwssd} with
+ *       AVX-512 VNNI, stem-shaped);</li>
  *   <li>{@code shortRowsNoWidening}: not exact (16-bit sums wrap), the ceiling of short multiply-adds
  *       with no widening cost;</li>
  *   <li>{@code mulAddL1}: the idiom alone on L1-resident arrays, {@value #L1_REPEATS} times {@value #L1_OUTPUTS}
@@ -55,7 +56,7 @@ import static io.github.trit4j.bench.IntStemProducts.ROW_STRIDE;
  * figure to compare on a machine loaded beyond its cores.
  *
  * <pre>
- * java -jar bench/target/benchmarks.jar StemProductBenchmark -f 1 -wi 5 -i 5 -w 1 -r 1
+ * java -jar bench/target/benchmarks.jar StemProductBenchmark -f 1 -wi 3 -i 6 -w 300ms -r 300ms
  * </pre>
  */
 @State(Scope.Benchmark)
