@@ -130,12 +130,38 @@ class LayerPropertiesTest {
                 () -> "integer part differs for " + c);
         float[] out = layer.forward(input, c.batch(), c.height(), c.width(), layout);
         int pixels = oh * ow;
+        float[] rescaled = new float[out.length];
         for (int i = 0; i < out.length; i++) {
             int o = layout == Layout.NCHW ? (i / pixels) % s.outChannels() : i % s.outChannels();
             float b = bias == null ? 0f : bias[o];
             double scaled = (double) sw[o] * sx * expectedAcc[i];
             assertWithinBound(scaled + b, scaled, b, out[i], relu, c + " output " + i);
+            rescaled[i] = rescale(expectedAcc[i], layer.quantizedWeights().scale(o) * sx, b, relu);
         }
+        // bit for bit the product followed by the float32 rescale (the fused NCHW path included)
+        assertArrayEquals(rescaled, out, c.toString());
+        // the same layer over its packed conv and epilogue (the face trit4j-nn builds on)
+        TernaryConv2d fromCodes = TernaryConv2d.of(layer.conv(), layer.activationQuantizer(), layer.epilogue());
+        assertArrayEquals(out, fromCodes.forward(input, c.batch(), c.height(), c.width(), layout), c.toString());
+        if (layout == Layout.NCHW) {
+            float[] residual = gaussians(out.length, rnd);
+            float[] withResidual = new float[out.length];
+            float[] expected = new float[out.length];
+            for (int i = 0; i < out.length; i++) {
+                int o = (i / pixels) % s.outChannels();
+                float v = rescale(expectedAcc[i], layer.quantizedWeights().scale(o) * sx,
+                        bias == null ? 0f : bias[o], false) + residual[i];
+                expected[i] = relu ? Math.max(v, 0f) : v;
+            }
+            layer.forward(input, c.batch(), c.height(), c.width(), residual, withResidual);
+            assertArrayEquals(expected, withResidual, c + " with a residual");
+        }
+    }
+
+    /** The layers' float32 rescale as it was written before the fused path: {@code relu?((float) acc * c + b)}. */
+    private static float rescale(int acc, float c, float b, boolean relu) {
+        float y = (float) acc * c + b;
+        return relu ? Math.max(y, 0f) : y;
     }
 
     @TestFactory
@@ -178,6 +204,8 @@ class LayerPropertiesTest {
                 float bb = bias == null ? 0f : bias[o];
                 double scaled = (double) sw[o] * sx * dot;
                 assertWithinBound(scaled + bb, scaled, bb, out[b * outF + o], relu, what);
+                assertEquals(Float.floatToRawIntBits(rescale((int) dot, layer.quantizedWeights().scale(o) * sx, bb, relu)),
+                        Float.floatToRawIntBits(out[b * outF + o]), what + ": not the float32 rescale bit for bit");
             }
         }
     }
@@ -231,6 +259,25 @@ class LayerPropertiesTest {
                         what + ": C[" + idx + "] outside the M x N block was written");
             }
         }
+    }
+
+    @Test
+    void aLayerFromPackedCodesChecksItsPartsAndKeepsNoQuantizedWeights() {
+        Conv2dSpec spec = Conv2dSpec.of(3, 4, 3, 3);
+        ActivationQuantizer q = ActivationQuantizer.fatnn(0.3f, ACT_ALPHAS_2);
+        TernaryConv2d layer = new TernaryConv2d(spec, gaussians(spec.weightLength(), new SplittableRandom(5)),
+                WeightQuantizer.twn(), q, null, true, GemmEngine.of(Isa.SCALAR));
+        TernaryConv2d fromCodes = TernaryConv2d.of(layer.conv(), q, layer.epilogue());
+        IllegalStateException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                fromCodes::quantizedWeights);
+        assertTrue(none.getMessage().contains("packed codes"), none.getMessage());
+        IllegalArgumentException precision = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> TernaryConv2d.of(layer.conv(),
+                        ActivationQuantizer.fatnn(0.3f, ACT_ALPHAS_3), layer.epilogue()));
+        assertTrue(precision.getMessage().contains("TWO_BIT"), precision.getMessage());
+        IllegalArgumentException rows = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TernaryConv2d.of(layer.conv(), q, FloatEpilogue.of(new float[3], new float[3], false)));
+        assertTrue(rows.getMessage().contains("3 rows"), rows.getMessage());
     }
 
     /** Zero padding in float space equals zero padding in code space: every quantizer maps 0.0f to code 0. */

@@ -6,7 +6,6 @@ import io.github.trit4j.internal.kernel.Epilogue;
 import io.github.trit4j.internal.kernel.Kernel;
 import io.github.trit4j.internal.kernel.KernelProvider;
 import io.github.trit4j.internal.kernel.Operand;
-import io.github.trit4j.internal.kernel.PerThread;
 import io.github.trit4j.internal.kernel.WarmUpLoop;
 
 import java.time.Duration;
@@ -690,9 +689,9 @@ public final class GemmEngine {
 
     /**
      * Buffers of a fused block's integer results, grown on demand and then reused: a platform thread's own, a virtual
-     * thread's from a small shared pool ({@link PerThread}), so throwaway threads do not each allocate one.
+     * thread's from a small shared pool ({@link WorkspacePool}), so throwaway threads do not each allocate one.
      */
-    private static final PerThread<int[][]> FUSED_TILE = new PerThread<>(() -> new int[][] {new int[0]});
+    private static final WorkspacePool<int[][]> FUSED_TILE = new WorkspacePool<>(() -> new int[][] {new int[0]});
 
     /**
      * {@link #block} through a float epilogue, the one loop of every shape and kernel: the same

@@ -18,6 +18,8 @@
  * an array is {@code offset} and {@code length}, as in the JDK.
  *
  * <p>Bad input is an {@link java.lang.IllegalArgumentException} naming the parameter. Each
- * class states its thread safety; values and engines are immutable.
+ * class states its thread safety; values and engines are immutable. Layers keep their per-call
+ * buffers in a {@link io.github.trit4j.WorkspacePool}, which a layer library built on trit4j can
+ * use as well (virtual threads included).
  */
 package io.github.trit4j;

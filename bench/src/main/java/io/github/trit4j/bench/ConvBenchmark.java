@@ -4,9 +4,7 @@ import io.github.trit4j.Algorithm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.Isa;
 import io.github.trit4j.PackedMatrix;
-import io.github.trit4j.Precision;
 import io.github.trit4j.conv.Conv2d;
-import io.github.trit4j.conv.Conv2dSpec;
 import io.github.trit4j.conv.Layout;
 import io.github.trit4j.layers.TernaryConv2d;
 import io.github.trit4j.quant.ActivationQuantizer;
@@ -24,7 +22,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,9 +53,9 @@ import java.util.concurrent.TimeUnit;
 public class ConvBenchmark {
 
     /**
-     * C1..C4: 3x3 stride 1 pad 1 at 64ch 56x56, 128ch 28x28, 256ch 14x14, 512ch 7x7.
-     * D2..D4: the stride-2 3x3 downsampling layers (64->128 at 56x56, 128->256 at 28x28,
-     * 256->512 at 14x14). P1: a 1x1 convolution, 256 -> 64 at 56x56.
+     * The study's convolutions ({@link StudyWorkload#NAMED}): C1..C4: 3x3 stride 1 pad 1 at 64ch 56x56, 128ch
+     * 28x28, 256ch 14x14, 512ch 7x7. D2..D4: the stride-2 3x3 downsampling layers (64->128 at 56x56, 128->256 at
+     * 28x28, 256->512 at 14x14). P1: a 1x1 convolution, 256 -> 64 at 56x56.
      */
     @Param({"C1", "C2", "C3", "C4", "D2", "D3", "D4", "P1"})
     public String layer;
@@ -89,56 +86,23 @@ public class ConvBenchmark {
 
     @Setup
     public void setup() {
-        int[] l = switch (layer) {
-            case "C1" -> new int[] {64, 64, 56, 3, 1, 1};
-            case "C2" -> new int[] {128, 128, 28, 3, 1, 1};
-            case "C3" -> new int[] {256, 256, 14, 3, 1, 1};
-            case "C4" -> new int[] {512, 512, 7, 3, 1, 1};
-            case "D2" -> new int[] {64, 128, 56, 3, 2, 1};
-            case "D3" -> new int[] {128, 256, 28, 3, 2, 1};
-            case "D4" -> new int[] {256, 512, 14, 3, 2, 1};
-            case "P1" -> new int[] {256, 64, 56, 1, 1, 0};
-            default -> throw new IllegalArgumentException("layer " + layer);
-        };
-        Conv2dSpec spec = Conv2dSpec.of(l[0], l[1], l[3], l[3]).stride(l[4]).padding(l[5]);
-        height = l[2];
-        width = l[2];
+        ConvShape shape = StudyWorkload.parse(layer).conv(); // the study's C1..C4, D2..D4, P1
+        ConvFixture f = new ConvFixture(shape);
+        height = shape.height();
+        width = shape.width();
         engine = GemmEngine.of(Isa.valueOf(isa)).withThreads(threads);
-        SplittableRandom rnd = new SplittableRandom(GemmBenchmark.SEED);
-        byte[] w = new byte[spec.weightLength()];
-        float[] wf = new float[w.length];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (byte) (rnd.nextInt(3) - 1);
-            wf[i] = (float) rnd.nextGaussian();
-        }
-        codes = new byte[spec.inChannels() * height * width];
-        floats = new float[codes.length];
-        for (int i = 0; i < codes.length; i++) {
-            codes[i] = (byte) rnd.nextInt(3);
-            floats[i] = (float) (rnd.nextDouble() * 2.5);
-        }
-        conv = new Conv2d(spec, Precision.TERNARY, w, Precision.TERNARY_UNSIGNED, engine, Algorithm.FATNN);
-        floatConv = new TernaryConv2d(spec, wf, WeightQuantizer.fatnn(1.5f, 1.5f, true, 0.1f),
+        conv = f.conv(engine);
+        floatConv = new TernaryConv2d(shape.spec(), f.weightFloats, WeightQuantizer.fatnn(1.5f, 1.5f, true, 0.1f),
                 ActivationQuantizer.fatnn(0.5f, 1f, 1f), null, true, engine);
-        int m = spec.outChannels();
-        int n = spec.outputHeight(height) * spec.outputWidth(width);
-        int k = spec.patchLength();
-        byte[] gw = new byte[m * k];
-        byte[] gx = new byte[n * k];
-        for (int i = 0; i < gw.length; i++) {
-            gw[i] = (byte) (rnd.nextInt(3) - 1);
-        }
-        for (int i = 0; i < gx.length; i++) {
-            gx[i] = (byte) rnd.nextInt(3);
-        }
-        gemmW = PackedMatrix.pack(Precision.TERNARY, gw, m, k);
-        gemmX = PackedMatrix.pack(Precision.TERNARY_UNSIGNED, gx, n, k);
-        gemmOut = new int[m * n];
+        floats = f.input;
+        codes = floatConv.activationQuantizer().codes(floats);
+        gemmW = f.gemmWeights;
+        gemmX = f.gemmActivations;
+        gemmOut = f.gemmOut();
         convOut = new int[conv.outputLength(1, height, width)];
         floatOut = new float[convOut.length];
-        ConvShape shape = new ConvShape(spec.inChannels(), height, width, spec.outChannels(), l[3], l[4], l[5]);
         OpenBlas lib = OpenBlas.load(OpenBlas.Source.parse(blas));
-        openBlas = ConvBaselines.openBlas(lib, shape, floats, wf, threads);
+        openBlas = ConvBaselines.openBlas(lib, shape, floats, f.weightFloats, threads);
         System.out.println("OpenBLAS: " + lib.describe() + ", " + lib.path());
     }
 

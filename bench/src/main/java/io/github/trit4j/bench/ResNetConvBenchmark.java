@@ -4,9 +4,7 @@ import io.github.trit4j.Algorithm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.Isa;
 import io.github.trit4j.PackedMatrix;
-import io.github.trit4j.Precision;
 import io.github.trit4j.conv.Conv2d;
-import io.github.trit4j.conv.Conv2dSpec;
 import io.github.trit4j.conv.Layout;
 import io.github.trit4j.quant.ActivationQuantizer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -85,42 +83,35 @@ public class ResNetConvBenchmark {
     private GemmEngine engine;
     private io.github.trit4j.FloatEpilogue epilogue;
 
-    /** {in channels, out channels, input side, kernel, stride, padding} of a conv name. */
-    static int[] geometry(String conv) {
+    /** The geometry of a conv name (batch 1). */
+    static ConvShape shape(String conv) {
         return switch (conv) {
-            case "L1" -> new int[] {64, 64, 56, 3, 1, 1};
-            case "L2" -> new int[] {128, 128, 28, 3, 1, 1};
-            case "L3" -> new int[] {256, 256, 14, 3, 1, 1};
-            case "L4" -> new int[] {512, 512, 7, 3, 1, 1};
-            case "L2s" -> new int[] {64, 128, 56, 3, 2, 1};
-            case "L3s" -> new int[] {128, 256, 28, 3, 2, 1};
-            case "L4s" -> new int[] {256, 512, 14, 3, 2, 1};
-            case "D2" -> new int[] {64, 128, 56, 1, 2, 0};
-            case "D3" -> new int[] {128, 256, 28, 1, 2, 0};
-            case "D4" -> new int[] {256, 512, 14, 1, 2, 0};
+            case "L1" -> new ConvShape(64, 56, 56, 64, 3, 1, 1);
+            case "L2" -> new ConvShape(128, 28, 28, 128, 3, 1, 1);
+            case "L3" -> new ConvShape(256, 14, 14, 256, 3, 1, 1);
+            case "L4" -> new ConvShape(512, 7, 7, 512, 3, 1, 1);
+            case "L2s" -> new ConvShape(64, 56, 56, 128, 3, 2, 1);
+            case "L3s" -> new ConvShape(128, 28, 28, 256, 3, 2, 1);
+            case "L4s" -> new ConvShape(256, 14, 14, 512, 3, 2, 1);
+            case "D2" -> new ConvShape(64, 56, 56, 128, 1, 2, 0);
+            case "D3" -> new ConvShape(128, 28, 28, 256, 1, 2, 0);
+            case "D4" -> new ConvShape(256, 14, 14, 512, 1, 2, 0);
             default -> throw new IllegalArgumentException("conv must be L1..L4, L2s..L4s or D2..D4, got " + conv);
         };
     }
 
     @Setup
     public void setup() {
-        int[] g = geometry(conv);
-        Conv2dSpec spec = Conv2dSpec.of(g[0], g[1], g[3], g[3]).stride(g[4]).padding(g[5]);
-        height = g[2];
+        ConvShape s = shape(conv);
+        ConvFixture f = new ConvFixture(s);
+        height = s.height();
         engine = GemmEngine.of(Isa.valueOf(isa)).withThreads(1);
-        SplittableRandom rnd = new SplittableRandom(GemmBenchmark.SEED);
-        byte[] w = new byte[spec.weightLength()];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (byte) (rnd.nextInt(3) - 1);
-        }
-        layer = new Conv2d(spec, Precision.TERNARY, w, Precision.TERNARY_UNSIGNED, engine, Algorithm.FATNN);
+        layer = f.conv(engine);
         quantizer = ActivationQuantizer.fatnn(0.5f, 1f, 1f);
-        input = new float[spec.inChannels() * height * height];
-        for (int i = 0; i < input.length; i++) {
-            input[i] = (float) (rnd.nextDouble() * 2.5); // a ReLU's output: non-negative
-        }
+        input = f.input;
         codes = quantizer.codes(input);
-        int m = spec.outChannels();
+        int m = s.m();
+        SplittableRandom rnd = new SplittableRandom(GemmBenchmark.SEED + 1);
         scale = new float[m];
         shift = new float[m];
         for (int o = 0; o < m; o++) {
@@ -134,20 +125,11 @@ public class ResNetConvBenchmark {
             skip[i] = (float) rnd.nextGaussian();
         }
         epilogue = io.github.trit4j.FloatEpilogue.of(scale, shift, true);
-        int n = spec.outputHeight(height) * spec.outputWidth(height);
-        int k = spec.patchLength();
-        byte[] gw = new byte[m * k];
-        byte[] gx = new byte[n * k];
-        for (int i = 0; i < gw.length; i++) {
-            gw[i] = (byte) (rnd.nextInt(3) - 1);
-        }
-        for (int i = 0; i < gx.length; i++) {
-            gx[i] = (byte) rnd.nextInt(3);
-        }
-        gemmW = PackedMatrix.pack(Precision.TERNARY, gw, m, k);
-        gemmX = PackedMatrix.pack(Precision.TERNARY_UNSIGNED, gx, n, k);
-        gemmOut = new int[m * n];
-        System.out.printf("%n%s: (M, N, K) = (%d, %d, %d), %.3f GMAC%n", conv, m, n, k, (double) m * n * k / 1e9);
+        gemmW = f.gemmWeights;
+        gemmX = f.gemmActivations;
+        gemmOut = f.gemmOut();
+        System.out.printf("%n%s: (M, N, K) = (%d, %d, %d), %.3f GMAC%n", conv, m, s.n(), s.k(),
+                (double) m * s.n() * s.k() / 1e9);
     }
 
     @Benchmark

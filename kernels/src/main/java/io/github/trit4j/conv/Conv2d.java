@@ -6,9 +6,10 @@ import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.WarmUp;
+import io.github.trit4j.WorkspacePool;
 import io.github.trit4j.internal.kernel.ColumnPanels;
 import io.github.trit4j.internal.kernel.Operand;
-import io.github.trit4j.internal.kernel.PerThread;
+import io.github.trit4j.internal.kernel.ExactBuffers;
 import io.github.trit4j.internal.kernel.Planes;
 import io.github.trit4j.internal.kernel.TrustedPacking;
 import io.github.trit4j.internal.kernel.WarmUpLoop;
@@ -60,11 +61,11 @@ public final class Conv2d {
     /** BINARY with padding only: sum over input channels of w[o][.][kh][kw], index o * KH*KW + tap. */
     private final int[] tapSums;
     /** This layer's per-thread scratch: packed pixels, patch rows, the GEMM output of a group. */
-    private final PerThread<Buffers> buffers;
+    private final WorkspacePool<Buffers> buffers;
 
     /**
      * One thread's buffers for this layer. Arrays wrapped as packed matrices must have the exact
-     * length, so a buffer is replaced when the size changes ({@link PerThread#exact}).
+     * length, so a buffer is replaced when the size changes ({@link ExactBuffers#exact}).
      */
     private static final class Buffers {
         long[] pixels;
@@ -123,7 +124,7 @@ public final class Conv2d {
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(weights, "weights");
         GemmEngine.requireSupported(weightPrecision, activationPrecision);
-        this.buffers = new PerThread<>(() -> new Buffers(spec));
+        this.buffers = new WorkspacePool<>(() -> new Buffers(spec));
         if (weights.length != spec.weightLength()) {
             throw new IllegalArgumentException("weights.length is " + weights.length + " but " + spec
                     + " needs outChannels * inChannels/groups * kernelH * kernelW = " + spec.weightLength());
@@ -483,8 +484,8 @@ public final class Conv2d {
         } else {
             layout = PlaneLayout.rows(pixels, precision.planes(), (c + 63) >>> 6);
         }
-        buf.pixels = PerThread.exact(buf.pixels, layout.size());
-        buf.scratch = PerThread.exact(buf.scratch, PixelPlanes.scratchSize(height * width));
+        buf.pixels = ExactBuffers.exact(buf.pixels, layout.size());
+        buf.scratch = ExactBuffers.exact(buf.scratch, PixelPlanes.scratchSize(height * width));
         buf.planes = new PixelPlanes(precision, batch, c, height, width, layout, buf.pixels, engine, buf.scratch);
         return buf.planes;
     }
@@ -564,7 +565,7 @@ public final class Conv2d {
             if (pointwise()) {
                 patchBits = pp.bits;
             } else {
-                buf.patches = PerThread.exact(buf.patches, to.size());
+                buf.patches = ExactBuffers.exact(buf.patches, to.size());
                 buf.im2col.pack(pp, g, oh, ow, to, buf.patches);
                 patchBits = buf.patches;
             }

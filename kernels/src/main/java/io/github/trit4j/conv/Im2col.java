@@ -1,6 +1,6 @@
 package io.github.trit4j.conv;
 
-import io.github.trit4j.internal.kernel.PerThread;
+import io.github.trit4j.internal.kernel.ExactBuffers;
 
 /**
  * im2col on bit-planes: copies words (or bit ranges) of packed pixels into the patch matrix,
@@ -78,13 +78,13 @@ final class Im2col {
         for (int t = 0; t < taps; t++) {
             tapWord[t] = tapPixel[t] * sp;
         }
-        long[] rowBuf = aligned ? null : (this.rowBuf = PerThread.exact(this.rowBuf, planes * words));
+        long[] rowBuf = aligned ? null : (this.rowBuf = ExactBuffers.exact(this.rowBuf, planes * words));
         long[] src = pp.bits;
         int lanes = to.lanes();
         // whole panels of interior rows: the lanes of one (word, plane) are adjacent in the
         // panel, so each is written by a short run of stores instead of strided ones per row
         boolean panelRuns = lanes > 0 && aligned;
-        int[] laneSrc = this.laneSrc = PerThread.exact(this.laneSrc, Math.max(1, lanes));
+        int[] laneSrc = this.laneSrc = ExactBuffers.exact(this.laneSrc, Math.max(1, lanes));
         int rows = to.rows();
         int n = 0;
         int oy = 0;

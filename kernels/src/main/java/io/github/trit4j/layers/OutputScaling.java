@@ -1,22 +1,27 @@
 package io.github.trit4j.layers;
 
+import io.github.trit4j.FloatEpilogue;
 import io.github.trit4j.quant.ActivationQuantizer;
 import io.github.trit4j.quant.QuantizedWeights;
 
 /**
- * The float epilogue shared by the layers: {@code y = (float) acc * c[o] + bias[o]}, then
- * {@code max(y, 0)} if ReLU is fused, with {@code c[o] = scaleW[o] * scaleX} rounded to float
- * once at construction. Immutable.
+ * The rescale of the float layers, checked and rounded once: {@code c[o] = scaleW[o] * scaleX}
+ * in float, and the {@link FloatEpilogue} {@code y = (float) acc * c[o] + bias[o]}, then
+ * {@code max(y, 0)} if ReLU is fused, that the layers run.
  */
 final class OutputScaling {
 
-    final float[] combined;
-    final float[] bias;
-    final boolean relu;
+    private OutputScaling() {
+    }
 
-    OutputScaling(QuantizedWeights qw, ActivationQuantizer aq, float[] bias, boolean relu) {
+    /**
+     * {@code c[o] = scaleW[o] * scaleX} for each output channel (row of {@code qw}).
+     *
+     * @throws IllegalArgumentException naming the channel if a product is not a finite positive float
+     */
+    static float[] combined(QuantizedWeights qw, ActivationQuantizer aq) {
         int channels = qw.rows(); // one row per output channel
-        combined = new float[channels];
+        float[] combined = new float[channels];
         for (int o = 0; o < channels; o++) {
             float c = qw.scale(o) * aq.scale();
             if (!Float.isFinite(c) || !(c > 0)) {
@@ -25,6 +30,18 @@ final class OutputScaling {
             }
             combined[o] = c;
         }
+        return combined;
+    }
+
+    /**
+     * The epilogue {@code relu?((float) acc * c[o] + bias[o])}, bias zero when null.
+     *
+     * @throws IllegalArgumentException as {@link #combined}, for a wrong bias length, or a non-finite
+     *                                  bias (naming its index)
+     */
+    static FloatEpilogue epilogue(QuantizedWeights qw, ActivationQuantizer aq, float[] bias, boolean relu) {
+        float[] combined = combined(qw, aq);
+        int channels = combined.length;
         if (bias != null) {
             if (bias.length != channels) {
                 throw new IllegalArgumentException("bias.length is " + bias.length + " but there are " + channels
@@ -35,45 +52,7 @@ final class OutputScaling {
                     throw new IllegalArgumentException("bias[" + o + "] is not finite: " + bias[o]);
                 }
             }
-            this.bias = bias.clone();
-        } else {
-            this.bias = new float[channels];
         }
-        this.relu = relu;
-    }
-
-    /** {@code out[outOff + i] = apply(acc[accOff + i], o)} for {@code i < len}: one channel's run. */
-    void apply(int[] acc, int accOff, float[] out, int outOff, int len, int o) {
-        float c = combined[o];
-        float b = bias[o];
-        if (relu) {
-            for (int i = 0; i < len; i++) {
-                out[outOff + i] = Math.max((float) acc[accOff + i] * c + b, 0f);
-            }
-        } else {
-            for (int i = 0; i < len; i++) {
-                out[outOff + i] = (float) acc[accOff + i] * c + b;
-            }
-        }
-    }
-
-    /** {@code out[outOff + o] = apply(acc[accOff + o], o)} for channels {@code o < len}: one NHWC pixel. */
-    void applyChannels(int[] acc, int accOff, float[] out, int outOff, int len) {
-        float[] c = combined;
-        float[] b = bias;
-        if (relu) {
-            for (int o = 0; o < len; o++) {
-                out[outOff + o] = Math.max((float) acc[accOff + o] * c[o] + b[o], 0f);
-            }
-        } else {
-            for (int o = 0; o < len; o++) {
-                out[outOff + o] = (float) acc[accOff + o] * c[o] + b[o];
-            }
-        }
-    }
-
-    float apply(int acc, int o) {
-        float y = (float) acc * combined[o] + bias[o];
-        return relu ? Math.max(y, 0f) : y;
+        return FloatEpilogue.of(combined, bias != null ? bias : new float[channels], relu);
     }
 }

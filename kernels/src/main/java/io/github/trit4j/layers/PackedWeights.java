@@ -38,7 +38,7 @@ public final class PackedWeights {
         this.packed = PackedMatrix.pack(weights.precision(), weights.codes(), cols, rows);
         this.activations = activations;
         this.engine = engine;
-        this.combined = new OutputScaling(weights, activations, null, false).combined;
+        this.combined = OutputScaling.combined(weights, activations);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.github.trit4j.layers;
 
+import io.github.trit4j.Algorithm;
+import io.github.trit4j.FloatEpilogue;
 import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 import io.github.trit4j.PackedMatrix;
@@ -16,8 +18,9 @@ import java.util.Objects;
  * {@code [outFeatures][inFeatures]} are quantized and packed once at construction; each
  * {@link #forward} quantizes and packs the input rows in one pass
  * ({@link ActivationQuantizer#pack}), runs the packed GEMM and rescales:
- * {@code out[b][o] = relu?((float) acc * c[o] + bias[o])}, {@code c[o] = scaleW[o] * scaleX} in float.
- * Error bound as stated for {@link TernaryConv2d}.
+ * {@code out[b][o] = relu?((float) acc * c[o] + bias[o])}, {@code c[o] = scaleW[o] * scaleX} in float
+ * (the layer's {@link FloatEpilogue}, as {@link TernaryConv2d}'s; for one row it runs inside the
+ * product, with the same floats). Error bound as stated for {@link TernaryConv2d}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -31,7 +34,7 @@ public final class TernaryLinear {
     private final ActivationQuantizer activations;
     private final QuantizedWeights weights;
     private final PackedMatrix packed;
-    private final OutputScaling scaling;
+    private final FloatEpilogue epilogue;
     private final GemmEngine engine;
 
     /**
@@ -89,7 +92,7 @@ public final class TernaryLinear {
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
         this.weights = weightQuantizer.quantize(weights, outFeatures);
-        this.scaling = new OutputScaling(this.weights, activationQuantizer, bias, relu);
+        this.epilogue = OutputScaling.epilogue(this.weights, activationQuantizer, bias, relu);
         this.packed = PackedMatrix.pack(this.weights.precision(), this.weights.codes(), outFeatures, inFeatures);
     }
 
@@ -184,19 +187,37 @@ public final class TernaryLinear {
             throw new IllegalArgumentException("out.length is " + out.length + " but batch * outFeatures = "
                     + batch + " * " + outFeatures);
         }
+        if (batch == 1) { // [outFeatures][1] is [1][outFeatures]: the fused product writes out directly
+            engine.multiply(packed, packedInput(input, batch), Algorithm.FATNN, epilogue, null, out);
+            return;
+        }
         int[] acc = product(input, batch);
         for (int o = 0; o < outFeatures; o++) {
             for (int b = 0; b < batch; b++) {
-                out[b * outFeatures + o] = scaling.apply(acc[o * batch + b], o);
+                out[b * outFeatures + o] = epilogue.apply(o, acc[o * batch + b]);
             }
         }
     }
 
+    /**
+     * What turns each exact integer result into the output float: {@code c[o]}, {@code bias[o]}
+     * (zero when none was given) and the ReLU flag.
+     *
+     * @return the epilogue
+     */
+    public FloatEpilogue epilogue() {
+        return epilogue;
+    }
+
     /** acc[o * batch + b]. */
     private int[] product(float[] input, int batch) {
+        return engine.multiply(packed, packedInput(input, batch));
+    }
+
+    /** The input rows quantized and packed, after the checks of {@link #checkInput}. */
+    private PackedMatrix packedInput(float[] input, int batch) {
         checkInput(input, batch);
-        PackedMatrix x = TRUSTED.wrap(ActivationPacking.pack(activations, engine, input, 0, batch, inFeatures, inFeatures, "input"));
-        return engine.multiply(packed, x);
+        return TRUSTED.wrap(ActivationPacking.pack(activations, engine, input, 0, batch, inFeatures, inFeatures, "input"));
     }
 
     private void checkInput(float[] input, int batch) {

@@ -1,7 +1,7 @@
 package io.github.trit4j.nn;
 
 import io.github.trit4j.WarmUp;
-import io.github.trit4j.nn.internal.Workspaces;
+import io.github.trit4j.WorkspacePool;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,8 +56,8 @@ public final class Network {
     private final Map<String, String> metadata;
     private final NetworkOptions options;
     private final List<String> labels;
-    private final Workspaces<Workspace> workspaces = new Workspaces<>(Workspace::new);
-    private final Workspaces<Images> imageTasks = new Workspaces<>(() -> new Images(this));
+    private final WorkspacePool<Workspace> workspaces = new WorkspacePool<>(Workspace::new);
+    private final WorkspacePool<Images> imageTasks = new WorkspacePool<>(() -> new Images(this));
 
     /**
      * One thread's buffers for one image: the image's input when it comes from a batch, an output

@@ -2,34 +2,29 @@ package io.github.trit4j.nn;
 
 import io.github.trit4j.FloatEpilogue;
 import io.github.trit4j.conv.Conv2d;
+import io.github.trit4j.conv.Layout;
+import io.github.trit4j.layers.TernaryConv2d;
 import io.github.trit4j.quant.ActivationQuantizer;
 
 /**
- * Quantized convolution: trit4j's {@link Conv2d} quantizes the float input with the conv's
- * own quantizer, packs and convolves (exact int32), then {@code y = (float) acc * c[o] + shift[o]}
- * in float32, and {@code max(y, 0)} when a ReLU is fused; in a basic block's second conv also the
- * residual, {@code max(y + sc, 0)}. All of it in one call ({@link FloatEpilogue}, in that order),
- * applied by the product on output tiles while they are in cache: no int array of the output.
+ * Quantized convolution: the public {@link TernaryConv2d} over the model's codes
+ * ({@link TernaryConv2d#of}): it quantizes the float input with the conv's own quantizer, packs and
+ * convolves (exact int32), then {@code y = (float) acc * c[o] + shift[o]} in float32, and
+ * {@code max(y, 0)} when a ReLU is fused; in a basic block's second conv also the residual,
+ * {@code max(y + sc, 0)}. All of it in one call ({@link FloatEpilogue}, in that order), applied by
+ * the product on output tiles while they are in cache: no int array of the output.
  */
 final class QuantConv extends ConvUnit<int[]> {
-    final Conv2d conv;
-    final ActivationQuantizer quantizer;
-    final float[] c;
-    final float[] shift;
     /** {@code c, shift} and this conv's ReLU. */
-    private final FloatEpilogue epilogue;
-    /** {@code c, shift}, then the residual, then the block's ReLU. */
-    private final FloatEpilogue residualEpilogue;
+    private final TernaryConv2d layer;
+    /** The same conv with {@code c, shift}, then the residual, then the block's ReLU. */
+    private final TernaryConv2d blockEnd;
 
     QuantConv(String name, Conv2d conv, Shape in, ActivationQuantizer quantizer, float[] c, float[] shift,
               boolean relu) {
         super(name, conv.spec(), in, relu);
-        this.conv = conv;
-        this.quantizer = quantizer;
-        this.c = c;
-        this.shift = shift;
-        this.epilogue = FloatEpilogue.of(c, shift, relu);
-        this.residualEpilogue = FloatEpilogue.of(c, shift, true);
+        this.layer = TernaryConv2d.of(conv, quantizer, FloatEpilogue.of(c, shift, relu));
+        this.blockEnd = TernaryConv2d.of(conv, quantizer, FloatEpilogue.of(c, shift, true));
     }
 
     @Override
@@ -45,7 +40,7 @@ final class QuantConv extends ConvUnit<int[]> {
 
     @Override
     void forward(float[] x, int batch, float[] y, int[] scratch) {
-        conv.forward(x, quantizer, batch, in.h(), in.w(), epilogue, null, y);
+        layer.forward(x, batch, in.h(), in.w(), Layout.NCHW, y);
     }
 
     @Override
@@ -55,12 +50,13 @@ final class QuantConv extends ConvUnit<int[]> {
 
     @Override
     void forwardResidual(float[] x, int batch, float[] y, int[] scratch, float[] residual) {
-        conv.forward(x, quantizer, batch, in.h(), in.w(), residualEpilogue, residual, y);
+        blockEnd.forward(x, batch, in.h(), in.w(), residual, y);
     }
 
     @Override
     String describe() {
+        Conv2d conv = layer.conv();
         return super.describe() + " [" + conv.weightPrecision() + " x " + conv.activationPrecision() + ", "
-                + quantizer + "]";
+                + layer.activationQuantizer() + "]";
     }
 }

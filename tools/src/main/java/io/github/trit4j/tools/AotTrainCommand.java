@@ -6,12 +6,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -108,26 +106,27 @@ public final class AotTrainCommand implements Callable<Integer> {
         console.println("trit4j aot-train: " + TRAINING.size() + " workloads x " + seconds + " s, then the JVM writes "
                 + cache);
         console.flush();
-        Process p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        int skipped = 0;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (SKIPPED_CLASS.matcher(line).find()) {
-                    skipped++; // one line per class the cache cannot hold (picocli's old class files, ...)
-                } else if (INCUBATOR_MODULE_GRAPH_NOTICE.matcher(line).matches() || line.equals(INCUBATOR_WARNING)) {
-                    continue; // the JDK's notices of the incubator module trit4j needs, not messages of this run
-                } else if (!line.startsWith("{")) {
-                    // the training run's own figures are not fresh-JVM figures: only the JVM's messages are shown
-                    console.println(line);
-                    console.flush();
-                }
-            }
-        }
-        if (skipped > 0) {
-            console.println("(" + skipped + " classes left out of the cache, e.g. old class files: run the training JVM "
+        int[] skipped = {0};
+        // its stderr merged into stdout: the JVM's messages come in order
+        ChildProcess.Ended ended = ChildProcess.run(new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true),
+                ChildProcess.limit(Duration.ofMillis(Math.round(TRAINING.size() * seconds * 1000))), line -> {
+                    if (SKIPPED_CLASS.matcher(line).find()) {
+                        skipped[0]++; // one line per class the cache cannot hold (picocli's old class files, ...)
+                    } else if (!INCUBATOR_MODULE_GRAPH_NOTICE.matcher(line).matches() && !line.equals(INCUBATOR_WARNING)
+                            && !line.startsWith("{")) {
+                        // not the JDK's notices of the incubator module trit4j needs, nor the training run's own
+                        // figures (not fresh-JVM figures): only the JVM's messages are shown
+                        console.println(line);
+                        console.flush();
+                    }
+                });
+        if (skipped[0] > 0) {
+            console.println("(" + skipped[0] + " classes left out of the cache, e.g. old class files: run the training JVM "
                     + "with -Xlog:aot for the list)");
         }
-        return p.waitFor() == 0;
+        if (ended.timedOut()) {
+            console.println("trit4j aot-train: the training JVM " + ended.status());
+        }
+        return ended.ok();
     }
 }

@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.trit4j.bench.SteadyState;
 import io.github.trit4j.bench.StudyWorkload;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -99,7 +98,9 @@ public final class PyTorchAnchors {
 
     /**
      * Times the anchors for the network workloads among {@code workloads} (none: nothing runs) at {@code threads},
-     * relaying the script's progress lines to {@code progress}.
+     * relaying the script's progress lines to {@code progress}. The script is killed if it runs longer than twice
+     * its planned iterations plus ten minutes (as the study's child JVMs), and the anchors are then
+     * "not measured".
      *
      * @param python   the Python to run the script with
      * @param timing   the study's {warm-up iterations, ms, measurement iterations, ms}: the script runs the
@@ -109,6 +110,16 @@ public final class PyTorchAnchors {
      */
     public static Outcome run(Path python, List<String> workloads, List<Integer> threads, int[] timing,
                               MachineFingerprint fingerprint, IsaShape isaShape, PrintWriter progress)
+            throws IOException {
+        return run(python, workloads, threads, timing, fingerprint, isaShape, progress, null);
+    }
+
+    /**
+     * As the public {@code run}, the script killed after {@code limit} (null: {@link ChildProcess#limit} of its
+     * planned iterations, two modes at each batch size and thread count).
+     */
+    static Outcome run(Path python, List<String> workloads, List<Integer> threads, int[] timing,
+                       MachineFingerprint fingerprint, IsaShape isaShape, PrintWriter progress, Duration limit)
             throws IOException {
         List<StudyWorkload> networks = workloads.stream().map(StudyWorkload::parse)
                 .filter(w -> w.kind() == StudyWorkload.Kind.NETWORK).toList();
@@ -126,45 +137,34 @@ public final class PyTorchAnchors {
                 Files.copy(in, script);
             }
             Path json = dir.resolve("anchors.json");
-            Path log = dir.resolve("stderr.log");
+            List<String> batches = networks.stream().map(w -> Integer.toString(w.batch())).distinct().toList();
             List<String> cmd = List.of(python.toString(), script.toString(),
                     "--modes", "int8,fp32",
-                    "--batches", networks.stream().map(w -> Integer.toString(w.batch())).distinct()
-                            .collect(Collectors.joining(",")),
+                    "--batches", String.join(",", batches),
                     "--threads", threads.stream().map(String::valueOf).collect(Collectors.joining(",")),
                     "--iterations", Integer.toString(timing[2]),
                     "--iteration-ms", Integer.toString(timing[3]),
                     "--json", json.toString());
-            Process child;
+            Duration bound = limit != null ? limit : ChildProcess.limit(Duration.ofMillis(
+                    (long) Anchor.values().length * batches.size() * threads.size() * timing[2] * timing[3]));
+            ChildProcess.Ended ended;
             try {
-                child = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+                ended = ChildProcess.run(new ProcessBuilder(cmd), bound, line -> {
+                    progress.println(line);
+                    progress.flush();
+                });
+            } catch (InterruptedIOException e) {
+                throw e;
             } catch (IOException e) {
                 return new Outcome(List.of(), Optional.of("cannot run " + python + " (" + e.getMessage() + ")"));
             }
-            child.getOutputStream().close();
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    progress.println(line);
-                    progress.flush();
-                }
-            }
-            int status;
-            try {
-                status = child.waitFor();
-            } catch (InterruptedException e) {
-                child.destroyForcibly();
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while the PyTorch anchors ran", e);
-            }
-            String stderr = Files.readString(log, StandardCharsets.UTF_8).strip();
-            if (status == TORCH_MISSING) {
+            if (!ended.timedOut() && ended.exitCode() == TORCH_MISSING) {
                 return new Outcome(List.of(), Optional.of(python + " cannot import torch (apt-get install "
                         + "python3-torch, or -D" + PYTHON_PROPERTY + "=a Python that has it)"));
             }
-            if (status != 0 || !Files.exists(json)) {
-                return new Outcome(List.of(), Optional.of("the PyTorch script failed (exit " + status + ")"
-                        + (stderr.isEmpty() ? "" : ": " + lastLines(stderr, 5))));
+            if (!ended.ok() || !Files.exists(json)) {
+                return new Outcome(List.of(), Optional.of("the PyTorch script failed (" + ended.status() + ")"
+                        + (ended.stderr().isEmpty() ? "" : ": " + lastLines(ended.stderr(), 5))));
             }
             return new Outcome(measurements(JSON.readTree(json.toFile()), networks, fingerprint, isaShape),
                     Optional.empty());

@@ -13,14 +13,12 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -106,62 +104,52 @@ public final class StudyRunner {
 
     /**
      * Runs a batch in a child JVM ({@link OpenBlasChild}) whose environment lacks {@link OpenBlas#FORCING_VARIABLES};
-     * relays its progress lines. A failed child yields no measurement (its stderr is shown).
+     * relays its progress lines. A failed child, or one still running after twice its planned trials plus
+     * {@link ChildProcess#MARGIN} (then killed), yields no measurement (its stderr is shown).
      */
     static void runInCleanEnv(StudyPlan.Batch batch, StudyPlan plan, Path json, Path facts, PrintWriter progress,
                               int doneBefore, int total) throws IOException, RunnerException {
-        Path log = Files.createTempFile("trit4j-openblas-", ".log");
-        try {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                // the forks inherit this JVM's flags, as JMH's do from us; no debugger or agent twice
-                if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Xrunjdwp")
-                        && !arg.startsWith("-Xdebug")) {
-                    cmd.add(arg);
-                }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            // the forks inherit this JVM's flags, as JMH's do from us; no debugger or agent twice
+            if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Xrunjdwp")
+                    && !arg.startsWith("-Xdebug")) {
+                cmd.add(arg);
             }
-            System.getProperties().stringPropertyNames().stream()
-                    .filter(k -> k.startsWith("jmh.") || k.startsWith("trit4j."))
-                    .sorted()
-                    .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(OpenBlasChild.class.getName());
-            cmd.addAll(OpenBlasChild.args(batch, plan.timing(), doneBefore, total, json, facts));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
-            pb.environment().keySet().removeAll(OpenBlas.FORCING_VARIABLES);
-            Process child = pb.start();
-            child.getOutputStream().close();
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        }
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("jmh.") || k.startsWith("trit4j."))
+                .sorted()
+                .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(OpenBlasChild.class.getName());
+        cmd.addAll(OpenBlasChild.args(batch, plan.timing(), doneBefore, total, json, facts));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeAll(OpenBlas.FORCING_VARIABLES);
+        ChildProcess.Ended ended = ChildProcess.run(pb, ChildProcess.limit(planned(batch.size(), plan.timing())),
+                line -> {
                     progress.println(line);
                     progress.flush();
-                }
-            }
-            int status;
-            try {
-                status = child.waitFor();
-            } catch (InterruptedException e) {
-                child.destroyForcibly();
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while OpenBLAS ran in a child JVM", e);
-            }
-            if (status == OpenBlasChild.JMH_FAILED) {
-                String message = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-                        .filter(l -> l.startsWith(OpenBlasChild.RUNNER_FAILED)).findFirst()
-                        .map(l -> l.substring(OpenBlasChild.RUNNER_FAILED.length())).orElse("JMH failed in the child JVM");
-                throw new RunnerException(message);
-            }
-            if (status != 0) {
-                Files.deleteIfExists(json); // nothing half-written is read
-                progress.println("OpenBLAS run with " + plan.openBlasForcing() + " removed failed (exit " + status + "):");
-                progress.println(Files.readString(log, StandardCharsets.UTF_8));
-                progress.flush();
-            }
-        } finally {
-            Files.deleteIfExists(log);
+                });
+        if (!ended.timedOut() && ended.exitCode() == OpenBlasChild.JMH_FAILED) {
+            String message = ended.stderr().lines()
+                    .filter(l -> l.startsWith(OpenBlasChild.RUNNER_FAILED)).findFirst()
+                    .map(l -> l.substring(OpenBlasChild.RUNNER_FAILED.length())).orElse("JMH failed in the child JVM");
+            throw new RunnerException(message);
         }
+        if (!ended.ok()) {
+            Files.deleteIfExists(json); // nothing half-written is read
+            progress.println("OpenBLAS run with " + plan.openBlasForcing() + " removed failed (" + ended.status() + "):");
+            progress.println(ended.stderr());
+            progress.flush();
+        }
+    }
+
+    /** The time {@code trials} JMH trials of {@code timing} (warm-up and measurement iterations) are planned to take. */
+    static Duration planned(int trials, int[] timing) {
+        return Duration.ofMillis((long) trials * ((long) timing[0] * timing[1] + (long) timing[2] * timing[3]));
     }
 
     /** The measurements of a JMH run's trials, each from its settled iterations; {@code note} is added to kernels. */

@@ -5,11 +5,8 @@ import io.github.trit4j.bench.StudyPrecision;
 import io.github.trit4j.bench.StudyWorkload;
 import io.github.trit4j.bench.TimeToPeak;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@link TimeToPeak} in fresh JVMs (this JVM's java and class path, the study's fork flags): per workload, a few
@@ -202,26 +198,19 @@ final class TimeToPeakRunner {
 
     /** One fresh JVM; its JSON line, or empty (and its stderr shown) if it failed. */
     static Optional<TimeToPeak.Result> once(List<String> cmd, PrintWriter progress) throws IOException, InterruptedException {
-        Path err = Files.createTempFile("trit4j-ttp-", ".log");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-            p.getOutputStream().close();
-            String line;
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                line = r.lines().filter(l -> l.startsWith("{")).findFirst().orElse(null);
+        List<String> json = new ArrayList<>(1);
+        // a run capped at tens of seconds: the margin alone bounds it
+        ChildProcess.Ended ended = ChildProcess.run(new ProcessBuilder(cmd), ChildProcess.MARGIN, line -> {
+            if (json.isEmpty() && line.startsWith("{")) {
+                json.add(line);
             }
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-            }
-            if (p.exitValue() != 0 || line == null) {
-                progress.println("time-to-peak JVM failed (exit " + p.exitValue() + "): " + String.join(" ", cmd));
-                progress.println(Files.readString(err, StandardCharsets.UTF_8));
-                return Optional.empty();
-            }
-            return Optional.of(JSON.readValue(line, TimeToPeak.Result.class));
-        } finally {
-            Files.deleteIfExists(err);
+        });
+        if (!ended.ok() || json.isEmpty()) {
+            progress.println("time-to-peak JVM failed (" + ended.status() + "): " + String.join(" ", cmd));
+            progress.println(ended.stderr());
+            return Optional.empty();
         }
+        return Optional.of(JSON.readValue(json.getFirst(), TimeToPeak.Result.class));
     }
 
     /** The measurements with each workload's median times to peak on its FATNN, 1-thread row of {@code shape}. */

@@ -124,6 +124,15 @@ class PyTorchAnchorsTest {
         assertTrue(failed.notMeasured().orElseThrow().contains("exit 1") && failed.notMeasured().get().contains("boom"),
                 failed::toString);
 
+        // a script still running at its limit is killed, and says so
+        long start = System.nanoTime();
+        PyTorchAnchors.Outcome hung = PyTorchAnchors.run(fake(dir, "python-hanging", "echo started\nsleep 120\n"),
+                List.of("resnet18"), List.of(1), new int[] {0, 300, 12, 300}, F, IsaShape.NATIVE,
+                new PrintWriter(new StringWriter()), java.time.Duration.ofSeconds(1));
+        assertTrue(hung.measurements().isEmpty());
+        assertTrue(hung.notMeasured().orElseThrow().contains("timed out after 1 s"), hung::toString);
+        assertTrue(System.nanoTime() - start < 60e9, "the hanging script was not killed");
+
         // no network workload: the script is not started
         PyTorchAnchors.Outcome gemmOnly = PyTorchAnchors.run(dir.resolve("no-such-python"), List.of("S1"), List.of(1),
                 new int[] {0, 300, 12, 300}, F, IsaShape.NATIVE, new PrintWriter(new StringWriter()));

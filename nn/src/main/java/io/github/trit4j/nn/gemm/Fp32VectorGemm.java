@@ -6,7 +6,7 @@ import io.github.trit4j.nn.internal.WindowProduct;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import io.github.trit4j.nn.internal.Workspaces;
+import io.github.trit4j.WorkspacePool;
 
 import java.util.Objects;
 
@@ -301,23 +301,9 @@ public final class Fp32VectorGemm {
                                 c30 = c30.add(FloatVector.fromArray(S, c, off + 3 * ld));
                                 c31 = c31.add(FloatVector.fromArray(S, c, off + 3 * ld + L));
                             }
-                            c00.intoArray(c, off);
-                            c01.intoArray(c, off + L);
-                            c10.intoArray(c, off + ld);
-                            c11.intoArray(c, off + ld + L);
-                            c20.intoArray(c, off + 2 * ld);
-                            c21.intoArray(c, off + 2 * ld + L);
-                            c30.intoArray(c, off + 3 * ld);
-                            c31.intoArray(c, off + 3 * ld + L);
+                            store(c, off, off + L, ld, c00, c01, c10, c11, c20, c21, c30, c31);
                         } else {
-                            c00.intoArray(tile, 0);
-                            c01.intoArray(tile, L);
-                            c10.intoArray(tile, NR);
-                            c11.intoArray(tile, NR + L);
-                            c20.intoArray(tile, 2 * NR);
-                            c21.intoArray(tile, 2 * NR + L);
-                            c30.intoArray(tile, 3 * NR);
-                            c31.intoArray(tile, 3 * NR + L);
+                            store(tile, 0, L, NR, c00, c01, c10, c11, c20, c21, c30, c31);
                             int rows = Math.min(MR, m - s * MR);
                             int cols = Math.min(NR, nn - j0);
                             for (int r = 0; r < rows; r++) {
@@ -388,23 +374,9 @@ public final class Fp32VectorGemm {
                 if (i0 + MR <= m && lanesA == L && lanesB == L) {
                     int a = outA + i0 * ldc;
                     int b = outB + i0 * ldc;
-                    c00.intoArray(c, a);
-                    c01.intoArray(c, b);
-                    c10.intoArray(c, a + ldc);
-                    c11.intoArray(c, b + ldc);
-                    c20.intoArray(c, a + 2 * ldc);
-                    c21.intoArray(c, b + 2 * ldc);
-                    c30.intoArray(c, a + 3 * ldc);
-                    c31.intoArray(c, b + 3 * ldc);
+                    store(c, a, b, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
                 } else {
-                    c00.intoArray(tile, 0);
-                    c01.intoArray(tile, L);
-                    c10.intoArray(tile, NR);
-                    c11.intoArray(tile, NR + L);
-                    c20.intoArray(tile, 2 * NR);
-                    c21.intoArray(tile, 2 * NR + L);
-                    c30.intoArray(tile, 3 * NR);
-                    c31.intoArray(tile, 3 * NR + L);
+                    store(tile, 0, L, NR, c00, c01, c10, c11, c20, c21, c30, c31);
                     int rows = Math.min(MR, m - i0);
                     for (int r = 0; r < rows; r++) {
                         System.arraycopy(tile, r * NR, c, outA + (i0 + r) * ldc, lanesA);
@@ -413,6 +385,24 @@ public final class Fp32VectorGemm {
                 }
             }
         }
+    }
+
+    /**
+     * Stores the {@value #MR} x 2 register tile of {@link #panels} and {@link #windows}: row {@code r}'s two
+     * vectors at {@code out[left + r * ld]} and {@code out[right + r * ld]}; into the spill tile with
+     * {@code (0, L, NR)}. Small, so that C2 inlines it and the vectors stay in registers.
+     */
+    private static void store(float[] out, int left, int right, int ld, FloatVector c00, FloatVector c01,
+                              FloatVector c10, FloatVector c11, FloatVector c20, FloatVector c21, FloatVector c30,
+                              FloatVector c31) {
+        c00.intoArray(out, left);
+        c01.intoArray(out, right);
+        c10.intoArray(out, left + ld);
+        c11.intoArray(out, right + ld);
+        c20.intoArray(out, left + 2 * ld);
+        c21.intoArray(out, right + 2 * ld);
+        c30.intoArray(out, left + 3 * ld);
+        c31.intoArray(out, right + 3 * ld);
     }
 
     /** The {@link #L} floats of {@code lanes} from {@code off}, summed in lane order. */
@@ -500,11 +490,11 @@ public final class Fp32VectorGemm {
         static final VectorFloatGemm INSTANCE = new VectorFloatGemm();
         /**
          * The spill tile of the micro-kernel (and the lane sums of the along-K path), for every
-         * thread that runs a range: the runtime's one workspace mechanism ({@link Workspaces}).
+         * thread that runs a range: the runtime's one workspace mechanism ({@link WorkspacePool}).
          */
-        private static final Workspaces<float[]> TILES = new Workspaces<>(() -> new float[MR * NR]);
+        private static final WorkspacePool<float[]> TILES = new WorkspacePool<>(() -> new float[MR * NR]);
         /** A calling thread's packed-B buffer and product task, kept: a product allocates nothing. */
-        private static final Workspaces<Call> CALLS = new Workspaces<>(Call::new);
+        private static final WorkspacePool<Call> CALLS = new WorkspacePool<>(Call::new);
 
         /** One call's buffers. */
         private static final class Call {

@@ -1,9 +1,9 @@
 package io.github.trit4j.nn.gemm;
 
 import io.github.trit4j.GemmEngine;
-import io.github.trit4j.nn.internal.Workspaces;
+import io.github.trit4j.WorkspacePool;
 
-/** The scalar float GEMM: 4 x 4 output blocks, K innermost. Stateless but for its task objects, one per call in progress ({@link Workspaces}). */
+/** The scalar float GEMM: 4 x 4 output blocks, K innermost. Stateless but for its task objects, one per call in progress ({@link WorkspacePool}). */
 final class ScalarFloatGemm implements FloatGemm {
 
     static final ScalarFloatGemm INSTANCE = new ScalarFloatGemm();
@@ -16,8 +16,8 @@ final class ScalarFloatGemm implements FloatGemm {
         }
     }
 
-    /** The calling thread's product task ({@link Workspaces}, as every per-call buffer of the runtime). */
-    private static final Workspaces<Product> PRODUCTS = new Workspaces<>(Product::new);
+    /** The calling thread's product task ({@link WorkspacePool}, as every per-call buffer of the runtime). */
+    private static final WorkspacePool<Product> PRODUCTS = new WorkspacePool<>(Product::new);
 
     @Override
     public Prepared prepare(float[] a, int m, int k) {
