@@ -117,24 +117,28 @@ final class Assembler {
     private List<Layer<?>> plan(List<LayerSpec> specs, Shape input) {
         List<Layer<?>> layers = new ArrayList<>(specs.size());
         Shape shape = input;
-        for (LayerSpec spec : specs) {
+        LayerSpec.Normalize folded = null; // a normalize folded into the float conv after it
+        for (int i = 0; i < specs.size(); i++) {
+            LayerSpec spec = specs.get(i);
             String where = spec.where();
-            Layer<?> layer = switch (spec) {
-                case LayerSpec.Normalize n -> {
-                    perChannel(where, "mean", n.mean(), shape);
-                    perChannel(where, "std", n.std(), shape);
-                    for (int c = 0; c < n.std().length; c++) {
-                        if (!(n.std()[c] > 0)) {
-                            throw new IllegalArgumentException(where + ": std[" + c + "] = " + n.std()[c]
-                                    + " must be finite and > 0");
-                        }
-                    }
-                    yield new Normalize(shape, n.mean(), n.std());
+            if (spec instanceof LayerSpec.Normalize n) {
+                checkNormalize(n, shape);
+                if (i + 1 < specs.size() && specs.get(i + 1) instanceof LayerSpec.Conv c && !c.mode().quantized()) {
+                    // the conv normalizes its input as it copies it for its product: no pass of its own
+                    folded = n;
+                    continue;
                 }
+            }
+            LayerSpec.Normalize normalize = folded;
+            folded = null;
+            Layer<?> layer = switch (spec) {
+                case LayerSpec.Normalize n -> new Normalize(shape, n.mean(), n.std());
                 case LayerSpec.Conv c -> {
                     channels(where, "in", c.in(), shape);
-                    yield new ConvLayer<>(conv(where, c.name(), c.mode(), c.in(), c.out(), c.kernel(), c.stride(),
-                            c.padding(), c.bias(), shape, c.batchnorm(), c.eps(), c.relu()));
+                    ConvUnit<?> unit = conv(where, c.name(), c.mode(), c.in(), c.out(), c.kernel(), c.stride(),
+                            c.padding(), c.bias(), shape, c.batchnorm(), c.eps(), c.relu());
+                    yield normalize == null ? new ConvLayer<>(unit)
+                            : new ConvLayer<>(((FloatConv) unit).normalizingInput(normalize.mean(), normalize.std()));
                 }
                 case LayerSpec.BatchNorm bn -> throw new AssertionError("not fused: " + bn.where());
                 case LayerSpec.Relu r -> new Relu(shape);
@@ -164,6 +168,19 @@ final class Assembler {
             shape = layer.out;
         }
         return List.copyOf(layers);
+    }
+
+    /** Checks a normalize's mean and std against its input. */
+    private static void checkNormalize(LayerSpec.Normalize n, Shape shape) {
+        String where = n.where();
+        perChannel(where, "mean", n.mean(), shape);
+        perChannel(where, "std", n.std(), shape);
+        for (int c = 0; c < n.std().length; c++) {
+            if (!(n.std()[c] > 0)) {
+                throw new IllegalArgumentException(where + ": std[" + c + "] = " + n.std()[c]
+                        + " must be finite and > 0");
+            }
+        }
     }
 
     /** A basic block: conv1 + bn1 + relu, conv2 + bn2, and a 1x1 downsample + bn when the shape changes. */

@@ -49,6 +49,14 @@ final class FloatConv extends ConvUnit<Object> {
     /** Output rows per window product call: about {@value #WINDOW_PIXELS} pixels, whose epilogue follows it. */
     private final int windowRows;
     private static final int WINDOW_PIXELS = 256;
+    /**
+     * A normalize folded into this conv, or null: input channel {@code c} is taken as
+     * {@code (x - inMean[c]) / inStd[c]} (float32, as the {@link Normalize} layer computes it) where the input is
+     * copied for the product (the stride phases, or an image copy before im2col); the padding stays zero, as it
+     * is for a normalized input.
+     */
+    private final float[] inMean;
+    private final float[] inStd;
 
     /**
      * The stride-phase copy of the current image (pad cells zero from the start and never
@@ -88,13 +96,16 @@ final class FloatConv extends ConvUnit<Object> {
         final float[] phases;
         final float[][] panels;
         final float[] cols;
+        /** Without panels and with a folded normalize: the normalized image, which im2col reads; else null. */
+        final float[] image;
         float[] y;
         int off;
 
-        Scratch(float[] phases, float[][] panels, float[] cols) {
+        Scratch(float[] phases, float[][] panels, float[] cols, float[] image) {
             this.phases = phases;
             this.panels = panels;
             this.cols = cols;
+            this.image = image;
         }
 
         @Override
@@ -128,11 +139,49 @@ final class FloatConv extends ConvUnit<Object> {
         this.windows = panels != null && this.weights instanceof WindowProduct wp
                 && wp.takesWindows(spec.patchLength()) ? wp : null;
         this.windowRows = Math.max(1, Math.min(out.h(), WINDOW_PIXELS / out.w()));
+        this.inMean = null;
+        this.inStd = null;
+    }
+
+    /** {@code c} with a normalize folded in (see {@link #inMean}). */
+    private FloatConv(FloatConv c, float[] mean, float[] std) {
+        super(c.name, c.spec, c.in, c.relu);
+        this.weights = c.weights;
+        this.bias = c.bias;
+        this.g = c.g;
+        this.shift = c.shift;
+        this.engine = c.engine;
+        this.panels = c.panels;
+        this.padRows = c.padRows;
+        this.phaseCols = c.phaseCols;
+        this.tapOffset = c.tapOffset;
+        this.windows = c.windows;
+        this.windowRows = c.windowRows;
+        this.inMean = mean.clone();
+        this.inStd = std.clone();
+    }
+
+    /**
+     * This conv taking its input through {@code (x - mean[c]) / std[c]} per input channel first: a
+     * {@link Normalize} layer before it folded in, with the same results, bit for bit.
+     *
+     * @param mean per input channel
+     * @param std  per input channel, each finite and positive
+     * @return the conv with the normalize folded in
+     */
+    FloatConv normalizingInput(float[] mean, float[] std) {
+        return new FloatConv(this, mean, std);
     }
 
     @Override
     LayerKind kind() {
         return LayerKind.FLOAT_CONV;
+    }
+
+    @Override
+    String describe() {
+        return inMean == null ? super.describe() : super.describe() + " (normalize folded in: mean "
+                + Arrays.toString(inMean) + " std " + Arrays.toString(inStd) + ")";
     }
 
     @Override
@@ -147,9 +196,10 @@ final class FloatConv extends ConvUnit<Object> {
             int parts = Math.max(1, Math.min(engine.threads(), panelCount()));
             float[][] bufs = new float[parts][Math.multiplyExact(panels.panelWidth(), spec.patchLength())];
             int phases = Math.multiplyExact(Math.multiplyExact(in.c() * spec.strideH(), padRows), phaseCols);
-            return new Scratch(new float[phases], bufs, null);
+            return new Scratch(new float[phases], bufs, null, null);
         }
-        return new Scratch(null, null, new float[Math.multiplyExact(pixels, spec.patchLength())]);
+        return new Scratch(null, null, new float[Math.multiplyExact(pixels, spec.patchLength())],
+                inMean == null ? null : new float[in.size()]);
     }
 
     /** Groups of {@link #windowRows} output rows, the last one shorter. */
@@ -207,16 +257,34 @@ final class FloatConv extends ConvUnit<Object> {
         }
         float[] cols = ps.cols;
         for (int n = 0; n < batch; n++) {
-            im2col(x, n * in.size(), cols);
+            if (ps.image != null) {
+                normalized(x, n * in.size(), ps.image);
+                im2col(ps.image, 0, cols);
+            } else {
+                im2col(x, n * in.size(), cols);
+            }
             weights.multiply(cols, pixels, y, n * m * pixels, engine);
             epilogue(y, n * m * pixels, pixels, 0, pixels);
+        }
+    }
+
+    /** Image {@code x[base..]} through the folded normalize, into {@code to}. */
+    private void normalized(float[] x, int base, float[] to) {
+        int plane = in.h() * in.w();
+        for (int ch = 0; ch < in.c(); ch++) {
+            float m = inMean[ch];
+            float sd = inStd[ch];
+            for (int i = ch * plane, end = i + plane; i < end; i++) {
+                to[i] = (x[base + i] - m) / sd;
+            }
         }
     }
 
     /**
      * Copies one image into its stride phases: padded cell {@code (iy + p, ix + p)} of channel
      * {@code ch} goes to phase plane {@code (ch, (ix + p) % s)}, row {@code iy + p}, column
-     * {@code (ix + p) / s}. Only the image's cells are written: the pad cells stay zero.
+     * {@code (ix + p) / s}, through the folded normalize if there is one. Only the image's cells
+     * are written: the pad cells stay zero.
      */
     private void toPhases(float[] x, int base, float[] ph) {
         int c = in.c();
@@ -225,6 +293,9 @@ final class FloatConv extends ConvUnit<Object> {
         int s = spec.strideH();
         int p = spec.padH();
         for (int ch = 0; ch < c; ch++) {
+            boolean norm = inMean != null;
+            float m = norm ? inMean[ch] : 0f;
+            float sd = norm ? inStd[ch] : 1f;
             for (int r = 0; r < s; r++) {
                 int ix0 = Math.floorMod(r - p, s); // first image column of this phase
                 int q0 = (ix0 + p) / s;
@@ -232,12 +303,16 @@ final class FloatConv extends ConvUnit<Object> {
                 for (int iy = 0; iy < h; iy++) {
                     int src = base + (ch * h + iy) * w + ix0;
                     int dst = (plane + iy + p) * phaseCols + q0;
-                    if (s == 1) {
+                    if (norm) {
+                        for (int ix = ix0; ix < w; ix += s, src += s, dst++) {
+                            ph[dst] = (x[src] - m) / sd;
+                        }
+                    } else if (s == 1) {
                         System.arraycopy(x, src, ph, dst, w);
-                        continue;
-                    }
-                    for (int ix = ix0; ix < w; ix += s, src += s, dst++) {
-                        ph[dst] = x[src];
+                    } else {
+                        for (int ix = ix0; ix < w; ix += s, src += s, dst++) {
+                            ph[dst] = x[src];
+                        }
                     }
                 }
             }

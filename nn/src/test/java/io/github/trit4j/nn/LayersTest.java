@@ -14,6 +14,8 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
@@ -86,6 +88,62 @@ class LayersTest {
                     }
                     Naive.assertClose(expected, net.predict(x, batch), 1e-4, "float conv " + c + "->" + o + " k" + k);
                 });
+    }
+
+    /**
+     * A normalize before a float conv is folded into the conv (applied where the conv copies its
+     * input): the same output, bit for bit, as the conv on the input normalized first
+     * ({@code (x - mean) / std} in float32), over channels, kernels, strides, paddings, batches,
+     * thread counts and both float GEMMs (the window product and stride phases of the Vector API
+     * GEMM, im2col of the scalar one); and a normalize before anything else stays a layer.
+     */
+    @Test
+    void normalizeFoldedIntoAFloatConvIsBitIdentical() {
+        qt().withExamples(40).forAll(integers().between(1, 4), integers().between(1, 4), integers().between(1, 3),
+                        integers().between(0, 47))
+                .checkAssert((c, kk, s, rest) -> {
+                    int k = 2 * kk - 1;
+                    int p = rest % (k / 2 + 1);
+                    int hw = k + 2 + rest % 11;
+                    int batch = 1 + rest % 3;
+                    int threads = 1 + rest % 2;
+                    FloatGemm gemm = rest % 4 < 2 ? FloatGemm.javaDefault() : FloatGemm.scalar();
+                    int o = 5;
+                    SplittableRandom r = new SplittableRandom(c * 100_000L + k * 1000 + s * 100 + rest);
+                    float[] wt = Naive.randomFloats(r, o * c * k * k, 0.5);
+                    float[] mean = new float[c]; // values the model file's JSON carries exactly
+                    float[] std = new float[c];
+                    for (int i = 0; i < c; i++) {
+                        mean[i] = (r.nextInt(9) - 4) / 8f;
+                        std[i] = (1 + r.nextInt(24)) / 16f;
+                    }
+                    float[] x = Naive.randomFloats(r, batch * c * hw * hw, 1);
+                    int oh = (hw + 2 * p - k) / s + 1;
+                    String conv = "{\"type\": \"conv\", \"name\": \"c\", \"mode\": \"float\", \"in\": " + c
+                            + ", \"out\": " + o + ", \"kernel\": " + k + ", \"stride\": " + s + ", \"padding\": "
+                            + p + ", \"bias\": false}, {\"type\": \"relu\"}, {\"type\": \"flatten\"}";
+                    String normalize = "{\"type\": \"normalize\", \"mean\": " + java.util.Arrays.toString(mean)
+                            + ", \"std\": " + java.util.Arrays.toString(std) + "}, ";
+                    List<Tensor> t = List.of(Tensor.f32("c.weight", wt, o, c, k, k));
+                    NetworkOptions options = OPTIONS.withThreads(threads).withFloatGemm(gemm);
+                    Network folded = network("n", c, hw, hw, o * oh * oh, normalize + conv, t, options);
+                    Network plain = network("n", c, hw, hw, o * oh * oh, conv, t, options);
+                    assertFalse(folded.toString().contains("\n  normalize"), folded.toString());
+                    float[] xn = new float[x.length];
+                    int plane = hw * hw;
+                    for (int i = 0; i < x.length; i++) {
+                        int ch = (i / plane) % c;
+                        xn[i] = (x[i] - mean[ch]) / std[ch];
+                    }
+                    float[] xCopy = x.clone();
+                    assertArrayEquals(plain.predict(xn, batch), folded.predict(x, batch), 0f, "c " + c + " k " + k
+                            + " s " + s + " p " + p + " hw " + hw + " batch " + batch + " threads " + threads + " "
+                            + gemm.name());
+                    assertArrayEquals(xCopy, x, 0f, "input untouched");
+                });
+        Network alone = network("n", 1, 4, 4, 16, "{\"type\": \"normalize\", \"mean\": [0.5], \"std\": [0.25]}, "
+                + "{\"type\": \"flatten\"}", List.of());
+        assertTrue(alone.toString().contains("normalize"), alone.toString());
     }
 
     /**
