@@ -84,7 +84,7 @@ final class Assembler {
                     LayerSpec.Conv c = new LayerSpec.Conv(where, text(l, "name", where),
                             ConvMode.fromFileName(text(l, "mode", where)), positive(l, "in", where),
                             positive(l, "out", where), positive(l, "kernel", where), positive(l, "stride", where),
-                            nonNegative(l, "padding", where), bool(l, "bias", where), null, 0f, false);
+                            nonNegative(l, "padding", where), bool(l, "bias", where), null, 0f, false, null);
                     if (c.mode().quantized() && c.bias()) {
                         throw new IllegalArgumentException(where + ": a quantized conv has no bias (bias must be false)");
                     }
@@ -117,28 +117,26 @@ final class Assembler {
     private List<Layer<?>> plan(List<LayerSpec> specs, Shape input) {
         List<Layer<?>> layers = new ArrayList<>(specs.size());
         Shape shape = input;
-        LayerSpec.Normalize folded = null; // a normalize folded into the float conv after it
-        for (int i = 0; i < specs.size(); i++) {
-            LayerSpec spec = specs.get(i);
+        for (LayerSpec spec : specs) {
             String where = spec.where();
-            if (spec instanceof LayerSpec.Normalize n) {
-                checkNormalize(n, shape);
-                if (i + 1 < specs.size() && specs.get(i + 1) instanceof LayerSpec.Conv c && !c.mode().quantized()) {
-                    // the conv normalizes its input as it copies it for its product: no pass of its own
-                    folded = n;
-                    continue;
-                }
-            }
-            LayerSpec.Normalize normalize = folded;
-            folded = null;
             Layer<?> layer = switch (spec) {
-                case LayerSpec.Normalize n -> new Normalize(shape, n.mean(), n.std());
+                case LayerSpec.Normalize n -> {
+                    checkNormalize(n, shape);
+                    yield new Normalize(shape, n.mean(), n.std());
+                }
                 case LayerSpec.Conv c -> {
+                    if (c.normalize() != null) {
+                        checkNormalize(c.normalize(), shape);
+                    }
                     channels(where, "in", c.in(), shape);
                     ConvUnit<?> unit = conv(where, c.name(), c.mode(), c.in(), c.out(), c.kernel(), c.stride(),
                             c.padding(), c.bias(), shape, c.batchnorm(), c.eps(), c.relu());
-                    yield normalize == null ? new ConvLayer<>(unit)
-                            : new ConvLayer<>(((FloatConv) unit).normalizingInput(normalize.mean(), normalize.std()));
+                    if (c.normalize() == null) {
+                        yield new ConvLayer<>(unit);
+                    }
+                    // a normalize folded in by Fusion: the float conv normalizes its input as it copies it
+                    yield new ConvLayer<>(((FloatConv) unit).normalizingInput(c.normalize().mean(),
+                            c.normalize().std()));
                 }
                 case LayerSpec.BatchNorm bn -> throw new AssertionError("not fused: " + bn.where());
                 case LayerSpec.Relu r -> new Relu(shape);

@@ -18,17 +18,23 @@ sealed interface LayerSpec {
     }
 
     /**
-     * A convolution; {@code batchnorm} (null if none) and {@code relu} are set by {@link Fusion}.
+     * A convolution; {@code batchnorm} (null if none), {@code relu} and {@code normalize} (a normalize
+     * before a float conv, folded into it; null if none) are set by {@link Fusion}.
      */
     record Conv(String where, String name, ConvMode mode, int in, int out, int kernel, int stride, int padding,
-                boolean bias, String batchnorm, float eps, boolean relu) implements LayerSpec {
+                boolean bias, String batchnorm, float eps, boolean relu, Normalize normalize) implements LayerSpec {
 
         Conv withBatchNorm(BatchNorm bn) {
-            return new Conv(where, name, mode, in, out, kernel, stride, padding, bias, bn.name(), bn.eps(), relu);
+            return new Conv(where, name, mode, in, out, kernel, stride, padding, bias, bn.name(), bn.eps(), relu,
+                    normalize);
         }
 
         Conv withRelu() {
-            return new Conv(where, name, mode, in, out, kernel, stride, padding, bias, batchnorm, eps, true);
+            return new Conv(where, name, mode, in, out, kernel, stride, padding, bias, batchnorm, eps, true, normalize);
+        }
+
+        Conv withNormalize(Normalize n) {
+            return new Conv(where, name, mode, in, out, kernel, stride, padding, bias, batchnorm, eps, relu, n);
         }
     }
 

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FusionTest {
 
     private static LayerSpec.Conv conv(String name) {
-        return new LayerSpec.Conv("c " + name, name, ConvMode.FLOAT, 1, 4, 3, 1, 1, false, null, 0f, false);
+        return new LayerSpec.Conv("c " + name, name, ConvMode.FLOAT, 1, 4, 3, 1, 1, false, null, 0f, false, null);
     }
 
     @Test
@@ -35,6 +35,23 @@ class FusionTest {
         assertEquals(false, c.relu());
         assertInstanceOf(LayerSpec.GlobalAvgPool.class, fused.get(3));
         assertInstanceOf(LayerSpec.Relu.class, fused.get(4), "a ReLU after a pool stays a layer");
+    }
+
+    @Test
+    void aNormalizeFoldsIntoTheFloatConvAfterItOnly() {
+        LayerSpec.Normalize n = new LayerSpec.Normalize("n", new float[] {0.5f}, new float[] {0.25f});
+        LayerSpec.Conv quantized = new LayerSpec.Conv("q", "q", ConvMode.FATNN, 1, 4, 3, 1, 1, false, null, 0f, false,
+                null);
+        List<LayerSpec> fused = Fusion.fuse(List.of(n, conv("a"), new LayerSpec.BatchNorm("bn", "a.bn", 1e-3f),
+                new LayerSpec.Relu("r"), n, quantized, n, new LayerSpec.Flatten("f")));
+        assertEquals(5, fused.size(), fused.toString());
+        LayerSpec.Conv a = assertInstanceOf(LayerSpec.Conv.class, fused.get(0));
+        assertEquals(n, a.normalize());
+        assertEquals("a.bn", a.batchnorm());
+        assertTrue(a.relu());
+        assertEquals(n, fused.get(1), "a normalize before a quantized conv stays a layer");
+        assertEquals(null, assertInstanceOf(LayerSpec.Conv.class, fused.get(2)).normalize());
+        assertEquals(n, fused.get(3), "a normalize before anything else stays a layer");
     }
 
     @Test
