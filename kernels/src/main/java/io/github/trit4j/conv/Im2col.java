@@ -45,7 +45,12 @@ final class Im2col {
      * before. When a group's channels fill whole words, each tap is a copy of whole words;
      * otherwise each tap is ORed in as shifted word pairs into a cleared row buffer, which is
      * then stored. Tap offsets are computed once; interior pixels (all taps inside the image)
-     * skip the bounds checks.
+     * skip the bounds checks. On column panels with whole-word groups, a whole panel is written
+     * run by run: its lanes are pixels of one or two output rows, a fixed number of words apart in
+     * the word-major pixel planes, so each (tap, word, plane) of the panel is one or two strided
+     * runs of the source ({@code CodeMasks#copyRuns}, vector
+     * loads where the vector module is present); a panel at the image's edge is copied whole when
+     * every run lies inside the planes, and the lanes of its padded taps zeroed after.
      */
     void pack(PixelPlanes pp, int g, int oh, int ow, PlaneLayout to, long[] bits) {
         int cg = spec.inChannelsPerGroup();
