@@ -26,15 +26,15 @@ final class VectorCodeMasks implements CodeMasks {
     /** The widest long species the JIT runs at full speed, and its lanes: runs of that many words are one vector. */
     private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
     private static final int LONGS = L.length();
-    /** Lane {@code i} from lane {@code i ^ j}, and the lanes with bit {@code j} set, for the rounds of
-     *  {@link #transpose64} within a vector ({@code j < LONGS}; null where the vector is narrower). */
-    /** Lane i from lane 2i mod LONGS: a vector's even lanes in both halves. */
+    /** Lane i from lane 2i mod LONGS: a vector's even lanes in both halves (step-2 runs, 256 bits and wider). */
     private static final VectorShuffle<Long> EVENS = LONGS >= 4 ? VectorShuffle.fromOp(L, i -> (2 * i) & (LONGS - 1))
             : null;
     /** 0, 1, 2, ... per lane; and all ones in the lower half's lanes. */
     private static final LongVector IOTA = LongVector.zero(L).addIndex(1);
     private static final LongVector LOW_HALF = IOTA.lanewise(VectorOperators.SUB, (long) (LONGS / 2))
             .lanewise(VectorOperators.ASHR, 63);
+    /** Lane {@code i} from lane {@code i ^ j}, and the lanes with bit {@code j} set, for the rounds of
+     *  {@link #transpose64} within a vector ({@code j < LONGS}; null where the vector is narrower). */
     private static final VectorShuffle<Long> SWAP1 = LONGS >= 4 ? VectorShuffle.fromOp(L, i -> i ^ 1) : null;
     private static final VectorShuffle<Long> SWAP2 = LONGS >= 4 ? VectorShuffle.fromOp(L, i -> i ^ 2) : null;
     private static final VectorShuffle<Long> SWAP4 = LONGS > 4 ? VectorShuffle.fromOp(L, i -> i ^ 4) : null;
@@ -213,13 +213,13 @@ final class VectorCodeMasks implements CodeMasks {
      * shuffled into one half; the second base's lanes from {@code split} selected by a lane mask
      * held in a vector (and, or: no mask registers); one store. Each case is its own loop with no
      * vector merging two paths, so that C2 keeps every vector in registers. Other widths (an engine
-     * pinned to another shape) and steps in plain Java, as is a step-2 run whose second vector would
-     * end past {@code src} (the words it copies are inside).
+     * pinned to another shape), steps (step 2 on 128-bit vectors too) in plain Java, as is a step-2 run
+     * whose second vector would end past {@code src} (the words it copies are inside).
      */
     @Override
     public void copyRuns(long[] src, int s, int s2, int split, int step, int[] offsets, int from, int to,
                          long[] dst, int d, int lanes) {
-        if (lanes != LONGS || step > 2 || EVENS == null) {
+        if (lanes != LONGS || step > 2 || step == 2 && EVENS == null) {
             ScalarCodeMasks.copyRunsScalar(src, s, s2, split, step, offsets, from, to, dst, d, lanes);
             return;
         }
