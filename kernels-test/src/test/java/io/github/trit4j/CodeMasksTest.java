@@ -35,6 +35,96 @@ class CodeMasksTest {
         return tests;
     }
 
+    /**
+     * The 64 x 64 bit transpose (NCHW packing) of every shape moves bit j of row i to bit i of row j,
+     * checked bit by bit, at offsets that misalign the block, without touching the words around it;
+     * twice is the identity.
+     */
+    @TestFactory
+    List<DynamicTest> everyShapeTransposesBitBlocks() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Isa isa : TestShapes.shapes()) {
+            CodeMasks masks = KernelProvider.codeMasks(isa);
+            tests.add(DynamicTest.dynamicTest(isa.toString(), () -> qt()
+                    .withExamples(Math.max(50, TestShapes.examples(isa) / 4))
+                    .forAll(integers().between(0, 9), longs().all())
+                    .checkAssert((off, seed) -> {
+                        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+                        long[] a = new long[off + 64 + 3];
+                        for (int i = 0; i < a.length; i++) {
+                            a[i] = switch (r.nextInt(4)) { // dense, sparse, single bits, all ones
+                                case 0 -> r.nextLong();
+                                case 1 -> r.nextLong() & r.nextLong() & r.nextLong();
+                                case 2 -> 1L << r.nextInt(64);
+                                default -> -1L;
+                            };
+                        }
+                        long[] before = a.clone();
+                        masks.transpose64(a, off);
+                        for (int i = 0; i < 64; i++) {
+                            for (int j = 0; j < 64; j++) {
+                                assertEquals(before[off + i] >>> j & 1, a[off + j] >>> i & 1,
+                                        isa + ": bit " + j + " of row " + i + " at offset " + off);
+                            }
+                        }
+                        assertArrayEquals(Arrays.copyOf(before, off), Arrays.copyOf(a, off), "words before the block");
+                        assertArrayEquals(Arrays.copyOfRange(before, off + 64, a.length),
+                                Arrays.copyOfRange(a, off + 64, a.length), "words after the block");
+                        masks.transpose64(a, off);
+                        assertArrayEquals(before, a, "transposed twice");
+                    })));
+        }
+        return tests;
+    }
+
+    /**
+     * im2col's run copy of every shape, at every engine's lane count and others, steps 1 to 3, from one
+     * base or two (split at any lane), runs that end at the source's last word: exactly the runs,
+     * nothing else.
+     */
+    @TestFactory
+    List<DynamicTest> everyShapeCopiesRuns() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Isa isa : TestShapes.shapes()) {
+            CodeMasks masks = KernelProvider.codeMasks(isa);
+            tests.add(DynamicTest.dynamicTest(isa.toString(), () -> qt()
+                    .withExamples(Math.max(50, TestShapes.examples(isa) / 4))
+                    .forAll(integers().between(1, 9), integers().between(0, 12), integers().between(0, 12),
+                            longs().all())
+                    .checkAssert((lanes, from, count, seed) -> {
+                        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+                        int step = 1 + r.nextInt(3);
+                        int span = (lanes - 1) * step + 1;
+                        int split = r.nextBoolean() ? lanes : r.nextInt(lanes + 1); // lanes from split: the second base
+                        int to = from + count;
+                        long[] src = new long[200];
+                        for (int i = 0; i < src.length; i++) {
+                            src[i] = r.nextLong();
+                        }
+                        int s = r.nextInt(20);
+                        int s2 = r.nextInt(20);
+                        int[] offsets = new int[to + 1];
+                        for (int i = 0; i < offsets.length; i++) { // some runs end at the last word
+                            int base = Math.max(s, s2);
+                            offsets[i] = r.nextInt(4) == 0 ? src.length - base - span : r.nextInt(src.length - base - span + 1);
+                        }
+                        int d = r.nextInt(5);
+                        long[] dst = new long[d + (to + 1) * lanes + 3];
+                        Arrays.fill(dst, -7L);
+                        long[] expected = dst.clone();
+                        for (int run = from; run < to; run++) {
+                            for (int l = 0; l < lanes; l++) {
+                                expected[d + run * lanes + l] = src[(l < split ? s : s2) + offsets[run] + l * step];
+                            }
+                        }
+                        masks.copyRuns(src, s, s2, split, step, offsets, from, to, dst, d, lanes);
+                        assertArrayEquals(expected, dst, isa + ": " + lanes + " lanes, step " + step + ", split "
+                                + split + ", runs " + from + " to " + to);
+                    })));
+        }
+        return tests;
+    }
+
     private static void check(CodeMasks masks, Isa isa, Precision p) {
         qt().withExamples(Math.max(50, TestShapes.examples(isa) / 4))
                 .forAll(integers().between(1, 300), integers().between(0, 70), integers().between(1, 3),

@@ -20,6 +20,11 @@ final class Im2col {
     private final boolean[] padded;
     /** Per lane of a panel: the first source word of its pixel. */
     private int[] laneSrc;
+    /** Per lane of a panel: the input row and column of its window's corner (before the taps' offsets). */
+    private int[] laneY;
+    private int[] laneX;
+    /** Per (tap, word, plane) of a panel: its source offset from a lane's first word. */
+    private int[] runOffsets;
     /** One patch row, when channel groups do not fill whole words. */
     private long[] rowBuf;
 
@@ -40,7 +45,12 @@ final class Im2col {
      * before. When a group's channels fill whole words, each tap is a copy of whole words;
      * otherwise each tap is ORed in as shifted word pairs into a cleared row buffer, which is
      * then stored. Tap offsets are computed once; interior pixels (all taps inside the image)
-     * skip the bounds checks.
+     * skip the bounds checks. On column panels with whole-word groups, a whole panel is written
+     * run by run: its lanes are pixels of one or two output rows, a fixed number of words apart in
+     * the word-major pixel planes, so each (tap, word, plane) of the panel is one or two strided
+     * runs of the source ({@code CodeMasks#copyRuns}, vector
+     * loads where the vector module is present); a panel at the image's edge is copied whole when
+     * every run lies inside the planes, and the lanes of its padded taps zeroed after.
      */
     void pack(PixelPlanes pp, int g, int oh, int ow, PlaneLayout to, long[] bits) {
         int cg = spec.inChannelsPerGroup();
@@ -83,8 +93,20 @@ final class Im2col {
         int lanes = to.lanes();
         // whole panels of interior rows: the lanes of one (word, plane) are adjacent in the
         // panel, so each is written by a short run of stores instead of strided ones per row
-        boolean panelRuns = lanes > 0 && aligned;
+        boolean panelRuns = lanes > 0 && lanes <= 64 && aligned;
         int[] laneSrc = this.laneSrc = ExactBuffers.exact(this.laneSrc, Math.max(1, lanes));
+        int[] laneY = this.laneY = ExactBuffers.exact(this.laneY, Math.max(1, lanes));
+        int[] laneX = this.laneX = ExactBuffers.exact(this.laneX, Math.max(1, lanes));
+        // source offset (from a lane's pixel) of each (tap, word, plane) of a panel, in the panel's order
+        int runs = panelRuns ? taps * gw * planes : 0;
+        int[] runOffsets = this.runOffsets = ExactBuffers.exact(this.runOffsets, Math.max(1, runs));
+        for (int t = 0, r = 0; t < taps && panelRuns; t++) {
+            for (int j = 0; j < gw; j++) {
+                for (int q = 0; q < planes; q++) {
+                    runOffsets[r++] = tapWord[t] + q * sq + j * sk;
+                }
+            }
+        }
         int rows = to.rows();
         int n = 0;
         int oy = 0;
@@ -92,48 +114,88 @@ final class Im2col {
         int row = 0;
         while (row < rows) {
             if (panelRuns && row % lanes == 0 && row + lanes <= rows) {
-                boolean interior = true;
-                int n2 = n;
-                int oy2 = oy;
-                int ox2 = ox;
-                for (int lane = 0; lane < lanes && interior; lane++) {
-                    int iy0 = oy2 * sH;
-                    int ix0 = ox2 * sW;
-                    interior = iy0 + minDy >= 0 && iy0 + maxDy < h && ix0 + minDx >= 0 && ix0 + maxDx < w;
-                    laneSrc[lane] = ((n2 * h + iy0) * w + ix0) * sp + srcWord;
-                    if (++ox2 == ow) {
-                        ox2 = 0;
-                        if (++oy2 == oh) {
-                            oy2 = 0;
-                            n2++;
+                long edge = 0; // the lanes with a tap outside the image
+                for (int lane = 0; lane < lanes; lane++) {
+                    int iy0 = oy * sH;
+                    int ix0 = ox * sW;
+                    if (!(iy0 + minDy >= 0 && iy0 + maxDy < h && ix0 + minDx >= 0 && ix0 + maxDx < w)) {
+                        edge |= 1L << lane;
+                    }
+                    laneY[lane] = iy0;
+                    laneX[lane] = ix0;
+                    laneSrc[lane] = ((n * h + iy0) * w + ix0) * sp + srcWord;
+                    if (++ox == ow) {
+                        ox = 0;
+                        if (++oy == oh) {
+                            oy = 0;
+                            n++;
                         }
                     }
                 }
-                if (interior) {
-                    int base = to.origin(row); // lane 0 of the panel
-                    // one output row, stride 1, word-major source: the lanes read adjacent words
-                    boolean run = laneSrc[lanes - 1] - laneSrc[0] == lanes - 1;
+                // the panel's words, (tap, word, plane) after one another, lanes side by side: one
+                // contiguous run from lane 0. Lanes of one output row are pixels a fixed distance apart
+                // (word-major source: 1 word for stride 1, 2 for stride 2), so each (tap, word, plane)
+                // of the panel is a strided run of the source, or two when the panel crosses into the
+                // next output row: copied by CodeMasks#copyRuns
+                int d = to.origin(row); // lane 0 of the panel
+                int src0 = laneSrc[0];
+                int step = sW * sp;
+                int split = 1;
+                while (split < lanes && laneSrc[split] == src0 + split * step) {
+                    split++;
+                }
+                int src1 = split < lanes ? laneSrc[split] - split * step : src0; // lane l of the second part: src1 + l * step
+                boolean adjacent = true;
+                for (int lane = split + 1; lane < lanes && adjacent; lane++) {
+                    adjacent = laneSrc[lane] == src1 + lane * step;
+                }
+                boolean whole = adjacent && (edge == 0 && split == lanes
+                        || inside(src0, step, lanes, runOffsets, 0, runs, src.length)
+                        && inside(src1, step, lanes, runOffsets, 0, runs, src.length));
+                if (whole) {
+                    // every run inside the array: copied whole, then the lanes of padded taps (which read
+                    // other pixels' words) zeroed
+                    pp.masks.copyRuns(src, src0, src1, split, step, runOffsets, 0, runs, bits, d, lanes);
+                }
+                if (!whole || edge != 0) { // per tap: lanes not a fixed distance apart, or taps of the padding
+                    int perTap = gw * planes;
+                    long all = lanes == 64 ? -1L : (1L << lanes) - 1;
                     for (int t = 0; t < taps; t++) {
-                        for (int j = 0; j < gw; j++) {
-                            for (int q = 0; q < planes; q++) {
-                                int d = base + ((t * gw + j) * planes + q) * lanes;
-                                int off = tapWord[t] + q * sq + j * sk;
-                                if (run) {
-                                    System.arraycopy(src, laneSrc[0] + off, bits, d, lanes);
-                                } else {
-                                    for (int lane = 0; lane < lanes; lane++) {
-                                        bits[d + lane] = src[laneSrc[lane] + off];
-                                    }
+                        long valid = all; // the lanes whose tap t is inside the image
+                        for (long e = edge; e != 0; e &= e - 1) {
+                            int lane = Long.numberOfTrailingZeros(e);
+                            int iy = laneY[lane] + dy[t];
+                            int ix = laneX[lane] + dx[t];
+                            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                valid &= ~(1L << lane);
+                            }
+                        }
+                        int r0 = t * perTap;
+                        if (whole) {
+                            for (long z = all & ~valid; z != 0; z &= z - 1) {
+                                int lane = Long.numberOfTrailingZeros(z);
+                                for (int r = r0; r < r0 + perTap; r++) {
+                                    bits[d + r * lanes + lane] = 0L;
                                 }
+                            }
+                            continue;
+                        }
+                        if (valid == all && adjacent && split == lanes) { // reads only the words it copies
+                            pp.masks.copyRuns(src, src0, src0, lanes, step, runOffsets, r0, r0 + perTap, bits, d,
+                                    lanes);
+                            continue;
+                        }
+                        for (int r = r0; r < r0 + perTap; r++) {
+                            int off = runOffsets[r];
+                            int dr = d + r * lanes;
+                            for (int lane = 0; lane < lanes; lane++) {
+                                bits[dr + lane] = (valid >>> lane & 1) != 0 ? src[laneSrc[lane] + off] : 0L;
                             }
                         }
                     }
-                    row += lanes;
-                    n = n2;
-                    oy = oy2;
-                    ox = ox2;
-                    continue;
                 }
+                row += lanes;
+                continue;
             }
             int iy0 = oy * sH;
             int ix0 = ox * sW;
@@ -194,6 +256,17 @@ final class Im2col {
             }
         }
         to.zeroRowsFrom(bits, row); // lanes past the last row of the last panel
+    }
+
+    /** Whether every word of runs {@code [from, to)} ({@code src0 + offsets[r] + l * step}, {@code l < lanes}) is inside {@code [0, length)}. */
+    private static boolean inside(int src0, int step, int lanes, int[] offsets, int from, int to, int length) {
+        for (int r = from; r < to; r++) {
+            long first = (long) src0 + offsets[r];
+            if (first < 0 || first + (long) (lanes - 1) * step >= length) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

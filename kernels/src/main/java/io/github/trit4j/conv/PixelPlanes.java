@@ -26,8 +26,8 @@ import io.github.trit4j.quant.ActivationQuantizer;
  *
  * <p>Codes become plane words through {@link CodeMasks} (a vector compare per 64 codes where
  * the vector module is present). NHWC rows give channel words directly; NCHW rows give one
- * word per 64 pixels of a channel, and 64 x 64 bit-matrix transposes turn those into channel
- * words per pixel. Every word of the layout's {@code size()} prefix of {@code bits} is
+ * word per 64 pixels of a channel, and 64 x 64 bit-matrix transposes ({@link CodeMasks#transpose64},
+ * on vectors where the vector module is present) turn those into channel words per pixel. Every word of the layout's {@code size()} prefix of {@code bits} is
  * written, so the array may be reused between calls without clearing.
  *
  * <p>Not thread-safe: one instance per thread's buffers, reused by that thread's calls of the same
@@ -49,9 +49,9 @@ final class PixelPlanes {
     final int wordStride;
     /** The engine whose shape packs: its {@link CodeMasks} for codes, and the quantizer's floats through it. */
     private final GemmEngine engine;
-    /** Codes to plane words: the ISA-specific step, of {@link #engine}'s shape. */
-    private final CodeMasks masks;
-    /** The NCHW packer's channel masks, {@link #scratchSize} longs. */
+    /** Codes to plane words (and im2col's runs): the ISA-specific step, of {@link #engine}'s shape. */
+    final CodeMasks masks;
+    /** The NCHW packer's channel masks, {@link #scratchSize} longs: per plane, a 64 x 64 block per 64 pixels. */
     private final long[] scratch;
     /** Made on the first NCHW pack and kept, so that repeated calls allocate nothing. */
     private NchwPacker nchw;
@@ -193,16 +193,17 @@ final class PixelPlanes {
 
     /**
      * Packs NCHW channel rows of one 64-channel word: each channel row becomes one mask word
-     * per 64 pixels and plane; {@link #store} transposes 64 x 64 blocks into pixel words.
+     * per 64 pixels and plane, written so that the 64 channels' words of 64 pixels are one block;
+     * {@link #store} transposes each block in place into the 64 pixels' channel words
+     * ({@link CodeMasks#transpose64}) and copies them out.
      */
     private final class NchwPacker {
         private final int hw;
         private final int pixelWords;
-        /** Per plane: [channel within the word][pixel word]; both in {@code scratch}. */
+        /** Per plane: [pixel word][channel within the word]; both in {@code scratch}. */
         private final long[] m0;
         private final long[] m1;
         private final int at1;
-        private final long[] block = new long[64];
 
         NchwPacker(int hw) {
             this.hw = hw;
@@ -214,47 +215,38 @@ final class PixelPlanes {
 
         /** Channel {@code c} (within the word) from the {@code hw} codes at {@code src[off]}; a bad code's index or -1. */
         int channel(byte[] src, int off, int c) {
-            return masks.masks(src, off, hw, precision, m0, c * pixelWords, m1, at1 + c * pixelWords, 1);
+            return masks.masks(src, off, hw, precision, m0, c, m1, at1 + c, 64);
         }
 
         /** Channel {@code c} from the {@code hw} floats at {@code src[off]}; a NaN's index or -1. */
         int channel(float[] src, int off, int c, ActivationQuantizer q) {
-            return q.packPlanes(engine, src, off, hw, m0, c * pixelWords, m1, at1 + c * pixelWords, 1);
+            return q.packPlanes(engine, src, off, hw, m0, c, m1, at1 + c, 64);
         }
 
         /** Transposes the masks of channels {@code [0, cc)} into word {@code cw} of pixels from {@code pixel0}. */
         void store(int pixel0, int cw, int cc) {
+            // word-major pixels: one plane word of consecutive pixels is a run
+            boolean runs = layout.lanes() == 0 && wordStride != 1;
             for (int q = 0; q < planes; q++) {
                 long[] m = q == 0 ? m0 : m1;
                 int mq = q == 0 ? 0 : at1;
+                int word = q * planeStride + cw * wordStride;
                 for (int pw = 0; pw < pixelWords; pw++) {
-                    long[] a = block;
-                    for (int c = 0; c < cc; c++) {
-                        a[c] = m[mq + c * pixelWords + pw];
+                    int block = mq + (pw << 6);
+                    if (cc < 64) {
+                        java.util.Arrays.fill(m, block + cc, block + 64, 0L);
                     }
-                    for (int c = cc; c < 64; c++) {
-                        a[c] = 0;
-                    }
-                    transpose64(a);
+                    masks.transpose64(m, block);
                     int count = Math.min(64, hw - (pw << 6));
                     int first = pixel0 + (pw << 6);
-                    int word = q * planeStride + cw * wordStride;
-                    for (int j = 0; j < count; j++) {
-                        bits[origin(first + j) + word] = a[j];
+                    if (runs) {
+                        System.arraycopy(m, block, bits, origin(first) + word, count);
+                    } else {
+                        for (int j = 0; j < count; j++) {
+                            bits[origin(first + j) + word] = m[block + j];
+                        }
                     }
                 }
-            }
-        }
-    }
-
-    /** In-place transpose of a 64 x 64 bit matrix: bit j of a[i] goes to bit i of a[j]. */
-    static void transpose64(long[] a) {
-        long m = 0x00000000FFFFFFFFL;
-        for (int j = 32; j != 0; j >>= 1, m ^= (m << j)) {
-            for (int k = 0; k < 64; k = ((k | j) + 1) & ~j) {
-                long t = ((a[k] >>> j) ^ a[k | j]) & m;
-                a[k | j] ^= t;
-                a[k] ^= t << j;
             }
         }
     }

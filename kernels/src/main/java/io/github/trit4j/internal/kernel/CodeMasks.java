@@ -37,4 +37,32 @@ public interface CodeMasks {
      */
     int quantizeMasks(float[] src, int off, int len, Precision precision, float[] c, float[] a, float[] h,
                       int inclusive, long[] d0, int o0, long[] d1, int o1, int stride);
+
+    /**
+     * Copies runs {@code r} in {@code [from, to)} of {@code lanes} words each, {@code step} words apart
+     * in the source, words {@code [0, split)} from one base and the rest from another: word {@code l} of
+     * run {@code r} from {@code src[(l < split ? s : s2) + offsets[r] + l * step]} to
+     * {@code dst[d + r * lanes + l]}. im2col's copy of one column panel: its lanes are pixels of one
+     * output row, or of two (the second row's from lane {@code split}), so one (tap, word, plane) of
+     * the panel is such a run of the pixel planes (step 1 for stride 1, 2 for stride 2). Where the
+     * vector module is present and {@code lanes} is the width of a vector it runs at full speed, a
+     * vector load per base (two and a shuffle for step 2), blended, and one store per run; those
+     * loads may read the words {@code (l < split ? s2 : s) + offsets[r] + l * step} too, which must
+     * then be inside {@code src}.
+     *
+     * @throws IndexOutOfBoundsException if a word read is outside {@code src} or one written outside
+     *                                   {@code dst} (nothing is checked in advance: the runs before it
+     *                                   are then copied)
+     */
+    void copyRuns(long[] src, int s, int s2, int split, int step, int[] offsets, int from, int to, long[] dst,
+                  int d, int lanes);
+
+    /**
+     * Transposes the 64 x 64 bit matrix {@code a[off .. off + 64)} in place: bit {@code j} of
+     * {@code a[off + i]} goes to bit {@code i} of {@code a[off + j]}. Packing NCHW activations: 64
+     * channel words of 64 pixels each become 64 pixel words of 64 channels each.
+     *
+     * @throws IndexOutOfBoundsException if the block is outside {@code a}
+     */
+    void transpose64(long[] a, int off);
 }

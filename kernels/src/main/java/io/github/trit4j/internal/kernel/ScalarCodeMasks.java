@@ -156,4 +156,70 @@ final class ScalarCodeMasks implements CodeMasks {
         }
         return nan;
     }
+
+    @Override
+    public void copyRuns(long[] src, int s, int s2, int split, int step, int[] offsets, int from, int to,
+                         long[] dst, int d, int lanes) {
+        copyRunsScalar(src, s, s2, split, step, offsets, from, to, dst, d, lanes);
+    }
+
+    /**
+     * {@link #copyRuns} in plain Java, reading only the words it copies. Runs of 8 words of one base
+     * (the 512-bit engines' panels) are written out, loads before stores: a counted loop of 8
+     * iterations costs C2 more than the copy.
+     */
+    static void copyRunsScalar(long[] src, int s, int s2, int split, int step, int[] offsets, int from, int to,
+                               long[] dst, int d, int lanes) {
+        if (lanes == 8 && split >= 8) {
+            for (int r = from; r < to; r++) {
+                int a = s + offsets[r];
+                int b = d + 8 * r;
+                long a7 = src[a + 7 * step]; // the highest index first: one range check covers the rest
+                long a0 = src[a];
+                long a1 = src[a + step];
+                long a2 = src[a + 2 * step];
+                long a3 = src[a + 3 * step];
+                long a4 = src[a + 4 * step];
+                long a5 = src[a + 5 * step];
+                long a6 = src[a + 6 * step];
+                dst[b + 7] = a7;
+                dst[b] = a0;
+                dst[b + 1] = a1;
+                dst[b + 2] = a2;
+                dst[b + 3] = a3;
+                dst[b + 4] = a4;
+                dst[b + 5] = a5;
+                dst[b + 6] = a6;
+            }
+            return;
+        }
+        for (int r = from; r < to; r++) {
+            int b = d + r * lanes;
+            for (int l = 0; l < lanes; l++) {
+                dst[b + l] = src[(l < split ? s : s2) + offsets[r] + l * step];
+            }
+        }
+    }
+
+    @Override
+    public void transpose64(long[] a, int off) {
+        transpose64Scalar(a, off);
+    }
+
+    /**
+     * {@link #transpose64} in plain Java: six rounds of swapping bit blocks between rows
+     * ({@code j} = 32, 16, ..., 1: the {@code j x j} off-diagonal blocks of every {@code 2j x 2j}
+     * block change places).
+     */
+    static void transpose64Scalar(long[] a, int off) {
+        java.util.Objects.checkFromIndexSize(off, 64, a.length);
+        long m = 0x00000000FFFFFFFFL;
+        for (int j = 32; j != 0; j >>= 1, m ^= (m << j)) {
+            for (int k = 0; k < 64; k = ((k | j) + 1) & ~j) {
+                long t = ((a[off + k] >>> j) ^ a[off + (k | j)]) & m;
+                a[off + (k | j)] ^= t;
+                a[off + k] ^= t << j;
+            }
+        }
+    }
 }

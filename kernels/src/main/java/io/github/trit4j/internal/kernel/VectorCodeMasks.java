@@ -3,6 +3,9 @@ package io.github.trit4j.internal.kernel;
 import io.github.trit4j.Precision;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -20,6 +23,24 @@ final class VectorCodeMasks implements CodeMasks {
     private static final int LANES = B.length();
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int FLOATS = F.length();
+    /** The widest long species the JIT runs at full speed, and its lanes: runs of that many words are one vector. */
+    private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
+    private static final int LONGS = L.length();
+    /** Lane i from lane 2i mod LONGS: a vector's even lanes in both halves (step-2 runs, 256 bits and wider). */
+    private static final VectorShuffle<Long> EVENS = LONGS >= 4 ? VectorShuffle.fromOp(L, i -> (2 * i) & (LONGS - 1))
+            : null;
+    /** 0, 1, 2, ... per lane; and all ones in the lower half's lanes. */
+    private static final LongVector IOTA = LongVector.zero(L).addIndex(1);
+    private static final LongVector LOW_HALF = IOTA.lanewise(VectorOperators.SUB, (long) (LONGS / 2))
+            .lanewise(VectorOperators.ASHR, 63);
+    /** Lane {@code i} from lane {@code i ^ j}, and the lanes with bit {@code j} set, for the rounds of
+     *  {@link #transpose64} within a vector ({@code j < LONGS}; null where the vector is narrower). */
+    private static final VectorShuffle<Long> SWAP1 = LONGS >= 4 ? VectorShuffle.fromOp(L, i -> i ^ 1) : null;
+    private static final VectorShuffle<Long> SWAP2 = LONGS >= 4 ? VectorShuffle.fromOp(L, i -> i ^ 2) : null;
+    private static final VectorShuffle<Long> SWAP4 = LONGS > 4 ? VectorShuffle.fromOp(L, i -> i ^ 4) : null;
+    private static final VectorMask<Long> HIGH1 = LONGS >= 4 ? VectorMask.fromLong(L, 0xAAAAAAAAAAAAAAAAL) : null;
+    private static final VectorMask<Long> HIGH2 = LONGS >= 4 ? VectorMask.fromLong(L, 0xCCCCCCCCCCCCCCCCL) : null;
+    private static final VectorMask<Long> HIGH4 = LONGS > 4 ? VectorMask.fromLong(L, 0xF0F0F0F0F0F0F0F0L) : null;
 
     static {
         if (64 % LANES != 0 || 64 % FLOATS != 0) {
@@ -184,5 +205,114 @@ final class VectorCodeMasks implements CodeMasks {
      */
     private static long above(FloatVector x, float h, boolean inclusive) {
         return inclusive ? x.compare(VectorOperators.GE, h).toLong() : x.compare(VectorOperators.GT, h).toLong();
+    }
+
+    /**
+     * When {@code lanes} is the preferred width (the panels of the engine of this machine's shape):
+     * per run one vector load per base for step 1, or for step 2 the even words of two vectors, each
+     * shuffled into one half; the second base's lanes from {@code split} selected by a lane mask
+     * held in a vector (and, or: no mask registers); one store. Each case is its own loop with no
+     * vector merging two paths, so that C2 keeps every vector in registers. Other widths (an engine
+     * pinned to another shape), steps (step 2 on 128-bit vectors too) in plain Java, as is a step-2 run
+     * whose second vector would end past {@code src} (the words it copies are inside).
+     */
+    @Override
+    public void copyRuns(long[] src, int s, int s2, int split, int step, int[] offsets, int from, int to,
+                         long[] dst, int d, int lanes) {
+        if (lanes != LONGS || step > 2 || step == 2 && EVENS == null) {
+            ScalarCodeMasks.copyRunsScalar(src, s, s2, split, step, offsets, from, to, dst, d, lanes);
+            return;
+        }
+        if (step == 1 && split >= LONGS) {
+            for (int r = from; r < to; r++) {
+                LongVector.fromArray(L, src, s + offsets[r]).intoArray(dst, d + r * LONGS);
+            }
+            return;
+        }
+        LongVector first = IOTA.lanewise(VectorOperators.SUB, (long) split).lanewise(VectorOperators.ASHR, 63);
+        if (step == 1) {
+            for (int r = from; r < to; r++) {
+                int o = offsets[r];
+                LongVector a = LongVector.fromArray(L, src, s + o);
+                LongVector b = LongVector.fromArray(L, src, s2 + o);
+                b.lanewise(VectorOperators.XOR, a.lanewise(VectorOperators.XOR, b).and(first))
+                        .intoArray(dst, d + r * LONGS); // a in lanes [0, split), b after
+            }
+            return;
+        }
+        int last = Math.max(s, split < LONGS ? s2 : s) + 2 * LONGS; // a step-2 run reads up to its offset + this
+        if (split >= LONGS) {
+            for (int r = from; r < to; r++) {
+                int o = offsets[r];
+                if (o + last > src.length) {
+                    ScalarCodeMasks.copyRunsScalar(src, s, s2, split, step, offsets, r, to, dst, d, lanes);
+                    return;
+                }
+                evens(src, s + o).intoArray(dst, d + r * LONGS);
+            }
+            return;
+        }
+        for (int r = from; r < to; r++) {
+            int o = offsets[r];
+            if (o + last > src.length) {
+                ScalarCodeMasks.copyRunsScalar(src, s, s2, split, step, offsets, r, to, dst, d, lanes);
+                return;
+            }
+            LongVector a = evens(src, s + o);
+            LongVector b = evens(src, s2 + o);
+            b.lanewise(VectorOperators.XOR, a.lanewise(VectorOperators.XOR, b).and(first))
+                    .intoArray(dst, d + r * LONGS);
+        }
+    }
+
+    /** Words {@code a, a + 2, ..., a + 2 * (LONGS - 1)} of {@code src}: the even lanes of two vectors, one per half. */
+    private static LongVector evens(long[] src, int a) {
+        LongVector lo = LongVector.fromArray(L, src, a).rearrange(EVENS);
+        LongVector hi = LongVector.fromArray(L, src, a + LONGS).rearrange(EVENS);
+        return hi.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.XOR, hi).and(LOW_HALF));
+    }
+
+    /**
+     * The scalar rounds ({@link ScalarCodeMasks#transpose64Scalar}) on vectors of rows: a round
+     * whose distance {@code j} is at least the lane count pairs whole vectors (row {@code k} and
+     * {@code k + j} in the same lane); a shorter one pairs lanes of one vector, swapped in by a
+     * shuffle, each lane keeping its half of the exchange by a blend.
+     */
+    @Override
+    public void transpose64(long[] a, int off) {
+        java.util.Objects.checkFromIndexSize(off, 64, a.length);
+        if (LONGS < 4 || LONGS > 8) {
+            // 128-bit vectors: their lane shuffle boxed the vectors on x86 with MaxVectorSize=16 (and a
+            // vector does 1 round of 6 there); no shuffle here for rounds of 8 or more within a vector
+            ScalarCodeMasks.transpose64Scalar(a, off);
+            return;
+        }
+        long m = 0x00000000FFFFFFFFL;
+        int j = 32;
+        for (; j >= LONGS; j >>= 1, m ^= (m << j)) {
+            for (int k = 0; k < 64; k += 2 * j) {
+                for (int v = k; v < k + j; v += LONGS) {
+                    LongVector x = LongVector.fromArray(L, a, off + v);
+                    LongVector y = LongVector.fromArray(L, a, off + v + j);
+                    LongVector t = x.lanewise(VectorOperators.LSHR, j).lanewise(VectorOperators.XOR, y).and(m);
+                    y.lanewise(VectorOperators.XOR, t).intoArray(a, off + v + j);
+                    x.lanewise(VectorOperators.XOR, t.lanewise(VectorOperators.LSHL, j)).intoArray(a, off + v);
+                }
+            }
+        }
+        for (; j != 0; j >>= 1, m ^= (m << j)) {
+            VectorShuffle<Long> swap = j == 4 ? SWAP4 : j == 2 ? SWAP2 : SWAP1;
+            VectorMask<Long> high = j == 4 ? HIGH4 : j == 2 ? HIGH2 : HIGH1;
+            for (int v = 0; v < 64; v += LONGS) {
+                LongVector x = LongVector.fromArray(L, a, off + v);
+                LongVector p = x.rearrange(swap);
+                // a low lane (partner above it) takes the partner's low bits into its high half, a high lane
+                // the partner's high bits into its low half: the scalar round's two updates
+                LongVector low = x.lanewise(VectorOperators.LSHR, j).lanewise(VectorOperators.XOR, p).and(m)
+                        .lanewise(VectorOperators.LSHL, j);
+                LongVector up = p.lanewise(VectorOperators.LSHR, j).lanewise(VectorOperators.XOR, x).and(m);
+                x.lanewise(VectorOperators.XOR, low.blend(up, high)).intoArray(a, off + v);
+            }
+        }
     }
 }
