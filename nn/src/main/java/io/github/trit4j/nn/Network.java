@@ -466,7 +466,10 @@ public final class Network {
      *
      * <p>Inputs must be finite: a NaN or an infinity is refused before anything runs (an infinite
      * input has no defined logits: the float layers turn it into NaN, {@code inf - inf} or
-     * {@code inf * 0}, and the quantizers refuse NaN).
+     * {@code inf * 0}, and the quantizers refuse NaN). A finite input so large that an activation
+     * overflows float32 inside the network (beyond about {@code 3.4e38}, after the model's own
+     * normalisation and weights) is refused too, naming the layer or logit where it showed: the
+     * logits are always finite.
      *
      * @param input  {@code batch x inputSize()} floats, NCHW; not modified
      * @param batch  images, at least 1
@@ -475,7 +478,8 @@ public final class Network {
      *               {@link System#nanoTime()} calls per layer)
      * @throws IllegalArgumentException for a bad batch (below 1, or making an activation too large
      *                                  for a Java array, naming the layer) or array length (naming
-     *                                  it), or a NaN or infinite input (naming its index and value)
+     *                                  it), a NaN or infinite input (naming its index and value), or
+     *                                  a finite input that overflows float32 inside the network
      */
     public void predict(float[] input, int batch, float[] logits, LayerTimes times) {
         Objects.requireNonNull(input, "input");
@@ -503,14 +507,26 @@ public final class Network {
             for (int i = 0; i < ws.layers.length; i++) {
                 Layer.Bound<?> l = ws.layers[i];
                 float[] y = ws.outputs[i];
-                if (times == null || l.layer().timesItself()) {
-                    l.forward(x, y, batch, times);
-                } else {
-                    long t0 = System.nanoTime();
-                    l.forward(x, y, batch, times);
-                    times.add(l.layer().kind, System.nanoTime() - t0);
+                try {
+                    if (times == null || l.layer().timesItself()) {
+                        l.forward(x, y, batch, times);
+                    } else {
+                        long t0 = System.nanoTime();
+                        l.forward(x, y, batch, times);
+                        times.add(l.layer().kind, System.nanoTime() - t0);
+                    }
+                } catch (IllegalArgumentException e) {
+                    // the input is checked above: a layer refuses only a NaN made inside the network
+                    throw overflow(input, "before layer " + i + " (" + describe(layers.get(i)) + ")", e);
                 }
                 x = y;
+            }
+            for (int i = 0; i < expectedLogits; i++) {
+                if (!Float.isFinite(x[i])) {
+                    throw overflow(input, "in logit " + i % classes + " of image " + i / classes + " (" + x[i]
+                            + "), the output of layer " + (layers.size() - 1) + " (" + describe(layers.getLast()) + ")",
+                            null);
+                }
             }
             System.arraycopy(x, 0, logits, 0, expectedLogits);
             if (times != null) {
@@ -519,6 +535,24 @@ public final class Network {
         } finally {
             workspaces.release(ws);
         }
+    }
+
+    /**
+     * The refusal of a finite input whose activations left float32 inside the network (an
+     * infinity, then NaN from {@code inf - inf} or {@code inf * 0}): it names where and the
+     * input's largest magnitude.
+     */
+    private static IllegalArgumentException overflow(float[] input, String where, Exception cause) {
+        float max = 0;
+        for (float v : input) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return new IllegalArgumentException("float32 overflowed inside the network " + where + ": the input is "
+                + "finite but its values, up to " + max + " in magnitude, are too large for this network", cause);
+    }
+
+    private static String describe(Layer<?> l) {
+        return l.describe().lines().findFirst().orElse("");
     }
 
     /**
@@ -555,7 +589,7 @@ public final class Network {
             Layer<?> l = layers.get(i);
             if ((long) batch * l.out.size() > MAX_ARRAY) {
                 throw new IllegalArgumentException("batch " + batch + " is too large: the output of layer " + i + " ("
-                        + l.describe().lines().findFirst().orElse("") + "), " + batch + " x " + l.out
+                        + describe(l) + "), " + batch + " x " + l.out
                         + ", exceeds a Java array");
             }
         }
