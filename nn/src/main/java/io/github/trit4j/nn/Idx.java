@@ -110,6 +110,7 @@ public final class Idx {
      * @throws IOException              if the stream fails
      */
     public static Images readImages(InputStream stream) throws IOException {
+        Objects.requireNonNull(stream, "stream");
         DataInputStream in = new DataInputStream(stream);
         try {
             int magic = in.readInt();
@@ -123,9 +124,7 @@ public final class Idx {
             if (n < 0 || h < 1 || w < 1 || (long) n * h * w > Network.MAX_ARRAY) {
                 throw new IllegalArgumentException("bad dimensions " + n + " x " + h + " x " + w);
             }
-            byte[] raw = new byte[n * h * w];
-            in.readFully(raw);
-            return new Images(n, h, w, raw);
+            return new Images(n, h, w, readBytes(in, n * h * w));
         } catch (EOFException e) {
             throw new IllegalArgumentException("the file ends before its header says", e);
         }
@@ -156,6 +155,7 @@ public final class Idx {
      * @throws IOException              if the stream fails
      */
     public static int[] readLabels(InputStream stream) throws IOException {
+        Objects.requireNonNull(stream, "stream");
         DataInputStream in = new DataInputStream(stream);
         try {
             int magic = in.readInt();
@@ -167,8 +167,7 @@ public final class Idx {
             if (n < 0 || n > Network.MAX_ARRAY) {
                 throw new IllegalArgumentException("bad label count " + n);
             }
-            byte[] raw = new byte[n];
-            in.readFully(raw);
+            byte[] raw = readBytes(in, n);
             int[] labels = new int[n];
             for (int i = 0; i < n; i++) {
                 labels[i] = raw[i] & 0xFF;
@@ -177,6 +176,19 @@ public final class Idx {
         } catch (EOFException e) {
             throw new IllegalArgumentException("the file ends before its header says", e);
         }
+    }
+
+    /**
+     * The {@code n} bytes the header announced, read before they are kept: a cut or corrupt file
+     * costs what it holds, not what its header claims.
+     */
+    private static byte[] readBytes(InputStream in, int n) throws IOException {
+        byte[] raw = in.readNBytes(n);
+        if (raw.length < n) {
+            throw new IllegalArgumentException("the file ends after " + raw.length + " of " + n
+                    + " bytes its header announces");
+        }
+        return raw;
     }
 
     private static InputStream open(Path file) throws IOException {

@@ -158,6 +158,43 @@ class ServingTest {
         assertTrue(e.getMessage().contains("ends"), e.getMessage());
     }
 
+    /**
+     * A cut or corrupt IDX file whose header claims ~2 GB is refused after reading what is there,
+     * without first allocating what the header claims (an OutOfMemoryError on a small heap); a null
+     * stream is named.
+     */
+    @Test
+    void idxHeadersClaimingGigabytesDoNotAllocateThem() throws IOException {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(header);
+        d.writeInt(0x803);
+        d.writeInt(50_000);
+        d.writeInt(200);
+        d.writeInt(200); // 2e9 pixels claimed
+        d.write(new byte[1000]);
+        ByteArrayOutputStream labelHeader = new ByteArrayOutputStream();
+        d = new DataOutputStream(labelHeader);
+        d.writeInt(0x801);
+        d.writeInt(2_000_000_000);
+        d.write(new byte[1000]);
+        long before = threads.getCurrentThreadAllocatedBytes();
+        IllegalArgumentException images = assertThrows(IllegalArgumentException.class,
+                () -> Idx.readImages(new ByteArrayInputStream(header.toByteArray())));
+        IllegalArgumentException labels = assertThrows(IllegalArgumentException.class,
+                () -> Idx.readLabels(new ByteArrayInputStream(labelHeader.toByteArray())));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 64 << 20, allocated + " bytes allocated to refuse two short files");
+        assertTrue(images.getMessage().contains("1000 of 2000000000"), images.getMessage());
+        assertTrue(labels.getMessage().contains("1000 of 2000000000"), labels.getMessage());
+        NullPointerException npe = assertThrows(NullPointerException.class,
+                () -> Idx.readImages((java.io.InputStream) null));
+        assertEquals("stream", npe.getMessage());
+        npe = assertThrows(NullPointerException.class, () -> Idx.readLabels((java.io.InputStream) null));
+        assertEquals("stream", npe.getMessage());
+    }
+
     @Test
     void imagesBecomeNchwFloatsOverTwoHundredFiftyFive() {
         assertArrayEquals(new float[] {0f, 1f, 128 / 255f}, ImageInput.fromGray(new byte[] {0, -1, (byte) 128}, 1, 3));
