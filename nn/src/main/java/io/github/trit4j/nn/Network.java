@@ -617,6 +617,7 @@ public final class Network {
      * @param logits logits, {@code rows x classes}
      * @param classes classes per row
      * @return a new array
+     * @throws IllegalArgumentException if {@code logits.length} is not a multiple of {@code classes}
      */
     public static int[] argmax(float[] logits, int classes) {
         Objects.requireNonNull(logits, "logits");
@@ -626,27 +627,32 @@ public final class Network {
         }
         int[] out = new int[logits.length / classes];
         for (int r = 0; r < out.length; r++) {
-            int best = 0;
+            int best = -1;
             float bv = Float.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
                 float v = logits[r * classes + c];
-                if (v > bv) {
+                if (best < 0 ? v == v : v > bv) { // the first non-NaN, then a larger one
                     bv = v;
                     best = c;
                 }
             }
-            out[r] = best;
+            out[r] = Math.max(best, 0);
         }
         return out;
     }
 
     /**
      * Row-wise softmax of {@code rows x classes} logits into a new array, computed stably
-     * (maximum subtracted, in double, rounded to float once).
+     * (maximum subtracted, in double, rounded to float once). A logit of {@code -inf} (a masked
+     * class) has probability 0; NaN, {@code +inf} and a row of {@code -inf} only have no softmax and
+     * are refused.
      *
      * @param logits logits, {@code rows x classes}
      * @param classes classes per row
      * @return a new array
+     * @throws IllegalArgumentException if {@code logits.length} is not a multiple of {@code classes},
+     *                                  or for a NaN or {@code +inf} logit or a row of {@code -inf}
+     *                                  only (naming the index)
      */
     public static float[] softmax(float[] logits, int classes) {
         Objects.requireNonNull(logits, "logits");
@@ -658,7 +664,16 @@ public final class Network {
         for (int r = 0; r < logits.length; r += classes) {
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
-                max = Math.max(max, logits[r + c]);
+                float v = logits[r + c];
+                if (v != v || v == Float.POSITIVE_INFINITY) {
+                    throw new IllegalArgumentException("logits[" + (r + c) + "] is " + v + "; softmax needs finite "
+                            + "logits (or -Infinity for a masked class)");
+                }
+                max = Math.max(max, v);
+            }
+            if (max == Double.NEGATIVE_INFINITY) {
+                throw new IllegalArgumentException("logits[" + r + ".." + (r + classes - 1) + "] are all -Infinity: "
+                        + "that row has no softmax");
             }
             double sum = 0;
             for (int c = 0; c < classes; c++) {
