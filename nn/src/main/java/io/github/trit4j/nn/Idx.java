@@ -90,14 +90,19 @@ public final class Idx {
      *
      * @param file the model file
      * @return the images
-     * @throws IllegalArgumentException naming the file, if it is not IDX unsigned-byte images or is cut short
+     * @throws IllegalArgumentException naming the file, if it is not IDX unsigned-byte images, is cut
+     *                                  short or goes on after its data, or is corrupt gzip
      * @throws IOException              if it cannot be read
      */
     public static Images readImages(Path file) throws IOException {
         try (InputStream in = open(file)) {
-            return readImages(in);
+            Images images = readImages(in);
+            requireEnd(in);
+            return images;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        } catch (java.util.zip.ZipException e) {
+            throw new IllegalArgumentException(file + ": corrupt gzip data: " + e.getMessage(), e);
         }
     }
 
@@ -135,14 +140,19 @@ public final class Idx {
      *
      * @param file the model file
      * @return a new array
-     * @throws IllegalArgumentException naming the file, if it is not IDX unsigned-byte labels or is cut short
+     * @throws IllegalArgumentException naming the file, if it is not IDX unsigned-byte labels, is cut
+     *                                  short or goes on after its data, or is corrupt gzip
      * @throws IOException              if it cannot be read
      */
     public static int[] readLabels(Path file) throws IOException {
         try (InputStream in = open(file)) {
-            return readLabels(in);
+            int[] labels = readLabels(in);
+            requireEnd(in);
+            return labels;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        } catch (java.util.zip.ZipException e) {
+            throw new IllegalArgumentException(file + ": corrupt gzip data: " + e.getMessage(), e);
         }
     }
 
@@ -189,6 +199,16 @@ public final class Idx {
                     + " bytes its header announces");
         }
         return raw;
+    }
+
+    /**
+     * A whole file ends where its header says: this reads the gzip trailer too, so its CRC and
+     * length are checked (a corrupt .gz otherwise gave wrong pixels silently).
+     */
+    private static void requireEnd(InputStream in) throws IOException {
+        if (in.read() != -1) {
+            throw new IllegalArgumentException("the file goes on after the data its header announces");
+        }
     }
 
     private static InputStream open(Path file) throws IOException {

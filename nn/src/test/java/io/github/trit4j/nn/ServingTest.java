@@ -195,6 +195,41 @@ class ServingTest {
         assertEquals("stream", npe.getMessage());
     }
 
+    /**
+     * A .gz file whose compressed data is corrupt or cut is malformed content: an
+     * IllegalArgumentException naming the file (as for a cut plain file), not a bare
+     * ZipException/EOFException.
+     */
+    @Test
+    void corruptOrCutGzipIsNamedAsMalformed() throws IOException {
+        ByteArrayOutputStream images = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(images);
+        d.writeInt(0x803);
+        d.writeInt(100);
+        d.writeInt(28);
+        d.writeInt(28);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (int i = 0; i < 100 * 784; i++) {
+            d.writeByte(r.nextInt(256));
+        }
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(gz)) {
+            out.write(images.toByteArray());
+        }
+        byte[] good = gz.toByteArray();
+        byte[] corrupt = good.clone();
+        for (int i = 40; i < 200; i++) {
+            corrupt[i] = (byte) 0xFF;
+        }
+        byte[] cut = java.util.Arrays.copyOf(good, good.length / 2);
+        for (byte[] bad : new byte[][] {corrupt, cut}) {
+            Path f = dir.resolve("bad-images-idx3-ubyte.gz");
+            Files.write(f, bad);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Idx.readImages(f));
+            assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
+        }
+    }
+
     @Test
     void imagesBecomeNchwFloatsOverTwoHundredFiftyFive() {
         assertArrayEquals(new float[] {0f, 1f, 128 / 255f}, ImageInput.fromGray(new byte[] {0, -1, (byte) 128}, 1, 3));
