@@ -151,7 +151,10 @@ public final class ModelFile {
      *                                  data, overlapping or of the wrong size, metadata missing or
      *                                  not strings, wrong format version, architecture not a JSON
      *                                  object
-     * @throws IOException              if the file cannot be read (a directory included)
+     * @throws IOException              if the file cannot be read (a directory included), or a
+     *                                  {@link java.nio.channels.ClosedByInterruptException} if the
+     *                                  calling thread is interrupted (the file is read through a
+     *                                  {@link FileChannel}; the interrupt status stays set)
      */
     public static ModelFile read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");

@@ -196,7 +196,8 @@ public final class Network {
      * @return the network
      * @throws IllegalArgumentException naming the field or tensor at fault for any malformed content
      *                                  (see {@link ModelFile#read} and {@link #of})
-     * @throws IOException              if the file cannot be read
+     * @throws IOException              if the file cannot be read, or if the calling thread is
+     *                                  interrupted ({@link ModelFile#read(Path)})
      */
     public static Network load(Path file, NetworkOptions options) throws IOException {
         return of(ModelFile.read(file), options);
