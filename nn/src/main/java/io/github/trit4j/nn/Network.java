@@ -517,8 +517,11 @@ public final class Network {
                         times.add(l.layer().kind, System.nanoTime() - t0);
                     }
                 } catch (IllegalArgumentException e) {
-                    // the input is checked above: a layer refuses only a NaN made inside the network
-                    throw overflow(input, "before layer " + i + " (" + describe(layers.get(i)) + ")", e);
+                    // the input is checked above: a layer's NaN refusal is of a NaN made inside the network
+                    if (i > 0 && !allFinite(x)) {
+                        throw overflow(input, "before layer " + i + " (" + describe(layers.get(i)) + ")", e);
+                    }
+                    throw e;
                 }
                 x = y;
             }
@@ -550,6 +553,15 @@ public final class Network {
         }
         return new IllegalArgumentException("float32 overflowed inside the network " + where + ": the input is "
                 + "finite but its values, up to " + max + " in magnitude, are too large for this network", cause);
+    }
+
+    private static boolean allFinite(float[] x) {
+        for (float v : x) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String describe(Layer<?> l) {
