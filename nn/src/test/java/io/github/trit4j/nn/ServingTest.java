@@ -230,6 +230,18 @@ class ServingTest {
         }
     }
 
+    /** A size below 1 is named as such (it read "pixels.length is 0 but 1 * height * width = 1 * 0 * 0 = 0"). */
+    @Test
+    void imageSizesBelowOneAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ImageInput.fromGray(new byte[0], 0, 0));
+        assertTrue(e.getMessage().contains("height must be at least 1, got 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ImageInput.fromRgb(new byte[3], 1, -1));
+        assertTrue(e.getMessage().contains("width must be at least 1, got -1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ImageInput.fromArgb(new int[3], 2, 2));
+        assertTrue(e.getMessage().contains("argb.length is 3"), e.getMessage());
+    }
+
     @Test
     void imagesBecomeNchwFloatsOverTwoHundredFiftyFive() {
         assertArrayEquals(new float[] {0f, 1f, 128 / 255f}, ImageInput.fromGray(new byte[] {0, -1, (byte) 128}, 1, 3));
