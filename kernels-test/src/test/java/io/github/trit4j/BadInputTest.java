@@ -51,6 +51,27 @@ class BadInputTest {
                 () -> PackedMatrix.pack(Precision.TERNARY, new byte[0], 2, -5)), "cols", "-5");
     }
 
+    /**
+     * TWN and sign fit their scales to |w|: an infinite weight is refused naming its index (TWN
+     * silently gave all-zero codes and scale 1 for {@code [inf, 1, 0, 0]}); the FATNN kinds, whose
+     * scales are given, quantize it like a very large value, as documented.
+     */
+    @Test
+    void weightQuantizersThatFitScalesRefuseInfiniteWeights() {
+        float[] w = {0.5f, Float.POSITIVE_INFINITY, 1f, 0f};
+        for (WeightQuantizer wq : new WeightQuantizer[] {WeightQuantizer.twn(), WeightQuantizer.sign()}) {
+            assertMessage(assertThrows(IllegalArgumentException.class, () -> wq.quantize(w, 1), wq.toString()),
+                    "weights[1]", "Infinity");
+            assertMessage(assertThrows(IllegalArgumentException.class,
+                    () -> wq.quantize(new float[] {0f, 1f, Float.NEGATIVE_INFINITY, 0f}, 2), wq.toString()),
+                    "weights[2]", "-Infinity");
+        }
+        float[] large = {0.5f, 3e38f, 1f, 0f};
+        assertArrayEquals(new byte[] {0, 1, 0, 0}, WeightQuantizer.twn().quantize(large, 1).codes());
+        assertArrayEquals(new byte[] {0, 1, 1, 0},
+                WeightQuantizer.fatnn(1f, 1f, false, 1f).quantize(w, 1).codes());
+    }
+
     /** The float-matrix packers name their size parameters as the sizes scheme does (rows, cols, ld). */
     @Test
     void floatMatrixPackersNameTheirSizes() {

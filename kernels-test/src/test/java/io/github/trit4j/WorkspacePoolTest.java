@@ -76,4 +76,36 @@ class WorkspacePoolTest {
         assertTrue(assertThrows(NullPointerException.class, () -> pool.release(null)).getMessage()
                 .contains("workspace"));
     }
+
+    /**
+     * A workspace released twice is refused (IllegalStateException) instead of being pooled twice,
+     * which handed one workspace to two calls at once (silently shared buffers, wrong results):
+     * the platform thread's own, and a pooled one, on a platform and on a virtual thread.
+     */
+    @Test
+    void aWorkspaceReleasedTwiceIsRefused() throws Exception {
+        WorkspacePool<int[]> pool = new WorkspacePool<>(() -> new int[1]);
+        int[] own = pool.acquire();
+        int[] nested = pool.acquire();
+        pool.release(nested);
+        assertThrows(IllegalStateException.class, () -> pool.release(nested));
+        pool.release(own);
+        assertThrows(IllegalStateException.class, () -> pool.release(own));
+        int[] a = pool.acquire();
+        int[] b = pool.acquire();
+        assertNotSame(a, b, "two calls in progress never share a workspace");
+        pool.release(b);
+        pool.release(a);
+        try (ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor()) {
+            virtual.submit(() -> {
+                int[] v = pool.acquire();
+                pool.release(v);
+                assertThrows(IllegalStateException.class, () -> pool.release(v));
+                int[] v1 = pool.acquire();
+                int[] v2 = pool.acquire();
+                assertNotSame(v1, v2);
+                return null;
+            }).get();
+        }
+    }
 }

@@ -19,8 +19,9 @@ import io.github.trit4j.internal.kernel.KernelProvider;
  * decide. The choice and its reason are logged once (System.Logger
  * {@code io.github.trit4j}: level INFO, or WARNING when the JVM falls back to the scalar
  * kernels without {@code trit4j.isa} asking for them, e.g. for want of the vector module;
- * from a background thread so that the logging backend's start-up does not delay the first
- * call) and available from {@link #isa()} and {@link #dispatchReason()}.
+ * the INFO line from a background thread so that the logging backend's start-up does not delay
+ * the first call, the WARNING on the calling thread so that a short program does not lose it)
+ * and available from {@link #isa()} and {@link #dispatchReason()}.
  *
  * <p>All methods are thread-safe.
  */

@@ -115,18 +115,29 @@ public final class WorkspacePool<T> {
 
     /**
      * Ends a call's use of {@code workspace}, which {@link #acquire} returned on this thread; the
-     * call must not touch it afterwards.
+     * call must not touch it afterwards. Release each workspace once: a second release (which
+     * would hand it to two calls at once) is refused when it is seen, that is when the workspace
+     * is this platform thread's own and already free, or already pooled.
      *
      * @param workspace the workspace
-     * @throws NullPointerException if {@code workspace} is null
+     * @throws NullPointerException  if {@code workspace} is null
+     * @throws IllegalStateException if {@code workspace} is seen to be released already
      */
     public void release(T workspace) {
         Objects.requireNonNull(workspace, "workspace");
         if (!Thread.currentThread().isVirtual()) {
             Slot<T> slot = local.get();
             if (slot.value == workspace) {
+                if (!slot.inUse) {
+                    throw new IllegalStateException("workspace released twice: " + workspace);
+                }
                 slot.inUse = false;
                 return;
+            }
+        }
+        for (int i = 0; i < POOLED; i++) {
+            if (pool.getPlain(i) == workspace) {
+                throw new IllegalStateException("workspace released twice: " + workspace);
             }
         }
         for (int i = 0; i < POOLED; i++) {

@@ -79,8 +79,10 @@ public final class TernaryConv2d {
      * @param bias                one per output channel, or null for none
      * @param relu                whether to fuse {@code max(y, 0)}
      * @param engine              the GEMM engine (kernel shape, threads)
-     * @throws IllegalArgumentException for a wrong weight or bias length, a NaN weight (naming its
-     *                                  index), a non-finite bias or combined scale, or an unsupported pair
+     * @throws IllegalArgumentException for a wrong weight or bias length, a weight the quantizer
+     *                                  refuses ({@link WeightQuantizer#quantize}: NaN, or infinite for TWN
+     *                                  and sign, naming its index), a non-finite bias or combined scale, or
+     *                                  an unsupported pair
      */
     public TernaryConv2d(Conv2dSpec spec, float[] weights, WeightQuantizer weightQuantizer,
                          ActivationQuantizer activationQuantizer, float[] bias, boolean relu, GemmEngine engine) {

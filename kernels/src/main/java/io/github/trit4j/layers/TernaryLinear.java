@@ -65,9 +65,10 @@ public final class TernaryLinear {
      * @param bias                {@code outFeatures} values, or null
      * @param relu                whether to fuse {@code max(y, 0)}
      * @param engine              the engine that packs the input and runs the products
-     * @throws IllegalArgumentException for bad sizes or lengths (naming them), a NaN weight (naming its
-     *                                  index), a non-finite bias or combined scale, or a non-ternary
-     *                                  weight quantizer
+     * @throws IllegalArgumentException for bad sizes or lengths (naming them), a weight the
+     *                                  quantizer refuses ({@link WeightQuantizer#quantize}: NaN, or infinite
+     *                                  for TWN and sign, naming its index), a non-finite bias or combined
+     *                                  scale, or a non-ternary weight quantizer
      */
     public TernaryLinear(float[] weights, int outFeatures, int inFeatures, WeightQuantizer weightQuantizer,
                          ActivationQuantizer activationQuantizer, float[] bias, boolean relu, GemmEngine engine) {

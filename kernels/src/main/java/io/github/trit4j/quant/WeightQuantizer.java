@@ -33,9 +33,11 @@ import java.util.Objects;
  * to all zeros. The scale is not changed by normalisation: it is the float value of code 1,
  * as exported.
  *
- * <p>NaN weights are an {@link IllegalArgumentException} naming the index; infinities
- * quantize like very large values (with normalisation a channel containing an infinity is
- * rejected, as its mean is not finite). Instances are immutable and thread-safe.
+ * <p>NaN weights are an {@link IllegalArgumentException} naming the index. With the FATNN kinds,
+ * whose scales are given, infinities quantize like very large values (with normalisation a
+ * channel containing an infinity is rejected, as its mean is not finite); {@link #twn()} and
+ * {@link #sign()} fit their scales to {@code |w|} and refuse an infinite weight, naming its
+ * index. Instances are immutable and thread-safe.
  */
 public final class WeightQuantizer {
 
@@ -127,7 +129,7 @@ public final class WeightQuantizer {
      * @return the codes and one scale per row
      * @throws IllegalArgumentException if {@code rows < 1}, the length is not a positive
      *                                  multiple of it, the scales do not match the row count,
-     *                                  or a weight is NaN (naming its index)
+     *                                  a weight is NaN, or (TWN, sign) infinite (naming its index)
      */
     public QuantizedWeights quantize(float[] weights, int rows) {
         Objects.requireNonNull(weights, "weights");
@@ -143,6 +145,14 @@ public final class WeightQuantizer {
                     + " (give one scale per row, or one for all)");
         }
         ActivationQuantizer.checkNoNaN(weights, 0, weights.length, 1, "weights");
+        if (kind == Kind.TWN || kind == Kind.SIGN) {
+            for (int i = 0; i < weights.length; i++) {
+                if (Float.isInfinite(weights[i])) {
+                    throw new IllegalArgumentException("weights[" + i + "] is " + weights[i] + "; " + this
+                            + " fits its scale to |w|, which must be finite");
+                }
+            }
+        }
         int per = weights.length / rows;
         byte[] codes = new byte[weights.length];
         float[] outScales = new float[rows];

@@ -11,8 +11,20 @@ import java.util.Objects;
  */
 public record Classification(int index, String label, float probability) {
 
-    /** Checks for a null label. */
+    /**
+     * Checks the ranges.
+     *
+     * @throws NullPointerException     if {@code label} is null
+     * @throws IllegalArgumentException if {@code index} is negative or {@code probability} is not
+     *                                  in {@code [0, 1]} (NaN included)
+     */
     public Classification {
         Objects.requireNonNull(label, "label");
+        if (index < 0) {
+            throw new IllegalArgumentException("index must be at least 0, got " + index);
+        }
+        if (!(probability >= 0f && probability <= 1f)) {
+            throw new IllegalArgumentException("probability must be in [0, 1], got " + probability);
+        }
     }
 }

@@ -90,14 +90,19 @@ public final class Idx {
      *
      * @param file the model file
      * @return the images
-     * @throws IllegalArgumentException naming the file, if it is not IDX unsigned-byte images or is cut short
+     * @throws IllegalArgumentException naming the file, if it is not IDX unsigned-byte images, is cut
+     *                                  short or goes on after its data, or is corrupt gzip
      * @throws IOException              if it cannot be read
      */
     public static Images readImages(Path file) throws IOException {
         try (InputStream in = open(file)) {
-            return readImages(in);
+            Images images = readImages(in);
+            requireEnd(in);
+            return images;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        } catch (java.util.zip.ZipException e) {
+            throw new IllegalArgumentException(file + ": corrupt gzip data: " + e.getMessage(), e);
         }
     }
 
@@ -110,6 +115,7 @@ public final class Idx {
      * @throws IOException              if the stream fails
      */
     public static Images readImages(InputStream stream) throws IOException {
+        Objects.requireNonNull(stream, "stream");
         DataInputStream in = new DataInputStream(stream);
         try {
             int magic = in.readInt();
@@ -123,9 +129,7 @@ public final class Idx {
             if (n < 0 || h < 1 || w < 1 || (long) n * h * w > Network.MAX_ARRAY) {
                 throw new IllegalArgumentException("bad dimensions " + n + " x " + h + " x " + w);
             }
-            byte[] raw = new byte[n * h * w];
-            in.readFully(raw);
-            return new Images(n, h, w, raw);
+            return new Images(n, h, w, readBytes(in, n * h * w));
         } catch (EOFException e) {
             throw new IllegalArgumentException("the file ends before its header says", e);
         }
@@ -136,14 +140,19 @@ public final class Idx {
      *
      * @param file the model file
      * @return a new array
-     * @throws IllegalArgumentException naming the file, if it is not IDX unsigned-byte labels or is cut short
+     * @throws IllegalArgumentException naming the file, if it is not IDX unsigned-byte labels, is cut
+     *                                  short or goes on after its data, or is corrupt gzip
      * @throws IOException              if it cannot be read
      */
     public static int[] readLabels(Path file) throws IOException {
         try (InputStream in = open(file)) {
-            return readLabels(in);
+            int[] labels = readLabels(in);
+            requireEnd(in);
+            return labels;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        } catch (java.util.zip.ZipException e) {
+            throw new IllegalArgumentException(file + ": corrupt gzip data: " + e.getMessage(), e);
         }
     }
 
@@ -156,6 +165,7 @@ public final class Idx {
      * @throws IOException              if the stream fails
      */
     public static int[] readLabels(InputStream stream) throws IOException {
+        Objects.requireNonNull(stream, "stream");
         DataInputStream in = new DataInputStream(stream);
         try {
             int magic = in.readInt();
@@ -167,8 +177,7 @@ public final class Idx {
             if (n < 0 || n > Network.MAX_ARRAY) {
                 throw new IllegalArgumentException("bad label count " + n);
             }
-            byte[] raw = new byte[n];
-            in.readFully(raw);
+            byte[] raw = readBytes(in, n);
             int[] labels = new int[n];
             for (int i = 0; i < n; i++) {
                 labels[i] = raw[i] & 0xFF;
@@ -176,6 +185,29 @@ public final class Idx {
             return labels;
         } catch (EOFException e) {
             throw new IllegalArgumentException("the file ends before its header says", e);
+        }
+    }
+
+    /**
+     * The {@code n} bytes the header announced, read before they are kept: a cut or corrupt file
+     * costs what it holds, not what its header claims.
+     */
+    private static byte[] readBytes(InputStream in, int n) throws IOException {
+        byte[] raw = in.readNBytes(n);
+        if (raw.length < n) {
+            throw new IllegalArgumentException("the file ends after " + raw.length + " of " + n
+                    + " bytes its header announces");
+        }
+        return raw;
+    }
+
+    /**
+     * A whole file ends where its header says: this reads the gzip trailer too, so its CRC and
+     * length are checked (a corrupt .gz otherwise gave wrong pixels silently).
+     */
+    private static void requireEnd(InputStream in) throws IOException {
+        if (in.read() != -1) {
+            throw new IllegalArgumentException("the file goes on after the data its header announces");
         }
     }
 

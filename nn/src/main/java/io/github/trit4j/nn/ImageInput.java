@@ -31,7 +31,7 @@ public final class ImageInput {
      */
     public static float[] fromGray(byte[] pixels, int height, int width) {
         Objects.requireNonNull(pixels, "pixels");
-        check(pixels.length, height, width, 1, "pixels");
+        check(pixels.length, height, width, 1, 1, "pixels");
         float[] out = new float[pixels.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = (pixels[i] & 0xFF) / 255f;
@@ -51,7 +51,7 @@ public final class ImageInput {
      */
     public static float[] fromRgb(byte[] rgb, int height, int width) {
         Objects.requireNonNull(rgb, "rgb");
-        check(rgb.length, height, width, 3, "rgb");
+        check(rgb.length, height, width, 3, 3, "rgb");
         int plane = height * width;
         float[] out = new float[3 * plane];
         for (int p = 0; p < plane; p++) {
@@ -74,7 +74,7 @@ public final class ImageInput {
      */
     public static float[] fromArgb(int[] argb, int height, int width) {
         Objects.requireNonNull(argb, "argb");
-        check(argb.length, height, width, 1, "argb");
+        check(argb.length, height, width, 1, 3, "argb");
         int plane = argb.length;
         float[] out = new float[3 * plane];
         for (int p = 0; p < plane; p++) {
@@ -86,11 +86,22 @@ public final class ImageInput {
         return out;
     }
 
-    private static void check(int length, int height, int width, int perPixel, String name) {
-        if (height < 1 || width < 1 || (long) height * width * perPixel != length
-                || (long) height * width * 3 > Network.MAX_ARRAY) {
+    /** {@code length} must be {@code perPixel * height * width}, and the output of {@code channels} planes fit an array. */
+    private static void check(int length, int height, int width, int perPixel, int channels, String name) {
+        if (height < 1) {
+            throw new IllegalArgumentException("height must be at least 1, got " + height);
+        }
+        if (width < 1) {
+            throw new IllegalArgumentException("width must be at least 1, got " + width);
+        }
+        if ((long) height * width * perPixel != length) {
             throw new IllegalArgumentException(name + ".length is " + length + " but " + perPixel + " * height * width = "
                     + perPixel + " * " + height + " * " + width + " = " + (long) perPixel * height * width);
+        }
+        long floats = (long) height * width * channels;
+        if (floats > Network.MAX_ARRAY) {
+            throw new IllegalArgumentException("a " + height + " x " + width + " image makes " + floats
+                    + " floats, beyond a Java array");
         }
     }
 }

@@ -2,6 +2,7 @@ package io.github.trit4j.nn;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Accumulated wall-clock nanoseconds per {@link LayerKind}, filled by
@@ -24,9 +25,14 @@ public final class LayerTimes {
      * Adds {@code nanos} to {@code kind}.
      *
      * @param kind  the layer kind
-     * @param nanos nanoseconds spent on it
+     * @param nanos nanoseconds spent on it, at least 0
+     * @throws IllegalArgumentException if {@code nanos} is negative
      */
     public void add(LayerKind kind, long nanos) {
+        Objects.requireNonNull(kind, "kind");
+        if (nanos < 0) {
+            throw new IllegalArgumentException("nanos must be at least 0, got " + nanos);
+        }
         this.nanos[kind.ordinal()] += nanos;
     }
 
@@ -41,6 +47,7 @@ public final class LayerTimes {
      * @param kind the layer kind
      */
     public long nanos(LayerKind kind) {
+        Objects.requireNonNull(kind, "kind");
         return nanos[kind.ordinal()];
     }
 

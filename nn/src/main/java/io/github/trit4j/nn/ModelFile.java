@@ -85,13 +85,21 @@ public final class ModelFile {
      * @param tensors          the tensors, names unique
      * @return the model
      * @throws IllegalArgumentException if the JSON is malformed or a name repeats
+     * @throws NullPointerException     if an argument or a tensor is null
      */
     public static ModelFile of(String architectureJson, Map<String, String> metadata, List<Tensor> tensors) {
+        Objects.requireNonNull(architectureJson, "architectureJson");
+        Objects.requireNonNull(metadata, "metadata");
+        Objects.requireNonNull(tensors, "tensors");
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(FORMAT_KEY, FORMAT_VERSION);
         meta.put(ARCHITECTURE_KEY, architectureJson);
         Map<String, Tensor> map = new LinkedHashMap<>();
-        for (Tensor t : tensors) {
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor t = tensors.get(i);
+            if (t == null) {
+                throw new NullPointerException("tensors[" + i + "]");
+            }
             if (map.put(t.name(), t) != null) {
                 throw new IllegalArgumentException("tensor " + t.name() + " appears twice");
             }
@@ -143,10 +151,16 @@ public final class ModelFile {
      *                                  data, overlapping or of the wrong size, metadata missing or
      *                                  not strings, wrong format version, architecture not a JSON
      *                                  object
-     * @throws IOException              if the file cannot be read
+     * @throws IOException              if the file cannot be read (a directory included), or a
+     *                                  {@link java.nio.channels.ClosedByInterruptException} if the
+     *                                  calling thread is interrupted (the file is read through a
+     *                                  {@link FileChannel}; the interrupt status stays set)
      */
     public static ModelFile read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
+        if (Files.isDirectory(file)) {
+            throw new java.nio.file.FileSystemException(file.toString(), null, "is a directory, not a model file");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
             long size = ch.size();
             MemorySegment whole = size < 8 ? MemorySegment.ofArray(new byte[(int) size])
@@ -356,6 +370,7 @@ public final class ModelFile {
      * @throws IOException if the file cannot be written
      */
     public void write(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
         ObjectNode header = JSON.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
         metadata.forEach(meta::put);

@@ -231,7 +231,8 @@ public final class Network {
      * @return the network
      * @throws IllegalArgumentException naming the field or tensor at fault for any malformed content
      *                                  (see {@link ModelFile#read} and {@link #of})
-     * @throws IOException              if the file cannot be read
+     * @throws IOException              if the file cannot be read, or if the calling thread is
+     *                                  interrupted ({@link ModelFile#read(Path)})
      */
     public static Network load(Path file, NetworkOptions options) throws IOException {
         return of(ModelFile.read(file), options);
@@ -570,7 +571,10 @@ public final class Network {
      *
      * <p>Inputs must be finite: a NaN or an infinity is refused before anything runs (an infinite
      * input has no defined logits: the float layers turn it into NaN, {@code inf - inf} or
-     * {@code inf * 0}, and the quantizers refuse NaN).
+     * {@code inf * 0}, and the quantizers refuse NaN). A finite input so large that an activation
+     * overflows float32 inside the network (beyond about {@code 3.4e38}, after the model's own
+     * normalisation and weights) is refused too, naming the layer or logit where it showed: the
+     * logits are always finite.
      *
      * @param input  {@code batch x inputSize()} floats, NCHW; not modified
      * @param batch  images, at least 1
@@ -579,7 +583,8 @@ public final class Network {
      *               {@link System#nanoTime()} calls per layer)
      * @throws IllegalArgumentException for a bad batch (below 1, or making an activation too large
      *                                  for a Java array, naming the layer) or array length (naming
-     *                                  it), or a NaN or infinite input (naming its index and value)
+     *                                  it), a NaN or infinite input (naming its index and value), or
+     *                                  a finite input that overflows float32 inside the network
      */
     public void predict(float[] input, int batch, float[] logits, LayerTimes times) {
         Objects.requireNonNull(input, "input");
@@ -637,6 +642,33 @@ public final class Network {
     }
 
     /**
+     * The refusal of a finite input whose activations left float32 inside the network (an
+     * infinity, then NaN from {@code inf - inf} or {@code inf * 0}): it names where and the
+     * input's largest magnitude.
+     */
+    private static IllegalArgumentException overflow(float[] input, String where, Exception cause) {
+        float max = 0;
+        for (float v : input) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return new IllegalArgumentException("float32 overflowed inside the network " + where + ": the input is "
+                + "finite but its values, up to " + max + " in magnitude, are too large for this network", cause);
+    }
+
+    private static boolean allFinite(float[] x) {
+        for (float v : x) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String describe(Layer<?> l) {
+        return l.describe().lines().findFirst().orElse("");
+    }
+
+    /**
      * Image {@code n} of {@code input} through every layer in {@code ws}, its logits to
      * {@code logits} at {@code n * classes}. A batch runs image by image: each image's
      * activations stay in the caches of the thread running it (a layer-by-layer walk over a whole
@@ -654,14 +686,28 @@ public final class Network {
         for (int i = 0; i < ws.layers.length; i++) {
             Layer.Bound<?> l = ws.layers[i];
             float[] y = ws.outputs[i];
-            if (times == null || l.layer().timesItself()) {
-                l.forward(x, y, 1, times);
-            } else {
-                long t0 = System.nanoTime();
-                l.forward(x, y, 1, times);
-                times.add(l.layer().kind, System.nanoTime() - t0);
+            try {
+                if (times == null || l.layer().timesItself()) {
+                    l.forward(x, y, 1, times);
+                } else {
+                    long t0 = System.nanoTime();
+                    l.forward(x, y, 1, times);
+                    times.add(l.layer().kind, System.nanoTime() - t0);
+                }
+            } catch (IllegalArgumentException e) {
+                // the input is checked before any layer runs: a layer's NaN refusal is of a NaN made inside the network
+                if (i > 0 && !allFinite(x)) {
+                    throw overflow(input, "before layer " + i + " (" + describe(layers.get(i)) + ") in image " + n, e);
+                }
+                throw e;
             }
             x = y;
+        }
+        for (int j = 0; j < classes; j++) {
+            if (!Float.isFinite(x[j])) {
+                throw overflow(input, "in logit " + j + " of image " + n + " (" + x[j] + "), the output of layer "
+                        + (layers.size() - 1) + " (" + describe(layers.getLast()) + ")", null);
+            }
         }
         System.arraycopy(x, 0, logits, n * classes, classes);
     }
@@ -699,7 +745,7 @@ public final class Network {
             Layer<?> l = layers.get(i);
             if ((long) batch * l.out.size() > MAX_ARRAY) {
                 throw new IllegalArgumentException("batch " + batch + " is too large: the output of layer " + i + " ("
-                        + l.describe().lines().findFirst().orElse("") + "), " + batch + " x " + l.out
+                        + describe(l) + "), " + batch + " x " + l.out
                         + ", exceeds a Java array");
             }
         }
@@ -727,6 +773,7 @@ public final class Network {
      * @param logits logits, {@code rows x classes}
      * @param classes classes per row
      * @return a new array
+     * @throws IllegalArgumentException if {@code logits.length} is not a multiple of {@code classes}
      */
     public static int[] argmax(float[] logits, int classes) {
         Objects.requireNonNull(logits, "logits");
@@ -736,27 +783,32 @@ public final class Network {
         }
         int[] out = new int[logits.length / classes];
         for (int r = 0; r < out.length; r++) {
-            int best = 0;
+            int best = -1;
             float bv = Float.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
                 float v = logits[r * classes + c];
-                if (v > bv) {
+                if (best < 0 ? v == v : v > bv) { // the first non-NaN, then a larger one
                     bv = v;
                     best = c;
                 }
             }
-            out[r] = best;
+            out[r] = Math.max(best, 0);
         }
         return out;
     }
 
     /**
      * Row-wise softmax of {@code rows x classes} logits into a new array, computed stably
-     * (maximum subtracted, in double, rounded to float once).
+     * (maximum subtracted, in double, rounded to float once). A logit of {@code -inf} (a masked
+     * class) has probability 0; NaN, {@code +inf} and a row of {@code -inf} only have no softmax and
+     * are refused.
      *
      * @param logits logits, {@code rows x classes}
      * @param classes classes per row
      * @return a new array
+     * @throws IllegalArgumentException if {@code logits.length} is not a multiple of {@code classes},
+     *                                  or for a NaN or {@code +inf} logit or a row of {@code -inf}
+     *                                  only (naming the index)
      */
     public static float[] softmax(float[] logits, int classes) {
         Objects.requireNonNull(logits, "logits");
@@ -768,7 +820,16 @@ public final class Network {
         for (int r = 0; r < logits.length; r += classes) {
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
-                max = Math.max(max, logits[r + c]);
+                float v = logits[r + c];
+                if (v != v || v == Float.POSITIVE_INFINITY) {
+                    throw new IllegalArgumentException("logits[" + (r + c) + "] is " + v + "; softmax needs finite "
+                            + "logits (or -Infinity for a masked class)");
+                }
+                max = Math.max(max, v);
+            }
+            if (max == Double.NEGATIVE_INFINITY) {
+                throw new IllegalArgumentException("logits[" + r + ".." + (r + classes - 1) + "] are all -Infinity: "
+                        + "that row has no softmax");
             }
             double sum = 0;
             for (int c = 0; c < classes; c++) {

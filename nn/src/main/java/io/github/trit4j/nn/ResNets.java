@@ -78,11 +78,19 @@ public final class ResNets {
      * @param seed      the weights' seed
      * @param widths    channels of each stage, at least one, each >= 1
      * @return the model, random weights
+     * @throws IllegalArgumentException if there is no width or one is below 1 (naming it), or a
+     *                                  width makes a tensor too large
      */
     public static ModelFile smallModel(ConvMode blockMode, long seed, int... widths) {
         Objects.requireNonNull(blockMode, "blockMode");
+        Objects.requireNonNull(widths, "widths");
         if (widths.length == 0) {
             throw new IllegalArgumentException("widths must name at least one stage");
+        }
+        for (int i = 0; i < widths.length; i++) {
+            if (widths[i] < 1) {
+                throw new IllegalArgumentException("widths[" + i + "] must be at least 1, got " + widths[i]);
+            }
         }
         Builder b = new Builder("small-resnet-" + blockMode.fileName(), 1, 28, 28, 10, seed);
         b.normalize(new double[] {0.2860}, new double[] {0.3530});

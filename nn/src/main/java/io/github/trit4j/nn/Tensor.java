@@ -38,18 +38,18 @@ public final class Tensor {
     private Tensor(String name, DType dtype, int[] shape, float[] floats, byte[] bytes) {
         this.name = Objects.requireNonNull(name, "name");
         this.dtype = dtype;
-        this.shape = shape.clone();
+        this.shape = Objects.requireNonNull(shape, "shape").clone();
         long n = 1;
         for (int d : this.shape) {
             if (d < 0) {
                 throw new IllegalArgumentException("tensor " + name + ": negative dimension in " + Arrays.toString(shape));
             }
-            n *= d;
+            n = Math.multiplyHigh(n, d) != 0 || n * d < 0 ? Long.MAX_VALUE : n * d; // saturates: never wraps to a match
         }
         long have = floats != null ? floats.length : bytes.length;
         if (n != have) {
-            throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape) + " has " + n
-                    + " elements but " + have + " were given");
+            throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape) + " has "
+                    + (n == Long.MAX_VALUE ? "too many" : String.valueOf(n)) + " elements but " + have + " were given");
         }
         this.floats = floats;
         this.bytes = bytes;

@@ -4,6 +4,7 @@ import io.github.trit4j.Gemm;
 import io.github.trit4j.GemmEngine;
 
 import io.github.trit4j.nn.gemm.FloatGemm;
+import io.github.trit4j.nn.gemm.Fp32VectorGemm;
 import io.github.trit4j.nn.gemm.PanelPrepared;
 import io.github.trit4j.nn.internal.WindowProduct;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
@@ -63,6 +65,40 @@ class FloatGemmTest {
         assertThrows(IllegalArgumentException.class, () -> p.multiply(new float[6], 2, new float[3], 0, one));
         assertThrows(IllegalArgumentException.class, () -> p.multiply(new float[6], 0, new float[4], 0, one));
         assertThrows(NullPointerException.class, () -> p.multiply(new float[6], 2, new float[4], 0, null));
+    }
+
+    /**
+     * {@link io.github.trit4j.nn.gemm.Fp32VectorGemm}'s public entries check their sizes: no
+     * ArithmeticException from a packed length that overflows, no B of the wrong length accepted
+     * (it failed later inside the kernel), no M*N that wraps around int (65536 x 65536 took an
+     * empty C), nulls named.
+     */
+    @Test
+    void vectorGemmEntriesCheckTheirSizes() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+        GemmEngine one = Gemm.engine().withThreads(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Fp32VectorGemm.packedBLength(1 << 20, 1 << 20));
+        assertTrue(e.getMessage().contains("1048576"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Fp32VectorGemm.packedBLength(-1, 5));
+        assertThrows(IllegalArgumentException.class, () -> Fp32VectorGemm.packedBLength(8, 0));
+        Fp32VectorGemm w = Fp32VectorGemm.packWeights(new float[4], 2, 2);
+        e = assertThrows(IllegalArgumentException.class, () -> w.withB(new float[1], 2));
+        assertTrue(e.getMessage().contains("b.length is 1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> w.withB(new float[1], 20));
+        assertEquals("b", assertThrows(NullPointerException.class, () -> w.withB(null, 2)).getMessage());
+        assertEquals("bPacked", assertThrows(NullPointerException.class, () -> w.withPackedB(null, 20)).getMessage());
+        assertEquals("a", assertThrows(NullPointerException.class,
+                () -> Fp32VectorGemm.prepare(null, new float[1], 1, 1, 1)).getMessage());
+        assertEquals("b", assertThrows(NullPointerException.class,
+                () -> Fp32VectorGemm.prepare(new float[1], null, 1, 1, 1)).getMessage());
+        assertEquals("a", assertThrows(NullPointerException.class,
+                () -> Fp32VectorGemm.packWeights(null, 1, 1)).getMessage());
+        Fp32VectorGemm wide = Fp32VectorGemm.prepare(new float[65536], new float[65536], 65536, 65536, 1);
+        e = assertThrows(IllegalArgumentException.class, () -> wide.multiply(new float[0], one));
+        assertTrue(e.getMessage().contains("4294967296"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> w.multiply(new float[4], one));
+        assertTrue(e.getMessage().contains("withB"), e.getMessage());
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -659,5 +660,30 @@ class LayersTest {
         assertEquals(0.25f, p[5], 1e-7f);
         float[] big = Network.softmax(new float[] {1000f, 0f}, 2);
         assertEquals(1f, big[0], 0f);
+    }
+
+    /**
+     * Non-finite logits: argmax never picks a NaN unless the whole row is NaN (as documented);
+     * softmax takes -inf (a masked class, probability 0) but refuses NaN, +inf and a row of -inf
+     * only, naming the value, instead of returning NaN probabilities; a Classification checks its
+     * documented ranges.
+     */
+    @Test
+    void nonFiniteLogitsAndClassificationRanges() {
+        float nan = Float.NaN;
+        float inf = Float.POSITIVE_INFINITY;
+        assertArrayEquals(new int[] {1, 2, 0, 0}, Network.argmax(new float[] {nan, -inf, nan, nan, nan, 2f,
+                -inf, -inf, nan, nan, nan, nan}, 3));
+        assertArrayEquals(new float[] {0f, 1f}, Network.softmax(new float[] {-inf, 3f}, 2));
+        for (float[] bad : new float[][] {{0f, nan}, {inf, 0f}, {-inf, -inf}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Network.softmax(bad, 2),
+                    java.util.Arrays.toString(bad));
+            assertTrue(e.getMessage().contains("logits["), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Classification(-1, "a", 0.5f));
+        assertThrows(IllegalArgumentException.class, () -> new Classification(0, "a", nan));
+        assertThrows(IllegalArgumentException.class, () -> new Classification(0, "a", 1.5f));
+        assertThrows(IllegalArgumentException.class, () -> new Classification(0, "a", -0.1f));
+        assertEquals(1f, new Classification(0, "a", 1f).probability());
     }
 }

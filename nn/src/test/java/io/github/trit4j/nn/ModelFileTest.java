@@ -138,6 +138,28 @@ class ModelFileTest {
         assertTrue(net.toString().contains("b.conv1"), net.toString());
     }
 
+    /**
+     * A directory is an IOException that says so (it was "No such device", from mmap), and the
+     * public factories name their null arguments.
+     */
+    @Test
+    void aDirectoryIsNamedAndNullArgumentsAreNamed() {
+        IOException e = assertThrows(IOException.class, () -> ModelFile.read(dir));
+        assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("directory"), e.getMessage());
+        e = assertThrows(IOException.class, () -> Network.load(dir));
+        assertTrue(e.getMessage().contains("directory"), e.getMessage());
+        assertEquals("architectureJson", assertThrows(NullPointerException.class,
+                () -> ModelFile.of(null, Map.of(), List.of())).getMessage());
+        assertEquals("metadata", assertThrows(NullPointerException.class,
+                () -> ModelFile.of("{}", null, List.of())).getMessage());
+        assertEquals("tensors", assertThrows(NullPointerException.class,
+                () -> ModelFile.of("{}", Map.of(), null)).getMessage());
+        assertEquals("tensors[1]", assertThrows(NullPointerException.class,
+                () -> ModelFile.of("{}", Map.of(), Arrays.asList(tensors().get(0), null))).getMessage());
+        ModelFile m = ModelFile.of("{}", Map.of(), List.of());
+        assertEquals("file", assertThrows(NullPointerException.class, () -> m.write(null)).getMessage());
+    }
+
     @Test
     void missingTensor() throws IOException {
         assertRejected(write(ARCH, with("b.conv2.act_scale", t -> null)), "b.conv2.act_scale", "missing");

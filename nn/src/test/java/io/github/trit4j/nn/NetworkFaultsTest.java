@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,6 +110,34 @@ class NetworkFaultsTest {
         e = assertThrows(IllegalArgumentException.class, () -> net.predict(x, 1, logits));
         assertTrue(e.getMessage().contains("input[1] is -Infinity"), e.getMessage());
         assertArrayEquals(new float[] {7, 7, 7}, logits);
+    }
+
+    /**
+     * Finite inputs whose activations overflow float32 inside the network (here 1e37 and 3e38,
+     * finite, normalized by a std of 0.25) are refused with an IllegalArgumentException that says
+     * so and names the layer, the logits untouched: never NaN or infinite logits returned as if
+     * they were an answer, never "input[0] is NaN" for an input with no NaN.
+     */
+    @Test
+    void finiteInputsThatOverflowInsideTheNetworkAreRefusedNotAnswered() {
+        Network net = tiny("0.5", "1e-5", "1");
+        for (float v : new float[] {1e37f, -1e37f, 3e38f, Float.MAX_VALUE}) {
+            float[] x = new float[36];
+            java.util.Arrays.fill(x, v);
+            float[] logits = {7, 7, 7};
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.predict(x, 1, logits),
+                    "input " + v);
+            String m = e.getMessage();
+            assertTrue(m.contains("overflow") && m.contains("layer ") && m.contains(String.valueOf(Math.abs(v))), m);
+            assertFalse(m.startsWith("input[0] is NaN"), m);
+            assertArrayEquals(new float[] {7, 7, 7}, logits, "logits untouched for input " + v);
+            assertThrows(IllegalArgumentException.class, () -> net.topK(x, 3));
+        }
+        float[] large = new float[36];
+        java.util.Arrays.fill(large, 1e30f); // large but within float32 all the way through
+        for (float l : net.predict(large, 1)) {
+            assertTrue(Float.isFinite(l), "finite logits for 1e30 inputs");
+        }
     }
 
     /** Fault 8: a padding near 2^30 and an input near 2^31 do not wrap around in the messages. */

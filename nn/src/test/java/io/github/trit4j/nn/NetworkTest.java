@@ -178,4 +178,34 @@ class NetworkTest {
         float[] x = images(4, 784, 8);
         assertArrayEquals(Network.argmax(net.predict(x, 4), 10), net.classify(x, 4));
     }
+
+    /**
+     * The public builders and value types of nn check their arguments: a negative or zero ResNet
+     * width (NegativeArraySizeException from deep inside, or a model built with 0 channels), a
+     * tensor shape whose element count wraps around long (accepted with 0 values), negative layer
+     * times, nulls named.
+     */
+    @Test
+    void buildersAndValueTypesCheckTheirArguments() {
+        for (int w : new int[] {0, -8}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ResNets.smallModel(ConvMode.FATNN, 1, 8, w));
+            assertTrue(e.getMessage().contains("widths[1]") && e.getMessage().contains(String.valueOf(w)),
+                    e.getMessage());
+        }
+        assertEquals("widths", assertThrows(NullPointerException.class,
+                () -> ResNets.smallModel(ConvMode.FATNN, 1, (int[]) null)).getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.f32("t", new float[0], 65536, 65536, 65536, 65536));
+        assertTrue(e.getMessage().contains("too many") || e.getMessage().contains("exceeds"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Tensor.i8("t", new byte[1],
+                65536, 65536, 65536, 65536, 65536, 65536, 65536, 65536));
+        assertEquals("shape", assertThrows(NullPointerException.class,
+                () -> Tensor.f32("t", new float[1], (int[]) null)).getMessage());
+        LayerTimes times = new LayerTimes();
+        assertEquals("kind", assertThrows(NullPointerException.class, () -> times.add(null, 5)).getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> times.add(LayerKind.values()[0], -5));
+        assertTrue(e.getMessage().contains("-5"), e.getMessage());
+        assertEquals(0, times.totalNanos());
+    }
 }

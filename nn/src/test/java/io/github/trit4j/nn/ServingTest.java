@@ -158,6 +158,90 @@ class ServingTest {
         assertTrue(e.getMessage().contains("ends"), e.getMessage());
     }
 
+    /**
+     * A cut or corrupt IDX file whose header claims ~2 GB is refused after reading what is there,
+     * without first allocating what the header claims (an OutOfMemoryError on a small heap); a null
+     * stream is named.
+     */
+    @Test
+    void idxHeadersClaimingGigabytesDoNotAllocateThem() throws IOException {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(header);
+        d.writeInt(0x803);
+        d.writeInt(50_000);
+        d.writeInt(200);
+        d.writeInt(200); // 2e9 pixels claimed
+        d.write(new byte[1000]);
+        ByteArrayOutputStream labelHeader = new ByteArrayOutputStream();
+        d = new DataOutputStream(labelHeader);
+        d.writeInt(0x801);
+        d.writeInt(2_000_000_000);
+        d.write(new byte[1000]);
+        long before = threads.getCurrentThreadAllocatedBytes();
+        IllegalArgumentException images = assertThrows(IllegalArgumentException.class,
+                () -> Idx.readImages(new ByteArrayInputStream(header.toByteArray())));
+        IllegalArgumentException labels = assertThrows(IllegalArgumentException.class,
+                () -> Idx.readLabels(new ByteArrayInputStream(labelHeader.toByteArray())));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 64 << 20, allocated + " bytes allocated to refuse two short files");
+        assertTrue(images.getMessage().contains("1000 of 2000000000"), images.getMessage());
+        assertTrue(labels.getMessage().contains("1000 of 2000000000"), labels.getMessage());
+        NullPointerException npe = assertThrows(NullPointerException.class,
+                () -> Idx.readImages((java.io.InputStream) null));
+        assertEquals("stream", npe.getMessage());
+        npe = assertThrows(NullPointerException.class, () -> Idx.readLabels((java.io.InputStream) null));
+        assertEquals("stream", npe.getMessage());
+    }
+
+    /**
+     * A .gz file whose compressed data is corrupt or cut is malformed content: an
+     * IllegalArgumentException naming the file (as for a cut plain file), not a bare
+     * ZipException/EOFException.
+     */
+    @Test
+    void corruptOrCutGzipIsNamedAsMalformed() throws IOException {
+        ByteArrayOutputStream images = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(images);
+        d.writeInt(0x803);
+        d.writeInt(100);
+        d.writeInt(28);
+        d.writeInt(28);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (int i = 0; i < 100 * 784; i++) {
+            d.writeByte(r.nextInt(256));
+        }
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(gz)) {
+            out.write(images.toByteArray());
+        }
+        byte[] good = gz.toByteArray();
+        byte[] corrupt = good.clone();
+        for (int i = 40; i < 200; i++) {
+            corrupt[i] = (byte) 0xFF;
+        }
+        byte[] cut = java.util.Arrays.copyOf(good, good.length / 2);
+        for (byte[] bad : new byte[][] {corrupt, cut}) {
+            Path f = dir.resolve("bad-images-idx3-ubyte.gz");
+            Files.write(f, bad);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Idx.readImages(f));
+            assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
+        }
+    }
+
+    /** A size below 1 is named as such (it read "pixels.length is 0 but 1 * height * width = 1 * 0 * 0 = 0"). */
+    @Test
+    void imageSizesBelowOneAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ImageInput.fromGray(new byte[0], 0, 0));
+        assertTrue(e.getMessage().contains("height must be at least 1, got 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ImageInput.fromRgb(new byte[3], 1, -1));
+        assertTrue(e.getMessage().contains("width must be at least 1, got -1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ImageInput.fromArgb(new int[3], 2, 2));
+        assertTrue(e.getMessage().contains("argb.length is 3"), e.getMessage());
+    }
+
     @Test
     void imagesBecomeNchwFloatsOverTwoHundredFiftyFive() {
         assertArrayEquals(new float[] {0f, 1f, 128 / 255f}, ImageInput.fromGray(new byte[] {0, -1, (byte) 128}, 1, 3));

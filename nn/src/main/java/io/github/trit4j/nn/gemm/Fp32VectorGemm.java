@@ -79,8 +79,11 @@ public final class Fp32VectorGemm {
      * @param n rows of B (columns of the output)
      * @param k the reduction length
      * @return the product, ready for {@link #multiply}
+     * @throws IllegalArgumentException as {@link #check}, or if a packed copy would exceed a Java array
      */
     public static Fp32VectorGemm prepare(float[] a, float[] b, int m, int n, int k) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
         check(a.length, b.length, m, n, k);
         if (n < ALONG_K_BELOW) {
             return new Fp32VectorGemm(m, n, k, a, b, null, null);
@@ -116,8 +119,10 @@ public final class Fp32VectorGemm {
      * @param m rows of A
      * @param k the reduction length
      * @return A packed, for {@link #withPackedB} or {@link #withB}
+     * @throws IllegalArgumentException as {@link #check}, or if the packed copy would exceed a Java array
      */
     public static Fp32VectorGemm packWeights(float[] a, int m, int k) {
+        Objects.requireNonNull(a, "a");
         check(a.length, k, m, 1, k);
         int slivers = (m + MR - 1) / MR;
         float[] ap = new float[Math.multiplyExact(slivers * MR, k)];
@@ -146,9 +151,18 @@ public final class Fp32VectorGemm {
      *
      * @param n columns of the output (rows of B)
      * @param k the reduction length
+     * @throws IllegalArgumentException if {@code n} or {@code k} is below 1 or the length exceeds an int
      */
     public static int packedBLength(int n, int k) {
-        return Math.multiplyExact((n + NR - 1) / NR * NR, k);
+        if (n < 1 || k < 1) {
+            throw new IllegalArgumentException("n and k must be >= 1, got " + n + ", " + k);
+        }
+        long len = ((long) n + NR - 1) / NR * NR * k;
+        if (len > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("packed B of n = " + n + ", k = " + k + " has " + len
+                    + " elements, beyond a Java array");
+        }
+        return (int) len;
     }
 
     /**
@@ -169,8 +183,11 @@ public final class Fp32VectorGemm {
      * @param bPacked B in the packed layout ({@link #packedBIndex}), {@link #packedBLength} long
      * @param n       rows of B (columns of the output)
      * @return the product, ready for {@link #multiply}
+     * @throws IllegalArgumentException if {@code n} is below the panel threshold or the length is not
+     *                                  {@link #packedBLength}
      */
     public Fp32VectorGemm withPackedB(float[] bPacked, int n) {
+        Objects.requireNonNull(bPacked, "bPacked");
         if (aPacked == null || !usesPanels(n) || bPacked.length != packedBLength(n, k)) {
             throw new IllegalArgumentException("packed B: n = " + n + " must be >= " + ALONG_K_BELOW
                     + " and its length " + bPacked.length + " K * N rounded up to panels");
@@ -184,10 +201,17 @@ public final class Fp32VectorGemm {
      *
      * @param b N x K, row-major
      * @param n rows of B (columns of the output)
+     * @throws IllegalArgumentException if {@code n < 1} or {@code b.length != n * K}
+     * @throws IllegalStateException    if this instance was not made by {@link #packWeights}
      */
     public Fp32VectorGemm withB(float[] b, int n) {
+        Objects.requireNonNull(b, "b");
         if (a == null) {
             throw new IllegalStateException("not made by packWeights");
+        }
+        if (n < 1 || b.length != (long) n * k) {
+            throw new IllegalArgumentException("b.length is " + b.length + " but n * K = " + n + " * " + k + " = "
+                    + (long) n * k + " (n must be >= 1)");
         }
         return usesPanels(n) ? prepare(a, b, m, n, k) : new Fp32VectorGemm(m, n, k, a, b, null, null);
     }
@@ -212,7 +236,8 @@ public final class Fp32VectorGemm {
             throw new IllegalArgumentException("M, N, K must be >= 1, got " + m + ", " + n + ", " + k);
         }
         if (aLength != (long) m * k || bLength != (long) n * k) {
-            throw new IllegalArgumentException("A must have M*K and B N*K elements, got " + aLength + " and " + bLength);
+            throw new IllegalArgumentException("A must have M*K = " + (long) m * k + " and B N*K = " + (long) n * k
+                    + " elements, got " + aLength + " and " + bLength);
         }
     }
 
@@ -232,12 +257,17 @@ public final class Fp32VectorGemm {
      *
      * @param c      the output, M x N row-major, exactly M*N long
      * @param engine whose threads the product may use
+     * @throws IllegalArgumentException if {@code c.length != M*N} or there is no B yet (from
+     *                                  {@link #packWeights} without {@link #withB})
      */
     public void multiply(float[] c, GemmEngine engine) {
         Objects.requireNonNull(c, "c");
         Objects.requireNonNull(engine, "engine");
-        if (c.length != m * n) {
-            throw new IllegalArgumentException("c must have M*N = " + (m * n) + " elements, got " + c.length);
+        if (n == 0) {
+            throw new IllegalArgumentException("no B: an instance from packWeights needs withB or withPackedB first");
+        }
+        if (c.length != (long) m * n) {
+            throw new IllegalArgumentException("c must have M*N = " + (long) m * n + " elements, got " + c.length);
         }
         int units = aPacked == null ? (m + 3) / 4 : (m + MR - 1) / MR;
         RangeTask rows = aPacked == null
