@@ -53,7 +53,7 @@ class VirtualThreadAllocationTest {
      * (its stack chunk) and its carrier starts another call meanwhile, so more calls are in
      * progress at once than chunk states are pooled, and a helper task that ends after its call
      * keeps its chunk state out of use for a while; then a call makes a new chunk state (about
-     * 0.2 KB). Measured 0-2.3 KB per call on the split shapes, 0-50 bytes on the others.
+     * 0.2 KB). Measured 0-2.3 KB per call on the split shapes, under 100 bytes on the others.
      */
     static final long BOUND_TWO_THREADS = 4096;
 
