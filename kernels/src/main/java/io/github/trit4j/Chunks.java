@@ -21,8 +21,11 @@ import java.util.concurrent.locks.LockSupport;
  * still in its chunk loop and chunks are still unaccounted for, they are lost and the call
  * throws an {@link IllegalStateException}.
  *
- * <p>Reuse, so that a call allocates nothing: each calling thread keeps a few of these
- * ({@link #acquire()}), and the object itself is the helpers' task ({@link #run()}). A helper
+ * <p>Reuse, so that a call allocates nothing: a few of these are kept together in a
+ * {@link WorkspacePool}'s workspace (a platform thread's own; for virtual threads, which are
+ * usually made for one task, one of a few pooled ones), which a call holds from
+ * {@link #acquire()} to {@link #release()}; the object itself is the helpers' task
+ * ({@link #run()}). A helper
  * may get to its task late, after the call it was offered for has returned (a helper slow to
  * wake, an executor's queue); were the object reset for the caller's next call by then, that
  * straggler would join the next call behind its caller's back, in the middle of the reset. So
@@ -46,10 +49,11 @@ final class Chunks implements Runnable {
 
     private static final long PARK_NANOS = 1_000_000L;
 
-    /** Objects kept per calling thread: one per level of nested calls, and spares for stragglers. */
+    /** Objects kept per workspace: one for the call that holds it, and spares for stragglers. */
     private static final int KEPT = 4;
 
-    private static final ThreadLocal<Chunks[]> KEPT_BY_THREAD = ThreadLocal.withInitial(() -> new Chunks[KEPT]);
+    /** Sets of kept objects: a platform thread's own, or pooled (virtual threads, nested calls). */
+    private static final WorkspacePool<Chunks[]> KEPT_SETS = new WorkspacePool<>(() -> new Chunks[KEPT]);
 
     /** One chunk of a call: chunk {@code chunk}, units {@code [from, to)}. */
     interface Work {
@@ -79,6 +83,8 @@ final class Chunks implements Runnable {
     private final AtomicInteger outstanding = new AtomicInteger();
     /** Whether a call of the owner runs on this object now (owner thread only). */
     private boolean inUse;
+    /** The set this object was acquired from, held by its call until {@link #release()}; owner thread only. */
+    private Chunks[] set;
     /** Calls started on this object, for tests. */
     private long calls;
 
@@ -93,12 +99,23 @@ final class Chunks implements Runnable {
     }
 
     /**
-     * An object of the calling thread that no call and no helper uses, marked in use; give it
-     * back with {@link #release()} on the same thread. Steady state: one of the kept objects, no
+     * An object that no call and no helper uses, marked in use; give it back with
+     * {@link #release()} on the same thread. Steady state: one of the kept objects, no
      * allocation.
      */
     static Chunks acquire() {
-        Chunks[] kept = KEPT_BY_THREAD.get();
+        Chunks[] kept = KEPT_SETS.acquire();
+        try {
+            Chunks c = acquire(kept);
+            c.set = kept;
+            return c;
+        } catch (Throwable t) {
+            KEPT_SETS.release(kept);
+            throw t;
+        }
+    }
+
+    private static Chunks acquire(Chunks[] kept) {
         int spare = -1;
         for (int i = 0; i < kept.length; i++) {
             Chunks c = kept[i];
@@ -165,6 +182,9 @@ final class Chunks implements Runnable {
             product.clear();
         }
         inUse = false;
+        Chunks[] kept = set;
+        set = null;
+        KEPT_SETS.release(kept);
     }
 
     /** Counts {@code tasks} helper tasks about to be handed out (negative: taken back). */
@@ -177,9 +197,14 @@ final class Chunks implements Runnable {
         return calls;
     }
 
-    /** This thread's kept objects, for tests; entries may be null. */
+    /** The kept objects this thread's next call would use, for tests; entries may be null. */
     static Chunks[] keptByThisThread() {
-        return KEPT_BY_THREAD.get().clone();
+        Chunks[] kept = KEPT_SETS.acquire();
+        try {
+            return kept.clone();
+        } finally {
+            KEPT_SETS.release(kept);
+        }
     }
 
     /**

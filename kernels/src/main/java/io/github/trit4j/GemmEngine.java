@@ -397,8 +397,8 @@ public final class GemmEngine {
         int tiles = (units + 1) / 2;
         int chunks = Math.min(tiles, parts * CHUNKS_PER_THREAD);
         int wanted = Math.min(parts, chunks) - 1;
-        // the chunk state and the chunk's operands are the calling thread's, kept between
-        // products: no task object per product
+        // the chunk state and the chunk's operands are kept between products (the calling
+        // platform thread's own, or pooled for virtual threads): no task object per product
         Chunks work = Chunks.acquire();
         try {
             ProductWork p = work.product;
@@ -509,9 +509,10 @@ public final class GemmEngine {
      * waits only for ranges other threads are running, never for queued work (what no helper has
      * taken, the caller runs); an interrupt does not cut that wait short but stays set.
      *
-     * <p>In steady state the call allocates nothing: the chunk state is the calling thread's and
-     * is reused between calls, so keep {@code task} as a field rather than a capturing lambda per
-     * call. Thread-safe: any number of threads may call this at once, and a task may itself call
+     * <p>In steady state the call allocates nothing: the chunk state is reused between calls
+     * (the calling platform thread's own, or one of a few pooled for virtual threads, so a
+     * virtual thread per call does not make its own), so keep {@code task} as a field rather than
+     * a capturing lambda per call. Thread-safe: any number of threads may call this at once, and a task may itself call
      * it (nested calls find the helpers busy and mostly run on their caller).
      *
      * @param units  the units to split, at least 1

@@ -45,7 +45,7 @@ public final class TernaryConv2d {
     /** The quantized float weights, or null for a layer made by {@link #of} from codes. */
     private final QuantizedWeights weights;
     private final FloatEpilogue epilogue;
-    /** Per-thread integer accumulators, reused by the thread's next call of the same size. */
+    /** Integer accumulators per call in progress (a platform thread's own, pooled for virtual threads), reused. */
     private final WorkspacePool<Accumulators> accumulators = new WorkspacePool<>(Accumulators::new);
 
     /** One thread's accumulators. */

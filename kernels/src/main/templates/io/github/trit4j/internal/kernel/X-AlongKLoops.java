@@ -33,34 +33,38 @@ final class $Kernels$AlongK {
      */
     static void alongK($Kernels$ kernels, Kernel kernel, long[] w, long[] x, int words,
                        int i0, int i1, int j0, int j1, Epilogue e, int[] out, int n, int row0) {
-        Scratch scratch = Scratch.get();
-        long[] raw = scratch.longs;
-        byte[] bytes = scratch.bytes;
-        Kernel.Sum sum = kernel.sum();
-        int shift = sum.highShift();
-        int stride = sum.planes() * words; // words from one row's first plane to the next row's
-        int last = i1 - 1;
-        for (int j = j0; j < j1; j++) {
-            int xj = j * stride;
-            for (int i = i0; i < i1; i += BitKernels.ALONG_K_ROWS) {
-                int r1 = Math.min(i + 1, last);
-                int r2 = Math.min(i + 2, last);
-                int r3 = Math.min(i + 3, last);
-                Arrays.fill(raw, 0, 2 * BitKernels.ALONG_K_ROWS, 0L);
-                int w0 = i * stride;
-                int w1 = r1 * stride;
-                int w2 = r2 * stride;
-                int w3 = r3 * stride;
-                switch (sum) {
-                    case THERMOMETER, TERNARY_TWO_BIT -> kernels.ternaryAlongK(w, w0, w1, w2, w3, x, xj, words, raw, bytes);
-                    case TWO_BIT -> kernels.twoBitAlongK(w, w0, w1, w2, w3, x, xj, words, raw, bytes);
-                    case BINARY -> kernels.binaryAlongK(w, w0, w1, w2, w3, x, xj, words, raw, bytes);
+        Scratch scratch = Scratch.acquire();
+        try {
+            long[] raw = scratch.longs;
+            byte[] bytes = scratch.bytes;
+            Kernel.Sum sum = kernel.sum();
+            int shift = sum.highShift();
+            int stride = sum.planes() * words; // words from one row's first plane to the next row's
+            int last = i1 - 1;
+            for (int j = j0; j < j1; j++) {
+                int xj = j * stride;
+                for (int i = i0; i < i1; i += BitKernels.ALONG_K_ROWS) {
+                    int r1 = Math.min(i + 1, last);
+                    int r2 = Math.min(i + 2, last);
+                    int r3 = Math.min(i + 3, last);
+                    Arrays.fill(raw, 0, 2 * BitKernels.ALONG_K_ROWS, 0L);
+                    int w0 = i * stride;
+                    int w1 = r1 * stride;
+                    int w2 = r2 * stride;
+                    int w3 = r3 * stride;
+                    switch (sum) {
+                        case THERMOMETER, TERNARY_TWO_BIT -> kernels.ternaryAlongK(w, w0, w1, w2, w3, x, xj, words, raw, bytes);
+                        case TWO_BIT -> kernels.twoBitAlongK(w, w0, w1, w2, w3, x, xj, words, raw, bytes);
+                        case BINARY -> kernels.binaryAlongK(w, w0, w1, w2, w3, x, xj, words, raw, bytes);
+                    }
+                    out[(i - row0) * n + j] = e.apply(raw[0] + (raw[4] << shift), i, j);
+                    out[(r1 - row0) * n + j] = e.apply(raw[1] + (raw[5] << shift), r1, j);
+                    out[(r2 - row0) * n + j] = e.apply(raw[2] + (raw[6] << shift), r2, j);
+                    out[(r3 - row0) * n + j] = e.apply(raw[3] + (raw[7] << shift), r3, j);
                 }
-                out[(i - row0) * n + j] = e.apply(raw[0] + (raw[4] << shift), i, j);
-                out[(r1 - row0) * n + j] = e.apply(raw[1] + (raw[5] << shift), r1, j);
-                out[(r2 - row0) * n + j] = e.apply(raw[2] + (raw[6] << shift), r2, j);
-                out[(r3 - row0) * n + j] = e.apply(raw[3] + (raw[7] << shift), r3, j);
             }
+        } finally {
+            scratch.release();
         }
     }
 }

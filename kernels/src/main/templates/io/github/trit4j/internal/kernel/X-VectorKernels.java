@@ -241,7 +241,7 @@ final class $Class$ implements BitKernels {
      *
      * <p>The ternary and binary micro-kernels store whole vectors, unmasked: a tile whose two
      * panels lie inside the block stores straight into {@code out}, an edge tile (a panel
-     * reaching past {@code limit}, or a last odd panel paired with itself) into the thread's
+     * reaching past {@code limit}, or a last odd panel paired with itself) into the call's
      * scratch, from which the columns inside the block are copied here. Masked stores inside
      * the kernel made its C2 code depend on the profile at compile time: the mask arithmetic
      * ({@code indexInRange}: a branch per case, {@code maskAll}, {@code compare},
@@ -254,51 +254,55 @@ final class $Class$ implements BitKernels {
         Kernel.Sum sum = kernel.sum();
         int shift = sum.highShift();
         int alpha = e.alpha();
-        Scratch scratch = Scratch.get();
-        long[] raw = scratch.longs;
-        int[] edge = scratch.ints;
-        int limit = Math.min(n, p1 * STEP);
-        int last = i1 - 1;
-        for (int i = i0; i < i1; i += TILE_ROWS) {
-            int r1 = Math.min(i + 1, last);
-            int r2 = Math.min(i + 2, last);
-            int r3 = Math.min(i + 3, last);
-            int k0 = e.rowConstant(i);
-            int k1 = e.rowConstant(r1);
-            int k2 = e.rowConstant(r2);
-            int k3 = e.rowConstant(r3);
-            for (int p = p0; p < p1; p += 2) {
-                int pb = Math.min(p + 1, p1 - 1);
-                int j = p * STEP;
-                // both panels inside the block (then pb == p + 1): the kernel stores into out
-                boolean whole = j + 2 * STEP <= limit;
-                switch (sum) {
-                    case THERMOMETER, TERNARY_TWO_BIT -> {
-                        if (whole) {
-                            ternaryMicro(w, words, xp, kWords, shift, i, r1, r2, r3, k0, k1, k2, k3, p, pb,
-                                    out, (i - row0) * n + j, (r1 - row0) * n + j, (r2 - row0) * n + j, (r3 - row0) * n + j);
-                        } else {
-                            ternaryMicro(w, words, xp, kWords, shift, i, r1, r2, r3, k0, k1, k2, k3, p, pb,
-                                    edge, 0, 2 * STEP, 4 * STEP, 6 * STEP);
-                            copyEdge(edge, i - row0, r1 - row0, r2 - row0, r3 - row0, j, limit, out, n);
+        Scratch scratch = Scratch.acquire();
+        try {
+            long[] raw = scratch.longs;
+            int[] edge = scratch.ints;
+            int limit = Math.min(n, p1 * STEP);
+            int last = i1 - 1;
+            for (int i = i0; i < i1; i += TILE_ROWS) {
+                int r1 = Math.min(i + 1, last);
+                int r2 = Math.min(i + 2, last);
+                int r3 = Math.min(i + 3, last);
+                int k0 = e.rowConstant(i);
+                int k1 = e.rowConstant(r1);
+                int k2 = e.rowConstant(r2);
+                int k3 = e.rowConstant(r3);
+                for (int p = p0; p < p1; p += 2) {
+                    int pb = Math.min(p + 1, p1 - 1);
+                    int j = p * STEP;
+                    // both panels inside the block (then pb == p + 1): the kernel stores into out
+                    boolean whole = j + 2 * STEP <= limit;
+                    switch (sum) {
+                        case THERMOMETER, TERNARY_TWO_BIT -> {
+                            if (whole) {
+                                ternaryMicro(w, words, xp, kWords, shift, i, r1, r2, r3, k0, k1, k2, k3, p, pb,
+                                        out, (i - row0) * n + j, (r1 - row0) * n + j, (r2 - row0) * n + j, (r3 - row0) * n + j);
+                            } else {
+                                ternaryMicro(w, words, xp, kWords, shift, i, r1, r2, r3, k0, k1, k2, k3, p, pb,
+                                        edge, 0, 2 * STEP, 4 * STEP, 6 * STEP);
+                                copyEdge(edge, i - row0, r1 - row0, r2 - row0, r3 - row0, j, limit, out, n);
+                            }
                         }
-                    }
-                    case BINARY -> {
-                        if (whole) {
-                            binaryMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, alpha,
-                                    out, (i - row0) * n + j, (r1 - row0) * n + j, (r2 - row0) * n + j, (r3 - row0) * n + j);
-                        } else {
-                            binaryMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, alpha,
-                                    edge, 0, 2 * STEP, 4 * STEP, 6 * STEP);
-                            copyEdge(edge, i - row0, r1 - row0, r2 - row0, r3 - row0, j, limit, out, n);
+                        case BINARY -> {
+                            if (whole) {
+                                binaryMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, alpha,
+                                        out, (i - row0) * n + j, (r1 - row0) * n + j, (r2 - row0) * n + j, (r3 - row0) * n + j);
+                            } else {
+                                binaryMicro(w, words, xp, kWords, i, r1, r2, r3, k0, k1, k2, k3, p, pb, alpha,
+                                        edge, 0, 2 * STEP, 4 * STEP, 6 * STEP);
+                                copyEdge(edge, i - row0, r1 - row0, r2 - row0, r3 - row0, j, limit, out, n);
+                            }
                         }
-                    }
-                    case TWO_BIT -> {
-                        twoBitMicro4(w, words, xp, kWords, i, r1, r2, r3, p, pb, raw);
-                        finish(raw, i, r1, r2, r3, p, pb, e, out, n, edge, row0);
+                        case TWO_BIT -> {
+                            twoBitMicro4(w, words, xp, kWords, i, r1, r2, r3, p, pb, raw);
+                            finish(raw, i, r1, r2, r3, p, pb, e, out, n, edge, row0);
+                        }
                     }
                 }
             }
+        } finally {
+            scratch.release();
         }
     }
 
@@ -771,29 +775,34 @@ final class $Class$ implements BitKernels {
             }
             return;
         }
-        byte[] bytes = Scratch.get().bytes;
-        long[] raw = Scratch.get().longs;
-        for (int i = i0; i < i1; i += 2) {
-            int ib = Math.min(i + 1, i1 - 1);
-            for (int p = p0; p < p1; p += 2) {
-                int pb = Math.min(p + 1, p1 - 1);
-                java.util.Arrays.fill(raw, 0, 4 * STEP, 0L);
-                int wa = 2 * i * words;
-                int wb = 2 * ib * words;
-                int xa = p * kWords * 2 * STEP;
-                int xb = pb * kWords * 2 * STEP;
-                int flush = thermometer ? FLUSH_FATNN : FLUSH_TERNARY_TWO_BIT;
-                for (int k0 = 0; k0 < kWords; k0 += flush) {
-                    int k1 = Math.min(kWords, k0 + flush);
-                    if (thermometer) {
-                        fatnnBytes(w, words, wa, wb, xp, xa, xb, k0, k1, bytes);
-                    } else {
-                        ternaryTwoBitBytes(w, words, wa, wb, xp, xa, xb, k0, k1, bytes);
+        Scratch scratch = Scratch.acquire();
+        try {
+            byte[] bytes = scratch.bytes;
+            long[] raw = scratch.longs;
+            for (int i = i0; i < i1; i += 2) {
+                int ib = Math.min(i + 1, i1 - 1);
+                for (int p = p0; p < p1; p += 2) {
+                    int pb = Math.min(p + 1, p1 - 1);
+                    java.util.Arrays.fill(raw, 0, 4 * STEP, 0L);
+                    int wa = 2 * i * words;
+                    int wb = 2 * ib * words;
+                    int xa = p * kWords * 2 * STEP;
+                    int xb = pb * kWords * 2 * STEP;
+                    int flush = thermometer ? FLUSH_FATNN : FLUSH_TERNARY_TWO_BIT;
+                    for (int k0 = 0; k0 < kWords; k0 += flush) {
+                        int k1 = Math.min(kWords, k0 + flush);
+                        if (thermometer) {
+                            fatnnBytes(w, words, wa, wb, xp, xa, xb, k0, k1, bytes);
+                        } else {
+                            ternaryTwoBitBytes(w, words, wa, wb, xp, xa, xb, k0, k1, bytes);
+                        }
+                        widen(bytes, raw, 0);
                     }
-                    widen(bytes, raw, 0);
+                    finish(raw, i, ib, p, pb, e, out, n, row0);
                 }
-                finish(raw, i, ib, p, pb, e, out, n, row0);
             }
+        } finally {
+            scratch.release();
         }
     }
 
@@ -809,7 +818,7 @@ final class $Class$ implements BitKernels {
     // byte popcount per two words instead of four. ones and twos are counted once per tile.
     //
     // The operands are prepared so that the loop does only loads and logic: the panel codes
-    // (e, g, c) once per call for all its panels (1.5 times the panels' size, kept per thread),
+    // (e, g, c) once per call for all its panels (1.5 times the panels' size, kept in the Scratch),
     // the two weight rows of a tile as broadcast vectors once per pair of rows (a broadcast
     // from memory takes a vector ALU slot on the machines measured, a plain load does not).
     // The codes are zero past kWords up to an even kPad, so a padding word adds nothing
@@ -819,14 +828,6 @@ final class $Class$ implements BitKernels {
     // codes in AVX2's 16 ymm registers; larger tiles, and a further "fours" level (one popcount
     // per four words), made C2 spill that state and ran slower.
 
-    /** Per-thread prepared operands of {@link #fatnnPanels}, grown on demand and then reused. */
-    private static final class Prepared {
-        long[] codes = new long[0];
-        long[] weights = new long[0];
-    }
-
-    private static final ThreadLocal<Prepared> PREPARED = ThreadLocal.withInitial(Prepared::new);
-
     /**
      * Word pairs between flushes of the weight-4 byte counts: a pair adds pop(carry) <= 8 to a
      * byte lane, so 31 pairs stay below 256 (31 x 8 = 248) even with every bit set.
@@ -835,47 +836,50 @@ final class $Class$ implements BitKernels {
 
     private static void fatnnPanels(long[] w, int words, long[] xp, int kWords,
                                     int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n, int row0) {
-        Scratch scratch = Scratch.get();
-        long[] raw = scratch.longs;
-        byte[] bytes = scratch.bytes;
-        Prepared prepared = PREPARED.get();
-        int kPad = (kWords + 1) & ~1; // <= words, which is a multiple of 8: weight reads stay in the row
-        int panelCodes = kPad * 3 * STEP;
-        if (prepared.codes.length < (p1 - p0) * panelCodes) {
-            prepared.codes = new long[(p1 - p0) * panelCodes];
-        }
-        if (prepared.weights.length < 2 * kPad * 2 * STEP) {
-            prepared.weights = new long[2 * kPad * 2 * STEP];
-        }
-        long[] codes = prepared.codes;
-        long[] wv = prepared.weights;
-        for (int p = p0; p < p1; p++) {
-            int src = p * kWords * 2 * STEP;
-            int dst = (p - p0) * panelCodes;
-            for (int k = 0; k < kWords; k++) {
-                LongVector x0 = LongVector.fromArray(L, xp, src + k * 2 * STEP);
-                LongVector x1 = LongVector.fromArray(L, xp, src + k * 2 * STEP + STEP);
-                LongVector ex = x0.lanewise(VectorOperators.XOR, x1);
-                ex.intoArray(codes, dst + k * 3 * STEP);
-                x0.and(x1).intoArray(codes, dst + k * 3 * STEP + STEP);
-                ex.not().intoArray(codes, dst + k * 3 * STEP + 2 * STEP);
+        Scratch scratch = Scratch.acquire();
+        try {
+            long[] raw = scratch.longs;
+            byte[] bytes = scratch.bytes;
+            int kPad = (kWords + 1) & ~1; // <= words, which is a multiple of 8: weight reads stay in the row
+            int panelCodes = kPad * 3 * STEP;
+            if (scratch.codes.length < (p1 - p0) * panelCodes) {
+                scratch.codes = new long[(p1 - p0) * panelCodes];
             }
-            java.util.Arrays.fill(codes, dst + kWords * 3 * STEP, dst + panelCodes, 0L);
-        }
-        for (int i = i0; i < i1; i += 2) {
-            int ib = Math.min(i + 1, i1 - 1);
-            // row i at wv[0...), row ib at wv[kPad * 2 * STEP...): per word m then s, broadcast
-            for (int k = 0; k < kPad; k++) {
-                LongVector.broadcast(L, w[2 * i * words + k]).intoArray(wv, k * 2 * STEP);
-                LongVector.broadcast(L, w[2 * i * words + words + k]).intoArray(wv, k * 2 * STEP + STEP);
-                LongVector.broadcast(L, w[2 * ib * words + k]).intoArray(wv, (kPad + k) * 2 * STEP);
-                LongVector.broadcast(L, w[2 * ib * words + words + k]).intoArray(wv, (kPad + k) * 2 * STEP + STEP);
+            if (scratch.weights.length < 2 * kPad * 2 * STEP) {
+                scratch.weights = new long[2 * kPad * 2 * STEP];
             }
+            long[] codes = scratch.codes;
+            long[] wv = scratch.weights;
             for (int p = p0; p < p1; p++) {
-                fatnnTile(wv, kPad, codes, (p - p0) * panelCodes, raw, bytes);
-                finishLanes(raw, 0, i, p * STEP, e, out, n, row0);
-                finishLanes(raw, STEP, ib, p * STEP, e, out, n, row0);
+                int src = p * kWords * 2 * STEP;
+                int dst = (p - p0) * panelCodes;
+                for (int k = 0; k < kWords; k++) {
+                    LongVector x0 = LongVector.fromArray(L, xp, src + k * 2 * STEP);
+                    LongVector x1 = LongVector.fromArray(L, xp, src + k * 2 * STEP + STEP);
+                    LongVector ex = x0.lanewise(VectorOperators.XOR, x1);
+                    ex.intoArray(codes, dst + k * 3 * STEP);
+                    x0.and(x1).intoArray(codes, dst + k * 3 * STEP + STEP);
+                    ex.not().intoArray(codes, dst + k * 3 * STEP + 2 * STEP);
+                }
+                java.util.Arrays.fill(codes, dst + kWords * 3 * STEP, dst + panelCodes, 0L);
             }
+            for (int i = i0; i < i1; i += 2) {
+                int ib = Math.min(i + 1, i1 - 1);
+                // row i at wv[0...), row ib at wv[kPad * 2 * STEP...): per word m then s, broadcast
+                for (int k = 0; k < kPad; k++) {
+                    LongVector.broadcast(L, w[2 * i * words + k]).intoArray(wv, k * 2 * STEP);
+                    LongVector.broadcast(L, w[2 * i * words + words + k]).intoArray(wv, k * 2 * STEP + STEP);
+                    LongVector.broadcast(L, w[2 * ib * words + k]).intoArray(wv, (kPad + k) * 2 * STEP);
+                    LongVector.broadcast(L, w[2 * ib * words + words + k]).intoArray(wv, (kPad + k) * 2 * STEP + STEP);
+                }
+                for (int p = p0; p < p1; p++) {
+                    fatnnTile(wv, kPad, codes, (p - p0) * panelCodes, raw, bytes);
+                    finishLanes(raw, 0, i, p * STEP, e, out, n, row0);
+                    finishLanes(raw, STEP, ib, p * STEP, e, out, n, row0);
+                }
+            }
+        } finally {
+            scratch.release();
         }
     }
 
@@ -961,28 +965,31 @@ final class $Class$ implements BitKernels {
 
     private static void ternaryTwoBitPanels(long[] w, int words, long[] xp, int kWords,
                                             int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n, int row0) {
-        Scratch scratch = Scratch.get();
-        long[] raw = scratch.longs;
-        byte[] bytes = scratch.bytes;
-        Prepared prepared = PREPARED.get();
-        int kPad = (kWords + 1) & ~1; // <= words: the weight words read past kWords are zero pads
-        if (prepared.weights.length < 2 * kPad * 2 * STEP) {
-            prepared.weights = new long[2 * kPad * 2 * STEP];
-        }
-        long[] wv = prepared.weights;
-        for (int i = i0; i < i1; i += 2) {
-            int ib = Math.min(i + 1, i1 - 1);
-            for (int k = 0; k < kPad; k++) {
-                LongVector.broadcast(L, w[2 * i * words + k]).intoArray(wv, k * 2 * STEP);
-                LongVector.broadcast(L, w[2 * i * words + words + k]).intoArray(wv, k * 2 * STEP + STEP);
-                LongVector.broadcast(L, w[2 * ib * words + k]).intoArray(wv, (kPad + k) * 2 * STEP);
-                LongVector.broadcast(L, w[2 * ib * words + words + k]).intoArray(wv, (kPad + k) * 2 * STEP + STEP);
+        Scratch scratch = Scratch.acquire();
+        try {
+            long[] raw = scratch.longs;
+            byte[] bytes = scratch.bytes;
+            int kPad = (kWords + 1) & ~1; // <= words: the weight words read past kWords are zero pads
+            if (scratch.weights.length < 2 * kPad * 2 * STEP) {
+                scratch.weights = new long[2 * kPad * 2 * STEP];
             }
-            for (int p = p0; p < p1; p++) {
-                ternaryTwoBitTile(wv, kPad, xp, p * kWords * 2 * STEP, kWords, raw, bytes);
-                finishLanes(raw, 0, i, p * STEP, e, out, n, row0);
-                finishLanes(raw, STEP, ib, p * STEP, e, out, n, row0);
+            long[] wv = scratch.weights;
+            for (int i = i0; i < i1; i += 2) {
+                int ib = Math.min(i + 1, i1 - 1);
+                for (int k = 0; k < kPad; k++) {
+                    LongVector.broadcast(L, w[2 * i * words + k]).intoArray(wv, k * 2 * STEP);
+                    LongVector.broadcast(L, w[2 * i * words + words + k]).intoArray(wv, k * 2 * STEP + STEP);
+                    LongVector.broadcast(L, w[2 * ib * words + k]).intoArray(wv, (kPad + k) * 2 * STEP);
+                    LongVector.broadcast(L, w[2 * ib * words + words + k]).intoArray(wv, (kPad + k) * 2 * STEP + STEP);
+                }
+                for (int p = p0; p < p1; p++) {
+                    ternaryTwoBitTile(wv, kPad, xp, p * kWords * 2 * STEP, kWords, raw, bytes);
+                    finishLanes(raw, 0, i, p * STEP, e, out, n, row0);
+                    finishLanes(raw, STEP, ib, p * STEP, e, out, n, row0);
+                }
             }
+        } finally {
+            scratch.release();
         }
     }
 
@@ -1164,25 +1171,30 @@ final class $Class$ implements BitKernels {
 
     private static void twoBitPanels(long[] w, int words, long[] xp, int kWords,
                                      int i0, int i1, int p0, int p1, Epilogue e, int[] out, int n, int row0) {
-        byte[] bytes = Scratch.get().bytes;
-        long[] raw = Scratch.get().longs;
-        for (int i = i0; i < i1; i += 2) {
-            int ib = Math.min(i + 1, i1 - 1);
-            for (int p = p0; p < p1; p += 2) {
-                int pb = Math.min(p + 1, p1 - 1);
-                java.util.Arrays.fill(raw, 0, 4 * STEP, 0L);
-                int xa = p * kWords * 2 * STEP;
-                int xb = pb * kWords * 2 * STEP;
-                for (int k0 = 0; k0 < kWords; k0 += FLUSH_TWO_BIT) {
-                    int k1 = Math.min(kWords, k0 + FLUSH_TWO_BIT);
-                    // (pop(wl&xl) + 2 pop(wl&xh)) + 2 (pop(wh&xl) + 2 pop(wh&xh)): weight plane lo, then hi
-                    twoBitHalfBytes(w, 2 * i * words, 2 * ib * words, xp, xa, xb, k0, k1, bytes);
-                    widen(bytes, raw, 0);
-                    twoBitHalfBytes(w, 2 * i * words + words, 2 * ib * words + words, xp, xa, xb, k0, k1, bytes);
-                    widen(bytes, raw, 1);
+        Scratch scratch = Scratch.acquire();
+        try {
+            byte[] bytes = scratch.bytes;
+            long[] raw = scratch.longs;
+            for (int i = i0; i < i1; i += 2) {
+                int ib = Math.min(i + 1, i1 - 1);
+                for (int p = p0; p < p1; p += 2) {
+                    int pb = Math.min(p + 1, p1 - 1);
+                    java.util.Arrays.fill(raw, 0, 4 * STEP, 0L);
+                    int xa = p * kWords * 2 * STEP;
+                    int xb = pb * kWords * 2 * STEP;
+                    for (int k0 = 0; k0 < kWords; k0 += FLUSH_TWO_BIT) {
+                        int k1 = Math.min(kWords, k0 + FLUSH_TWO_BIT);
+                        // (pop(wl&xl) + 2 pop(wl&xh)) + 2 (pop(wh&xl) + 2 pop(wh&xh)): weight plane lo, then hi
+                        twoBitHalfBytes(w, 2 * i * words, 2 * ib * words, xp, xa, xb, k0, k1, bytes);
+                        widen(bytes, raw, 0);
+                        twoBitHalfBytes(w, 2 * i * words + words, 2 * ib * words + words, xp, xa, xb, k0, k1, bytes);
+                        widen(bytes, raw, 1);
+                    }
+                    finish(raw, i, ib, p, pb, e, out, n, row0);
                 }
-                finish(raw, i, ib, p, pb, e, out, n, row0);
             }
+        } finally {
+            scratch.release();
         }
     }
 
