@@ -248,7 +248,11 @@ final class VectorCodeMasks implements CodeMasks {
                     ScalarCodeMasks.copyRunsScalar(src, s, s2, split, step, offsets, r, to, dst, d, lanes);
                     return;
                 }
-                evens(src, s + o).intoArray(dst, d + r * LONGS);
+                // the even words of two vectors, one per half (written out: see the note below the loops)
+                LongVector lo = LongVector.fromArray(L, src, s + o).rearrange(EVENS);
+                LongVector hi = LongVector.fromArray(L, src, s + o + LONGS).rearrange(EVENS);
+                hi.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.XOR, hi).and(LOW_HALF))
+                        .intoArray(dst, d + r * LONGS);
             }
             return;
         }
@@ -258,19 +262,21 @@ final class VectorCodeMasks implements CodeMasks {
                 ScalarCodeMasks.copyRunsScalar(src, s, s2, split, step, offsets, r, to, dst, d, lanes);
                 return;
             }
-            LongVector a = evens(src, s + o);
-            LongVector b = evens(src, s2 + o);
+            LongVector aLo = LongVector.fromArray(L, src, s + o).rearrange(EVENS);
+            LongVector aHi = LongVector.fromArray(L, src, s + o + LONGS).rearrange(EVENS);
+            LongVector a = aHi.lanewise(VectorOperators.XOR, aLo.lanewise(VectorOperators.XOR, aHi).and(LOW_HALF));
+            LongVector bLo = LongVector.fromArray(L, src, s2 + o).rearrange(EVENS);
+            LongVector bHi = LongVector.fromArray(L, src, s2 + o + LONGS).rearrange(EVENS);
+            LongVector b = bHi.lanewise(VectorOperators.XOR, bLo.lanewise(VectorOperators.XOR, bHi).and(LOW_HALF));
             b.lanewise(VectorOperators.XOR, a.lanewise(VectorOperators.XOR, b).and(first))
                     .intoArray(dst, d + r * LONGS);
         }
     }
 
-    /** Words {@code a, a + 2, ..., a + 2 * (LONGS - 1)} of {@code src}: the even lanes of two vectors, one per half. */
-    private static LongVector evens(long[] src, int a) {
-        LongVector lo = LongVector.fromArray(L, src, a).rearrange(EVENS);
-        LongVector hi = LongVector.fromArray(L, src, a + LONGS).rearrange(EVENS);
-        return hi.lanewise(VectorOperators.XOR, lo.lanewise(VectorOperators.XOR, hi).and(LOW_HALF));
-    }
+    // The even words of a step-2 run are written out in each loop rather than in a helper returning
+    // a LongVector: once that helper had a compiled body of its own, C2 stopped inlining it into
+    // copyRuns and boxed both vectors per run (198 KB per ResNet-18 image in nn's AllocationTest
+    // after other networks had run in the same JVM; 0 when ResNet-18 ran alone).
 
     /**
      * The scalar rounds ({@link ScalarCodeMasks#transpose64Scalar}) on vectors of rows: a round
