@@ -27,7 +27,8 @@ class ModelFileTest {
     @TempDir
     Path dir;
 
-    private static final String ARCH = """
+    /** The valid tiny model's architecture (its tensors: {@link #tensors()}). */
+    static final String ARCH = """
             {"name": "tiny", "input": {"channels": 1, "height": 6, "width": 6}, "classes": 3,
              "layers": [
               {"type": "normalize", "mean": [0.5], "std": [0.25]},

@@ -36,18 +36,7 @@ class ServingTest {
     private static final String LABELS = "[\"cat\", \"dog\", \"bird\"]";
 
     private static ModelFile tiny(Map<String, String> meta) {
-        String arch = """
-                {"name": "tiny", "input": {"channels": 1, "height": 6, "width": 6}, "classes": 3,
-                 "layers": [
-                  {"type": "normalize", "mean": [0.5], "std": [0.25]},
-                  {"type": "conv", "name": "stem", "mode": "float", "in": 1, "out": 4, "kernel": 3, "stride": 1, "padding": 1, "bias": false},
-                  {"type": "batchnorm", "name": "stem.bn", "eps": 1e-5},
-                  {"type": "relu"},
-                  {"type": "basic_block", "name": "b", "in": 4, "out": 4, "stride": 1, "mode": "fatnn"},
-                  {"type": "global_avg_pool"},
-                  {"type": "linear", "name": "fc", "in": 4, "out": 3, "bias": true}
-                 ]}""";
-        return ModelFile.of(arch, meta, ModelFileTest.tensors());
+        return ModelFile.of(ModelFileTest.ARCH, meta, ModelFileTest.tensors());
     }
 
     private static float[] image() {
@@ -120,14 +109,19 @@ class ServingTest {
         }
     }
 
+    /** An IDX image file's header: magic 0x803, then count, rows, columns (big-endian ints). */
+    private static void imagesHeader(DataOutputStream d, int count, int rows, int cols) throws IOException {
+        d.writeInt(0x803);
+        d.writeInt(count);
+        d.writeInt(rows);
+        d.writeInt(cols);
+    }
+
     @Test
     void idxFilesAreRead() throws IOException {
         ByteArrayOutputStream images = new ByteArrayOutputStream();
         DataOutputStream d = new DataOutputStream(images);
-        d.writeInt(0x803);
-        d.writeInt(2);
-        d.writeInt(2);
-        d.writeInt(3);
+        imagesHeader(d, 2, 2, 3);
         d.write(new byte[] {0, 51, (byte) 255, 1, 2, 3, 4, 5, 6, 7, 8, (byte) 128});
         Path gz = dir.resolve("images-idx3-ubyte.gz");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
@@ -169,10 +163,7 @@ class ServingTest {
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         ByteArrayOutputStream header = new ByteArrayOutputStream();
         DataOutputStream d = new DataOutputStream(header);
-        d.writeInt(0x803);
-        d.writeInt(50_000);
-        d.writeInt(200);
-        d.writeInt(200); // 2e9 pixels claimed
+        imagesHeader(d, 50_000, 200, 200); // 2e9 pixels claimed
         d.write(new byte[1000]);
         ByteArrayOutputStream labelHeader = new ByteArrayOutputStream();
         d = new DataOutputStream(labelHeader);
@@ -204,10 +195,7 @@ class ServingTest {
     void corruptOrCutGzipIsNamedAsMalformed() throws IOException {
         ByteArrayOutputStream images = new ByteArrayOutputStream();
         DataOutputStream d = new DataOutputStream(images);
-        d.writeInt(0x803);
-        d.writeInt(100);
-        d.writeInt(28);
-        d.writeInt(28);
+        imagesHeader(d, 100, 28, 28);
         java.util.SplittableRandom r = new java.util.SplittableRandom(1);
         for (int i = 0; i < 100 * 784; i++) {
             d.writeByte(r.nextInt(256));
