@@ -39,7 +39,6 @@ import static io.github.trit4j.bench.IntStemProducts.STRIDE;
  * <ul>
  *   <li>{@code fp32Layer}: today's stem as nn's FloatConv runs it (the Vector API GEMM's window
  *       product per 2 output rows, then FloatConv's epilogue on those rows);</li>
- *   <li>{@code fp32Windows}: its product alone (as StemProductBenchmark);</li>
  *   <li>{@code winogradLayer}: {@link WinogradStem} with tile {@code m} (1-D F(m, 4) along the rows
  *       of the polyphase split, direct along the columns).</li>
  * </ul>
@@ -145,16 +144,6 @@ public class StemWinogradBenchmark {
             int oy1 = Math.min(OH, oy + FP32_ROWS);
             fp32.multiplyWindows(phases, taps, ROW_STRIDE, OW, oy, oy1, y, 0, PIXELS);
             epilogue(oy * OW, oy1 * OW);
-        }
-        cpu.stop();
-        return y;
-    }
-
-    @Benchmark
-    public float[] fp32Windows(StemProductBenchmark.CpuTime cpu) {
-        cpu.start();
-        for (int oy = 0; oy < OH; oy += FP32_ROWS) {
-            fp32.multiplyWindows(phases, taps, ROW_STRIDE, OW, oy, Math.min(OH, oy + FP32_ROWS), y, 0, PIXELS);
         }
         cpu.stop();
         return y;

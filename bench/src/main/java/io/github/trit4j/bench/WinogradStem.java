@@ -170,71 +170,6 @@ final class WinogradStem {
         outputTransform(ty, y);
     }
 
-    /**
-     * {@link #outputTransform} for F(4, 4) on points 0, 1, -1, 2, -2, 1/2, inf: the 7 products of a
-     * vector of pixels in registers, the 4 output rows by the points' symmetry (14 additions, 6
-     * multiplies by powers of 2, exact).
-     */
-    private void outputTransform4(int ty, float[] y) {
-        final int plane = M * OW;
-        for (int o = 0; o < M; o++) {
-            boolean epilogue = bias != null;
-            FloatVector b = FloatVector.broadcast(S, epilogue ? bias[o] : 0f);
-            FloatVector go = FloatVector.broadcast(S, epilogue ? g[o] : 1f);
-            FloatVector so = FloatVector.broadcast(S, epilogue ? shift[o] : 0f);
-            int out = o * PIXELS + ty * 4 * OW;
-            for (int x = 0; x < OW; x += L) {
-                int i = o * OW + x;
-                FloatVector m0 = FloatVector.fromArray(S, mb, i);
-                FloatVector m1 = FloatVector.fromArray(S, mb, i + plane);
-                FloatVector m2 = FloatVector.fromArray(S, mb, i + 2 * plane);
-                FloatVector m3 = FloatVector.fromArray(S, mb, i + 3 * plane);
-                FloatVector m4 = FloatVector.fromArray(S, mb, i + 4 * plane);
-                FloatVector m5 = FloatVector.fromArray(S, mb, i + 5 * plane);
-                FloatVector m6 = FloatVector.fromArray(S, mb, i + 6 * plane);
-                FloatVector s1 = m1.add(m2);
-                FloatVector d1 = m1.sub(m2);
-                FloatVector s2 = m3.add(m4);
-                FloatVector d2 = m3.sub(m4);
-                FloatVector y0 = m0.add(s1).add(s2.add(m5));
-                FloatVector y1 = d1.add(d2.mul(2f)).add(m5.mul(0.5f));
-                FloatVector y2 = s1.add(s2.mul(4f)).add(m5.mul(0.25f));
-                FloatVector y3 = d1.add(d2.mul(8f)).add(m5.mul(0.125f).add(m6));
-                if (epilogue) {
-                    y0 = y0.add(b).fma(go, so).max(0f);
-                    y1 = y1.add(b).fma(go, so).max(0f);
-                    y2 = y2.add(b).fma(go, so).max(0f);
-                    y3 = y3.add(b).fma(go, so).max(0f);
-                }
-                y0.intoArray(y, out + x);
-                y1.intoArray(y, out + OW + x);
-                y2.intoArray(y, out + 2 * OW + x);
-                y3.intoArray(y, out + 3 * OW + x);
-            }
-        }
-    }
-
-    /** Profiling: thread CPU nanos of {transforms, products} over one image. */
-    long[] stages(float[] ph, float[] y) {
-        java.lang.management.ThreadMXBean t = java.lang.management.ManagementFactory.getThreadMXBean();
-        long tr0 = 0;
-        long pr = 0;
-        for (int ty = 0; ty < tiles; ty++) {
-            long a = t.getCurrentThreadCpuTime();
-            inputTransform(ph, ty);
-            long b = t.getCurrentThreadCpuTime();
-            for (int p = 0; p < alpha; p++) {
-                products[p].multiplyWindows(tr[p], taps, 0, OW, 0, 1, mb, p * M * OW, OW);
-            }
-            long c = t.getCurrentThreadCpuTime();
-            outputTransform(ty, y);
-            long d = t.getCurrentThreadCpuTime();
-            tr0 += (b - a) + (d - c);
-            pr += c - b;
-        }
-        return new long[] {tr0, pr};
-    }
-
     private void inputTransform(float[] ph, int ty) {
         final int a = alpha;
         for (int ch = 0; ch < C; ch++) {
@@ -244,10 +179,6 @@ final class WinogradStem {
                     int plane = (ch * STRIDE + px) * PAD_ROWS;
                     int row0 = STRIDE * ty * m + py;
                     int rows = Math.min(a, (PAD_ROWS - row0 + 1) / STRIDE); // rows past the padding are zero
-                    if (a == 7 && rows == 7) {
-                        inputTransform7(ph, (plane + row0) * PHASE_COLS, chan * TC);
-                        continue;
-                    }
                     for (int x = 0; x < TC; x += L) {
                         for (int p = 0; p < a; p++) {
                             FloatVector acc = FloatVector.zero(S);
@@ -263,32 +194,7 @@ final class WinogradStem {
         }
     }
 
-    /** {@link #inputTransform} of one phase channel for alpha = 7: its 7 rows (2 * PHASE_COLS apart) held in registers. */
-    private void inputTransform7(float[] ph, int src, int dst) {
-        final int rs = STRIDE * PHASE_COLS;
-        final float[] b = bt;
-        for (int x = 0; x < TC; x += L) {
-            FloatVector d0 = FloatVector.fromArray(S, ph, src + x);
-            FloatVector d1 = FloatVector.fromArray(S, ph, src + rs + x);
-            FloatVector d2 = FloatVector.fromArray(S, ph, src + 2 * rs + x);
-            FloatVector d3 = FloatVector.fromArray(S, ph, src + 3 * rs + x);
-            FloatVector d4 = FloatVector.fromArray(S, ph, src + 4 * rs + x);
-            FloatVector d5 = FloatVector.fromArray(S, ph, src + 5 * rs + x);
-            FloatVector d6 = FloatVector.fromArray(S, ph, src + 6 * rs + x);
-            for (int p = 0; p < 7; p++) {
-                int q = p * 7;
-                d0.mul(b[q]).add(d1.mul(b[q + 1])).add(d2.mul(b[q + 2]).add(d3.mul(b[q + 3])))
-                        .add(d4.mul(b[q + 4]).add(d5.mul(b[q + 5])).add(d6.mul(b[q + 6])))
-                        .intoArray(tr[p], dst + x);
-            }
-        }
-    }
-
     private void outputTransform(int ty, float[] y) {
-        if (points.m() == 4 && ty * 4 + 4 <= OH) {
-            outputTransform4(ty, y);
-            return;
-        }
         final int a = alpha;
         for (int o = 0; o < M; o++) {
             boolean epilogue = bias != null;

@@ -115,25 +115,33 @@ final class WinogradRows {
         int m = spec.outChannels();
         int kw = 14 * c;
         int rowLen = ow + 3;
+        // column tap k = (ch, py, px, b): its phase channel and its column offset b
+        int[] chan = new int[kw];
+        int[] col = new int[kw];
+        for (int ch = 0, k = 0; ch < c; ch++) {
+            for (int py = 0; py < 2; py++) {
+                for (int px = 0; px < 2; px++) {
+                    for (int b = 0; 2 * b + px < 7; b++, k++) {
+                        chan[k] = (ch * 2 + py) * 2 + px;
+                        col[k] = b;
+                    }
+                }
+            }
+        }
         WindowProduct[] products = new WindowProduct[ALPHA];
-        int[][] taps = new int[ALPHA][kw];
         int seg = 0;
         for (int p = 0; p < ALPHA; p++) {
             float[] u = new float[m * kw];
             for (int o = 0; o < m; o++) {
-                int k = 0;
-                for (int ch = 0; ch < c; ch++) {
-                    for (int py = 0; py < 2; py++) {
-                        for (int px = 0; px < 2; px++) {
-                            for (int b = 0; 2 * b + px < 7; b++, k++) {
-                                double s = 0;
-                                for (int a = 0; 2 * a + py < 7; a++) {
-                                    s += G[p][a] * w[((o * c + ch) * 7 + 2 * a + py) * 7 + 2 * b + px];
-                                }
-                                u[o * kw + k] = (float) s;
-                            }
-                        }
+                for (int k = 0; k < kw; k++) {
+                    int ch = chan[k] / 4;
+                    int py = chan[k] / 2 % 2;
+                    int px = chan[k] % 2;
+                    double s = 0;
+                    for (int a = 0; 2 * a + py < 7; a++) {
+                        s += G[p][a] * w[((o * c + ch) * 7 + 2 * a + py) * 7 + 2 * col[k] + px];
                     }
+                    u[o * kw + k] = (float) s;
                 }
             }
             if (!(gemm.prepare(u, m, kw) instanceof WindowProduct wp) || !wp.takesWindows(kw)) {
@@ -142,16 +150,10 @@ final class WinogradRows {
             products[p] = wp;
             seg = Math.addExact(4 * c * rowLen, wp.windowSlack());
         }
+        int[][] taps = new int[ALPHA][kw];
         for (int p = 0; p < ALPHA; p++) {
-            int k = 0;
-            for (int ch = 0; ch < c; ch++) {
-                for (int py = 0; py < 2; py++) {
-                    for (int px = 0; px < 2; px++) {
-                        for (int b = 0; 2 * b + px < 7; b++, k++) {
-                            taps[p][k] = p * seg + ((ch * 2 + py) * 2 + px) * rowLen + b;
-                        }
-                    }
-                }
+            for (int k = 0; k < kw; k++) {
+                taps[p][k] = p * seg + chan[k] * rowLen + col[k];
             }
         }
         return new WinogradRows(c, m, oh, ow, padRows, phaseCols, products, taps, rowLen, seg);
