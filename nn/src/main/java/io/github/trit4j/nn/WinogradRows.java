@@ -26,9 +26,11 @@ import io.github.trit4j.nn.internal.WindowProduct;
  * is within {@code (14 C + 16) u} of the exact sum of the same Winograd expression taken in absolute
  * values, {@code sum_k sum_p |AT[dy][p]| |U_p[k]| sum_r |BT[p][r]| |d_k[r]|} ({@code u = 2^-24}, to
  * first order), which is at most {@link #GROWTH} (39.9) times {@code sum |w| max |x|}: each weight's
- * absolute value times the largest input it meets over the tile's 7 transformed phase rows (the inputs
- * of the tile's 4 output rows in that weight's phase), where the direct product's bound is
- * {@code 49 C u sum |w| |x|}.
+ * absolute value times the largest input of its channel, row phase and column over the tile's 7
+ * transformed phase rows (a superset of what the tile's 4 outputs read through that weight), where the
+ * direct product's bound is about {@code 49 C u sum |w| |x|}. The bound is the tile's, not the output's: an
+ * output whose own inputs are tiny beside large ones elsewhere in its tile can be off by much more than
+ * its own {@code sum |w| |x|} allows a direct sum (docs/RESULTS.md measures both).
  *
  * <p>Immutable and thread-safe (the scratch is the caller's).
  */
