@@ -94,28 +94,18 @@ final class IntStemProducts {
 
     /** The convolution by its definition: {@code w} is M x C x 7 x 7, {@code x} C x H x H. */
     static int[] naive(int[] w, int[] x) {
-        int[] c = new int[M * PIXELS];
-        for (int o = 0; o < M; o++) {
-            for (int oy = 0; oy < OH; oy++) {
-                for (int ox = 0; ox < OW; ox++) {
-                    int s = 0;
-                    for (int ch = 0; ch < C; ch++) {
-                        for (int i = 0; i < KSIZE; i++) {
-                            int iy = oy * STRIDE + i - PAD;
-                            if (iy < 0 || iy >= H) {
-                                continue;
-                            }
-                            for (int j = 0; j < KSIZE; j++) {
-                                int ix = ox * STRIDE + j - PAD;
-                                if (ix >= 0 && ix < H) {
-                                    s += w[((o * C + ch) * KSIZE + i) * KSIZE + j] * x[(ch * H + iy) * H + ix];
-                                }
-                            }
-                        }
-                    }
-                    c[o * PIXELS + oy * OW + ox] = s;
-                }
-            }
+        float[] wf = new float[w.length];
+        float[] xf = new float[x.length];
+        for (int i = 0; i < w.length; i++) {
+            wf[i] = w[i];
+        }
+        for (int i = 0; i < x.length; i++) {
+            xf[i] = x[i];
+        }
+        double[] exact = StemErrors.exact(wf, xf)[0]; // every sum is an integer below 2^53: exact in double
+        int[] c = new int[exact.length];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = (int) exact[i];
         }
         return c;
     }

@@ -87,11 +87,11 @@ public class StemProductBenchmark {
             calls = 0;
         }
 
-        void start() {
+        public void start() {
             start = THREADS.getCurrentThreadCpuTime();
         }
 
-        void stop() {
+        public void stop() {
             cpuNanos += THREADS.getCurrentThreadCpuTime() - start;
             calls++;
         }

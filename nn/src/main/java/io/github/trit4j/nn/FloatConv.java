@@ -29,6 +29,12 @@ import java.util.Arrays;
  * the product loads each tap of a vector of output pixels straight from the stride phases,
  * a few output rows at a time, with the results of the panel path bit for bit; the engine's
  * threads take disjoint ranges of output rows.
+ *
+ * <p>A 7x7 stride-2 conv (the ResNet stem) with up to 18 input channels, on a vector engine whose
+ * GEMM takes its pixels as panels and has window products (the Vector API GEMM), runs
+ * Winograd's F(4, 4) along the rows of its stride phases instead ({@link WinogradRows}: about half
+ * the multiplies, not bit-identical to the direct product, within the bound stated there); the
+ * threads take disjoint ranges of its tiles of 4 output rows.
  */
 final class FloatConv extends ConvUnit<Object> {
     private final FloatGemm.Prepared weights;
@@ -49,6 +55,11 @@ final class FloatConv extends ConvUnit<Object> {
     /** Output rows per window product call: about {@value #WINDOW_PIXELS} pixels, whose epilogue follows it. */
     private final int windowRows;
     private static final int WINDOW_PIXELS = 256;
+    /**
+     * The Winograd form when it applies ({@link WinogradRows#of}: a 7x7 stride-2 conv with up to 18 input
+     * channels, a GEMM taking panels and windows, a vector engine), else null.
+     */
+    private final WinogradRows winograd;
     /**
      * A normalize folded into this conv, or null: input channel {@code c} is taken as
      * {@code (x - inMean[c]) / inStd[c]} (float32, as the {@link Normalize} layer computes it) where the input is
@@ -81,6 +92,37 @@ final class FloatConv extends ConvUnit<Object> {
             for (int q = q0; q < q1; q++) {
                 windowRange(phases, (int) ((long) groups * q / parts), (int) ((long) groups * (q + 1) / parts), y,
                         off);
+            }
+        }
+    }
+
+    /**
+     * The stride-phase copy of the current image and, per part, the Winograd tile scratch, and the
+     * part task over ranges of tiles with the current image's output (as {@link WindowScratch}).
+     */
+    private final class WinogradScratch implements RangeTask {
+        final float[] phases;
+        final float[][] transformed;
+        final float[][] products;
+        float[] y;
+        int off;
+
+        WinogradScratch(float[] phases, int parts) {
+            this.phases = phases;
+            this.transformed = new float[parts][];
+            this.products = new float[parts][];
+            for (int q = 0; q < parts; q++) {
+                transformed[q] = winograd.newTransformed();
+                products[q] = winograd.newProducts();
+            }
+        }
+
+        @Override
+        public void run(int q0, int q1) {
+            int tiles = winograd.tiles();
+            int parts = transformed.length;
+            for (int q = q0; q < q1; q++) {
+                winogradRange(this, q, (int) ((long) tiles * q / parts), (int) ((long) tiles * (q + 1) / parts));
             }
         }
     }
@@ -139,6 +181,8 @@ final class FloatConv extends ConvUnit<Object> {
         this.windows = panels != null && this.weights instanceof WindowProduct wp
                 && wp.takesWindows(spec.patchLength()) ? wp : null;
         this.windowRows = Math.max(1, Math.min(out.h(), WINDOW_PIXELS / out.w()));
+        this.winograd = panels != null && NnKernels.of(engine.isa()).vectorRows()
+                ? WinogradRows.of(spec, weights, out.h(), out.w(), padRows, phaseCols, gemm) : null;
         this.inMean = null;
         this.inStd = null;
     }
@@ -157,6 +201,7 @@ final class FloatConv extends ConvUnit<Object> {
         this.tapOffset = c.tapOffset;
         this.windows = c.windows;
         this.windowRows = c.windowRows;
+        this.winograd = c.winograd;
         this.inMean = mean.clone();
         this.inStd = std.clone();
     }
@@ -180,13 +225,18 @@ final class FloatConv extends ConvUnit<Object> {
 
     @Override
     String describe() {
-        return inMean == null ? super.describe() : super.describe() + " (normalize folded in: mean "
-                + Arrays.toString(inMean) + " std " + Arrays.toString(inStd) + ")";
+        String d = winograd == null ? super.describe() : super.describe() + " (Winograd F(4,4) along rows)";
+        return inMean == null ? d : d + " (normalize folded in: mean " + Arrays.toString(inMean) + " std "
+                + Arrays.toString(inStd) + ")";
     }
 
     @Override
     Object scratch(int batch) {  // a WindowScratch or a Scratch: which one is fixed per layer
         int pixels = out.h() * out.w();
+        if (winograd != null) {
+            int phases = Math.multiplyExact(Math.multiplyExact(in.c() * spec.strideH(), padRows), phaseCols);
+            return new WinogradScratch(new float[phases], Math.max(1, Math.min(engine.threads(), winograd.tiles())));
+        }
         if (windows != null) {
             int phases = Math.multiplyExact(Math.multiplyExact(in.c() * spec.strideH(), padRows), phaseCols);
             return new WindowScratch(new float[Math.addExact(phases, windows.windowSlack())],
@@ -216,6 +266,25 @@ final class FloatConv extends ConvUnit<Object> {
     void forward(float[] x, int batch, float[] y, Object scratch) {
         int pixels = out.h() * out.w();
         int m = spec.outChannels();
+        if (scratch instanceof WinogradScratch ws) {
+            int parts = ws.transformed.length;
+            for (int n = 0; n < batch; n++) {
+                int off = n * m * pixels;
+                toPhases(x, n * in.size(), ws.phases);
+                ws.y = y;
+                ws.off = off;
+                try {
+                    if (parts == 1) {
+                        winogradRange(ws, 0, 0, winograd.tiles());
+                    } else {
+                        engine.runRanges(parts, parts, ws);
+                    }
+                } finally {
+                    ws.y = null;
+                }
+            }
+            return;
+        }
         if (scratch instanceof WindowScratch ws) {
             for (int n = 0; n < batch; n++) {
                 int off = n * m * pixels;
@@ -333,6 +402,17 @@ final class FloatConv extends ConvUnit<Object> {
             int oy1 = Math.min(out.h(), oy0 + windowRows);
             windows.multiplyWindows(ph, tapOffset, rowStride, ow, oy0, oy1, y, off, pixels);
             epilogue(y, off, pixels, oy0 * ow, oy1 * ow);
+        }
+    }
+
+    /** Winograd tiles {@code [t0, t1)} of one image with part {@code q}'s scratch, each followed by the epilogue on its rows. */
+    private void winogradRange(WinogradScratch ws, int q, int t0, int t1) {
+        int pixels = out.h() * out.w();
+        int ow = out.w();
+        for (int t = t0; t < t1; t++) {
+            winograd.tile(ws.phases, t, ws.transformed[q], ws.products[q], ws.y, ws.off, pixels);
+            int oy0 = t * WinogradRows.TILE;
+            epilogue(ws.y, ws.off, pixels, oy0 * ow, Math.min(out.h(), oy0 + WinogradRows.TILE) * ow);
         }
     }
 

@@ -23,9 +23,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class JitDeterminismTest {
 
-    /** Float stem and classifier, FATNN blocks: every float layer kind but pooling. */
-    static Network network() {
-        return ResNets.small(ConvMode.FATNN, 11, NetworkOptions.defaults().withThreads(1), 8, 16, 32);
+    /**
+     * Float stem and classifier, FATNN blocks: every float layer kind but pooling; and a 7x7 stride-2 float conv
+     * (3 -> 8 on 20 x 20, BatchNorm, ReLU), which a vector engine runs in its Winograd form ({@link WinogradRows}):
+     * its 10-pixel output rows go through both the vector loops and the scalar tails of the transforms.
+     */
+    static List<Network> networks() {
+        SplittableRandom r = new SplittableRandom(3);
+        float[][] bn = new float[4][];
+        List<Tensor> t = new ArrayList<>(LayersTest.bn("c.bn", r, 8, bn));
+        t.add(Tensor.f32("c.weight", Naive.randomFloats(r, 8 * 3 * 49, 0.3), 8, 3, 7, 7));
+        String layers = "{\"type\": \"conv\", \"name\": \"c\", \"mode\": \"float\", \"in\": 3, \"out\": 8, "
+                + "\"kernel\": 7, \"stride\": 2, \"padding\": 3, \"bias\": false}, {\"type\": \"batchnorm\", "
+                + "\"name\": \"c.bn\", \"eps\": 1e-5}, {\"type\": \"relu\"}, {\"type\": \"flatten\"}";
+        NetworkOptions one = NetworkOptions.defaults().withThreads(1);
+        return List.of(ResNets.small(ConvMode.FATNN, 11, one, 8, 16, 32),
+                LayersTest.network("stem7x7", 3, 20, 20, 8 * 10 * 10, layers, t, one));
     }
 
     static float[] input(int n) {
@@ -39,9 +52,10 @@ class JitDeterminismTest {
 
     /** The child: one prediction, printed as the floats' bits in hex, one per line. */
     public static void main(String[] args) {
-        Network net = network();
-        for (float v : net.predict(input(net.inputSize()), 1)) {
-            System.out.println(Integer.toHexString(Float.floatToRawIntBits(v)));
+        for (Network net : networks()) {
+            for (float v : net.predict(input(net.inputSize()), 1)) {
+                System.out.println(Integer.toHexString(Float.floatToRawIntBits(v)));
+            }
         }
     }
 
@@ -64,19 +78,21 @@ class JitDeterminismTest {
         assertEquals(0, p.exitValue(), "the -Xint child's exit status; output: " + out);
         List<String> interpreted = out.lines().toList();
 
-        Network net = network();
-        float[] x = input(net.inputSize());
-        float[] logits = new float[net.classes()];
+        List<Network> nets = networks();
+        List<float[]> xs = nets.stream().map(n -> input(n.inputSize())).toList();
+        List<float[]> outs = nets.stream().map(n -> new float[n.classes()]).toList();
         // past C2's thresholds: the unfixed code differed from about the 3000th call on
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         int calls = 0;
         do {
-            net.predict(x, 1, logits);
-            calls++;
             List<String> got = new ArrayList<>();
-            for (float v : logits) {
-                got.add(Integer.toHexString(Float.floatToRawIntBits(v)));
+            for (int i = 0; i < nets.size(); i++) {
+                nets.get(i).predict(xs.get(i), 1, outs.get(i));
+                for (float v : outs.get(i)) {
+                    got.add(Integer.toHexString(Float.floatToRawIntBits(v)));
+                }
             }
+            calls++;
             assertEquals(interpreted, got, "call " + calls + " of this JVM vs the -Xint JVM's only call");
         } while (calls < 5000 && System.nanoTime() < end);
         System.out.println("JIT determinism: " + calls + " calls equal the -Xint call bit for bit");

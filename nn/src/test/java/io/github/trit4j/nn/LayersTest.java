@@ -1,6 +1,7 @@
 package io.github.trit4j.nn;
 
 import io.github.trit4j.GemmEngine;
+import io.github.trit4j.Isa;
 import io.github.trit4j.nn.gemm.FloatGemm;
 import io.github.trit4j.nn.gemm.PanelPrepared;
 import io.github.trit4j.nn.internal.WindowProduct;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
@@ -190,6 +192,138 @@ class LayersTest {
      * as a {@link PanelPrepared}, so that a float convolution takes the im2col panel path instead
      * of reading its patches in place.
      */
+    /**
+     * The Vector API float GEMM (its window product) on a scalar engine, {@code threads} threads: the
+     * window path with no Winograd stem ({@link FloatConv} takes {@link WinogradRows} only with a
+     * vector engine).
+     */
+    static NetworkOptions windowsOnly(int threads) {
+        return NetworkOptions.of(GemmEngine.of(Isa.SCALAR)).withThreads(threads).withFloatGemm(FloatGemm.javaDefault());
+    }
+
+    /**
+     * The Winograd stem ({@link WinogradRows}: 7x7 stride-2 float convs with up to 18 input channels,
+     * on a vector engine with the Vector API GEMM) against the direct convolution in double, within
+     * its stated bound: {@code |y - exact| <= (14 C + 16) u N} with {@code N} the Winograd expression in
+     * absolute values, and {@code N <= GROWTH * sum |w| max |x|} (random sizes down to one output
+     * pixel, paddings 0 to 4, 1 to 20 channels, batches, threads; inputs of unit and of wide range).
+     * Both sides of the rule: where it applies the network says so and where it does not (19 or 20
+     * channels: K = 14 C is past the window product's 256; or fewer output pixels than the GEMM
+     * takes as panels, so no window product) the result is the window or panel path's, bit for bit;
+     * and on a scalar engine it never applies.
+     */
+    @Test
+    void winogradStemIsWithinItsStatedBound() {
+        if (!(FloatGemm.javaDefault().prepare(new float[1], 1, 1) instanceof WindowProduct)
+                || !NnKernels.of(OPTIONS.engine().isa()).vectorRows()) {
+            return; // no vector module or a scalar engine: never Winograd
+        }
+        qt().withExamples(40).forAll(integers().between(1, 20), integers().between(1, 70), integers().between(0, 4),
+                integers().between(0, 1 << 20)).checkAssert((c, o, p, seed) -> {
+                    SplittableRandom r = new SplittableRandom(seed * 31L + c * 1000 + o * 10 + p);
+                    int h = Math.max(7 - 2 * p, 1 + r.nextInt(r.nextBoolean() ? 12 : 40));
+                    int w = Math.max(7 - 2 * p, 1 + r.nextInt(r.nextBoolean() ? 12 : 70));
+                    int oh = (h + 2 * p - 7) / 2 + 1;
+                    int ow = (w + 2 * p - 7) / 2 + 1;
+                    float[] wt = Naive.randomFloats(r, o * c * 49, 0.5);
+                    String layers = "{\"type\": \"conv\", \"name\": \"c\", \"mode\": \"float\", \"in\": " + c
+                            + ", \"out\": " + o + ", \"kernel\": 7, \"stride\": 2, \"padding\": " + p
+                            + ", \"bias\": false}, {\"type\": \"flatten\"}";
+                    List<Tensor> t = List.of(Tensor.f32("c.weight", wt, o, c, 7, 7));
+                    int batch = 1 + r.nextInt(2);
+                    int threads = 1 + r.nextInt(3);
+                    boolean wide = r.nextInt(3) == 0;
+                    float[] x = new float[batch * c * h * w];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) (wide ? Math.scalb(r.nextGaussian(), r.nextInt(-12, 13)) : r.nextGaussian());
+                    }
+                    String what = "c" + c + " o" + o + " p" + p + " " + h + "x" + w + " batch " + batch + " threads "
+                            + threads;
+                    Network net = network("conv", c, h, w, o * oh * ow, layers, t, OPTIONS.withThreads(threads));
+                    float[] got = net.predict(x, batch);
+                    boolean panels = ((PanelPrepared) FloatGemm.javaDefault().prepare(new float[1], 1, 1))
+                            .takesPanels(oh * ow);
+                    if (c > 18 || !panels) {
+                        assertFalse(net.toString().contains("Winograd"), what + ": " + net);
+                        float[] direct = network("conv", c, h, w, o * oh * ow, layers, t, windowsOnly(threads))
+                                .predict(x, batch);
+                        assertArrayEquals(direct, got, what + ": not Winograd, so the direct product's bits");
+                        return;
+                    }
+                    assertTrue(net.toString().contains("Winograd"), what + ": " + net);
+                    assertFalse(network("conv", c, h, w, o * oh * ow, layers, t,
+                            NetworkOptions.of(GemmEngine.of(Isa.SCALAR))).toString().contains("Winograd"), what);
+                    double[] exact = Naive.conv(x, batch, c, h, w, wt, o, 7, 2, p);
+                    double u = 0x1p-24;
+                    for (int n = 0; n < batch; n++) {
+                        for (int oc = 0; oc < o; oc++) {
+                            for (int oy = 0; oy < oh; oy++) {
+                                for (int ox = 0; ox < ow; ox++) {
+                                    double[] bound = winogradBound(x, n, c, h, w, wt, oc, p, oy, ox);
+                                    int i = ((n * o + oc) * oh + oy) * ow + ox;
+                                    double err = Math.abs(got[i] - exact[i]);
+                                    if (!(err <= (14 * c + 16) * u * bound[0])) {
+                                        fail(what + ": output " + i + " is " + got[i] + ", exact " + exact[i]
+                                                + ": error " + err + " past (14 C + 16) u N = "
+                                                + (14 * c + 16) * u * bound[0]);
+                                    }
+                                    assertTrue(bound[0] <= WinogradRows.GROWTH * bound[1] * (1 + 1e-6),
+                                            what + ": N = " + bound[0] + " past GROWTH * " + bound[1]);
+                                }
+                            }
+                        }
+                    }
+                });
+    }
+
+    /**
+     * For output (oy, ox) of channel oc of image n of a 7x7 stride-2 conv: {@code [0]} the Winograd
+     * expression of {@link WinogradRows} in absolute values,
+     * {@code sum_k sum_p |AT[dy][p]| |U_p[k]| sum_r |BT[p][r]| |d_k[r]|}, and {@code [1]}
+     * {@code sum |w| max |x|} (each tap's largest input over the 7 phase rows its tile transforms).
+     */
+    static double[] winogradBound(float[] x, int n, int c, int h, int w, float[] wt, int oc, int p, int oy, int ox) {
+        int ty = oy / 4;
+        int dy = oy % 4;
+        double sum = 0;
+        double simple = 0;
+        for (int ch = 0; ch < c; ch++) {
+            for (int py = 0; py < 2; py++) {
+                for (int px = 0; px < 2; px++) {
+                    for (int b = 0; 2 * b + px < 7; b++) {
+                        int ix = 2 * (ox + b) + px - p;
+                        double[] d = new double[7];
+                        for (int r = 0; r < 7; r++) {
+                            int iy = 2 * (4 * ty + r) + py - p;
+                            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                d[r] = Math.abs(x[((n * c + ch) * h + iy) * w + ix]);
+                            }
+                        }
+                        for (int q = 0; q < 7; q++) {
+                            double uq = 0;
+                            for (int a = 0; 2 * a + py < 7; a++) {
+                                uq += WinogradRows.G[q][a] * wt[((oc * c + ch) * 7 + 2 * a + py) * 7 + 2 * b + px];
+                            }
+                            double v = 0;
+                            for (int r = 0; r < 7; r++) {
+                                v += Math.abs(WinogradRows.BT[q * 7 + r]) * d[r];
+                            }
+                            sum += Math.abs(WinogradRows.AT[dy][q]) * Math.abs((float) uq) * v;
+                        }
+                        double most = 0;
+                        for (double v : d) {
+                            most = Math.max(most, v);
+                        }
+                        for (int a = 0; 2 * a + py < 7; a++) {
+                            simple += Math.abs(wt[((oc * c + ch) * 7 + 2 * a + py) * 7 + 2 * b + px]) * most;
+                        }
+                    }
+                }
+            }
+        }
+        return new double[] {sum, simple};
+    }
+
     static FloatGemm panelsOnly() {
         FloatGemm inner = FloatGemm.javaDefault();
         return new FloatGemm() {
@@ -269,7 +403,7 @@ class LayersTest {
         float[] stemX = Naive.randomFloats(sr, 3 * 224 * 224, 1);
         float[] stemExpected = network("stem", 3, 224, 224, 64 * 112 * 112, stem, stemT,
                 OPTIONS.withThreads(2).withFloatGemm(panels)).predict(stemX, 1);
-        float[] stemGot = network("stem", 3, 224, 224, 64 * 112 * 112, stem, stemT, OPTIONS.withThreads(2))
+        float[] stemGot = network("stem", 3, 224, 224, 64 * 112 * 112, stem, stemT, windowsOnly(2))
                 .predict(stemX, 1);
         for (int i = 0; i < stemGot.length; i++) {
             assertEquals(Float.floatToRawIntBits(stemExpected[i]), Float.floatToRawIntBits(stemGot[i]), "stem at " + i);
@@ -297,7 +431,7 @@ class LayersTest {
                     float[] x = Naive.randomFloats(r, batch * c * h * w, 1);
                     float[] expected = network("conv", c, h, w, o * oh * ow, layers, t,
                             OPTIONS.withThreads(threads).withFloatGemm(panels)).predict(x, batch);
-                    float[] got = network("conv", c, h, w, o * oh * ow, layers, t, OPTIONS.withThreads(threads))
+                    float[] got = network("conv", c, h, w, o * oh * ow, layers, t, windowsOnly(threads))
                             .predict(x, batch);
                     for (int i = 0; i < got.length; i++) {
                         assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]), "conv c" + c
