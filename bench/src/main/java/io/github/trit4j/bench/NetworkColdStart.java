@@ -6,8 +6,20 @@ import io.github.trit4j.nn.Network;
 import io.github.trit4j.nn.NetworkOptions;
 import io.github.trit4j.nn.ResNets;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A fresh JVM's first ResNet-18 predictions, with or without {@link Network#warmUp()}: what a service pays
@@ -22,6 +34,19 @@ import java.util.SplittableRandom;
  *     warm 1 6
  * </pre>
  * Arguments: {@code warm} or {@code cold}, threads, seconds of predictions after the first, optionally {@code trace}.
+ *
+ * <p>{@code compare} runs start-up recipes in fresh JVMs, alternated JVM by JVM (so that a change in the machine's
+ * load falls on all of them), and prints each JVM's line and a table per recipe:
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.github.trit4j.bench.NetworkColdStart \
+ *     compare 3 1 6 cold,warm,aot-warm
+ * </pre>
+ * Arguments: {@code compare}, JVMs per recipe, threads, seconds, the recipes (comma-separated). A recipe is
+ * {@code warm} or {@code cold}, with the prefix {@code aot-} for a JVM started with {@code -XX:AOTCache} (JDK 25's
+ * ahead-of-time cache, JEP 483/515: classes loaded and linked, method profiles), and optionally extra JVM flags
+ * after {@code @} signs ({@code warm@-XX:CICompilerCount=3}). The cache is recorded once, before the timed JVMs, by
+ * a training JVM with {@code -XX:AOTCacheOutput} that builds the network, calls {@code warmUp()} and predicts for
+ * 2 s: the recipe docs/NETWORKS.md gives a service ("Start-up for services").
  */
 public final class NetworkColdStart {
 
@@ -36,7 +61,12 @@ public final class NetworkColdStart {
      *
      * @param args {@code warm|cold threads seconds [trace]}
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException, InterruptedException {
+        if (args[0].equals("compare")) {
+            compare(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Double.parseDouble(args[3]),
+                    List.of(args[4].split(",")));
+            return;
+        }
         long jvmStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
         long mainMillis = System.currentTimeMillis();
         long mainNanos = System.nanoTime();
@@ -99,5 +129,89 @@ public final class NetworkColdStart {
                 warm ? "warm" : "cold", threads, mainMillis - jvmStart, (built - mainNanos) / 1e6,
                 w == null ? "none" : (w.calls() + " calls " + w.elapsed().toMillis() + " ms settled " + w.settled()),
                 took[0] / 1e6, steady, took[0] / 1e6 / steady, toSteady);
+    }
+
+    /** The figures {@link #compare} tabulates, from a JVM's line. */
+    private static final Pattern FIGURES = Pattern.compile("JVM start to main (\\d+) ms, built (\\d+) ms, warm-up (.*), "
+            + "first prediction ([\\d.]+) ms, steady ([\\d.]+) ms, first/steady ([\\d.]+), JVM start to steady "
+            + "(\\S+) ms");
+
+    /** Runs {@code recipes} in {@code jvms} fresh JVMs each, alternated; see the class comment. */
+    static void compare(int jvms, int threads, double seconds, List<String> recipes)
+            throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("trit4j-coldstart");
+        Path cache = dir.resolve("resnet18.aot");
+        try {
+            if (recipes.stream().anyMatch(r -> r.startsWith("aot-"))) {
+                System.out.println("recording " + cache + " (training JVM: warm " + threads + " 2)");
+                List<String> out = child(List.of("-XX:AOTCacheOutput=" + cache), "warm", threads, 2);
+                if (!Files.isRegularFile(cache)) {
+                    throw new IllegalStateException("no AOT cache written; the training JVM said: " + out);
+                }
+            }
+            Map<String, List<String>> lines = new LinkedHashMap<>();
+            for (int round = 1; round <= jvms; round++) {
+                for (String recipe : recipes) {
+                    String[] parts = recipe.split("@");
+                    boolean aot = parts[0].startsWith("aot-");
+                    String mode = aot ? parts[0].substring(4) : parts[0];
+                    List<String> flags = new ArrayList<>(Arrays.asList(parts).subList(1, parts.length));
+                    if (aot) {
+                        flags.add(0, "-XX:AOTCache=" + cache);
+                    }
+                    List<String> out = child(flags, mode, threads, seconds);
+                    String line = out.stream().filter(l -> FIGURES.matcher(l).find()).findFirst()
+                            .orElse("failed: " + out);
+                    System.out.printf("%s round %d [%s] load %s: %s%n", java.time.LocalTime.now().withNano(0), round,
+                            recipe, loadAverage(), line);
+                    lines.computeIfAbsent(recipe, k -> new ArrayList<>()).add(line);
+                }
+            }
+            System.out.println("| recipe | JVM | to main (ms) | built (ms) | warm-up | first (ms) | steady (ms) "
+                    + "| first/steady | JVM start to steady (ms) |");
+            System.out.println("|---|---:|---:|---:|---|---:|---:|---:|---:|");
+            lines.forEach((recipe, ls) -> {
+                for (int i = 0; i < ls.size(); i++) {
+                    Matcher m = FIGURES.matcher(ls.get(i));
+                    System.out.println(m.find()
+                            ? String.format("| %s | %d | %s | %s | %s | %s | %s | %s | %s |", recipe, i + 1, m.group(1),
+                            m.group(2), m.group(3), m.group(4), m.group(5), m.group(6), m.group(7))
+                            : "| " + recipe + " | " + (i + 1) + " | failed | | | | | | |");
+                }
+            });
+        } finally {
+            Files.deleteIfExists(cache);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** A fresh JVM of this one's java and class path running {@code mode threads seconds}: its output lines. */
+    private static List<String> child(List<String> flags, String mode, int threads, double seconds)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+        cmd.addAll(flags);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NetworkColdStart.class.getName(), mode,
+                Integer.toString(threads), Double.toString(seconds)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l; (l = r.readLine()) != null; ) {
+                out.add(l);
+            }
+        }
+        p.waitFor();
+        return out;
+    }
+
+    /** The 1-minute load average, or "?" where /proc/loadavg is not there. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 }
