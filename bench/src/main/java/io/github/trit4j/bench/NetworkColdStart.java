@@ -2,6 +2,7 @@ package io.github.trit4j.bench;
 
 import io.github.trit4j.WarmUp;
 import io.github.trit4j.nn.ConvMode;
+import io.github.trit4j.nn.ModelFile;
 import io.github.trit4j.nn.Network;
 import io.github.trit4j.nn.NetworkOptions;
 import io.github.trit4j.nn.ResNets;
@@ -27,13 +28,16 @@ import java.util.regex.Pattern;
  * does. Prints one line of figures: the time from JVM start to the network built, the warm-up (its calls, time,
  * whether it settled), the first real prediction, the steady time (median of the calls of the last second of the
  * run), the first real prediction over steady, and JVM start to steady (the end of the first call from which the
- * median of the next {@value #AHEAD} calls is within 10% of steady). With {@code trace} also each call's time and the JIT's total compilation time so far.
+ * median of the next {@value #AHEAD} calls is within 10% of steady), and the process's CPU time up to that point (all
+ * its threads, the JIT's included: what reaching steady costs, which a loaded machine stretches in wall time but not
+ * in CPU time). With {@code trace} also each call's time and the JIT's total compilation time so far.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.github.trit4j.bench.NetworkColdStart \
  *     warm 1 6
  * </pre>
- * Arguments: {@code warm} or {@code cold}, threads, seconds of predictions after the first, optionally {@code trace}.
+ * Arguments: {@code warm}, {@code cold} or {@code small<side>} ({@code warmUp()} on a copy of the network for
+ * side x side images, the same weights: does a smaller warm-up compile the same code?), threads, seconds of predictions after the first, optionally {@code trace}.
  *
  * <p>{@code compare} runs start-up recipes in fresh JVMs, alternated JVM by JVM (so that a change in the machine's
  * load falls on all of them), and prints each JVM's line and a table per recipe:
@@ -42,7 +46,7 @@ import java.util.regex.Pattern;
  *     compare 3 1 6 cold,warm,aot-warm
  * </pre>
  * Arguments: {@code compare}, JVMs per recipe, threads, seconds, the recipes (comma-separated). A recipe is
- * {@code warm} or {@code cold}, with the prefix {@code aot-} for a JVM started with {@code -XX:AOTCache} (JDK 25's
+ * a mode ({@code warm}, {@code cold}, {@code small<side>}), with the prefix {@code aot-} for a JVM started with {@code -XX:AOTCache} (JDK 25's
  * ahead-of-time cache, JEP 483/515: classes loaded and linked, method profiles), and optionally extra JVM flags
  * after {@code @} signs ({@code warm@-XX:CICompilerCount=3}). The cache is recorded once, before the timed JVMs, by
  * a training JVM with {@code -XX:AOTCacheOutput} that builds the network, calls {@code warmUp()} and predicts for
@@ -70,14 +74,29 @@ public final class NetworkColdStart {
         long jvmStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
         long mainMillis = System.currentTimeMillis();
         long mainNanos = System.nanoTime();
-        boolean warm = args[0].equals("warm");
+        // small<side>: warmUp() on a copy of the network for side x side images (same weights), not on the network
+        int side = args[0].startsWith("small") ? Integer.parseInt(args[0].substring(5)) : 0;
+        boolean warm = args[0].equals("warm") || side > 0;
         int threads = Integer.parseInt(args[1]);
         double seconds = Double.parseDouble(args[2]);
         boolean trace = args.length > 3 && args[3].equals("trace");
-        Network net = ResNets.resnet18(ConvMode.FATNN, 42, NetworkOptions.defaults().withThreads(threads));
+        ModelFile model = ResNets.resnet18Model(ConvMode.FATNN, 42);
+        NetworkOptions options = NetworkOptions.defaults().withThreads(threads);
+        Network net = Network.of(model, options);
         long built = System.nanoTime();
-        WarmUp w = warm ? net.warmUp() : null;
+        String smallArch = model.architectureJson().replaceFirst("\"height\": *224", "\"height\": " + side)
+                .replaceFirst("\"width\": *224", "\"width\": " + side);
+        if (side > 0 && smallArch.equals(model.architectureJson())) {
+            throw new IllegalStateException("no 224 x 224 input in " + smallArch);
+        }
+        WarmUp w = !warm ? null : side == 0 ? net.warmUp()
+                : Network.of(ModelFile.of(smallArch, model.metadata(), List.copyOf(model.tensors().values())), options)
+                .warmUp();
         long warmed = System.nanoTime();
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        com.sun.management.OperatingSystemMXBean cpuClock = os instanceof com.sun.management.OperatingSystemMXBean o
+                ? o : null;
+        long cpuWarmed = cpuClock == null ? -1 : cpuClock.getProcessCpuTime();
         float[] x = new float[net.inputSize()];
         SplittableRandom r = new SplittableRandom(1);
         for (int i = 0; i < x.length; i++) {
@@ -87,6 +106,7 @@ public final class NetworkColdStart {
         long[] ends = new long[1 << 16];
         long[] took = new long[ends.length];
         long[] jit = new long[trace ? ends.length : 0];
+        long[] cpu = new long[ends.length];
         java.lang.management.CompilationMXBean compiler = trace
                 ? java.lang.management.ManagementFactory.getCompilationMXBean() : null;
         int calls = 0;
@@ -97,6 +117,7 @@ public final class NetworkColdStart {
             net.predict(x, 1, logits);
             now = System.nanoTime();
             ends[calls] = now;
+            cpu[calls] = cpuClock == null ? -1 : cpuClock.getProcessCpuTime();
             if (trace) {
                 jit[calls] = compiler.getTotalCompilationTime();
             }
@@ -110,11 +131,14 @@ public final class NetworkColdStart {
         Arrays.sort(last);
         double steady = last[last.length / 2] / 1e6;
         double toSteady = Double.NaN;
+        double cpuToSteady = Double.NaN;
         for (int i = 0; i + AHEAD <= calls; i++) {
             long[] next = Arrays.copyOfRange(took, i, i + AHEAD);
             Arrays.sort(next);
             if (next[AHEAD / 2] / 1e6 <= 1.1 * steady) {
                 toSteady = (mainMillis - jvmStart) + ((i == 0 ? warmed : ends[i - 1]) - mainNanos) / 1e6;
+                long c = i == 0 ? cpuWarmed : cpu[i - 1];
+                cpuToSteady = c < 0 ? Double.NaN : c / 1e6;
                 break;
             }
         }
@@ -125,16 +149,17 @@ public final class NetworkColdStart {
             }
         }
         System.out.printf(java.util.Locale.ROOT, "%s threads %d: JVM start to main %d ms, built %.0f ms, warm-up %s, "
-                        + "first prediction %.2f ms, steady %.2f ms, first/steady %.2f, JVM start to steady %.0f ms%n",
-                warm ? "warm" : "cold", threads, mainMillis - jvmStart, (built - mainNanos) / 1e6,
+                        + "first prediction %.2f ms, steady %.2f ms, first/steady %.2f, JVM start to steady %.0f ms, "
+                        + "CPU to steady %.0f ms%n",
+                args[0], threads, mainMillis - jvmStart, (built - mainNanos) / 1e6,
                 w == null ? "none" : (w.calls() + " calls " + w.elapsed().toMillis() + " ms settled " + w.settled()),
-                took[0] / 1e6, steady, took[0] / 1e6 / steady, toSteady);
+                took[0] / 1e6, steady, took[0] / 1e6 / steady, toSteady, cpuToSteady);
     }
 
     /** The figures {@link #compare} tabulates, from a JVM's line. */
     private static final Pattern FIGURES = Pattern.compile("JVM start to main (\\d+) ms, built (\\d+) ms, warm-up (.*), "
             + "first prediction ([\\d.]+) ms, steady ([\\d.]+) ms, first/steady ([\\d.]+), JVM start to steady "
-            + "(\\S+) ms");
+            + "(\\S+) ms, CPU to steady (\\S+) ms");
 
     /** Runs {@code recipes} in {@code jvms} fresh JVMs each, alternated; see the class comment. */
     static void compare(int jvms, int threads, double seconds, List<String> recipes)
@@ -168,14 +193,15 @@ public final class NetworkColdStart {
                 }
             }
             System.out.println("| recipe | JVM | to main (ms) | built (ms) | warm-up | first (ms) | steady (ms) "
-                    + "| first/steady | JVM start to steady (ms) |");
-            System.out.println("|---|---:|---:|---:|---|---:|---:|---:|---:|");
+                    + "| first/steady | JVM start to steady (ms) | CPU to steady (ms) |");
+            System.out.println("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|");
             lines.forEach((recipe, ls) -> {
                 for (int i = 0; i < ls.size(); i++) {
                     Matcher m = FIGURES.matcher(ls.get(i));
                     System.out.println(m.find()
-                            ? String.format("| %s | %d | %s | %s | %s | %s | %s | %s | %s |", recipe, i + 1, m.group(1),
-                            m.group(2), m.group(3), m.group(4), m.group(5), m.group(6), m.group(7))
+                            ? String.format("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |", recipe, i + 1,
+                            m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6), m.group(7),
+                            m.group(8))
                             : "| " + recipe + " | " + (i + 1) + " | failed | | | | | | |");
                 }
             });
