@@ -13,6 +13,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -36,8 +37,10 @@ import java.util.regex.Pattern;
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.github.trit4j.bench.NetworkColdStart \
  *     warm 1 6
  * </pre>
- * Arguments: {@code warm}, {@code cold} or {@code small<side>} ({@code warmUp()} on a copy of the network for
- * side x side images, the same weights: does a smaller warm-up compile the same code?), threads, seconds of predictions after the first, optionally {@code trace}.
+ * Arguments: {@code warm}, {@code warm<seconds>} ({@code warmUp} with that budget), {@code cold}, {@code parallel}
+ * ({@code warmUp()} on two threads at once) or {@code small<side>} ({@code warmUp()} on a copy of the network for
+ * side x side images, the same weights: does a smaller warm-up compile the same code?), threads, seconds of
+ * predictions after the first, optionally {@code trace}.
  *
  * <p>{@code compare} runs start-up recipes in fresh JVMs, alternated JVM by JVM (so that a change in the machine's
  * load falls on all of them), and prints each JVM's line and a table per recipe:
@@ -46,8 +49,9 @@ import java.util.regex.Pattern;
  *     compare 3 1 6 cold,warm,aot-warm
  * </pre>
  * Arguments: {@code compare}, JVMs per recipe, threads, seconds, the recipes (comma-separated). A recipe is
- * a mode ({@code warm}, {@code cold}, {@code small<side>}), with the prefix {@code aot-} for a JVM started with {@code -XX:AOTCache} (JDK 25's
- * ahead-of-time cache, JEP 483/515: classes loaded and linked, method profiles), and optionally extra JVM flags
+ * a mode (as above), with the prefix {@code aot-} for a JVM started with {@code -XX:AOTCache} (JDK 25's
+ * ahead-of-time cache; with the vector module, an incubator module, it holds the classes loaded and parsed, not
+ * their linking nor method profiles), and optionally extra JVM flags
  * after {@code @} signs ({@code warm@-XX:CICompilerCount=3}). The cache is recorded once, before the timed JVMs, by
  * a training JVM with {@code -XX:AOTCacheOutput} that builds the network, calls {@code warmUp()} and predicts for
  * 2 s: the recipe docs/NETWORKS.md gives a service ("Start-up for services").
@@ -76,7 +80,11 @@ public final class NetworkColdStart {
         long mainNanos = System.nanoTime();
         // small<side>: warmUp() on a copy of the network for side x side images (same weights), not on the network
         int side = args[0].startsWith("small") ? Integer.parseInt(args[0].substring(5)) : 0;
-        boolean warm = args[0].equals("warm") || side > 0;
+        // warm<seconds>: warmUp(budget); parallel: warmUp() on two threads at once (the JIT's compiled code is
+        // shared), the figures of the longer
+        Duration budget = args[0].matches("warm\\d+") ? Duration.ofSeconds(Long.parseLong(args[0].substring(4)))
+                : Network.DEFAULT_WARM_UP_BUDGET;
+        boolean warm = args[0].startsWith("warm") || args[0].equals("parallel") || side > 0;
         int threads = Integer.parseInt(args[1]);
         double seconds = Double.parseDouble(args[2]);
         boolean trace = args.length > 3 && args[3].equals("trace");
@@ -89,7 +97,7 @@ public final class NetworkColdStart {
         if (side > 0 && smallArch.equals(model.architectureJson())) {
             throw new IllegalStateException("no 224 x 224 input in " + smallArch);
         }
-        WarmUp w = !warm ? null : side == 0 ? net.warmUp()
+        WarmUp w = !warm ? null : args[0].equals("parallel") ? warmUpOnTwoThreads(net) : side == 0 ? net.warmUp(budget)
                 : Network.of(ModelFile.of(smallArch, model.metadata(), List.copyOf(model.tensors().values())), options)
                 .warmUp();
         long warmed = System.nanoTime();
@@ -154,6 +162,15 @@ public final class NetworkColdStart {
                 args[0], threads, mainMillis - jvmStart, (built - mainNanos) / 1e6,
                 w == null ? "none" : (w.calls() + " calls " + w.elapsed().toMillis() + " ms settled " + w.settled()),
                 took[0] / 1e6, steady, took[0] / 1e6 / steady, toSteady, cpuToSteady);
+    }
+
+    /** {@link Network#warmUp()} on this thread and another at once: the one that took longer. */
+    private static WarmUp warmUpOnTwoThreads(Network net) throws InterruptedException {
+        WarmUp[] other = new WarmUp[1];
+        Thread t = Thread.ofPlatform().start(() -> other[0] = net.warmUp());
+        WarmUp mine = net.warmUp();
+        t.join();
+        return other[0].elapsed().compareTo(mine.elapsed()) > 0 ? other[0] : mine;
     }
 
     /** The figures {@link #compare} tabulates, from a JVM's line. */
