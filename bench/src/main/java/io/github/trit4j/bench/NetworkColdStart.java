@@ -101,9 +101,9 @@ public final class NetworkColdStart {
                 : Network.of(ModelFile.of(smallArch, model.metadata(), List.copyOf(model.tensors().values())), options)
                 .warmUp();
         long warmed = System.nanoTime();
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        com.sun.management.OperatingSystemMXBean cpuClock = os instanceof com.sun.management.OperatingSystemMXBean o
-                ? o : null;
+        com.sun.management.OperatingSystemMXBean cpuClock =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        instanceof com.sun.management.OperatingSystemMXBean o ? o : null;
         long cpuWarmed = cpuClock == null ? -1 : cpuClock.getProcessCpuTime();
         float[] x = new float[net.inputSize()];
         SplittableRandom r = new SplittableRandom(1);
@@ -174,7 +174,8 @@ public final class NetworkColdStart {
     }
 
     /** The figures {@link #compare} tabulates, from a JVM's line. */
-    private static final Pattern FIGURES = Pattern.compile("JVM start to main (\\d+) ms, built (\\d+) ms, warm-up (.*), "
+    private static final Pattern FIGURES = Pattern.compile("JVM start to main (\\d+) ms, built (\\d+) ms, "
+            + "warm-up (.*), "
             + "first prediction ([\\d.]+) ms, steady ([\\d.]+) ms, first/steady ([\\d.]+), JVM start to steady "
             + "(\\S+) ms, CPU to steady (\\S+) ms");
 

@@ -35,7 +35,7 @@ class AotStartupTest {
     @TempDir
     Path dir;
 
-    /** The child: load the model of {@code args[0]}, warm it up if {@code args[1]} is "warm", print one image's logits. */
+    /** The child: load the model {@code args[0]}, warm it up if {@code args[1]} is "warm", print an image's logits. */
     public static void main(String[] args) throws IOException {
         Network net = Network.load(Path.of(args[0]));
         if (args[1].equals("warm")) {

@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 /**
  * {@code trit4j aot-train}: a training run that records JDK 25's ahead-of-time cache for the study's workloads,
  * {@code -XX:AOTCacheOutput}. With the vector module (an incubator module) the cache holds the classes, loaded and
- * parsed, but neither JEP 483's linking nor JEP 515's method profiles (see {@link #INCUBATOR_MODULE_GRAPH_NOTICE}). {@code trit4j bench} then
- * also times the first calls of fresh JVMs started with {@code -XX:AOTCache} (the time-to-peak table). The same
+ * parsed, but neither JEP 483's linking nor JEP 515's method profiles (see {@link #INCUBATOR_MODULE_GRAPH_NOTICE}).
+ * {@code trit4j bench} then also times the first calls of fresh JVMs started with {@code -XX:AOTCache} (the time-to-peak table). The same
  * recipe works for any application that uses trit4j: run it once with {@code -XX:AOTCacheOutput=app.aot} on a
  * representative load, then start it with {@code -XX:AOTCache=app.aot} (same JDK, class path and module flags).
  */
