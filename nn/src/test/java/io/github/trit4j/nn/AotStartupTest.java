@@ -46,12 +46,9 @@ class AotStartupTest {
         }
     }
 
+    /** An input of the tiny model (1 x 6 x 6). */
     private static float[] image() {
-        float[] x = new float[36];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (i * 5 % 13) / 13f;
-        }
-        return x;
+        return JitDeterminismTest.input(36);
     }
 
     @Test
