@@ -389,8 +389,8 @@ public final class Network {
 
     /**
      * Default budget of {@link #warmUp()}: a ResNet-18 settles in 2.4-3.0 s on an idle 2-vCPU AMD EPYC Zen 4 and in
-     * 12-17 s on a 2-vCPU AMD EPYC Zen 3 shared with other jobs (load average 9-10), where 10 s ran out before the
-     * first call had ended (docs/RESULTS.md, "Cold start recipes"). It stops as soon as it settles.
+     * 10.6-20.9 s on a 2-vCPU AMD EPYC Zen 3 shared with other jobs (load average 7-10), where a 10 s budget ran out
+     * unsettled in 10 of 12 JVMs (docs/RESULTS.md, "Cold start recipes"). It stops as soon as it settles.
      */
     public static final Duration DEFAULT_WARM_UP_BUDGET = Duration.ofSeconds(30);
 
