@@ -67,7 +67,7 @@ public final class NetworkColdStart {
     /**
      * Runs it.
      *
-     * @param args {@code warm|cold threads seconds [trace]}
+     * @param args {@code mode threads seconds [trace]}, or {@code compare jvms threads seconds recipes}
      */
     public static void main(String[] args) throws IOException, InterruptedException {
         if (args[0].equals("compare")) {
@@ -92,14 +92,8 @@ public final class NetworkColdStart {
         NetworkOptions options = NetworkOptions.defaults().withThreads(threads);
         Network net = Network.of(model, options);
         long built = System.nanoTime();
-        String smallArch = model.architectureJson().replaceFirst("\"height\": *224", "\"height\": " + side)
-                .replaceFirst("\"width\": *224", "\"width\": " + side);
-        if (side > 0 && smallArch.equals(model.architectureJson())) {
-            throw new IllegalStateException("no 224 x 224 input in " + smallArch);
-        }
         WarmUp w = !warm ? null : args[0].equals("parallel") ? warmUpOnTwoThreads(net) : side == 0 ? net.warmUp(budget)
-                : Network.of(ModelFile.of(smallArch, model.metadata(), List.copyOf(model.tensors().values())), options)
-                .warmUp();
+                : smaller(model, side, options).warmUp();
         long warmed = System.nanoTime();
         com.sun.management.OperatingSystemMXBean cpuClock =
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()
@@ -162,6 +156,16 @@ public final class NetworkColdStart {
                 args[0], threads, mainMillis - jvmStart, (built - mainNanos) / 1e6,
                 w == null ? "none" : (w.calls() + " calls " + w.elapsed().toMillis() + " ms settled " + w.settled()),
                 took[0] / 1e6, steady, took[0] / 1e6 / steady, toSteady, cpuToSteady);
+    }
+
+    /** {@code model} for {@code side x side} images instead of 224 x 224: the same layers and weights. */
+    private static Network smaller(ModelFile model, int side, NetworkOptions options) {
+        String arch = model.architectureJson().replaceFirst("\"height\": *224", "\"height\": " + side)
+                .replaceFirst("\"width\": *224", "\"width\": " + side);
+        if (arch.equals(model.architectureJson())) {
+            throw new IllegalStateException("no 224 x 224 input in " + arch);
+        }
+        return Network.of(ModelFile.of(arch, model.metadata(), List.copyOf(model.tensors().values())), options);
     }
 
     /** {@link Network#warmUp()} on this thread and another at once: the one that took longer. */
