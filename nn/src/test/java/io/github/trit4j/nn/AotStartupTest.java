@@ -61,7 +61,7 @@ class AotStartupTest {
         Path cache = dir.resolve("app.aot");
 
         List<String> training = run(classPath, List.of("-XX:AOTCacheOutput=" + cache), model, "warm");
-        assertTrue(Files.size(cache) > 0, "the training JVM wrote the cache");
+        assertTrue(Files.isRegularFile(cache) && Files.size(cache) > 0, "the training JVM wrote the cache " + cache);
         List<String> cached = run(classPath, List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on", "-Xbatch"), model,
                 "warm");
         List<String> plain = run(classPath, List.of(), model, "cold");
