@@ -16,9 +16,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
- * {@code trit4j aot-train}: a training run that records JDK 25's ahead-of-time cache (JEP 483 class loading and
- * linking, JEP 515 method profiles) for the study's workloads, {@code -XX:AOTCacheOutput}. {@code trit4j bench} then
- * also times the first calls of fresh JVMs started with {@code -XX:AOTCache} (the time-to-peak table). The same
+ * {@code trit4j aot-train}: a training run that records JDK 25's ahead-of-time cache for the study's workloads,
+ * {@code -XX:AOTCacheOutput}. With the vector module (an incubator module) the cache holds the classes, loaded and
+ * parsed, but neither JEP 483's linking nor JEP 515's method profiles (see {@link #INCUBATOR_MODULE_GRAPH_NOTICE}).
+ * {@code trit4j bench} then also times the first calls of fresh JVMs started with {@code -XX:AOTCache} (the time-to-peak table). The same
  * recipe works for any application that uses trit4j: run it once with {@code -XX:AOTCacheOutput=app.aot} on a
  * representative load, then start it with {@code -XX:AOTCache=app.aot} (same JDK, class path and module flags).
  */
@@ -47,9 +48,14 @@ public final class AotTrainCommand implements Callable<Integer> {
      * "Not dumping heap, reset CDSConfig::_is_using_optimized_module_handling"; {@code --add-modules jdk.jfr} does
      * not do this, a hello-world class with {@code --add-modules jdk.incubator.vector} does), so the assembly JVM
      * ({@code -XX:AOTMode=create}) finds no archived module graph and says so at error level, then writes the cache
-     * anyway, without the full module graph (module resolution at start-up is not cached; class loading, linking
-     * and profiles are). Nothing the user can act on, and the cache works: {@link #record} leaves exactly these two
-     * messages out; every other line of the JVMs, errors included, is shown.
+     * anyway, without the full module graph. Nor, with it, anything beyond the classes: {@code -Xlog:aot} in the
+     * assembly JVM counts "aot-linked = 0" for every class loader and "MethodTrainingData = 0" (the training JVM had
+     * recorded profiles; without the incubator module the same hello-world class gets every class aot-linked and its
+     * profiles kept), and a JVM using the cache logs "Using AOT-linked classes: false (static archive: no aot-linked
+     * classes)". So JDK 25 caches class loading and parsing for trit4j (what class-data sharing did), not linking,
+     * method profiles or module resolution (docs/RESULTS.md, "Cold start recipes"). Nothing the user can act on, and
+     * the cache works: {@link #record} leaves exactly these two messages out; every other line of the JVMs, errors
+     * included, is shown.
      */
     static final java.util.regex.Pattern INCUBATOR_MODULE_GRAPH_NOTICE = java.util.regex.Pattern.compile(
             "^\\[[^\\]]*\\]\\[error\\]\\[aot\\] (An error has occurred while processing the AOT configuration file\\. "
