@@ -24,7 +24,8 @@ import static org.quicktheories.generators.SourceDSL.longs;
  * float output gives: the next convolution's floats, bit for bit, equal those it computes from the float
  * tensor; and the producing convolution's own floats are unchanged. Random channels (below, at and past
  * 64), sizes, kernels 1 and 3, strides 1 and 2, paddings, batch 1 and 2, threads 1 and 2, tiny and large
- * macro-kernel blocks, both activation precisions, with and without a residual and a ReLU, on every shape.
+ * macro-kernel blocks, both activation precisions, with and without a residual and a ReLU, with and without
+ * the float output (the tiles then only in a buffer of the product's), on every shape.
  */
 class ChainedConvPropertiesTest {
 
@@ -135,6 +136,16 @@ class ChainedConvPropertiesTest {
         Arrays.fill(z, Float.NaN);
         b.forward(next, fb, null, z, null, null);
         assertBitsEqual(expectedZ, z, "b from a's codes (second), " + what);
+        // no float output at all: the epilogue's tiles only in cache, quantized into a fresh holder
+        ConvInput only = b.newInput(batch, oh, ow);
+        if (residual && rnd.nextBoolean()) {
+            a.forward(x, qa, batch, h, w, fa, res, null, qb, only);
+        } else {
+            a.forward(in, fa, res, null, qb, only);
+        }
+        Arrays.fill(z, Float.NaN);
+        b.forward(only, fb, null, z, null, null);
+        assertBitsEqual(expectedZ, z, "b from a's codes, a writing no floats, " + what);
     }
 
     private static Conv2d conv(GemmEngine engine, SplittableRandom rnd, Conv2dSpec s) {

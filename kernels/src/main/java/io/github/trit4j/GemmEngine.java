@@ -342,23 +342,27 @@ public final class GemmEngine {
      * @param residual    M*N values added before the ReLU, row-major, or null for none; may be
      *                    {@code out} itself
      * @param out         receives the M*N results, row-major; untouched if an
-     *                    IllegalArgumentException is thrown
-     * @param consumer    called with every finished block (see {@link TileConsumer} for the order
+     *                    IllegalArgumentException is thrown; null for none when {@code consumer} is not
+     *                    null (the consumer then sees each block in a buffer of this thread's)
+     * @param consumer    called with every finished block (see {@link TileConsumer} for the blocks
      *                    and threads), or null for none
-     * @throws NullPointerException     if an argument other than {@code residual} or {@code consumer} is null
+     * @throws NullPointerException     if an argument other than {@code residual}, {@code out} or
+     *                                  {@code consumer} is null, or both of these are
      * @throws IllegalArgumentException as the overload without {@code consumer}
      */
     public void multiply(PackedMatrix weights, PackedMatrix activations, Algorithm algorithm, FloatEpilogue epilogue,
                          float[] residual, float[] out, TileConsumer consumer) {
         checkOperands(weights, activations, algorithm);
         Objects.requireNonNull(epilogue, "epilogue");
-        Objects.requireNonNull(out, "out");
+        if (consumer == null) {
+            Objects.requireNonNull(out, "out");
+        }
         int expected = outputLength(weights, activations);
         if (epilogue.rows() != weights.rows()) {
             throw new IllegalArgumentException("epilogue has " + epilogue.rows() + " rows but the weights (M) "
                     + weights.rows());
         }
-        if (out.length != expected) {
+        if (out != null && out.length != expected) {
             throw new IllegalArgumentException("out.length is " + out.length + " but M * N = "
                     + weights.rows() + " * " + activations.rows() + " = " + expected);
         }
@@ -404,6 +408,11 @@ public final class GemmEngine {
         int kWords = ColumnPanels.kWords(w.cols());
         int columnUnits = panelled ? (n + lanes - 1) / lanes : n; // panels, or columns
         int panelBlock = panelled ? panelsPerBlock(kWords, x.precision().planes(), lanes, panelBlockBytes) : 0;
+        if (sink != null && panelled) {
+            // a consumer's blocks start at multiples of 64 columns (TileConsumer): whole words of 64 columns
+            int unit = 64 % lanes == 0 ? Math.max(2, 64 / lanes) : columnUnits;
+            panelBlock = (panelBlock + unit - 1) / unit * unit;
+        }
         long[] wBits = w.bits();
         long macs = (long) m * n * w.cols();
         int parts = macs < parallelThreshold ? 1 : threads;
@@ -421,7 +430,7 @@ public final class GemmEngine {
         // only at multiples of 64 columns
         int perTile = 2;
         if (sink != null && !byRows) {
-            if (panelled && 64 % lanes != 0) {
+            if (panelled && 64 % lanes != 0) { // then one block spans every column (above)
                 byRows = true;
             } else {
                 perTile = Math.max(2, panelled ? 64 / lanes : 64);
@@ -733,7 +742,13 @@ public final class GemmEngine {
      * Buffers of a fused block's integer results, grown on demand and then reused: a platform thread's own, a virtual
      * thread's from a small shared pool ({@link WorkspacePool}), so throwaway threads do not each allocate one.
      */
-    private static final WorkspacePool<int[][]> FUSED_TILE = new WorkspacePool<>(() -> new int[][] {new int[0]});
+    private static final WorkspacePool<FusedTile> FUSED_TILE = new WorkspacePool<>(FusedTile::new);
+
+    /** One thread's buffers of a fused block: a group's integer results, and its floats when the product writes none. */
+    private static final class FusedTile {
+        int[] ints = new int[0];
+        float[] floats = new float[0];
+    }
 
     /**
      * {@link #block} through a float epilogue, the one loop of every shape and kernel: the same
@@ -751,24 +766,31 @@ public final class GemmEngine {
         int span = panelBlock > 0 ? Math.min(c1 - c0, panelBlock) * lanes : c1 - c0; // columns per block
         int group = Math.clamp((FUSED_TILE_INTS / Math.max(1, span)) & ~3, 4, 256);
         group = Math.min(group, ((i1 - i0) + 3) & ~3);
-        int[][] holder = FUSED_TILE.acquire();
+        FusedTile holder = FUSED_TILE.acquire();
         try {
-            int[] tile = holder[0];
-            if (tile.length < group * n) {
-                tile = new int[group * n];
-                holder[0] = tile;
+            if (holder.ints.length < group * n) {
+                holder.ints = new int[group * n];
+            }
+            if (floatOut == null && holder.floats.length < group * n) {
+                holder.floats = new float[group * n];
             }
             fusedGroups(kernel, w, x, words, kWords, panelBlock, e, f, residual, floatOut, sink, n, i0, i1, c0, c1,
-                    lanes, group, tile);
+                    lanes, group, holder.ints, holder.floats);
         } finally {
             FUSED_TILE.release(holder);
         }
     }
 
-    /** {@link #fusedBlock}'s loops over its groups of rows, with {@code tile} the buffer of one group. */
+    /**
+     * {@link #fusedBlock}'s loops over its groups of rows, with {@code tile} the buffer of one group, and
+     * {@code floatTile} that of its floats when {@code floatOut} is null (a product for its consumer only).
+     */
     private void fusedGroups(Kernel kernel, long[] w, long[] x, int words, int kWords, int panelBlock,
                              Epilogue e, FloatEpilogue f, float[] residual, float[] floatOut, TileConsumer sink,
-                             int n, int i0, int i1, int c0, int c1, int lanes, int group, int[] tile) {
+                             int n, int i0, int i1, int c0, int c1, int lanes, int group, int[] tile,
+                             float[] floatTile) {
+        float[] dst = floatOut != null ? floatOut : floatTile;
+        boolean own = floatOut == null; // the group's floats in floatTile: row g0 at 0
         if (panelBlock > 0) {
             for (int b0 = c0; b0 < c1; b0 += panelBlock) {
                 int b1 = Math.min(c1, b0 + panelBlock);
@@ -777,9 +799,10 @@ public final class GemmEngine {
                 for (int g0 = i0; g0 < i1; g0 += group) {
                     int g1 = Math.min(i1, g0 + group);
                     kernels.panels(kernel, w, words, x, kWords, g0, g1, b0, b1, e, tile, n, g0);
-                    f.applyRows(tile, g0, g0, g1, j0, j1, n, residual, floatOut);
+                    int row0 = own ? g0 : 0;
+                    f.applyRows(tile, g0, g0, g1, j0, j1, n, residual, dst, row0);
                     if (sink != null) {
-                        sink.accept(floatOut, n, g0, g1, j0, j1);
+                        sink.accept(dst, -row0 * n, n, g0, g1, j0, j1);
                     }
                 }
             }
@@ -788,9 +811,10 @@ public final class GemmEngine {
         for (int g0 = i0; g0 < i1; g0 += group) {
             int g1 = Math.min(i1, g0 + group);
             kernels.alongK(kernel, w, x, words, g0, g1, c0, c1, e, tile, n, g0);
-            f.applyRows(tile, g0, g0, g1, c0, c1, n, residual, floatOut);
+            int row0 = own ? g0 : 0;
+            f.applyRows(tile, g0, g0, g1, c0, c1, n, residual, dst, row0);
             if (sink != null) {
-                sink.accept(floatOut, n, g0, g1, c0, c1);
+                sink.accept(dst, -row0 * n, n, g0, g1, c0, c1);
             }
         }
     }

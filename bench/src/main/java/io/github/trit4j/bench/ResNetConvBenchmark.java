@@ -45,9 +45,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code fused}: the conv as the network runs it since the convs pass codes: for the 3x3 convs,
  *   {@link Conv2d#forward(ConvInput, io.github.trit4j.FloatEpilogue, float[], float[], ActivationQuantizer,
  *   ConvInput)} from its input codes (packed in setup: in the network the conv before writes them), its
- *   epilogue writing the floats and the next conv's input codes (a 3x3 stride-1 conv of its output's
- *   shape, as in the network): each conv is charged with producing its successor's codes, the network's
- *   per-conv cost shifted by one conv. For the 1x1 downsamples, which read the block's float input and
+ *   epilogue writing the next conv's input codes (a 3x3 stride-1 conv of its output's shape, as in the
+ *   network) and, with {@code residual} (a block's conv2), the floats too (the next block's shortcut reads
+ *   them); without, no floats (a block's conv1: nothing but conv2 reads its output). Each conv is charged
+ *   with producing its successor's codes: the network's per-conv cost shifted by one conv. For the 1x1 downsamples, which read the block's float input and
  *   feed only the residual, {@code fusedFloat}.</li>
  * </ul>
  * {@code conv}: {@code L1} 64x56x56 3x3 s1 -> 64; {@code L2} 128x28x28 s1; {@code L3} 256x14x14 s1;
@@ -211,7 +212,8 @@ public class ResNetConvBenchmark {
         if (codesIn == null) {
             return fusedFloat();
         }
-        layer.forward(codesIn, epilogue, residual ? skip : null, out, nextQuantizer, nextIn);
+        // a block's conv1 (residual=false) writes no floats, only conv2's codes; conv2 writes both
+        layer.forward(codesIn, epilogue, residual ? skip : null, residual ? out : null, nextQuantizer, nextIn);
         return out;
     }
 }

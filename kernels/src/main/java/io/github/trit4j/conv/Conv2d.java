@@ -72,6 +72,8 @@ public final class Conv2d {
         long[] patches;
         long[] scratch;
         int[] gemm;
+        /** The float output of a call that writes only the next convolution's input and does not fuse it. */
+        float[] floats;
         /** The views of the last call's sizes over these buffers, kept so that a call with the
          *  same sizes allocates nothing (each is rebuilt when a size changes). */
         PixelPlanes planes;
@@ -375,7 +377,8 @@ public final class Conv2d {
      * @param epilogue      {@code outChannels} rows of scale and bias, and the ReLU flag
      * @param residual      as in the overload without {@code next}
      * @param out           receives the results, NCHW; untouched if an IllegalArgumentException is thrown
-     *                      before the product (a NaN in the output is refused after it)
+     *                      before the product (a NaN in the output is refused after it); null to write none,
+     *                      when {@code next} is not null (the outputs then only in cache, quantized into it)
      * @param nextQuantizer the next convolution's quantizer, of its activation precision; ignored when
      *                      {@code next} is null
      * @param next          the next convolution's input, of {@code batch} images of
@@ -391,7 +394,9 @@ public final class Conv2d {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(quantizer, "quantizer");
         Objects.requireNonNull(epilogue, "epilogue");
-        Objects.requireNonNull(out, "out");
+        if (next == null) {
+            Objects.requireNonNull(out, "out");
+        }
         if (quantizer.precision() != activationPrecision) {
             throw new IllegalArgumentException("quantizer precision " + quantizer.precision()
                     + " differs from the activation precision " + activationPrecision);
@@ -400,11 +405,12 @@ public final class Conv2d {
             throw new IllegalArgumentException("epilogue has " + epilogue.rows() + " rows but outChannels is "
                     + spec.outChannels());
         }
-        checkSizes(input.length, batch, height, width, out.length);
+        int len = outputLength(batch, height, width);
+        checkSizes(input.length, batch, height, width, out != null ? out.length : len);
         if (residual != null) {
-            if (residual.length != out.length) {
+            if (residual.length != len) {
                 throw new IllegalArgumentException("residual.length is " + residual.length + " but batch * "
-                        + "outChannels * outH * outW = " + out.length);
+                        + "outChannels * outH * outW = " + len);
             }
         }
         Buffers buf = buffers.acquire();
@@ -477,7 +483,7 @@ public final class Conv2d {
      * @param epilogue      {@code outChannels} rows of scale and bias, and the ReLU flag
      * @param residual      {@code batch x outChannels x outH x outW} values, NCHW, added before the ReLU, or
      *                      null for none; may be {@code out}
-     * @param out           receives the results, NCHW
+     * @param out           receives the results, NCHW; null to write none when {@code next} is not null
      * @param nextQuantizer the next convolution's quantizer; ignored when {@code next} is null
      * @param next          the next convolution's input, or null for none; may be {@code input} itself
      * @throws IllegalArgumentException for an input of another convolution, {@code epilogue.rows() !=
@@ -488,14 +494,16 @@ public final class Conv2d {
                         ActivationQuantizer nextQuantizer, ConvInput next) {
         checkInput(input);
         Objects.requireNonNull(epilogue, "epilogue");
-        Objects.requireNonNull(out, "out");
+        if (next == null) {
+            Objects.requireNonNull(out, "out");
+        }
         if (epilogue.rows() != spec.outChannels()) {
             throw new IllegalArgumentException("epilogue has " + epilogue.rows() + " rows but outChannels is "
                     + spec.outChannels());
         }
         PixelPlanes pp = input.planes;
         int len = outputLength(pp.batch, pp.height, pp.width);
-        if (out.length != len) {
+        if (out != null && out.length != len) {
             throw new IllegalArgumentException("out.length is " + out.length + " but batch * outChannels * outH * "
                     + "outW = " + len);
         }
@@ -707,6 +715,11 @@ public final class Conv2d {
         int mg = spec.outChannelsPerGroup();
         int cout = spec.outChannels();
         boolean direct = spec.groups() == 1 && layout == Layout.NCHW && batch == 1 && tapSums == null;
+        if (f != null && floatOut == null && !direct) { // only the next input wanted, from floats: this thread's
+            int len = batch * cout * pixelsOut;
+            buf.floats = buf.floats != null && buf.floats.length == len ? buf.floats : new float[len];
+            floatOut = buf.floats;
+        }
         int[] gemmOut = null;
         if (!direct) {
             buf.gemm = buf.gemm != null && buf.gemm.length == mg * rows ? buf.gemm : new int[mg * rows];

@@ -25,8 +25,8 @@ public final class ConvInput {
     private final long[] masks;
     /** The quantizer of the fused call in progress. */
     private ActivationQuantizer quantizer;
-    /** Whether the fused call in progress met a NaN (then the planes are packed again from the floats, which refuses it). */
-    private boolean nan;
+    /** The smallest index in the output of a NaN the fused call in progress met, or -1. */
+    private int nanIndex = -1;
     /** The product's consumer of output tiles: this object's, made once. */
     private final TileConsumer sink = this::quantize;
 
@@ -81,32 +81,46 @@ public final class ConvInput {
             return null;
         }
         quantizer = q;
-        nan = false;
+        synchronized (this) {
+            nanIndex = -1;
+        }
         return sink;
     }
 
     /**
-     * Rows {@code [i0, i1)} (channels) x columns {@code [j0, j1)} (pixels) of one image's NCHW output:
-     * each row quantized from the start of the 64-pixel word holding {@code j0} (the values before
-     * {@code j0} in it are final, written by an earlier call on this thread: {@link TileConsumer}), so
-     * every mask word is written whole and no thread writes another's.
+     * Rows {@code [i0, i1)} (channels) x columns {@code [j0, j1)} (pixels) of one image's output, whole
+     * words of 64 pixels ({@link TileConsumer}): each row's masks written whole, no thread writing another's.
      */
-    private void quantize(float[] out, int n, int i0, int i1, int j0, int j1) {
-        int a = j0 & ~63;
+    private void quantize(float[] values, int offset, int stride, int i0, int i1, int j0, int j1) {
         for (int i = i0; i < i1; i++) {
-            int at = planes.maskIndex(i >>> 6, 0, a >>> 6, i & 63);
-            if (planes.quantizeMasks(out, i * n + a, j1 - a, quantizer, masks, at) >= 0) {
-                nan = true;
+            int at = planes.maskIndex(i >>> 6, 0, j0 >>> 6, i & 63);
+            int nanAt = planes.quantizeMasks(values, offset + i * stride + j0, j1 - j0, quantizer, masks, at);
+            if (nanAt >= 0) {
+                nan(nanAt - offset); // its index in the output
             }
         }
     }
 
-    /** After the product: the masks into the planes, or, without masks or after a NaN, the floats packed whole. */
+    private synchronized void nan(int index) {
+        nanIndex = nanIndex < 0 ? index : Math.min(nanIndex, index);
+    }
+
+    /**
+     * After the product: the masks into the planes; or without masks the floats {@code out} packed whole;
+     * a NaN met is refused, naming its index in the output.
+     */
     void finish(float[] out, ActivationQuantizer q) {
         quantizer = null;
-        if (masks == null || nan) {
-            planes.packFloats(out, q, Layout.NCHW); // refuses the NaN, naming its index
+        if (masks == null) {
+            planes.packFloats(out, q, Layout.NCHW); // refuses a NaN, naming its index
             return;
+        }
+        int nanAt;
+        synchronized (this) {
+            nanAt = nanIndex;
+        }
+        if (nanAt >= 0) {
+            throw new IllegalArgumentException("input[" + nanAt + "] is NaN");
         }
         planes.packMasks(masks);
     }

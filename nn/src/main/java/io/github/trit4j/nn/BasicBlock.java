@@ -6,10 +6,10 @@ import io.github.trit4j.conv.ConvInput;
  * ResNet basic block: {@code relu(bn2(conv2(relu(bn1(conv1(x))))) + sc)} with {@code sc = x} or
  * {@code dbn(down(x))}; the BatchNorms are folded into the units, the first ReLU fused.
  *
- * <p>When both convs are quantized, conv1's epilogue also writes conv2's input codes (conv2 reads no
- * float tensor and quantizes nothing), and a block whose first conv is quantized can take its input
- * as codes from the block before it ({@link #link}): the block's input floats are then read only by
- * the shortcut.
+ * <p>When both convs are quantized, conv1's epilogue writes conv2's input codes instead of floats
+ * (no float tensor between them: conv2 quantizes nothing, and nothing else reads conv1's output),
+ * and a block whose first conv is quantized can take its input as codes from the block before it
+ * ({@link #link}): the block's input floats are then read only by the shortcut.
  */
 final class BasicBlock extends Layer<BasicBlock.Scratch> {
     final String name;
@@ -37,6 +37,7 @@ final class BasicBlock extends Layer<BasicBlock.Scratch> {
      * and conv2's inputs as codes, and the next block's ({@link #link}).
      */
     static final class Scratch {
+        /** conv1's output as floats, or null when conv1 writes conv2's codes instead. */
         final float[] h;
         final float[] sc;
         final ConvUnit.Bound<?> s1;
@@ -69,7 +70,7 @@ final class BasicBlock extends Layer<BasicBlock.Scratch> {
         int n = batch * out.size();
         ConvUnit.Bound<?> s1 = conv1.bind(batch);
         ConvUnit.Bound<?> s2 = conv2.bind(batch);
-        return new Scratch(new float[n], down == null ? null : new float[n], s1, s2,
+        return new Scratch(q1 != null ? null : new float[n], down == null ? null : new float[n], s1, s2,
                 down == null ? null : down.bind(batch), q1 == null ? null : (ConvInput) s1.scratch(),
                 q2 == null ? null : (ConvInput) s2.scratch());
     }
@@ -99,8 +100,9 @@ final class BasicBlock extends Layer<BasicBlock.Scratch> {
         long t0 = times == null ? 0 : System.nanoTime();
         float[] sc = x;
         if (q1 != null) {
-            // conv1 writes h and conv2's codes; conv2 adds the shortcut and writes y (and the next block's codes)
-            q1.run(x, s.codesIn ? s.in1 : null, batch, s.h, null, q2, s.in2);
+            // conv1 writes only conv2's codes (no float tensor: nothing else reads it); conv2 adds the shortcut
+            // and writes y (and the next block's codes)
+            q1.run(x, s.codesIn ? s.in1 : null, batch, null, null, q2, s.in2);
             if (down != null) {
                 s.sd.forward(x, batch, s.sc);
                 sc = s.sc;

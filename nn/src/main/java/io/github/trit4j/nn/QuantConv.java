@@ -50,7 +50,7 @@ final class QuantConv extends ConvUnit<ConvInput> {
     }
 
     /**
-     * {@code y = epilogue(conv(x))}, or with {@code residual} not null {@code max(epilogue(conv(x)) + residual, 0)}
+     * {@code y = epilogue(conv(x))} ({@code y} null: none written, only {@code nextCodes}), or with {@code residual} not null {@code max(epilogue(conv(x)) + residual, 0)}
      * (the block's end); the input from {@code codes} when not null (written by the conv before), else
      * quantized from {@code x}; and with {@code nextCodes} not null the output also quantized by {@code next}'s
      * quantizer into {@code nextCodes}, in the epilogue.
