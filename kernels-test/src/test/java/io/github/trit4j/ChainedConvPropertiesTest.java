@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -123,19 +122,19 @@ class ChainedConvPropertiesTest {
         float[] y = new float[len];
         Arrays.fill(y, Float.NaN);
         a.forward(x, qa, batch, h, w, fa, res, y, qb, next);
-        assertBitsEqual(expectedY, y, "a's output, " + what);
+        FusedEpiloguePropertiesTest.assertBitsEqual(expectedY, y, "a's output, " + what);
         float[] z = new float[expectedZ.length];
         b.forward(next, fb, null, z, null, null);
-        assertBitsEqual(expectedZ, z, "b from a's codes, " + what);
+        FusedEpiloguePropertiesTest.assertBitsEqual(expectedZ, z, "b from a's codes, " + what);
         // a from its own packed input, writing b's again (into the same holder)
         ConvInput in = a.newInput(batch, h, w);
         a.pack(x, qa, in);
         float[] y2 = new float[len];
         a.forward(in, fa, res, y2, qb, next);
-        assertBitsEqual(expectedY, y2, "a from packed codes, " + what);
+        FusedEpiloguePropertiesTest.assertBitsEqual(expectedY, y2, "a from packed codes, " + what);
         Arrays.fill(z, Float.NaN);
         b.forward(next, fb, null, z, null, null);
-        assertBitsEqual(expectedZ, z, "b from a's codes (second), " + what);
+        FusedEpiloguePropertiesTest.assertBitsEqual(expectedZ, z, "b from a's codes (second), " + what);
         // no float output at all: the epilogue's tiles only in cache, quantized into a fresh holder
         ConvInput only = b.newInput(batch, oh, ow);
         if (residual && rnd.nextBoolean()) {
@@ -145,7 +144,7 @@ class ChainedConvPropertiesTest {
         }
         Arrays.fill(z, Float.NaN);
         b.forward(only, fb, null, z, null, null);
-        assertBitsEqual(expectedZ, z, "b from a's codes, a writing no floats, " + what);
+        FusedEpiloguePropertiesTest.assertBitsEqual(expectedZ, z, "b from a's codes, a writing no floats, " + what);
     }
 
     private static Conv2d conv(GemmEngine engine, SplittableRandom rnd, Conv2dSpec s) {
@@ -158,15 +157,5 @@ class ChainedConvPropertiesTest {
             wt[i] = (byte) (rnd.nextInt(3) - 1);
         }
         return wt;
-    }
-
-    private static void assertBitsEqual(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what);
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
-                throw new AssertionError("output " + i + ": " + actual[i] + " but the unfused path gives "
-                        + expected[i] + ": " + what);
-            }
-        }
     }
 }
