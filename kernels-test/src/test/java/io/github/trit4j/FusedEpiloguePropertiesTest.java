@@ -199,7 +199,7 @@ class FusedEpiloguePropertiesTest {
         return v;
     }
 
-    private static void assertBitsEqual(float[] expected, float[] actual, String what) {
+    static void assertBitsEqual(float[] expected, float[] actual, String what) {
         assertEquals(expected.length, actual.length, what);
         for (int i = 0; i < expected.length; i++) {
             if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {

@@ -110,18 +110,19 @@ public final class FloatEpilogue {
 
     /**
      * Applies the epilogue to rows {@code [i0, i1)} x columns {@code [j0, j1)} of a row-major output
-     * with {@code n} columns: {@code out[i * n + j]} from {@code acc[(i - accRow0) * n + j]} and
+     * with {@code n} columns: {@code out[(i - outRow0) * n + j]} from {@code acc[(i - accRow0) * n + j]} and
      * {@code residual[i * n + j]} (none if null). The loop the fused products run, the same
      * arithmetic as {@link #apply(int, int, float)}.
      */
     void applyRows(int[] acc, int accRow0, int i0, int i1, int j0, int j1, int n, float[] residual,
-                   float[] out) {
+                   float[] out, int outRow0) {
         for (int i = i0; i < i1; i++) {
             float s = scale[i];
             float b = bias[i];
-            int a = (i - accRow0) * n - i * n; // acc index = out index + a
-            int from = i * n + j0;
-            int to = i * n + j1;
+            int a = (i - accRow0) * n - (i - outRow0) * n; // acc index = out index + a
+            int r = i * n - (i - outRow0) * n;            // residual index = out index + r
+            int from = (i - outRow0) * n + j0;
+            int to = (i - outRow0) * n + j1;
             if (residual == null) {
                 if (relu) {
                     for (int o = from; o < to; o++) {
@@ -131,6 +132,12 @@ public final class FloatEpilogue {
                     for (int o = from; o < to; o++) {
                         out[o] = (float) acc[o + a] * s + b;
                     }
+                }
+            } else if (r != 0) { // into a tile of its own (a consumer's): the residual at other indices
+                for (int o = from; o < to; o++) {
+                    float v = (float) acc[o + a] * s + b;
+                    v = v + residual[o + r];
+                    out[o] = relu ? Math.max(v, 0f) : v;
                 }
             } else if (relu) {
                 for (int o = from; o < to; o++) {

@@ -283,7 +283,7 @@ public final class GemmEngine {
     }
 
     private void compute(PackedMatrix w, PackedMatrix x, Algorithm algorithm, int[] out) {
-        compute(w, x, algorithm, out, null, null, null);
+        compute(w, x, algorithm, out, null, null, null, null);
     }
 
     /**
@@ -291,14 +291,14 @@ public final class GemmEngine {
      * {@code floatOut} (with {@code residual}, which may be null), {@code out} then being null.
      */
     private void compute(PackedMatrix w, PackedMatrix x, Algorithm algorithm, int[] out, FloatEpilogue f,
-                         float[] residual, float[] floatOut) {
+                         float[] residual, float[] floatOut, TileConsumer sink) {
         Kernel kernel = kernel(w.precision(), x.precision(), algorithm);
         Operand wo = w.operand();
         Operand xo = x.operand();
         // each kernel reads its own view of the operands (the conventional algorithm's 2-bit codes,
         // ternary activations as offset thermometer planes); the epilogue is of the operands as given
         run(kernel, wo.asWeights(kernel), xo.asActivations(kernel), Operand.epilogue(kernel, wo, xo), out, f,
-                residual, floatOut);
+                residual, floatOut, sink);
     }
 
     /**
@@ -326,15 +326,43 @@ public final class GemmEngine {
      */
     public void multiply(PackedMatrix weights, PackedMatrix activations, Algorithm algorithm, FloatEpilogue epilogue,
                          float[] residual, float[] out) {
+        multiply(weights, activations, algorithm, epilogue, residual, out, null);
+    }
+
+    /**
+     * {@link #multiply(PackedMatrix, PackedMatrix, Algorithm, FloatEpilogue, float[], float[])}, and
+     * each block of finished outputs handed to {@code consumer} right after the epilogue wrote it,
+     * while it is in cache ({@link TileConsumer}: how a convolution quantizes its output for the next
+     * one without a pass of its own). The results in {@code out} are the same.
+     *
+     * @param weights     M x K, one row per output channel
+     * @param activations N x K, one row per output column
+     * @param algorithm   FATNN or the conventional 2-bit-code algorithm (same result)
+     * @param epilogue    M rows of scale and bias, and the ReLU flag
+     * @param residual    M*N values added before the ReLU, row-major, or null for none; may be
+     *                    {@code out} itself
+     * @param out         receives the M*N results, row-major; untouched if an
+     *                    IllegalArgumentException is thrown; null for none when {@code consumer} is not
+     *                    null (the consumer then sees each block in a buffer of this thread's)
+     * @param consumer    called with every finished block (see {@link TileConsumer} for the blocks
+     *                    and threads), or null for none
+     * @throws NullPointerException     if an argument other than {@code residual}, {@code out} or
+     *                                  {@code consumer} is null, or both of these are
+     * @throws IllegalArgumentException as the overload without {@code consumer}
+     */
+    public void multiply(PackedMatrix weights, PackedMatrix activations, Algorithm algorithm, FloatEpilogue epilogue,
+                         float[] residual, float[] out, TileConsumer consumer) {
         checkOperands(weights, activations, algorithm);
         Objects.requireNonNull(epilogue, "epilogue");
-        Objects.requireNonNull(out, "out");
+        if (consumer == null) {
+            Objects.requireNonNull(out, "out");
+        }
         int expected = outputLength(weights, activations);
         if (epilogue.rows() != weights.rows()) {
             throw new IllegalArgumentException("epilogue has " + epilogue.rows() + " rows but the weights (M) "
                     + weights.rows());
         }
-        if (out.length != expected) {
+        if (out != null && out.length != expected) {
             throw new IllegalArgumentException("out.length is " + out.length + " but M * N = "
                     + weights.rows() + " * " + activations.rows() + " = " + expected);
         }
@@ -342,7 +370,7 @@ public final class GemmEngine {
             throw new IllegalArgumentException("residual.length is " + residual.length + " but M * N = "
                     + weights.rows() + " * " + activations.rows() + " = " + expected);
         }
-        compute(weights, activations, algorithm, null, epilogue, residual, out);
+        compute(weights, activations, algorithm, null, epilogue, residual, out, consumer);
     }
 
     /** The kernel of a supported pair. */
@@ -370,7 +398,7 @@ public final class GemmEngine {
      * more tiles, one block per thread.
      */
     private void run(Kernel kernel, Operand w, Operand x, Epilogue e, int[] out, FloatEpilogue f, float[] residual,
-                     float[] floatOut) {
+                     float[] floatOut, TileConsumer sink) {
         int m = w.rows();
         int n = x.rows();
         int words = w.wordsPerRow();
@@ -380,11 +408,16 @@ public final class GemmEngine {
         int kWords = ColumnPanels.kWords(w.cols());
         int columnUnits = panelled ? (n + lanes - 1) / lanes : n; // panels, or columns
         int panelBlock = panelled ? panelsPerBlock(kWords, x.precision().planes(), lanes, panelBlockBytes) : 0;
+        if (sink != null && panelled) {
+            // a consumer's blocks start at multiples of 64 columns (TileConsumer): whole words of 64 columns
+            int unit = 64 % lanes == 0 ? Math.max(2, 64 / lanes) : columnUnits;
+            panelBlock = (panelBlock + unit - 1) / unit * unit;
+        }
         long[] wBits = w.bits();
         long macs = (long) m * n * w.cols();
         int parts = macs < parallelThreshold ? 1 : threads;
         if (parts == 1) { // no task objects: a steady-state product allocates nothing but its result
-            block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, f, residual, floatOut, n, 0, m, 0,
+            block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, f, residual, floatOut, sink, n, 0, m, 0,
                     columnUnits);
             return;
         }
@@ -393,8 +426,18 @@ public final class GemmEngine {
         // caller starts at once and does not wait for a worker that wakes late, and an executor
         // that never runs our task cannot stall the product
         boolean byRows = (m + 1) / 2 >= (columnUnits + 1) / 2;
+        // a consumer's threads must not share a 64-column word of a row (TileConsumer): split by columns
+        // only at multiples of 64 columns
+        int perTile = 2;
+        if (sink != null && !byRows) {
+            if (panelled && 64 % lanes != 0) { // then one block spans every column (above)
+                byRows = true;
+            } else {
+                perTile = Math.max(2, panelled ? 64 / lanes : 64);
+            }
+        }
         int units = byRows ? m : columnUnits;
-        int tiles = (units + 1) / 2;
+        int tiles = (units + perTile - 1) / perTile;
         int chunks = Math.min(tiles, parts * CHUNKS_PER_THREAD);
         int wanted = Math.min(parts, chunks) - 1;
         // the chunk state and the chunk's operands are kept between products (the calling
@@ -410,6 +453,8 @@ public final class GemmEngine {
             p.f = f;
             p.residual = residual;
             p.floatOut = floatOut;
+            p.sink = sink;
+            p.perTile = perTile;
             work.start(tiles, chunks, wanted, p);
             runChunks(work, wanted);
         } finally {
@@ -440,6 +485,9 @@ public final class GemmEngine {
         private FloatEpilogue f;
         private float[] residual;
         private float[] floatOut;
+        private TileConsumer sink;
+        /** Units (rows or column units) per tile of the chunks: 2, or a multiple of 64 columns for a consumer. */
+        private int perTile = 2;
 
         void set(GemmEngine engine, Kernel kernel, long[] wBits, long[] xBits, int words, int kWords, int panelBlock,
                  Epilogue e, int[] out, int n, int m, int units, int columnUnits, boolean byRows) {
@@ -464,6 +512,8 @@ public final class GemmEngine {
             f = null;
             residual = null;
             floatOut = null;
+            sink = null;
+            perTile = 2;
         }
 
         @Override
@@ -472,14 +522,14 @@ public final class GemmEngine {
             if (seen != null) {
                 seen.started(chunk);
             }
-            int from = Math.min(units, 2 * fromTile);
-            int to = Math.min(units, 2 * toTile);
+            int from = (int) Math.min(units, (long) perTile * fromTile);
+            int to = (int) Math.min(units, (long) perTile * toTile);
             if (byRows) {
-                engine.block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, f, residual, floatOut, n, from,
-                        to, 0, columnUnits);
+                engine.block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, f, residual, floatOut, sink, n,
+                        from, to, 0, columnUnits);
             } else {
-                engine.block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, f, residual, floatOut, n, 0, m,
-                        from, to);
+                engine.block(kernel, wBits, xBits, words, kWords, panelBlock, e, out, f, residual, floatOut, sink, n,
+                        0, m, from, to);
             }
             if (seen != null) {
                 seen.ended(chunk);
@@ -669,10 +719,10 @@ public final class GemmEngine {
      * epilogue {@code f}, into {@code floatOut} instead of {@code out} (see {@link #fusedBlock}).
      */
     private void block(Kernel kernel, long[] w, long[] x, int words, int kWords, int panelBlock,
-                       Epilogue e, int[] out, FloatEpilogue f, float[] residual, float[] floatOut, int n,
-                       int i0, int i1, int c0, int c1) {
+                       Epilogue e, int[] out, FloatEpilogue f, float[] residual, float[] floatOut, TileConsumer sink,
+                       int n, int i0, int i1, int c0, int c1) {
         if (f != null) {
-            fusedBlock(kernel, w, x, words, kWords, panelBlock, e, f, residual, floatOut, n, i0, i1, c0, c1);
+            fusedBlock(kernel, w, x, words, kWords, panelBlock, e, f, residual, floatOut, sink, n, i0, i1, c0, c1);
             return;
         }
         if (panelBlock > 0) {
@@ -692,7 +742,13 @@ public final class GemmEngine {
      * Buffers of a fused block's integer results, grown on demand and then reused: a platform thread's own, a virtual
      * thread's from a small shared pool ({@link WorkspacePool}), so throwaway threads do not each allocate one.
      */
-    private static final WorkspacePool<int[][]> FUSED_TILE = new WorkspacePool<>(() -> new int[][] {new int[0]});
+    private static final WorkspacePool<FusedTile> FUSED_TILE = new WorkspacePool<>(FusedTile::new);
+
+    /** One thread's buffers of a fused block: a group's integer results, and its floats when the product writes none. */
+    private static final class FusedTile {
+        int[] ints = new int[0];
+        float[] floats = new float[0];
+    }
 
     /**
      * {@link #block} through a float epilogue, the one loop of every shape and kernel: the same
@@ -704,30 +760,37 @@ public final class GemmEngine {
      * integer results are the same.
      */
     private void fusedBlock(Kernel kernel, long[] w, long[] x, int words, int kWords, int panelBlock,
-                            Epilogue e, FloatEpilogue f, float[] residual, float[] floatOut, int n,
-                            int i0, int i1, int c0, int c1) {
+                            Epilogue e, FloatEpilogue f, float[] residual, float[] floatOut, TileConsumer sink,
+                            int n, int i0, int i1, int c0, int c1) {
         int lanes = panelBlock > 0 ? kernels.panelLanes() : 1;
         int span = panelBlock > 0 ? Math.min(c1 - c0, panelBlock) * lanes : c1 - c0; // columns per block
         int group = Math.clamp((FUSED_TILE_INTS / Math.max(1, span)) & ~3, 4, 256);
         group = Math.min(group, ((i1 - i0) + 3) & ~3);
-        int[][] holder = FUSED_TILE.acquire();
+        FusedTile holder = FUSED_TILE.acquire();
         try {
-            int[] tile = holder[0];
-            if (tile.length < group * n) {
-                tile = new int[group * n];
-                holder[0] = tile;
+            if (holder.ints.length < group * n) {
+                holder.ints = new int[group * n];
             }
-            fusedGroups(kernel, w, x, words, kWords, panelBlock, e, f, residual, floatOut, n, i0, i1, c0, c1,
-                    lanes, group, tile);
+            if (floatOut == null && holder.floats.length < group * n) {
+                holder.floats = new float[group * n];
+            }
+            fusedGroups(kernel, w, x, words, kWords, panelBlock, e, f, residual, floatOut, sink, n, i0, i1, c0, c1,
+                    lanes, group, holder.ints, holder.floats);
         } finally {
             FUSED_TILE.release(holder);
         }
     }
 
-    /** {@link #fusedBlock}'s loops over its groups of rows, with {@code tile} the buffer of one group. */
+    /**
+     * {@link #fusedBlock}'s loops over its groups of rows, with {@code tile} the buffer of one group, and
+     * {@code floatTile} that of its floats when {@code floatOut} is null (a product for its consumer only).
+     */
     private void fusedGroups(Kernel kernel, long[] w, long[] x, int words, int kWords, int panelBlock,
-                             Epilogue e, FloatEpilogue f, float[] residual, float[] floatOut, int n,
-                             int i0, int i1, int c0, int c1, int lanes, int group, int[] tile) {
+                             Epilogue e, FloatEpilogue f, float[] residual, float[] floatOut, TileConsumer sink,
+                             int n, int i0, int i1, int c0, int c1, int lanes, int group, int[] tile,
+                             float[] floatTile) {
+        float[] dst = floatOut != null ? floatOut : floatTile;
+        boolean own = floatOut == null; // the group's floats in floatTile: row g0 at 0
         if (panelBlock > 0) {
             for (int b0 = c0; b0 < c1; b0 += panelBlock) {
                 int b1 = Math.min(c1, b0 + panelBlock);
@@ -736,7 +799,11 @@ public final class GemmEngine {
                 for (int g0 = i0; g0 < i1; g0 += group) {
                     int g1 = Math.min(i1, g0 + group);
                     kernels.panels(kernel, w, words, x, kWords, g0, g1, b0, b1, e, tile, n, g0);
-                    f.applyRows(tile, g0, g0, g1, j0, j1, n, residual, floatOut);
+                    int row0 = own ? g0 : 0;
+                    f.applyRows(tile, g0, g0, g1, j0, j1, n, residual, dst, row0);
+                    if (sink != null) {
+                        sink.accept(dst, -row0 * n, n, g0, g1, j0, j1);
+                    }
                 }
             }
             return;
@@ -744,7 +811,11 @@ public final class GemmEngine {
         for (int g0 = i0; g0 < i1; g0 += group) {
             int g1 = Math.min(i1, g0 + group);
             kernels.alongK(kernel, w, x, words, g0, g1, c0, c1, e, tile, n, g0);
-            f.applyRows(tile, g0, g0, g1, c0, c1, n, residual, floatOut);
+            int row0 = own ? g0 : 0;
+            f.applyRows(tile, g0, g0, g1, c0, c1, n, residual, dst, row0);
+            if (sink != null) {
+                sink.accept(dst, -row0 * n, n, g0, g1, c0, c1);
+            }
         }
     }
 

@@ -5,6 +5,8 @@ import io.github.trit4j.GemmEngine;
 import io.github.trit4j.Isa;
 import io.github.trit4j.PackedMatrix;
 import io.github.trit4j.conv.Conv2d;
+import io.github.trit4j.conv.Conv2dSpec;
+import io.github.trit4j.conv.ConvInput;
 import io.github.trit4j.conv.Layout;
 import io.github.trit4j.quant.ActivationQuantizer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,9 +38,18 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code unfused}: what the network did before the fused epilogue: {@code convInt}, then a
  *   float pass {@code (float) acc * c[o] + shift[o]} (then {@code + residual} and {@code max(., 0)}
  *   in a further pass when {@code residual}, else {@code max(., 0)} in the same pass);</li>
- *   <li>{@code fused}: {@link Conv2d#forward(float[], ActivationQuantizer, int, int, int,
+ *   <li>{@code fusedFloat}: {@link Conv2d#forward(float[], ActivationQuantizer, int, int, int,
  *   io.github.trit4j.FloatEpilogue, float[], float[])}: the same result with the float
- *   epilogue applied on output tiles in the product.</li>
+ *   epilogue applied on output tiles in the product (what {@code fused} measured before the convs
+ *   passed codes);</li>
+ *   <li>{@code fused}: the conv as the network runs it since the convs pass codes: for the 3x3 convs,
+ *   {@link Conv2d#forward(ConvInput, io.github.trit4j.FloatEpilogue, float[], float[], ActivationQuantizer,
+ *   ConvInput)} from its input codes (packed in setup: in the network the conv before writes them), its
+ *   epilogue writing the next conv's input codes (a 3x3 stride-1 conv of its output's shape, as in the
+ *   network) and, with {@code residual} (a block's conv2), the floats too (the next block's shortcut reads
+ *   them); without, no floats (a block's conv1: nothing but conv2 reads its output). Each conv is charged
+ *   with producing its successor's codes: the network's per-conv cost shifted by one conv. For the 1x1 downsamples, which read the block's float input and
+ *   feed only the residual, {@code fusedFloat}.</li>
  * </ul>
  * {@code conv}: {@code L1} 64x56x56 3x3 s1 -> 64; {@code L2} 128x28x28 s1; {@code L3} 256x14x14 s1;
  * {@code L4} 512x7x7 s1; {@code L2s}, {@code L3s}, {@code L4s} the stride-2 3x3 convs entering
@@ -82,6 +93,10 @@ public class ResNetConvBenchmark {
     private int[] gemmOut;
     private GemmEngine engine;
     private io.github.trit4j.FloatEpilogue epilogue;
+    /** This conv's input as codes, and the next conv's (null for a downsample). */
+    private ConvInput codesIn;
+    private ConvInput nextIn;
+    private ActivationQuantizer nextQuantizer;
 
     /** The geometry of a conv name (batch 1). */
     static ConvShape shape(String conv) {
@@ -125,6 +140,15 @@ public class ResNetConvBenchmark {
             skip[i] = (float) rnd.nextGaussian();
         }
         epilogue = io.github.trit4j.FloatEpilogue.of(scale, shift, true);
+        if (s.kernel() == 3) {
+            codesIn = layer.newInput(1, height, height);
+            layer.pack(input, quantizer, codesIn);
+            int oh = layer.spec().outputHeight(height);
+            Conv2d next = new Conv2d(Conv2dSpec.of(m, m, 3, 3).padding(1), io.github.trit4j.Precision.TERNARY,
+                    new byte[m * m * 9], io.github.trit4j.Precision.TERNARY_UNSIGNED, engine, Algorithm.FATNN);
+            nextIn = next.newInput(1, oh, oh);
+            nextQuantizer = ActivationQuantizer.fatnn(0.5f, 1.25f, 1f);
+        }
         gemmW = f.gemmWeights;
         gemmX = f.gemmActivations;
         gemmOut = f.gemmOut();
@@ -178,8 +202,18 @@ public class ResNetConvBenchmark {
     }
 
     @Benchmark
-    public float[] fused() {
+    public float[] fusedFloat() {
         layer.forward(input, quantizer, 1, height, height, epilogue, residual ? skip : null, out);
+        return out;
+    }
+
+    @Benchmark
+    public float[] fused() {
+        if (codesIn == null) {
+            return fusedFloat();
+        }
+        // a block's conv1 (residual=false) writes no floats, only conv2's codes; conv2 writes both
+        layer.forward(codesIn, epilogue, residual ? skip : null, residual ? out : null, nextQuantizer, nextIn);
         return out;
     }
 }

@@ -72,6 +72,8 @@ public final class Conv2d {
         long[] patches;
         long[] scratch;
         int[] gemm;
+        /** The float output of a call that writes only the next convolution's input and does not fuse it. */
+        float[] floats;
         /** The views of the last call's sizes over these buffers, kept so that a call with the
          *  same sizes allocates nothing (each is rebuilt when a size changes). */
         PixelPlanes planes;
@@ -263,7 +265,7 @@ public final class Conv2d {
         try {
             PixelPlanes pp = pixelPlanes(buf, activationPrecision, batch, height, width);
             pp.packCodes(input, layout);
-            run(buf, pp, layout, out, null, null, null);
+            run(buf, pp, layout, out, null, null, null, null, null);
         } finally {
             buffers.release(buf);
         }
@@ -318,7 +320,7 @@ public final class Conv2d {
         try {
             PixelPlanes pp = pixelPlanes(buf, activationPrecision, batch, height, width);
             pp.packFloats(input, quantizer, layout);
-            run(buf, pp, layout, out, null, null, null);
+            run(buf, pp, layout, out, null, null, null, null, null);
         } finally {
             buffers.release(buf);
         }
@@ -356,10 +358,45 @@ public final class Conv2d {
      */
     public void forward(float[] input, ActivationQuantizer quantizer, int batch, int height, int width,
                         FloatEpilogue epilogue, float[] residual, float[] out) {
+        forward(input, quantizer, batch, height, width, epilogue, residual, out, null, null);
+    }
+
+    /**
+     * {@link #forward(float[], ActivationQuantizer, int, int, int, FloatEpilogue, float[], float[])}, and
+     * with {@code next} not null also the next convolution's input: {@code out} quantized with
+     * {@code nextQuantizer} and packed into {@code next}, as {@link #pack pack(out, nextQuantizer, next)}
+     * would, bit for bit. For one image and one group (and not BINARY with padding) the quantizing runs
+     * in the product's epilogue on output tiles while they are in cache ({@link io.github.trit4j.TileConsumer}),
+     * not in a pass over {@code out} after it.
+     *
+     * @param input         {@code batch x inChannels x height x width} floats, NCHW
+     * @param quantizer     the activation quantizer, of the activation precision
+     * @param batch         number of images, at least 1
+     * @param height        input height, at least 1
+     * @param width         input width, at least 1
+     * @param epilogue      {@code outChannels} rows of scale and bias, and the ReLU flag
+     * @param residual      as in the overload without {@code next}
+     * @param out           receives the results, NCHW; untouched if an IllegalArgumentException is thrown
+     *                      before the product (a NaN in the output is refused after it); null to write none,
+     *                      when {@code next} is not null (the outputs then only in cache, quantized into it)
+     * @param nextQuantizer the next convolution's quantizer, of its activation precision; ignored when
+     *                      {@code next} is null
+     * @param next          the next convolution's input, of {@code batch} images of
+     *                      {@code outChannels x outH x outW}, or null for none; may be another convolution's
+     *                      input of this one's (the same object: it is read before it is written)
+     * @throws IllegalArgumentException as the overload without {@code next}, for a {@code next} of other
+     *                                  sizes or a quantizer of another precision than its convolution's, or a
+     *                                  NaN output (naming its index in {@code out})
+     */
+    public void forward(float[] input, ActivationQuantizer quantizer, int batch, int height, int width,
+                        FloatEpilogue epilogue, float[] residual, float[] out, ActivationQuantizer nextQuantizer,
+                        ConvInput next) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(quantizer, "quantizer");
         Objects.requireNonNull(epilogue, "epilogue");
-        Objects.requireNonNull(out, "out");
+        if (next == null) {
+            Objects.requireNonNull(out, "out");
+        }
         if (quantizer.precision() != activationPrecision) {
             throw new IllegalArgumentException("quantizer precision " + quantizer.precision()
                     + " differs from the activation precision " + activationPrecision);
@@ -368,20 +405,145 @@ public final class Conv2d {
             throw new IllegalArgumentException("epilogue has " + epilogue.rows() + " rows but outChannels is "
                     + spec.outChannels());
         }
-        checkSizes(input.length, batch, height, width, out.length);
+        int len = outputLength(batch, height, width);
+        checkSizes(input.length, batch, height, width, out != null ? out.length : len);
         if (residual != null) {
-            if (residual.length != out.length) {
+            if (residual.length != len) {
                 throw new IllegalArgumentException("residual.length is " + residual.length + " but batch * "
-                        + "outChannels * outH * outW = " + out.length);
+                        + "outChannels * outH * outW = " + len);
             }
         }
         Buffers buf = buffers.acquire();
         try {
             PixelPlanes pp = pixelPlanes(buf, activationPrecision, batch, height, width);
+            checkNext(batch, height, width, nextQuantizer, next);
             pp.packFloats(input, quantizer, Layout.NCHW);
-            run(buf, pp, Layout.NCHW, null, epilogue, residual, out);
+            run(buf, pp, Layout.NCHW, null, epilogue, residual, out, nextQuantizer, next);
         } finally {
             buffers.release(buf);
+        }
+    }
+
+    /**
+     * An input holder for this convolution: the pixel planes of {@code batch} images of
+     * {@code inChannels x height x width}, written by {@link #pack} or by the convolution before this one
+     * ({@link #forward(ConvInput, FloatEpilogue, float[], float[], ActivationQuantizer, ConvInput)}), read by
+     * that same {@code forward}. Its codes are undefined until something writes it.
+     *
+     * @param batch  images, at least 1
+     * @param height input height, at least 1
+     * @param width  input width, at least 1
+     * @return a new input holder, not thread-safe
+     * @throws IllegalArgumentException for a size below 1 (naming it) or one too large for a Java array
+     */
+    public ConvInput newInput(int batch, int height, int width) {
+        outputLength(batch, height, width); // validates them
+        if ((long) batch * spec.inChannels() * height * width > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("input of " + batch + " x " + spec.inChannels() + " x " + height
+                    + " x " + width + " does not fit a Java array");
+        }
+        PlaneLayout layout = planeLayout(activationPrecision.planes(), batch, height, width);
+        return new ConvInput(this, new PixelPlanes(activationPrecision, batch, spec.inChannels(), height, width,
+                layout, new long[layout.size()], engine, new long[PixelPlanes.scratchSize(height * width)]));
+    }
+
+    /**
+     * Quantizes and packs NCHW floats into {@code into}, as the float {@code forward} does before its product.
+     *
+     * @param input     {@code batch x inChannels x height x width} floats of {@code into}'s sizes, NCHW
+     * @param quantizer the activation quantizer, of the activation precision
+     * @param into      an input of this convolution ({@link #newInput})
+     * @throws IllegalArgumentException for an input of another convolution, a wrong length or precision, or a
+     *                                  NaN input (naming its index; {@code into} is then undefined)
+     */
+    public void pack(float[] input, ActivationQuantizer quantizer, ConvInput into) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(quantizer, "quantizer");
+        checkInput(into);
+        if (quantizer.precision() != activationPrecision) {
+            throw new IllegalArgumentException("quantizer precision " + quantizer.precision()
+                    + " differs from the activation precision " + activationPrecision);
+        }
+        PixelPlanes pp = into.planes;
+        long expected = (long) pp.batch * spec.inChannels() * pp.height * pp.width;
+        if (input.length != expected) {
+            throw new IllegalArgumentException("input.length is " + input.length + " but " + into + " holds "
+                    + expected);
+        }
+        pp.packFloats(input, quantizer, Layout.NCHW);
+    }
+
+    /**
+     * The fused convolution of a packed input: as {@link #forward(float[], ActivationQuantizer, int, int, int,
+     * FloatEpilogue, float[], float[], ActivationQuantizer, ConvInput)} on the floats that {@code input}'s codes
+     * were quantized from, bit for bit, without quantizing or packing them (nor im2col's source: the planes
+     * are {@code input}'s).
+     *
+     * @param input         an input of this convolution, written
+     * @param epilogue      {@code outChannels} rows of scale and bias, and the ReLU flag
+     * @param residual      {@code batch x outChannels x outH x outW} values, NCHW, added before the ReLU, or
+     *                      null for none; may be {@code out}
+     * @param out           receives the results, NCHW; null to write none when {@code next} is not null
+     * @param nextQuantizer the next convolution's quantizer; ignored when {@code next} is null
+     * @param next          the next convolution's input, or null for none; may be {@code input} itself
+     * @throws IllegalArgumentException for an input of another convolution, {@code epilogue.rows() !=
+     *                                  outChannels}, a wrong length, a bad {@code next} (as the float
+     *                                  overload), or a NaN output with a {@code next}
+     */
+    public void forward(ConvInput input, FloatEpilogue epilogue, float[] residual, float[] out,
+                        ActivationQuantizer nextQuantizer, ConvInput next) {
+        checkInput(input);
+        Objects.requireNonNull(epilogue, "epilogue");
+        if (next == null) {
+            Objects.requireNonNull(out, "out");
+        }
+        if (epilogue.rows() != spec.outChannels()) {
+            throw new IllegalArgumentException("epilogue has " + epilogue.rows() + " rows but outChannels is "
+                    + spec.outChannels());
+        }
+        PixelPlanes pp = input.planes;
+        int len = outputLength(pp.batch, pp.height, pp.width);
+        if (out != null && out.length != len) {
+            throw new IllegalArgumentException("out.length is " + out.length + " but batch * outChannels * outH * "
+                    + "outW = " + len);
+        }
+        if (residual != null && residual.length != len) {
+            throw new IllegalArgumentException("residual.length is " + residual.length + " but batch * "
+                    + "outChannels * outH * outW = " + len);
+        }
+        checkNext(pp.batch, pp.height, pp.width, nextQuantizer, next);
+        Buffers buf = buffers.acquire();
+        try {
+            run(buf, pp, Layout.NCHW, null, epilogue, residual, out, nextQuantizer, next);
+        } finally {
+            buffers.release(buf);
+        }
+    }
+
+    private void checkInput(ConvInput input) {
+        Objects.requireNonNull(input, "input");
+        if (input.conv != this) {
+            throw new IllegalArgumentException(input + " is an input of another convolution than " + this);
+        }
+    }
+
+    /** A {@code next} whose convolution takes this one's output of {@code batch} images of {@code height x width}. */
+    private void checkNext(int batch, int height, int width, ActivationQuantizer nextQuantizer, ConvInput next) {
+        if (next == null) {
+            return;
+        }
+        Objects.requireNonNull(nextQuantizer, "nextQuantizer");
+        PixelPlanes np = next.planes;
+        if (np.batch != batch || np.channels != spec.outChannels() || np.height != spec.outputHeight(height)
+                || np.width != spec.outputWidth(width)) {
+            throw new IllegalArgumentException("next is " + next + " but this convolution's output is " + batch
+                    + " x " + spec.outChannels() + " x " + spec.outputHeight(height) + " x "
+                    + spec.outputWidth(width));
+        }
+        if (nextQuantizer.precision() != next.conv.activationPrecision()) {
+            throw new IllegalArgumentException("nextQuantizer precision " + nextQuantizer.precision()
+                    + " differs from the next convolution's activation precision "
+                    + next.conv.activationPrecision());
         }
     }
 
@@ -475,19 +637,23 @@ public final class Conv2d {
             return last; // same sizes: same layout over the same (exact-length) buffers
         }
         int c = spec.inChannels();
-        int pixels = batch * height * width;
-        PlaneLayout layout;
-        if (pointwise()) {
-            layout = patchLayout(precision.planes(), c, pixels);
-        } else if ((spec.inChannelsPerGroup() & 63) == 0) {
-            layout = PlaneLayout.wordMajor(pixels, precision.planes(), (c + 63) >>> 6);
-        } else {
-            layout = PlaneLayout.rows(pixels, precision.planes(), (c + 63) >>> 6);
-        }
+        PlaneLayout layout = planeLayout(precision.planes(), batch, height, width);
         buf.pixels = ExactBuffers.exact(buf.pixels, layout.size());
         buf.scratch = ExactBuffers.exact(buf.scratch, PixelPlanes.scratchSize(height * width));
         buf.planes = new PixelPlanes(precision, batch, c, height, width, layout, buf.pixels, engine, buf.scratch);
         return buf.planes;
+    }
+
+    /** The layout of the pixel planes of {@code batch} images of {@code height x width}: see {@link #pixelPlanes}. */
+    private PlaneLayout planeLayout(int planes, int batch, int height, int width) {
+        int c = spec.inChannels();
+        int pixels = batch * height * width;
+        if (pointwise()) {
+            return patchLayout(planes, c, pixels);
+        } else if ((spec.inChannelsPerGroup() & 63) == 0) {
+            return PlaneLayout.wordMajor(pixels, planes, (c + 63) >>> 6);
+        }
+        return PlaneLayout.rows(pixels, planes, (c + 63) >>> 6);
     }
 
     /**
@@ -540,7 +706,7 @@ public final class Conv2d {
      * {@code floatOut} through {@code f} (and {@code residual}, possibly null), {@code out} then null.
      */
     private void run(Buffers buf, PixelPlanes pp, Layout layout, int[] out, FloatEpilogue f, float[] residual,
-                     float[] floatOut) {
+                     float[] floatOut, ActivationQuantizer nextQuantizer, ConvInput next) {
         int batch = pp.batch;
         int oh = spec.outputHeight(pp.height);
         int ow = spec.outputWidth(pp.width);
@@ -549,6 +715,11 @@ public final class Conv2d {
         int mg = spec.outChannelsPerGroup();
         int cout = spec.outChannels();
         boolean direct = spec.groups() == 1 && layout == Layout.NCHW && batch == 1 && tapSums == null;
+        if (f != null && floatOut == null && !direct) { // only the next input wanted, from floats: this thread's
+            int len = batch * cout * pixelsOut;
+            buf.floats = buf.floats != null && buf.floats.length == len ? buf.floats : new float[len];
+            floatOut = buf.floats;
+        }
         int[] gemmOut = null;
         if (!direct) {
             buf.gemm = buf.gemm != null && buf.gemm.length == mg * rows ? buf.gemm : new int[mg * rows];
@@ -575,7 +746,11 @@ public final class Conv2d {
             assert buf.patchesChecked || (buf.patchesChecked = checkedPatches(rows, to.lanes(), patchBits));
             if (direct) {
                 if (f != null) {
-                    engine.multiply(groupWeights[g], patches, algorithm, f, residual, floatOut);
+                    engine.multiply(groupWeights[g], patches, algorithm, f, residual, floatOut,
+                            next == null ? null : next.begin(nextQuantizer));
+                    if (next != null) {
+                        next.finish(floatOut, nextQuantizer);
+                    }
                 } else {
                     engine.multiply(groupWeights[g], patches, algorithm, out);
                 }
@@ -605,6 +780,9 @@ public final class Conv2d {
                     }
                 }
             }
+        }
+        if (next != null) { // not one image of one group: the epilogue ran above, on the group's int buffer
+            next.planes.packFloats(floatOut, nextQuantizer, Layout.NCHW);
         }
     }
 

@@ -110,7 +110,7 @@ final class PixelPlanes {
                     for (int c = 0; c < cc; c++) {
                         rejectCode(input, packer.channel(input, (n * channels + c0 + c) * hw, c));
                     }
-                    packer.store(n * hw, cw, cc);
+                    packer.store(scratch, 0, 64 * packer.pixelWords, n * hw, cw, cc);
                 }
             }
         }
@@ -140,11 +140,49 @@ final class PixelPlanes {
                     for (int c = 0; c < cc; c++) {
                         rejectNaN(packer.channel(input, (n * channels + c0 + c) * hw, c, q));
                     }
-                    packer.store(n * hw, cw, cc);
+                    packer.store(scratch, 0, 64 * packer.pixelWords, n * hw, cw, cc);
                 }
             }
         }
         zeroPadding();
+    }
+
+    /**
+     * Packs channel masks that a fused epilogue wrote ({@link ConvInput}): for 64-channel word
+     * {@code cw}, plane {@code q}, pixel word {@code pw} and channel {@code c} within the word, the
+     * mask of 64 pixels at {@code masks[maskIndex(cw, q, pw, c)]} (bit {@code j}: pixel
+     * {@code 64 pw + j}). One image only. The masks are transposed in place (their content is then
+     * undefined).
+     */
+    void packMasks(long[] masks) {
+        assert batch == 1 : "one image";
+        NchwPacker packer = nchwPacker();
+        for (int cw = 0; cw < (channels + 63) >>> 6; cw++) {
+            int cc = Math.min(64, channels - (cw << 6));
+            int base = maskIndex(cw, 0, 0, 0);
+            packer.store(masks, base, base + 64 * packer.pixelWords, 0, cw, cc);
+        }
+        zeroPadding();
+    }
+
+    /** Index of {@link #packMasks}'s mask of channel {@code c} (within word {@code cw}), plane {@code q}, pixel word {@code pw}. */
+    int maskIndex(int cw, int q, int pw, int c) {
+        int pixelWords = (height * width + 63) >>> 6;
+        return ((cw * planes + q) * pixelWords + pw) * 64 + c;
+    }
+
+    /**
+     * Quantizes {@code len} floats from {@code src[off]} into masks of {@link #packMasks}'s layout
+     * from {@code masks[at]} (plane 0) on, one mask per 64 values (stride 64); a NaN's index or -1.
+     */
+    int quantizeMasks(float[] src, int off, int len, ActivationQuantizer q, long[] masks, int at) {
+        int pixelWords = (height * width + 63) >>> 6;
+        return q.packPlanes(engine, src, off, len, masks, at, masks, at + 64 * pixelWords, 64);
+    }
+
+    /** Longs of {@link #packMasks}'s masks. */
+    int masksSize() {
+        return maskIndex((channels + 63) >>> 6, 0, 0, 0);
     }
 
     private static void rejectNaN(int index) {
@@ -223,13 +261,15 @@ final class PixelPlanes {
             return q.packPlanes(engine, src, off, hw, m0, c, m1, at1 + c, 64);
         }
 
-        /** Transposes the masks of channels {@code [0, cc)} into word {@code cw} of pixels from {@code pixel0}. */
-        void store(int pixel0, int cw, int cc) {
+        /**
+         * Transposes the masks of channels {@code [0, cc)} in {@code m} (plane 0's blocks from {@code mq0},
+         * plane 1's from {@code mq1}) into word {@code cw} of pixels from {@code pixel0}.
+         */
+        void store(long[] m, int mq0, int mq1, int pixel0, int cw, int cc) {
             // word-major pixels: one plane word of consecutive pixels is a run
             boolean runs = layout.lanes() == 0 && wordStride != 1;
             for (int q = 0; q < planes; q++) {
-                long[] m = q == 0 ? m0 : m1;
-                int mq = q == 0 ? 0 : at1;
+                int mq = q == 0 ? mq0 : mq1;
                 int word = q * planeStride + cw * wordStride;
                 for (int pw = 0; pw < pixelWords; pw++) {
                     int block = mq + (pw << 6);

@@ -28,7 +28,11 @@ final class Assembler {
     private final Set<String> used = new HashSet<>();
     private final NetworkOptions options;
 
-    private Assembler(Map<String, Tensor> tensors, NetworkOptions options) {
+    /** Whether quantized convs pass codes to the next conv ({@link BasicBlock}). */
+    private final boolean codes;
+
+    private Assembler(Map<String, Tensor> tensors, NetworkOptions options, boolean codes) {
+        this.codes = codes;
         this.tensors = tensors;
         this.options = options;
     }
@@ -37,7 +41,12 @@ final class Assembler {
     }
 
     static Result assemble(JsonNode arch, Map<String, Tensor> tensors, NetworkOptions options) {
-        return new Assembler(tensors, options).run(arch);
+        return assemble(arch, tensors, options, true);
+    }
+
+    /** {@link #assemble(JsonNode, Map, NetworkOptions)}; {@code codes} false: no conv writes the next one's codes (the unfused data flow, for tests). */
+    static Result assemble(JsonNode arch, Map<String, Tensor> tensors, NetworkOptions options, boolean codes) {
+        return new Assembler(tensors, options, codes).run(arch);
     }
 
     /** Parse, fuse, plan: the three stages, each complete before the next. */
@@ -195,7 +204,7 @@ final class Assembler {
             d = conv(where, TensorNames.block(bname, "downsample"), b.mode(), b.in(), b.out(), 1, b.stride(), 0, false,
                     shape, TensorNames.block(bname, "downsample_bn"), b.eps(), false);
         }
-        return new BasicBlock(bname, c1, c2, d);
+        return new BasicBlock(bname, c1, c2, d, codes);
     }
 
     /** A conv unit with its folded BatchNorm ({@code bn} null if none) and fused ReLU. */

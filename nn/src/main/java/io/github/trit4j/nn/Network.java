@@ -250,9 +250,14 @@ public final class Network {
      * @throws IllegalArgumentException naming the layer field or tensor at fault; no network is made
      */
     public static Network of(ModelFile model, NetworkOptions options) {
+        return of(model, options, true);
+    }
+
+    /** {@link #of(ModelFile, NetworkOptions)}; {@code codes} false: the unfused data flow (every quantized conv quantizes its float input), for tests. */
+    static Network of(ModelFile model, NetworkOptions options, boolean codes) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
-        Assembler.Result r = Assembler.assemble(model.architecture(), model.tensors(), options);
+        Assembler.Result r = Assembler.assemble(model.architecture(), model.tensors(), options, codes);
         Map<String, String> meta = new java.util.LinkedHashMap<>(model.metadata());
         meta.remove(ModelFile.ARCHITECTURE_KEY);
         return new Network(r.name(), r.input(), r.classes(), r.layers(), meta, options);
@@ -703,6 +708,11 @@ public final class Network {
                 if (i > 0 && !allFinite(x)) {
                     throw overflow(input, "before layer " + i + " (" + describe(layers.get(i)) + ") in image " + n, e);
                 }
+                // a layer that quantizes its output for the next one refuses a NaN there: its output is complete
+                if (!allFinite(y)) {
+                    throw overflow(input, "in the output of layer " + i + " (" + describe(layers.get(i)) + ") in image "
+                            + n, e);
+                }
                 throw e;
             }
             x = y;
@@ -727,6 +737,13 @@ public final class Network {
             Layer<?> l = layers.get(i);
             outputs[i] = new float[l.out.size()];
             bound[i] = l.bind(1);
+        }
+        // a block whose next block quantizes its input writes that input's codes from its epilogue: the
+        // layers of a workspace always run in order, so the next block finds them written
+        for (int i = 0; i + 1 < layers.size(); i++) {
+            if (layers.get(i) instanceof BasicBlock b && layers.get(i + 1) instanceof BasicBlock next) {
+                b.link((BasicBlock.Scratch) bound[i].scratch(), next, (BasicBlock.Scratch) bound[i + 1].scratch());
+            }
         }
         ws.image = new float[input.size()];
         ws.outputs = outputs;

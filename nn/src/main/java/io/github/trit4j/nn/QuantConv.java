@@ -2,6 +2,7 @@ package io.github.trit4j.nn;
 
 import io.github.trit4j.FloatEpilogue;
 import io.github.trit4j.conv.Conv2d;
+import io.github.trit4j.conv.ConvInput;
 import io.github.trit4j.conv.Layout;
 import io.github.trit4j.layers.TernaryConv2d;
 import io.github.trit4j.quant.ActivationQuantizer;
@@ -13,8 +14,13 @@ import io.github.trit4j.quant.ActivationQuantizer;
  * {@code max(y, 0)} when a ReLU is fused; in a basic block's second conv also the residual,
  * {@code max(y + sc, 0)}. All of it in one call ({@link FloatEpilogue}, in that order), applied by
  * the product on output tiles while they are in cache: no int array of the output.
+ *
+ * <p>Inside a network the conv may also take its input as codes and write the next conv's
+ * ({@link #run}): its scratch is its own input as a {@link ConvInput}, which the conv before it
+ * fills from its epilogue (the codes of quantizing its float output, bit for bit), so the float
+ * input is neither read again nor quantized in a pass of its own.
  */
-final class QuantConv extends ConvUnit<int[]> {
+final class QuantConv extends ConvUnit<ConvInput> {
     /** {@code c, shift} and this conv's ReLU. */
     private final TernaryConv2d layer;
     /** The same conv with {@code c, shift}, then the residual, then the block's ReLU. */
@@ -32,14 +38,37 @@ final class QuantConv extends ConvUnit<int[]> {
         return LayerKind.QUANTIZED_CONV;
     }
 
-    /** None: the conv keeps its buffers per thread, and the epilogue writes {@code y} directly. */
+    /** This conv's input as codes, which the conv before it may write ({@link #run}); its other buffers are per thread. */
     @Override
-    int[] scratch(int batch) {
-        return null;
+    ConvInput scratch(int batch) {
+        return layer.conv().newInput(batch, in.h(), in.w());
+    }
+
+    /** The quantizer of this conv's input: what a conv writing {@link #scratch} quantizes with. */
+    ActivationQuantizer quantizer() {
+        return layer.activationQuantizer();
+    }
+
+    /**
+     * {@code y = epilogue(conv(x))} ({@code y} null: none written, only {@code nextCodes}), or with {@code residual} not null {@code max(epilogue(conv(x)) + residual, 0)}
+     * (the block's end); the input from {@code codes} when not null (written by the conv before), else
+     * quantized from {@code x}; and with {@code nextCodes} not null the output also quantized by {@code next}'s
+     * quantizer into {@code nextCodes}, in the epilogue.
+     */
+    void run(float[] x, ConvInput codes, int batch, float[] y, float[] residual, QuantConv next,
+             ConvInput nextCodes) {
+        TernaryConv2d t = residual == null ? layer : blockEnd;
+        ActivationQuantizer nq = nextCodes == null ? null : next.quantizer();
+        if (codes != null) {
+            t.conv().forward(codes, t.epilogue(), residual, y, nq, nextCodes);
+        } else {
+            t.conv().forward(x, t.activationQuantizer(), batch, in.h(), in.w(), t.epilogue(), residual, y, nq,
+                    nextCodes);
+        }
     }
 
     @Override
-    void forward(float[] x, int batch, float[] y, int[] scratch) {
+    void forward(float[] x, int batch, float[] y, ConvInput scratch) {
         layer.forward(x, batch, in.h(), in.w(), Layout.NCHW, y);
     }
 
@@ -49,7 +78,7 @@ final class QuantConv extends ConvUnit<int[]> {
     }
 
     @Override
-    void forwardResidual(float[] x, int batch, float[] y, int[] scratch, float[] residual) {
+    void forwardResidual(float[] x, int batch, float[] y, ConvInput scratch, float[] residual) {
         blockEnd.forward(x, batch, in.h(), in.w(), residual, y);
     }
 
