@@ -63,6 +63,8 @@ final class $Class$ implements BitKernels {
 //#end[lanes]
 //#if[bytes]
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_$bits$;
+    /** STEP int lanes (half the vector): the finished outputs of one panel. */
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, jdk.incubator.vector.VectorShape.forBitSize($bits$ / 2));
 //#end[bytes]
 
     static {
@@ -872,86 +874,125 @@ final class $Class$ implements BitKernels {
                     LongVector.broadcast(L, w[2 * ib * words + k]).intoArray(wv, (kPad + k) * 2 * STEP);
                     LongVector.broadcast(L, w[2 * ib * words + words + k]).intoArray(wv, (kPad + k) * 2 * STEP + STEP);
                 }
-                for (int p = p0; p < p1; p++) {
-                    fatnnTile(wv, kPad, codes, (p - p0) * panelCodes, raw, bytes);
-                    finishLanes(raw, 0, i, p * STEP, e, out, n, row0);
-                    finishLanes(raw, STEP, ib, p * STEP, e, out, n, row0);
-                }
+                fatnnRowPair(wv, kPad, codes, panelCodes, p0, p1, e.rowConstant(i), e.rowConstant(ib),
+                        out, (i - row0) * n, (ib - row0) * n, n, raw, bytes, scratch.ints);
             }
         } finally {
             scratch.release();
         }
     }
 
-    /** raw[lane] and raw[STEP + lane] = the FATNN sums of rows a and b with the panel's columns. */
-    private static void fatnnTile(long[] wv, int kPad, long[] codes, int co, long[] raw, byte[] bytes) {
-        java.util.Arrays.fill(raw, 0, 2 * STEP, 0L);
+    /**
+     * The FATNN outputs of rows a and b (row constants ka, kb; outputs at out[da + j], out[db + j]) for
+     * the columns of panels [p0, p1), whose codes start at codes[(p - p0) * panelCodes]: one call per
+     * pair of rows, each panel's sums widened in registers and finished in int lanes. A panel
+     * reaching past column n goes through {@code edge}, from which its columns inside are copied.
+     */
+    private static void fatnnRowPair(long[] wv, int kPad, long[] codes, int panelCodes, int p0, int p1,
+                                     int ka, int kb, int[] out, int da, int db, int n,
+                                     long[] raw, byte[] bytes, int[] edge) {
         int wb = kPad * 2 * STEP;
-        LongVector onesA = LongVector.zero(L);
-        LongVector onesB = onesA;
-        LongVector twosA = onesA;
-        LongVector twosB = onesA;
-        ByteVector foursA = ByteVector.zero(B);
-        ByteVector foursB = foursA;
-        for (int k0 = 0; k0 < kPad; k0 += 2 * FLUSH_CSA_PAIRS) {
-            if (k0 > 0) {
-                foursA.intoArray(bytes, 0);
-                foursB.intoArray(bytes, B.length());
-                widenSums(bytes, 0, 2, raw, 2);
-                foursA = ByteVector.zero(B);
-                foursB = foursA;
+        boolean flushes = kPad > 2 * FLUSH_CSA_PAIRS;
+        for (int p = p0; p < p1; p++) {
+            int co = (p - p0) * panelCodes;
+            if (flushes) {
+                LongVector.zero(L).intoArray(raw, 0);
+                LongVector.zero(L).intoArray(raw, STEP);
             }
-            int k1 = Math.min(kPad, k0 + 2 * FLUSH_CSA_PAIRS);
-            for (int k = k0; k < k1; k += 2) {
-                int x = co + k * 3 * STEP;
-                int wa = k * 2 * STEP;
-                // word k: weight-2 carries t0 of ones += lo
-                LongVector ek = LongVector.fromArray(L, codes, x);
-                LongVector gk = LongVector.fromArray(L, codes, x + STEP);
-                LongVector ck = LongVector.fromArray(L, codes, x + 2 * STEP);
-                LongVector m = LongVector.fromArray(L, wv, wa);
-                LongVector s = LongVector.fromArray(L, wv, wa + STEP);
-                LongVector lo = m.and(ek);
-                LongVector t0a = onesA.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
-                onesA = onesA.lanewise(VectorOperators.XOR, lo);
-                m = LongVector.fromArray(L, wv, wb + wa);
-                s = LongVector.fromArray(L, wv, wb + wa + STEP);
-                lo = m.and(ek);
-                LongVector t0b = onesB.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
-                onesB = onesB.lanewise(VectorOperators.XOR, lo);
-                // word k + 1: carries t1
-                ek = LongVector.fromArray(L, codes, x + 3 * STEP);
-                gk = LongVector.fromArray(L, codes, x + 4 * STEP);
-                ck = LongVector.fromArray(L, codes, x + 5 * STEP);
-                m = LongVector.fromArray(L, wv, wa + 2 * STEP);
-                s = LongVector.fromArray(L, wv, wa + 3 * STEP);
-                lo = m.and(ek);
-                LongVector t1a = onesA.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
-                onesA = onesA.lanewise(VectorOperators.XOR, lo);
-                m = LongVector.fromArray(L, wv, wb + wa + 2 * STEP);
-                s = LongVector.fromArray(L, wv, wb + wa + 3 * STEP);
-                lo = m.and(ek);
-                LongVector t1b = onesB.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
-                onesB = onesB.lanewise(VectorOperators.XOR, lo);
-                // twos += t0 + t1 (carry-save adder); its weight-4 carry is popcounted
-                LongVector u = twosA.lanewise(VectorOperators.XOR, t0a);
-                LongVector carry = twosA.and(t0a).or(u.and(t1a));
-                twosA = u.lanewise(VectorOperators.XOR, t1a);
-                foursA = foursA.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
-                u = twosB.lanewise(VectorOperators.XOR, t0b);
-                carry = twosB.and(t0b).or(u.and(t1b));
-                twosB = u.lanewise(VectorOperators.XOR, t1b);
-                foursB = foursB.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            LongVector onesA = LongVector.zero(L);
+            LongVector onesB = onesA;
+            LongVector twosA = onesA;
+            LongVector twosB = onesA;
+            ByteVector foursA = ByteVector.zero(B);
+            ByteVector foursB = foursA;
+            for (int k0 = 0; k0 < kPad; k0 += 2 * FLUSH_CSA_PAIRS) {
+                if (k0 > 0) {
+                    foursA.intoArray(bytes, 0);
+                    foursB.intoArray(bytes, B.length());
+                    widenSums(bytes, 0, 2, raw, 2);
+                    foursA = ByteVector.zero(B);
+                    foursB = foursA;
+                }
+                int k1 = Math.min(kPad, k0 + 2 * FLUSH_CSA_PAIRS);
+                for (int k = k0; k < k1; k += 2) {
+                    int x = co + k * 3 * STEP;
+                    int wa = k * 2 * STEP;
+                    // word k: weight-2 carries t0 of ones += lo
+                    LongVector ek = LongVector.fromArray(L, codes, x);
+                    LongVector gk = LongVector.fromArray(L, codes, x + STEP);
+                    LongVector ck = LongVector.fromArray(L, codes, x + 2 * STEP);
+                    LongVector m = LongVector.fromArray(L, wv, wa);
+                    LongVector s = LongVector.fromArray(L, wv, wa + STEP);
+                    LongVector lo = m.and(ek);
+                    LongVector t0a = onesA.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                    onesA = onesA.lanewise(VectorOperators.XOR, lo);
+                    m = LongVector.fromArray(L, wv, wb + wa);
+                    s = LongVector.fromArray(L, wv, wb + wa + STEP);
+                    lo = m.and(ek);
+                    LongVector t0b = onesB.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                    onesB = onesB.lanewise(VectorOperators.XOR, lo);
+                    // word k + 1: carries t1
+                    ek = LongVector.fromArray(L, codes, x + 3 * STEP);
+                    gk = LongVector.fromArray(L, codes, x + 4 * STEP);
+                    ck = LongVector.fromArray(L, codes, x + 5 * STEP);
+                    m = LongVector.fromArray(L, wv, wa + 2 * STEP);
+                    s = LongVector.fromArray(L, wv, wa + 3 * STEP);
+                    lo = m.and(ek);
+                    LongVector t1a = onesA.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                    onesA = onesA.lanewise(VectorOperators.XOR, lo);
+                    m = LongVector.fromArray(L, wv, wb + wa + 2 * STEP);
+                    s = LongVector.fromArray(L, wv, wb + wa + 3 * STEP);
+                    lo = m.and(ek);
+                    LongVector t1b = onesB.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                    onesB = onesB.lanewise(VectorOperators.XOR, lo);
+                    // twos += t0 + t1 (carry-save adder); its weight-4 carry is popcounted
+                    LongVector u = twosA.lanewise(VectorOperators.XOR, t0a);
+                    LongVector carry = twosA.and(t0a).or(u.and(t1a));
+                    twosA = u.lanewise(VectorOperators.XOR, t1a);
+                    foursA = foursA.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+                    u = twosB.lanewise(VectorOperators.XOR, t0b);
+                    carry = twosB.and(t0b).or(u.and(t1b));
+                    twosB = u.lanewise(VectorOperators.XOR, t1b);
+                    foursB = foursB.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+                }
+            }
+            // per byte lane: 4 fours (<= 248) + pop(ones) + 2 pop(twos) (<= 24); widened in
+            // registers (bytes -> shorts -> ints -> longs), as widenCountsAndRest does through memory
+            ByteVector rest = twosA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+            rest = rest.add(rest).add(onesA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            ShortVector f = foursA.reinterpretAsShorts();
+            ShortVector r = rest.reinterpretAsShorts();
+            ShortVector h = f.and((short) 0xFF).add(f.lanewise(VectorOperators.LSHR, 8)).lanewise(VectorOperators.LSHL, 2)
+                    .add(r.and((short) 0xFF)).add(r.lanewise(VectorOperators.LSHR, 8));
+            IntVector iv = h.reinterpretAsInts();
+            iv = iv.and(0xFFFF).add(iv.lanewise(VectorOperators.LSHR, 16));
+            LongVector sumA = iv.reinterpretAsLongs();
+            sumA = sumA.and(0xFFFFFFFFL).add(sumA.lanewise(VectorOperators.LSHR, 32));
+            rest = twosB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+            rest = rest.add(rest).add(onesB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            f = foursB.reinterpretAsShorts();
+            r = rest.reinterpretAsShorts();
+            h = f.and((short) 0xFF).add(f.lanewise(VectorOperators.LSHR, 8)).lanewise(VectorOperators.LSHL, 2)
+                    .add(r.and((short) 0xFF)).add(r.lanewise(VectorOperators.LSHR, 8));
+            iv = h.reinterpretAsInts();
+            iv = iv.and(0xFFFF).add(iv.lanewise(VectorOperators.LSHR, 16));
+            LongVector sumB = iv.reinterpretAsLongs();
+            sumB = sumB.and(0xFFFFFFFFL).add(sumB.lanewise(VectorOperators.LSHR, 32));
+            if (flushes) {
+                sumA = sumA.add(LongVector.fromArray(L, raw, 0));
+                sumB = sumB.add(LongVector.fromArray(L, raw, STEP));
+            }
+            int j = p * STEP;
+            boolean whole = j + STEP <= n;
+            ((IntVector) sumA.convertShape(VectorOperators.L2I, I, 0)).add(ka).intoArray(whole ? out : edge, whole ? da + j : 0);
+            ((IntVector) sumB.convertShape(VectorOperators.L2I, I, 0)).add(kb).intoArray(whole ? out : edge, whole ? db + j : STEP);
+            if (!whole) {
+                for (int c = j; c < n; c++) {
+                    out[da + c] = edge[c - j];
+                    out[db + c] = edge[STEP + c - j];
+                }
             }
         }
-        // what is left in ones and twos: pop(ones) + 2 pop(twos) <= 24 per byte lane
-        ByteVector rest = twosA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
-        rest.add(rest).add(onesA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 2 * B.length());
-        rest = twosB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
-        rest.add(rest).add(onesB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 3 * B.length());
-        foursA.intoArray(bytes, 0);
-        foursB.intoArray(bytes, B.length());
-        widenCountsAndRest(bytes, raw, 2);
     }
 
     // ---- ternary x 2-bit on panels: the same carry-save scheme, 2 weight rows x 1 panel ----
