@@ -125,7 +125,8 @@ class MicroKernelPropertiesTest {
 
     /**
      * The panel kernels at the carry-save edges, which random K rarely hits: K around the flush of the
-     * weight-4 (or weight-8) byte counts every 62 words (3968 bits) and its multiples, with random
+     * weight-4 (or weight-8) byte counts every 62 words (3968 bits) and its multiples, odd and even word
+     * counts (FATNN starts an odd count from word 0, outside the pairs), with random
      * operands and with the operands that make every sum its largest (each byte counter full), on an
      * odd number of rows and N one past a whole number of panels.
      */
@@ -138,7 +139,8 @@ class MicroKernelPropertiesTest {
             }
             for (Kernel kernel : List.of(Kernel.FATNN, Kernel.TERNARY_TWO_BIT, Kernel.TERNARY_TERNARY)) {
                 tests.add(DynamicTest.dynamicTest(isa + ": " + kernel, () -> {
-                    for (int k : new int[] {3903, 3904, 3905, 3967, 3968, 3969, 4031, 4032, 4033, 7936, 7937}) {
+                    for (int k : new int[] {3903, 3904, 3905, 3967, 3968, 3969, 4031, 4032, 4033, 4096, 4097, 4161,
+                                            7936, 7937}) {
                         for (int pattern = 0; pattern < 3; pattern++) {
                             checkPanels(isa, kernel, k, pattern);
                         }

@@ -883,7 +883,7 @@ final class $Class$ implements BitKernels {
                     LongVector.broadcast(L, w[2 * ib * words + k]).intoArray(wv, (kPad + k) * 2 * STEP);
                     LongVector.broadcast(L, w[2 * ib * words + words + k]).intoArray(wv, (kPad + k) * 2 * STEP + STEP);
                 }
-                fatnnRowPair(wv, kPad, codes, panelCodes, p0, p1, e.rowConstant(i), e.rowConstant(ib),
+                fatnnRowPair(wv, kWords, kPad, codes, panelCodes, p0, p1, e.rowConstant(i), e.rowConstant(ib),
                         out, (i - row0) * n, (ib - row0) * n, n, raw, bytes, scratch.ints);
             }
         } finally {
@@ -897,11 +897,14 @@ final class $Class$ implements BitKernels {
      * pair of rows, each panel's sums widened in registers and finished in int lanes. A panel
      * reaching past column n goes through {@code edge}, from which its columns inside are copied.
      */
-    private static void fatnnRowPair(long[] wv, int kPad, long[] codes, int panelCodes, int p0, int p1,
+    private static void fatnnRowPair(long[] wv, int kWords, int kPad, long[] codes, int panelCodes, int p0, int p1,
                                      int ka, int kb, int[] out, int da, int db, int n,
                                      long[] raw, byte[] bytes, int[] edge) {
         int wb = kPad * 2 * STEP;
-        boolean flushes = kPad > 2 * FLUSH_CSA_PAIRS;
+        // an odd word count starts ones and twos from word 0 (with both zero, its lo and hi are
+        // their sums and nothing carries), so the pairs run from word 1 and no padding word is added
+        int first = kWords & 1;
+        boolean flushes = kWords - first > 2 * FLUSH_CSA_PAIRS;
         for (int p = p0; p < p1; p++) {
             int co = (p - p0) * panelCodes;
             if (flushes) {
@@ -912,17 +915,30 @@ final class $Class$ implements BitKernels {
             LongVector onesB = onesA;
             LongVector twosA = onesA;
             LongVector twosB = onesA;
+            if (first == 1) {
+                LongVector ek = LongVector.fromArray(L, codes, co);
+                LongVector gk = LongVector.fromArray(L, codes, co + STEP);
+                LongVector ck = LongVector.fromArray(L, codes, co + 2 * STEP);
+                LongVector m = LongVector.fromArray(L, wv, 0);
+                LongVector s = LongVector.fromArray(L, wv, STEP);
+                onesA = m.and(ek);
+                twosA = m.and(gk).lanewise(VectorOperators.XOR, s.and(ck));
+                m = LongVector.fromArray(L, wv, wb);
+                s = LongVector.fromArray(L, wv, wb + STEP);
+                onesB = m.and(ek);
+                twosB = m.and(gk).lanewise(VectorOperators.XOR, s.and(ck));
+            }
             ByteVector foursA = ByteVector.zero(B);
             ByteVector foursB = foursA;
-            for (int k0 = 0; k0 < kPad; k0 += 2 * FLUSH_CSA_PAIRS) {
-                if (k0 > 0) {
+            for (int k0 = first; k0 < kWords; k0 += 2 * FLUSH_CSA_PAIRS) {
+                if (k0 > first) {
                     foursA.intoArray(bytes, 0);
                     foursB.intoArray(bytes, B.length());
                     widenSums(bytes, 0, 2, raw, 2);
                     foursA = ByteVector.zero(B);
                     foursB = foursA;
                 }
-                int k1 = Math.min(kPad, k0 + 2 * FLUSH_CSA_PAIRS);
+                int k1 = Math.min(kWords, k0 + 2 * FLUSH_CSA_PAIRS);
                 for (int k = k0; k < k1; k += 2) {
                     int x = co + k * 3 * STEP;
                     int wa = k * 2 * STEP;
