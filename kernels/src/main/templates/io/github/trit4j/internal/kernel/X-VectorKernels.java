@@ -1012,11 +1012,16 @@ final class $Class$ implements BitKernels {
             ((IntVector) sumA.convertShape(VectorOperators.L2I, I, 0)).add(ka).intoArray(whole ? out : edge, whole ? da + j : 0);
             ((IntVector) sumB.convertShape(VectorOperators.L2I, I, 0)).add(kb).intoArray(whole ? out : edge, whole ? db + j : STEP);
             if (!whole) {
-                for (int c = j; c < n; c++) {
-                    out[da + c] = edge[c - j];
-                    out[db + c] = edge[STEP + c - j];
-                }
+                copyEdgeColumns(edge, out, da, db, j, n);
             }
+        }
+    }
+
+    /** An edge panel's outputs, rows a and b at {@code edge[0...)} and {@code edge[STEP...)}, into out from column j to n. */
+    private static void copyEdgeColumns(int[] edge, int[] out, int da, int db, int j, int n) {
+        for (int c = j; c < n; c++) {
+            out[da + c] = edge[c - j];
+            out[db + c] = edge[STEP + c - j];
         }
     }
 
@@ -1176,10 +1181,7 @@ final class $Class$ implements BitKernels {
             ((IntVector) sumA.convertShape(VectorOperators.L2I, I, 0)).add(ka).intoArray(whole ? out : edge, whole ? da + j : 0);
             ((IntVector) sumB.convertShape(VectorOperators.L2I, I, 0)).add(kb).intoArray(whole ? out : edge, whole ? db + j : STEP);
             if (!whole) {
-                for (int c = j; c < n; c++) {
-                    out[da + c] = edge[c - j];
-                    out[db + c] = edge[STEP + c - j];
-                }
+                copyEdgeColumns(edge, out, da, db, j, n);
             }
         }
     }
