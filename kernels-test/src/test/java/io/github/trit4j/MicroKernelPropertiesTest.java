@@ -123,6 +123,72 @@ class MicroKernelPropertiesTest {
                 });
     }
 
+    /**
+     * The panel kernels at the carry-save edges, which random K rarely hits: K around the flush of the
+     * weight-4 (or weight-8) byte counts every 62 words (3968 bits) and its multiples, odd and even word
+     * counts (FATNN starts an odd count from word 0, outside the pairs), with random
+     * operands and with the operands that make every sum its largest (each byte counter full), on an
+     * odd number of rows and N one past a whole number of panels.
+     */
+    @TestFactory
+    List<DynamicTest> panelKernelsAtCarrySaveFlushes() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Isa isa : TestShapes.shapes()) {
+            if (!isa.needsVectorModule()) {
+                continue;
+            }
+            for (Kernel kernel : List.of(Kernel.FATNN, Kernel.TERNARY_TWO_BIT, Kernel.TERNARY_TERNARY)) {
+                tests.add(DynamicTest.dynamicTest(isa + ": " + kernel, () -> {
+                    for (int k : new int[] {3903, 3904, 3905, 3967, 3968, 3969, 4031, 4032, 4033, 4096, 4097, 4161,
+                                            7936, 7937}) {
+                        for (int pattern = 0; pattern < 3; pattern++) {
+                            checkPanels(isa, kernel, k, pattern);
+                        }
+                    }
+                }));
+            }
+        }
+        return tests;
+    }
+
+    /** Pattern 0: random values; 1: every value the precision's minimum; 2: every value its maximum. */
+    private static void checkPanels(Isa isa, Kernel kernel, int k, int pattern) {
+        BitKernels vector = KernelProvider.create(isa);
+        BitKernels scalar = KernelProvider.create(Isa.SCALAR);
+        int lanes = vector.panelLanes();
+        if (lanes == 0 || !vector.hasPanels(kernel.sum())) {
+            return;
+        }
+        Precision[] pair = pair(kernel);
+        int m = 3;
+        int n = 2 * lanes + 1;
+        SplittableRandom rnd = new SplittableRandom(k * 7L + pattern);
+        PackedMatrix w = weightOperand(kernel, PackedMatrix.pack(pair[0], values(rnd, pair[0], m * k, pattern), m, k));
+        PackedMatrix x = activationOperand(kernel, PackedMatrix.pack(pair[1], values(rnd, pair[1], n * k, pattern), n, k));
+        int words = w.wordsPerRow();
+        Epilogue e = kernel.epilogue(k, terms(rnd, m), terms(rnd, n));
+        int kWords = ColumnPanels.kWords(k);
+        long[] xp = ColumnPanels.pack(x.bits(), n, kernel.sum().planes(), words, kWords, lanes);
+        int panels = (n + lanes - 1) / lanes;
+        int[] expected = sentinels(m * n);
+        scalar.alongK(kernel, w.bits(), x.bits(), words, 0, m, 0, n, e, expected, n, 0);
+        int[] actual = sentinels(m * n);
+        vector.panels(kernel, w.bits(), words, xp, kWords, 0, m, 0, panels, e, actual, n, 0);
+        assertArrayEquals(expected, actual, () -> isa + " " + kernel + " on panels, K = " + k + ", pattern " + pattern);
+    }
+
+    private static byte[] values(SplittableRandom rnd, Precision precision, int count, int pattern) {
+        byte[] v = new byte[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = (byte) switch (pattern) {
+                case 1 -> precision.min();
+                case 2 -> precision.max();
+                default -> rnd.nextInt(precision.min(), precision.max() + 1);
+            };
+        }
+        return v;
+    }
+
     /** One along-K micro-tile on random rows (repeats allowed) and a random column: the same sums. */
     private static void microTile(BitKernels vector, BitKernels scalar, Kernel kernel, PackedMatrix w,
                                   PackedMatrix x, SplittableRandom rnd, GemmCase c) {

@@ -63,6 +63,8 @@ final class $Class$ implements BitKernels {
 //#end[lanes]
 //#if[bytes]
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_$bits$;
+    /** STEP int lanes (half the vector): the finished outputs of one panel. */
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, jdk.incubator.vector.VectorShape.forBitSize($bits$ / 2));
 //#end[bytes]
 
     static {
@@ -735,9 +737,12 @@ final class $Class$ implements BitKernels {
     private static final int FLUSH_TERNARY_TWO_BIT = 10; // 8 + 2 x 8 = 24 per word: 240
 
     /**
-     * Up to this many words of K, FATNN and ternary x 2-bit stay on the 2 x 2 byte kernels below:
-     * with so few words the carry-save tiles' padding to a pair of words and their final counts
-     * cost more than they save (measured on AVX2 at K = 576, 9 words: about 10-15% slower).
+     * Up to this many words of K, FATNN and ternary x 2-bit stay on the 2 x 2 byte kernels below.
+     * Measured on a real AVX2 core (AMD Zen 3, docs/RESULTS.md): one word, padded to a pair, costs
+     * ternary x 2-bit about 17% on the carry-save tiles and leaves FATNN about even; from two words
+     * on the carry-save tiles win (at 9 words, K = 576, FATNN about 1.3x). (An earlier threshold of
+     * 12 words came from AVX2 emulated on an AVX-512 core, before the carry-save tiles finished
+     * their outputs in registers.)
      * $csaDoc$
      */
     private static final int SHORT_K_CSA = $shortKCsa$;
@@ -824,6 +829,12 @@ final class $Class$ implements BitKernels {
     // The codes are zero past kWords up to an even kPad, so a padding word adds nothing
     // (lo = hi = 0) whatever the weight word there, which is a zero pad of the row anyway.
     //
+    // One call per pair of rows walks all the block's panels (fatnnRowPair), and each panel's
+    // counts are widened in registers and finished in int lanes there. On Zen 3 a tile per call
+    // that spilled its byte counts for widenSums and finished each output through
+    // Epilogue.apply cost about 33 ns per 2 x 1 tile beside 5.5 ns per pair of words: more than
+    // half of a K = 576 product.
+    //
     // 2 x 1 keeps the loop-carried state (ones, twos, byte counts: 6 vectors) and one word's
     // codes in AVX2's 16 ymm registers; larger tiles, and a further "fours" level (one popcount
     // per four words), made C2 spill that state and ran slower.
@@ -872,86 +883,146 @@ final class $Class$ implements BitKernels {
                     LongVector.broadcast(L, w[2 * ib * words + k]).intoArray(wv, (kPad + k) * 2 * STEP);
                     LongVector.broadcast(L, w[2 * ib * words + words + k]).intoArray(wv, (kPad + k) * 2 * STEP + STEP);
                 }
-                for (int p = p0; p < p1; p++) {
-                    fatnnTile(wv, kPad, codes, (p - p0) * panelCodes, raw, bytes);
-                    finishLanes(raw, 0, i, p * STEP, e, out, n, row0);
-                    finishLanes(raw, STEP, ib, p * STEP, e, out, n, row0);
-                }
+                fatnnRowPair(wv, kWords, kPad, codes, panelCodes, p0, p1, e.rowConstant(i), e.rowConstant(ib),
+                        out, (i - row0) * n, (ib - row0) * n, n, raw, bytes, scratch.ints);
             }
         } finally {
             scratch.release();
         }
     }
 
-    /** raw[lane] and raw[STEP + lane] = the FATNN sums of rows a and b with the panel's columns. */
-    private static void fatnnTile(long[] wv, int kPad, long[] codes, int co, long[] raw, byte[] bytes) {
-        java.util.Arrays.fill(raw, 0, 2 * STEP, 0L);
+    /**
+     * The FATNN outputs of rows a and b (row constants ka, kb; outputs at out[da + j], out[db + j]) for
+     * the columns of panels [p0, p1), whose codes start at codes[(p - p0) * panelCodes]: one call per
+     * pair of rows, each panel's sums widened in registers and finished in int lanes. A panel
+     * reaching past column n goes through {@code edge}, from which its columns inside are copied.
+     */
+    private static void fatnnRowPair(long[] wv, int kWords, int kPad, long[] codes, int panelCodes, int p0, int p1,
+                                     int ka, int kb, int[] out, int da, int db, int n,
+                                     long[] raw, byte[] bytes, int[] edge) {
         int wb = kPad * 2 * STEP;
-        LongVector onesA = LongVector.zero(L);
-        LongVector onesB = onesA;
-        LongVector twosA = onesA;
-        LongVector twosB = onesA;
-        ByteVector foursA = ByteVector.zero(B);
-        ByteVector foursB = foursA;
-        for (int k0 = 0; k0 < kPad; k0 += 2 * FLUSH_CSA_PAIRS) {
-            if (k0 > 0) {
-                foursA.intoArray(bytes, 0);
-                foursB.intoArray(bytes, B.length());
-                widenSums(bytes, 0, 2, raw, 2);
-                foursA = ByteVector.zero(B);
-                foursB = foursA;
+        // an odd word count starts ones and twos from word 0 (with both zero, its lo and hi are
+        // their sums and nothing carries), so the pairs run from word 1 and no padding word is added
+        int first = kWords & 1;
+        boolean flushes = kWords - first > 2 * FLUSH_CSA_PAIRS;
+        for (int p = p0; p < p1; p++) {
+            int co = (p - p0) * panelCodes;
+            if (flushes) {
+                LongVector.zero(L).intoArray(raw, 0);
+                LongVector.zero(L).intoArray(raw, STEP);
             }
-            int k1 = Math.min(kPad, k0 + 2 * FLUSH_CSA_PAIRS);
-            for (int k = k0; k < k1; k += 2) {
-                int x = co + k * 3 * STEP;
-                int wa = k * 2 * STEP;
-                // word k: weight-2 carries t0 of ones += lo
-                LongVector ek = LongVector.fromArray(L, codes, x);
-                LongVector gk = LongVector.fromArray(L, codes, x + STEP);
-                LongVector ck = LongVector.fromArray(L, codes, x + 2 * STEP);
-                LongVector m = LongVector.fromArray(L, wv, wa);
-                LongVector s = LongVector.fromArray(L, wv, wa + STEP);
-                LongVector lo = m.and(ek);
-                LongVector t0a = onesA.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
-                onesA = onesA.lanewise(VectorOperators.XOR, lo);
-                m = LongVector.fromArray(L, wv, wb + wa);
-                s = LongVector.fromArray(L, wv, wb + wa + STEP);
-                lo = m.and(ek);
-                LongVector t0b = onesB.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
-                onesB = onesB.lanewise(VectorOperators.XOR, lo);
-                // word k + 1: carries t1
-                ek = LongVector.fromArray(L, codes, x + 3 * STEP);
-                gk = LongVector.fromArray(L, codes, x + 4 * STEP);
-                ck = LongVector.fromArray(L, codes, x + 5 * STEP);
-                m = LongVector.fromArray(L, wv, wa + 2 * STEP);
-                s = LongVector.fromArray(L, wv, wa + 3 * STEP);
-                lo = m.and(ek);
-                LongVector t1a = onesA.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
-                onesA = onesA.lanewise(VectorOperators.XOR, lo);
-                m = LongVector.fromArray(L, wv, wb + wa + 2 * STEP);
-                s = LongVector.fromArray(L, wv, wb + wa + 3 * STEP);
-                lo = m.and(ek);
-                LongVector t1b = onesB.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
-                onesB = onesB.lanewise(VectorOperators.XOR, lo);
-                // twos += t0 + t1 (carry-save adder); its weight-4 carry is popcounted
-                LongVector u = twosA.lanewise(VectorOperators.XOR, t0a);
-                LongVector carry = twosA.and(t0a).or(u.and(t1a));
-                twosA = u.lanewise(VectorOperators.XOR, t1a);
-                foursA = foursA.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
-                u = twosB.lanewise(VectorOperators.XOR, t0b);
-                carry = twosB.and(t0b).or(u.and(t1b));
-                twosB = u.lanewise(VectorOperators.XOR, t1b);
-                foursB = foursB.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            LongVector onesA = LongVector.zero(L);
+            LongVector onesB = onesA;
+            LongVector twosA = onesA;
+            LongVector twosB = onesA;
+            if (first == 1) {
+                LongVector ek = LongVector.fromArray(L, codes, co);
+                LongVector gk = LongVector.fromArray(L, codes, co + STEP);
+                LongVector ck = LongVector.fromArray(L, codes, co + 2 * STEP);
+                LongVector m = LongVector.fromArray(L, wv, 0);
+                LongVector s = LongVector.fromArray(L, wv, STEP);
+                onesA = m.and(ek);
+                twosA = m.and(gk).lanewise(VectorOperators.XOR, s.and(ck));
+                m = LongVector.fromArray(L, wv, wb);
+                s = LongVector.fromArray(L, wv, wb + STEP);
+                onesB = m.and(ek);
+                twosB = m.and(gk).lanewise(VectorOperators.XOR, s.and(ck));
+            }
+            ByteVector foursA = ByteVector.zero(B);
+            ByteVector foursB = foursA;
+            for (int k0 = first; k0 < kWords; k0 += 2 * FLUSH_CSA_PAIRS) {
+                if (k0 > first) {
+                    foursA.intoArray(bytes, 0);
+                    foursB.intoArray(bytes, B.length());
+                    widenSums(bytes, 0, 2, raw, 2);
+                    foursA = ByteVector.zero(B);
+                    foursB = foursA;
+                }
+                int k1 = Math.min(kWords, k0 + 2 * FLUSH_CSA_PAIRS);
+                for (int k = k0; k < k1; k += 2) {
+                    int x = co + k * 3 * STEP;
+                    int wa = k * 2 * STEP;
+                    // word k: weight-2 carries t0 of ones += lo
+                    LongVector ek = LongVector.fromArray(L, codes, x);
+                    LongVector gk = LongVector.fromArray(L, codes, x + STEP);
+                    LongVector ck = LongVector.fromArray(L, codes, x + 2 * STEP);
+                    LongVector m = LongVector.fromArray(L, wv, wa);
+                    LongVector s = LongVector.fromArray(L, wv, wa + STEP);
+                    LongVector lo = m.and(ek);
+                    LongVector t0a = onesA.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                    onesA = onesA.lanewise(VectorOperators.XOR, lo);
+                    m = LongVector.fromArray(L, wv, wb + wa);
+                    s = LongVector.fromArray(L, wv, wb + wa + STEP);
+                    lo = m.and(ek);
+                    LongVector t0b = onesB.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                    onesB = onesB.lanewise(VectorOperators.XOR, lo);
+                    // word k + 1: carries t1
+                    ek = LongVector.fromArray(L, codes, x + 3 * STEP);
+                    gk = LongVector.fromArray(L, codes, x + 4 * STEP);
+                    ck = LongVector.fromArray(L, codes, x + 5 * STEP);
+                    m = LongVector.fromArray(L, wv, wa + 2 * STEP);
+                    s = LongVector.fromArray(L, wv, wa + 3 * STEP);
+                    lo = m.and(ek);
+                    LongVector t1a = onesA.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                    onesA = onesA.lanewise(VectorOperators.XOR, lo);
+                    m = LongVector.fromArray(L, wv, wb + wa + 2 * STEP);
+                    s = LongVector.fromArray(L, wv, wb + wa + 3 * STEP);
+                    lo = m.and(ek);
+                    LongVector t1b = onesB.and(lo).or(m.and(gk).lanewise(VectorOperators.XOR, s.and(ck)));
+                    onesB = onesB.lanewise(VectorOperators.XOR, lo);
+                    // twos += t0 + t1 (carry-save adder); its weight-4 carry is popcounted
+                    LongVector u = twosA.lanewise(VectorOperators.XOR, t0a);
+                    LongVector carry = twosA.and(t0a).or(u.and(t1a));
+                    twosA = u.lanewise(VectorOperators.XOR, t1a);
+                    foursA = foursA.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+                    u = twosB.lanewise(VectorOperators.XOR, t0b);
+                    carry = twosB.and(t0b).or(u.and(t1b));
+                    twosB = u.lanewise(VectorOperators.XOR, t1b);
+                    foursB = foursB.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+                }
+            }
+            // per byte lane: 4 fours (<= 248) + pop(ones) + 2 pop(twos) (<= 24); widened in
+            // registers (bytes -> shorts -> ints -> longs, the Vector API's stand-in for vpsadbw)
+            ByteVector rest = twosA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+            rest = rest.add(rest).add(onesA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            ShortVector f = foursA.reinterpretAsShorts();
+            ShortVector r = rest.reinterpretAsShorts();
+            ShortVector h = f.and((short) 0xFF).add(f.lanewise(VectorOperators.LSHR, 8)).lanewise(VectorOperators.LSHL, 2)
+                    .add(r.and((short) 0xFF)).add(r.lanewise(VectorOperators.LSHR, 8));
+            IntVector iv = h.reinterpretAsInts();
+            iv = iv.and(0xFFFF).add(iv.lanewise(VectorOperators.LSHR, 16));
+            LongVector sumA = iv.reinterpretAsLongs();
+            sumA = sumA.and(0xFFFFFFFFL).add(sumA.lanewise(VectorOperators.LSHR, 32));
+            rest = twosB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+            rest = rest.add(rest).add(onesB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            f = foursB.reinterpretAsShorts();
+            r = rest.reinterpretAsShorts();
+            h = f.and((short) 0xFF).add(f.lanewise(VectorOperators.LSHR, 8)).lanewise(VectorOperators.LSHL, 2)
+                    .add(r.and((short) 0xFF)).add(r.lanewise(VectorOperators.LSHR, 8));
+            iv = h.reinterpretAsInts();
+            iv = iv.and(0xFFFF).add(iv.lanewise(VectorOperators.LSHR, 16));
+            LongVector sumB = iv.reinterpretAsLongs();
+            sumB = sumB.and(0xFFFFFFFFL).add(sumB.lanewise(VectorOperators.LSHR, 32));
+            if (flushes) {
+                sumA = sumA.add(LongVector.fromArray(L, raw, 0));
+                sumB = sumB.add(LongVector.fromArray(L, raw, STEP));
+            }
+            int j = p * STEP;
+            boolean whole = j + STEP <= n;
+            ((IntVector) sumA.convertShape(VectorOperators.L2I, I, 0)).add(ka).intoArray(whole ? out : edge, whole ? da + j : 0);
+            ((IntVector) sumB.convertShape(VectorOperators.L2I, I, 0)).add(kb).intoArray(whole ? out : edge, whole ? db + j : STEP);
+            if (!whole) {
+                copyEdgeColumns(edge, out, da, db, j, n);
             }
         }
-        // what is left in ones and twos: pop(ones) + 2 pop(twos) <= 24 per byte lane
-        ByteVector rest = twosA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
-        rest.add(rest).add(onesA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 2 * B.length());
-        rest = twosB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
-        rest.add(rest).add(onesB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 3 * B.length());
-        foursA.intoArray(bytes, 0);
-        foursB.intoArray(bytes, B.length());
-        widenCountsAndRest(bytes, raw, 2);
+    }
+
+    /** An edge panel's outputs, rows a and b at {@code edge[0...)} and {@code edge[STEP...)}, into out from column j to n. */
+    private static void copyEdgeColumns(int[] edge, int[] out, int da, int db, int j, int n) {
+        for (int c = j; c < n; c++) {
+            out[da + c] = edge[c - j];
+            out[db + c] = edge[STEP + c - j];
+        }
     }
 
     // ---- ternary x 2-bit on panels: the same carry-save scheme, 2 weight rows x 1 panel ----
@@ -982,122 +1053,136 @@ final class $Class$ implements BitKernels {
                     LongVector.broadcast(L, w[2 * ib * words + k]).intoArray(wv, (kPad + k) * 2 * STEP);
                     LongVector.broadcast(L, w[2 * ib * words + words + k]).intoArray(wv, (kPad + k) * 2 * STEP + STEP);
                 }
-                for (int p = p0; p < p1; p++) {
-                    ternaryTwoBitTile(wv, kPad, xp, p * kWords * 2 * STEP, kWords, raw, bytes);
-                    finishLanes(raw, 0, i, p * STEP, e, out, n, row0);
-                    finishLanes(raw, STEP, ib, p * STEP, e, out, n, row0);
-                }
+                ternaryTwoBitRowPair(wv, kPad, xp, kWords, p0, p1, e.rowConstant(i), e.rowConstant(ib),
+                        out, (i - row0) * n, (ib - row0) * n, n, raw, bytes, scratch.ints);
             }
         } finally {
             scratch.release();
         }
     }
 
-    /** raw[lane] and raw[STEP + lane] = pop(v0) + 2 pop(v1) of rows a and b with the panel's columns. */
-    private static void ternaryTwoBitTile(long[] wv, int kPad, long[] xp, int xo, int kWords, long[] raw, byte[] bytes) {
-        java.util.Arrays.fill(raw, 0, 2 * STEP, 0L);
+    /**
+     * The ternary x 2-bit outputs, pop(v0) + 2 pop(v1) plus the row constant, of rows a and b for the
+     * columns of panels [p0, p1), finished in registers as in {@link #fatnnRowPair}.
+     */
+    private static void ternaryTwoBitRowPair(long[] wv, int kPad, long[] xp, int kWords, int p0, int p1,
+                                             int ka, int kb, int[] out, int da, int db, int n,
+                                             long[] raw, byte[] bytes, int[] edge) {
         int wb = kPad * 2 * STEP;
         int lastK = kWords - 1;
-        LongVector onesA = LongVector.zero(L);
-        LongVector onesB = onesA;
-        LongVector twosA = onesA;
-        LongVector twosB = onesA;
-        LongVector foursA = onesA;
-        LongVector foursB = onesA;
-        ByteVector eightsA = ByteVector.zero(B);
-        ByteVector eightsB = eightsA;
-        for (int k0 = 0; k0 < kPad; k0 += 2 * FLUSH_CSA_PAIRS) {
-            if (k0 > 0) {
-                eightsA.intoArray(bytes, 0);
-                eightsB.intoArray(bytes, B.length());
-                widenSums(bytes, 0, 2, raw, 3);
-                eightsA = ByteVector.zero(B);
-                eightsB = eightsA;
+        boolean flushes = kPad > 2 * FLUSH_CSA_PAIRS;
+        for (int p = p0; p < p1; p++) {
+            int xo = p * kWords * 2 * STEP;
+            if (flushes) {
+                LongVector.zero(L).intoArray(raw, 0);
+                LongVector.zero(L).intoArray(raw, STEP);
             }
-            int k1 = Math.min(kPad, k0 + 2 * FLUSH_CSA_PAIRS);
-            for (int k = k0; k < k1; k += 2) {
-                int wa = k * 2 * STEP;
-                // word k (weight-4 carries fa, fb)
-                LongVector x0 = LongVector.fromArray(L, xp, xo + k * 2 * STEP);
-                LongVector x1 = LongVector.fromArray(L, xp, xo + k * 2 * STEP + STEP);
-                LongVector m = LongVector.fromArray(L, wv, wa);
-                LongVector s = LongVector.fromArray(L, wv, wa + STEP);
-                LongVector v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
-                LongVector v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
-                LongVector t = onesA.and(v0);
-                onesA = onesA.lanewise(VectorOperators.XOR, v0);
-                LongVector u = twosA.lanewise(VectorOperators.XOR, t);
-                LongVector fa = twosA.and(t).or(u.and(v1));
-                twosA = u.lanewise(VectorOperators.XOR, v1);
-                m = LongVector.fromArray(L, wv, wb + wa);
-                s = LongVector.fromArray(L, wv, wb + wa + STEP);
-                v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
-                v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
-                t = onesB.and(v0);
-                onesB = onesB.lanewise(VectorOperators.XOR, v0);
-                u = twosB.lanewise(VectorOperators.XOR, t);
-                LongVector fb = twosB.and(t).or(u.and(v1));
-                twosB = u.lanewise(VectorOperators.XOR, v1);
-                // word k + 1: past kWords its weights are zero, so any activation word will do
-                int o = xo + Math.min(k + 1, lastK) * 2 * STEP;
-                x0 = LongVector.fromArray(L, xp, o);
-                x1 = LongVector.fromArray(L, xp, o + STEP);
-                m = LongVector.fromArray(L, wv, wa + 2 * STEP);
-                s = LongVector.fromArray(L, wv, wa + 3 * STEP);
-                v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
-                v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
-                t = onesA.and(v0);
-                onesA = onesA.lanewise(VectorOperators.XOR, v0);
-                u = twosA.lanewise(VectorOperators.XOR, t);
-                LongVector f = twosA.and(t).or(u.and(v1));
-                twosA = u.lanewise(VectorOperators.XOR, v1);
-                u = foursA.lanewise(VectorOperators.XOR, fa);
-                LongVector carry = foursA.and(fa).or(u.and(f));
-                foursA = u.lanewise(VectorOperators.XOR, f);
-                eightsA = eightsA.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
-                m = LongVector.fromArray(L, wv, wb + wa + 2 * STEP);
-                s = LongVector.fromArray(L, wv, wb + wa + 3 * STEP);
-                v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
-                v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
-                t = onesB.and(v0);
-                onesB = onesB.lanewise(VectorOperators.XOR, v0);
-                u = twosB.lanewise(VectorOperators.XOR, t);
-                f = twosB.and(t).or(u.and(v1));
-                twosB = u.lanewise(VectorOperators.XOR, v1);
-                u = foursB.lanewise(VectorOperators.XOR, fb);
-                carry = foursB.and(fb).or(u.and(f));
-                foursB = u.lanewise(VectorOperators.XOR, f);
-                eightsB = eightsB.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            LongVector onesA = LongVector.zero(L);
+            LongVector onesB = onesA;
+            LongVector twosA = onesA;
+            LongVector twosB = onesA;
+            LongVector foursA = onesA;
+            LongVector foursB = onesA;
+            ByteVector eightsA = ByteVector.zero(B);
+            ByteVector eightsB = eightsA;
+            for (int k0 = 0; k0 < kPad; k0 += 2 * FLUSH_CSA_PAIRS) {
+                if (k0 > 0) {
+                    eightsA.intoArray(bytes, 0);
+                    eightsB.intoArray(bytes, B.length());
+                    widenSums(bytes, 0, 2, raw, 3);
+                    eightsA = ByteVector.zero(B);
+                    eightsB = eightsA;
+                }
+                int k1 = Math.min(kPad, k0 + 2 * FLUSH_CSA_PAIRS);
+                for (int k = k0; k < k1; k += 2) {
+                    int wa = k * 2 * STEP;
+                    // word k (weight-4 carries fa, fb)
+                    LongVector x0 = LongVector.fromArray(L, xp, xo + k * 2 * STEP);
+                    LongVector x1 = LongVector.fromArray(L, xp, xo + k * 2 * STEP + STEP);
+                    LongVector m = LongVector.fromArray(L, wv, wa);
+                    LongVector s = LongVector.fromArray(L, wv, wa + STEP);
+                    LongVector v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
+                    LongVector v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
+                    LongVector t = onesA.and(v0);
+                    onesA = onesA.lanewise(VectorOperators.XOR, v0);
+                    LongVector u = twosA.lanewise(VectorOperators.XOR, t);
+                    LongVector fa = twosA.and(t).or(u.and(v1));
+                    twosA = u.lanewise(VectorOperators.XOR, v1);
+                    m = LongVector.fromArray(L, wv, wb + wa);
+                    s = LongVector.fromArray(L, wv, wb + wa + STEP);
+                    v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
+                    v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
+                    t = onesB.and(v0);
+                    onesB = onesB.lanewise(VectorOperators.XOR, v0);
+                    u = twosB.lanewise(VectorOperators.XOR, t);
+                    LongVector fb = twosB.and(t).or(u.and(v1));
+                    twosB = u.lanewise(VectorOperators.XOR, v1);
+                    // word k + 1: past kWords its weights are zero, so any activation word will do
+                    int o = xo + Math.min(k + 1, lastK) * 2 * STEP;
+                    x0 = LongVector.fromArray(L, xp, o);
+                    x1 = LongVector.fromArray(L, xp, o + STEP);
+                    m = LongVector.fromArray(L, wv, wa + 2 * STEP);
+                    s = LongVector.fromArray(L, wv, wa + 3 * STEP);
+                    v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
+                    v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
+                    t = onesA.and(v0);
+                    onesA = onesA.lanewise(VectorOperators.XOR, v0);
+                    u = twosA.lanewise(VectorOperators.XOR, t);
+                    LongVector f = twosA.and(t).or(u.and(v1));
+                    twosA = u.lanewise(VectorOperators.XOR, v1);
+                    u = foursA.lanewise(VectorOperators.XOR, fa);
+                    LongVector carry = foursA.and(fa).or(u.and(f));
+                    foursA = u.lanewise(VectorOperators.XOR, f);
+                    eightsA = eightsA.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+                    m = LongVector.fromArray(L, wv, wb + wa + 2 * STEP);
+                    s = LongVector.fromArray(L, wv, wb + wa + 3 * STEP);
+                    v0 = m.and(x0).lanewise(VectorOperators.XOR, s);
+                    v1 = m.and(x1).lanewise(VectorOperators.XOR, s);
+                    t = onesB.and(v0);
+                    onesB = onesB.lanewise(VectorOperators.XOR, v0);
+                    u = twosB.lanewise(VectorOperators.XOR, t);
+                    f = twosB.and(t).or(u.and(v1));
+                    twosB = u.lanewise(VectorOperators.XOR, v1);
+                    u = foursB.lanewise(VectorOperators.XOR, fb);
+                    carry = foursB.and(fb).or(u.and(f));
+                    foursB = u.lanewise(VectorOperators.XOR, f);
+                    eightsB = eightsB.add(carry.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+                }
             }
-        }
-        // pop(ones) + 2 pop(twos) + 4 pop(fours) <= 56 per byte lane
-        ByteVector rest = foursA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
-        rest = twosA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT).add(rest).add(rest);
-        rest.add(rest).add(onesA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 2 * B.length());
-        rest = foursB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
-        rest = twosB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT).add(rest).add(rest);
-        rest.add(rest).add(onesB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT)).intoArray(bytes, 3 * B.length());
-        eightsA.intoArray(bytes, 0);
-        eightsB.intoArray(bytes, B.length());
-        widenCountsAndRest(bytes, raw, 3);
-    }
-
-    /**
-     * raw[v * STEP + lane] += 2^shift * (byte sum of long lane {@code lane} of spilled vector v) + (the
-     * same of vector 2 + v), for v in {0, 1}: both in one widening pass, joined in short lanes (at
-     * most 8 x 2 x 248 + 2 x 56 = 4080 each for the largest shift and rest used, 3 and 56).
-     */
-    private static void widenCountsAndRest(byte[] bytes, long[] raw, int shift) {
-        for (int v = 0; v < 2; v++) {
-            ShortVector f = ByteVector.fromArray(B, bytes, v * B.length()).reinterpretAsShorts();
-            ShortVector r = ByteVector.fromArray(B, bytes, (2 + v) * B.length()).reinterpretAsShorts();
-            ShortVector s = f.and((short) 0xFF).add(f.lanewise(VectorOperators.LSHR, 8)).lanewise(VectorOperators.LSHL, shift)
+            // per byte lane: 8 eights (<= 248) + pop(ones) + 2 pop(twos) + 4 pop(fours) (<= 56), widened in registers
+            ByteVector rest = foursA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+            rest = twosA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT).add(rest).add(rest);
+            rest = rest.add(rest).add(onesA.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            ShortVector f = eightsA.reinterpretAsShorts();
+            ShortVector r = rest.reinterpretAsShorts();
+            ShortVector h = f.and((short) 0xFF).add(f.lanewise(VectorOperators.LSHR, 8)).lanewise(VectorOperators.LSHL, 3)
                     .add(r.and((short) 0xFF)).add(r.lanewise(VectorOperators.LSHR, 8));
-            IntVector i = s.reinterpretAsInts();
-            i = i.and(0xFFFF).add(i.lanewise(VectorOperators.LSHR, 16));
-            LongVector l = i.reinterpretAsLongs();
-            l = l.and(0xFFFFFFFFL).add(l.lanewise(VectorOperators.LSHR, 32));
-            LongVector.fromArray(L, raw, v * STEP).add(l).intoArray(raw, v * STEP);
+            IntVector iv = h.reinterpretAsInts();
+            iv = iv.and(0xFFFF).add(iv.lanewise(VectorOperators.LSHR, 16));
+            LongVector sumA = iv.reinterpretAsLongs();
+            sumA = sumA.and(0xFFFFFFFFL).add(sumA.lanewise(VectorOperators.LSHR, 32));
+            rest = foursB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT);
+            rest = twosB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT).add(rest).add(rest);
+            rest = rest.add(rest).add(onesB.reinterpretAsBytes().lanewise(VectorOperators.BIT_COUNT));
+            f = eightsB.reinterpretAsShorts();
+            r = rest.reinterpretAsShorts();
+            h = f.and((short) 0xFF).add(f.lanewise(VectorOperators.LSHR, 8)).lanewise(VectorOperators.LSHL, 3)
+                    .add(r.and((short) 0xFF)).add(r.lanewise(VectorOperators.LSHR, 8));
+            iv = h.reinterpretAsInts();
+            iv = iv.and(0xFFFF).add(iv.lanewise(VectorOperators.LSHR, 16));
+            LongVector sumB = iv.reinterpretAsLongs();
+            sumB = sumB.and(0xFFFFFFFFL).add(sumB.lanewise(VectorOperators.LSHR, 32));
+            if (flushes) {
+                sumA = sumA.add(LongVector.fromArray(L, raw, 0));
+                sumB = sumB.add(LongVector.fromArray(L, raw, STEP));
+            }
+            int j = p * STEP;
+            boolean whole = j + STEP <= n;
+            ((IntVector) sumA.convertShape(VectorOperators.L2I, I, 0)).add(ka).intoArray(whole ? out : edge, whole ? da + j : 0);
+            ((IntVector) sumB.convertShape(VectorOperators.L2I, I, 0)).add(kb).intoArray(whole ? out : edge, whole ? db + j : STEP);
+            if (!whole) {
+                copyEdgeColumns(edge, out, da, db, j, n);
+            }
         }
     }
 
